@@ -1,0 +1,26 @@
+"""The local backend: the embedded simulator, called in process over its SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ircli.backends import BackendKind
+from ircli.errors import ServiceError
+from ircli.simulator.exceptions import SimulatorError
+from ircli.simulator.models import Simulator
+from ircli.simulator.store import Store
+
+
+class LocalBackend:
+    kind = BackendKind.LOCAL
+
+    def __init__(self, state_dir: Path, *, region: str = "us-east-1", speed: str | None = None) -> None:
+        self.store = Store(state_dir)
+        self.simulator = Simulator(self.store, region=region, speed=speed)
+
+    def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.simulator.dispatch(operation, request)
+        except SimulatorError as exc:
+            raise ServiceError(exc.code, exc.message, operation) from None

@@ -1,0 +1,2 @@
+"""The command line: typer commands over `ircli.lib`, rich renderers, and the one place where errors
+become messages and exit codes (`ircli.cli.main`)."""

@@ -1,0 +1,120 @@
+"""The typer application: global options and the command tree. Commands live in `ircli.cli.commands`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ircli import __version__
+from ircli.backends import parse_backend
+from ircli.cli.context import CliContext, GlobalOptions, resolve_output
+from ircli.cli.environment import Environment
+
+HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommender.
+
+Runs against the embedded simulator by default (--backend local: no AWS account needed) or the real
+service (--backend aws). Global options may be given before or after the subcommand."""
+
+app = typer.Typer(
+    name="ircli",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+GLOBAL = "Global options"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ircli {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    backend: Annotated[
+        str | None,
+        typer.Option("--backend", help="local (the simulator, default; IRCLI_BACKEND) or aws.", rich_help_panel=GLOBAL),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="AWS region (aws backend; also the simulator's ARNs).", rich_help_panel=GLOBAL),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="AWS named profile (aws backend).", rich_help_panel=GLOBAL)
+    ] = None,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint-url",
+            help="Service endpoint URL (aws backend), e.g. an `ircli simulator serve` address.",
+            rich_help_panel=GLOBAL,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            help="table, json, yaml, text, csv or markdown (default: table on a terminal, json otherwise; "
+            "IRCLI_OUTPUT).",
+            rich_help_panel=GLOBAL,
+        ),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query", help="JMESPath query applied to the response before formatting.", rich_help_panel=GLOBAL
+        ),
+    ] = None,
+    state_dir: Annotated[
+        Path | None, typer.Option("--state-dir", help="Simulator state directory (IRCLI_HOME).", rich_help_panel=GLOBAL)
+    ] = None,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show tracebacks and debug detail (credentials are never shown).", rich_help_panel=GLOBAL
+        ),
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (also NO_COLOR).", rich_help_panel=GLOBAL)
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
+    options = GlobalOptions(
+        backend=parse_backend(backend or env.environ.get("IRCLI_BACKEND")),
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        output=resolve_output(output, env),
+        query=query,
+        state_dir=state_dir,
+        debug=debug,
+        no_color=no_color,
+    )
+    ctx.obj = CliContext(options=options, env=env)
+
+
+def _register() -> None:
+    from ircli.cli.commands import endpoints, jobs, schema, simulator
+
+    jobs.register(app)
+    app.add_typer(endpoints.app, name="endpoint-config")
+    app.add_typer(schema.app, name="schema")
+    app.add_typer(simulator.app, name="simulator")
+
+
+@lru_cache(maxsize=1)
+def app_command() -> Any:
+    _register()
+    return typer.main.get_command(app)

@@ -1,0 +1,1 @@
+"""The commands: thin layers that parse options, build requests, call the service layer and render."""

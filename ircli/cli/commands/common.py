@@ -1,0 +1,69 @@
+"""Options and helpers every command shares."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ircli.cli.context import CliContext
+from ircli.errors import InputError
+
+INPUT = "Input"
+PAGINATION = "Pagination"
+
+CliInputJson = Annotated[
+    str | None,
+    typer.Option(
+        "--cli-input-json",
+        help="The request as JSON: a path, file://path, - for stdin, or inline. Flags override it.",
+        rich_help_panel=INPUT,
+    ),
+]
+CliInputYaml = Annotated[
+    str | None,
+    typer.Option(
+        "--cli-input-yaml",
+        help="The request as YAML: a path, file://path, - for stdin, or inline. Flags override it.",
+        rich_help_panel=INPUT,
+    ),
+]
+Skeleton = Annotated[
+    str | None,
+    typer.Option(
+        "--generate-cli-skeleton", help="Print a skeleton: input, yaml-input or output.", rich_help_panel=INPUT
+    ),
+]
+MaxItems = Annotated[
+    int | None,
+    typer.Option(
+        "--max-items",
+        min=1,
+        help="Return at most this many items, with a NextToken to resume.",
+        rich_help_panel=PAGINATION,
+    ),
+]
+StartingToken = Annotated[
+    str | None,
+    typer.Option(
+        "--starting-token", help="Resume from the NextToken of an earlier --max-items call.", rich_help_panel=PAGINATION
+    ),
+]
+PageSize = Annotated[
+    int | None,
+    typer.Option(
+        "--page-size", min=1, help="Items per service call (all pages are still fetched).", rich_help_panel=PAGINATION
+    ),
+]
+
+
+def context(ctx: typer.Context) -> CliContext:
+    cli = ctx.find_root().obj
+    assert isinstance(cli, CliContext)
+    return cli
+
+
+def pick_name(positional: str | None, option: str | None, *, what: str = "--job-name") -> str | None:
+    if positional and option and positional != option:
+        raise InputError(f"Two different names were given ({positional} and {what} {option}); give one.")
+    return positional or option

@@ -1,0 +1,90 @@
+"""`ircli schema ...`: the bundled JSON Schemas: list them, show one, validate a file against one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ircli.cli.commands.common import context
+from ircli.cli.tables import Column, TableData
+from ircli.errors import InputError, ValidationFailed
+from ircli.lib.formats import OutputFormat, to_json, to_yaml
+from ircli.lib.inputs import detect_format, load_document
+from ircli.operations import OPERATIONS, resolve_operation
+
+app = typer.Typer(
+    help="The bundled JSON Schemas of every request and response.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+def _operation(name: str) -> str:
+    operation = resolve_operation(name)
+    if operation is None:
+        known = ", ".join(OPERATIONS.values())
+        raise InputError(f"Unknown operation {name!r}. Give an ircli command ({known}) or its API operation name.")
+    return operation
+
+
+@app.command("list")
+def list_schemas(ctx: typer.Context) -> None:
+    """List the operations with bundled schemas and the ircli command for each."""
+    cli = context(ctx)
+    data = [
+        {
+            "Operation": op,
+            "Command": f"ircli {command}",
+            "Request": f"{op}.request.json",
+            "Response": f"{op}.response.json",
+        }
+        for op, command in OPERATIONS.items()
+    ]
+    columns = [Column("Operation", style="bold"), Column("Command"), Column("Request"), Column("Response")]
+    cli.emit(data, lambda rows: [TableData("Bundled schemas", columns, [list(r.values()) for r in rows])])
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    operation: Annotated[str, typer.Argument(help="An ircli command (create-job) or API operation name.")],
+    response: Annotated[
+        bool, typer.Option("--response", help="Show the response schema instead of the request's.")
+    ] = False,
+) -> None:
+    """Print an operation's request (or response) schema, as JSON or with --output yaml."""
+    cli = context(ctx)
+    from ircli.schemas import load_schema
+
+    schema = load_schema(_operation(operation), "response" if response else "request")
+    if cli.options.query:
+        cli.emit(schema)
+    elif cli.options.output is OutputFormat.YAML:
+        cli.write(to_yaml(schema))
+    else:
+        cli.write(to_json(schema))
+
+
+@app.command("validate")
+def validate(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A JSON or YAML request (path, file://path or - for stdin).")],
+    operation: Annotated[str, typer.Option("--operation", help="An ircli command (create-job) or API operation name.")],
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="json or yaml (default: from the file name; yaml reads JSON too).")
+    ] = None,
+) -> None:
+    """Validate a request file against the bundled schema and the service's rules (exit 252 if invalid)."""
+    cli = context(ctx)
+    from ircli.lib.inputs import DocumentFormat
+    from ircli.lib.validation import request_violations
+
+    resolved = _operation(operation)
+    try:
+        fmt = DocumentFormat(input_format) if input_format else detect_format(file)
+    except ValueError:
+        raise InputError(f"Bad value for --format: {input_format!r}. Use json or yaml.") from None
+    document = load_document(file, fmt, stdin=cli.env.stdin_bytes())
+    violations = request_violations(resolved, document)
+    if violations:
+        raise ValidationFailed(resolved, violations)
+    cli.note(f"{file}: a valid {resolved} request.")

@@ -1,0 +1,124 @@
+"""`ircli simulator ...`: serve the simulator over HTTP, show where its state lives, reset it."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated
+
+import typer
+
+from ircli.cli.commands.common import context
+from ircli.errors import ConfigurationError, InputError
+
+app = typer.Typer(
+    help="The embedded simulator: serve it over HTTP, see its state, reset it.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _state_dir(ctx: typer.Context) -> object:
+    from ircli.backends import default_state_dir
+
+    cli = context(ctx)
+    return cli.options.state_dir or default_state_dir(cli.env.environ)
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0 picks a free one).")] = 8787,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Log every request to stderr.")] = False,
+) -> None:
+    """Serve the simulator with the SageMaker JSON protocol: use it with --endpoint-url."""
+    import logging
+    from pathlib import Path
+
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.server import make_server
+    from ircli.simulator.store import Store
+
+    cli = context(ctx)
+    state_dir = Path(str(_state_dir(ctx)))
+    store = Store(state_dir)
+    store.counts()  # fail now, not on the first request, if the state is unusable
+    simulator = Simulator(store, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED"))
+    try:
+        server = make_server(simulator, host, port)
+    except OSError as exc:
+        raise ConfigurationError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
+    bound_host, bound_port = str(server.server_address[0]), server.server_address[1]
+    if not _is_loopback(host):
+        cli.note(f"Warning: listening on {host}, reachable from other machines. The simulator has no authentication.")
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    url = f"http://{bound_host}:{bound_port}"
+    cli.note(f"ircli simulator listening on {url} (state: {state_dir})")
+    cli.note(f"  aws sagemaker list-inference-recommendations-jobs --endpoint-url {url}")
+    cli.note("Press Ctrl-C to stop.")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command("status")
+def status(ctx: typer.Context) -> None:
+    """Where the simulator's state lives and how many jobs, endpoint configurations and endpoints it holds."""
+    from pathlib import Path
+
+    from ircli.simulator.models import speed_factor
+    from ircli.simulator.store import SCHEMA_VERSION, Store
+
+    cli = context(ctx)
+    state_dir = Path(str(_state_dir(ctx)))
+    store = Store(state_dir)
+    counts = store.counts()
+    factor = speed_factor(cli.env.environ.get("IRCLI_SIM_SPEED", ""))
+    speed = "instant" if factor == 0 else "realtime" if factor == 1 else f"{1 / factor:g}x the service's speed"
+    data = {
+        "StateDirectory": str(state_dir),
+        "Database": str(store.path),
+        "SchemaVersion": SCHEMA_VERSION,
+        "Jobs": counts["jobs"],
+        "EndpointConfigs": counts["endpoint_configs"],
+        "Endpoints": counts["endpoints"],
+        "Speed": speed,
+    }
+    cli.emit(data)
+
+
+@app.command("reset")
+def reset(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete every simulated job, endpoint configuration and endpoint."""
+    from pathlib import Path
+
+    from ircli.simulator.store import Store
+
+    cli = context(ctx)
+    store = Store(Path(str(_state_dir(ctx))))
+    counts = store.counts()
+    if not yes:
+        if not cli.env.stdin_isatty:
+            raise InputError("simulator reset deletes all simulated state; pass --yes to confirm without a terminal.")
+        summary = (
+            f"{counts['jobs']} jobs, {counts['endpoint_configs']} endpoint configs, {counts['endpoints']} endpoints"
+        )
+        if not typer.confirm(f"Delete {summary} in {store.state_dir}?", default=False, err=True):
+            cli.note("Nothing was deleted.")
+            return
+    store.reset()
+    cli.note(f"Reset the simulator state in {store.state_dir}.")

@@ -1,0 +1,436 @@
+"""Tables as data: a title, columns and rows of text, built from API responses.
+
+One `TableData` renders as a rich table on a terminal, as CSV, or as a Markdown table, so every tabular
+view exists once. The builders here know the API's shapes; `generic_tables` handles anything else
+(for example the result of `--query`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ircli.lib.formats import is_nan, jsonable, number
+
+
+@dataclass
+class Column:
+    header: str
+    justify: str = "left"  # left | right
+    style: str = ""
+    min_width: int | None = None
+    no_wrap: bool = False
+
+
+@dataclass
+class TableData:
+    title: str
+    columns: list[Column]
+    rows: list[list[str]] = field(default_factory=list)
+    caption: str = ""
+    row_styles: list[str] = field(default_factory=list)
+
+
+NA = "n/a"
+
+
+def fmt_time(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-":
+        return value[:19].replace("T", " ")
+    return "" if value is None else str(value)
+
+
+def fmt_money(value: Any, digits: int = 4) -> str:
+    amount = number(value)
+    return NA if amount is None else f"${amount:,.{digits}f}"
+
+
+def fmt_int(value: Any) -> str:
+    amount = number(value)
+    return NA if amount is None else f"{int(amount):,}"
+
+
+def fmt_ms_from_us(value: Any) -> str:
+    amount = number(value)
+    return NA if amount is None else f"{amount / 1000:,.1f}"
+
+
+def fmt_percent(value: Any) -> str:
+    amount = number(value)
+    return NA if amount is None else f"{amount:.1f}%"
+
+
+def fmt_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def cost_per_million(metrics: dict[str, Any]) -> str:
+    value = number(metrics.get("CostPerInference"))
+    return NA if value is None else f"${value * 1_000_000:,.2f}"
+
+
+def endpoint_label(configuration: dict[str, Any]) -> str:
+    if "ServerlessConfig" in configuration:
+        serverless = configuration["ServerlessConfig"]
+        label = f"serverless {serverless.get('MemorySizeInMB', '?')} MB x{serverless.get('MaxConcurrency', '?')}"
+        if "ProvisionedConcurrency" in serverless:
+            label += f" (PC {serverless['ProvisionedConcurrency']})"
+        return label
+    count = configuration.get("InitialInstanceCount")
+    instance_type = configuration.get("InstanceType", "?")
+    return f"{instance_type} x{count}" if count else str(instance_type)
+
+
+def environment_label(model_configuration: dict[str, Any]) -> str:
+    parameters = model_configuration.get("EnvironmentParameters") or []
+    return " ".join(f"{p.get('Key')}={p.get('Value')}" for p in parameters) or "-"
+
+
+RECOMMENDATION_COLUMNS = [
+    Column("#", "right", "dim"),
+    Column("Endpoint", style="bold", min_width=14),
+    Column("Env"),
+    Column("$/hour", "right", no_wrap=True),
+    Column("$/1M inf", "right", no_wrap=True),
+    Column("Inv/min", "right", no_wrap=True),
+    Column("Latency ms", "right", no_wrap=True),
+    Column("CPU", "right", no_wrap=True),
+    Column("Mem", "right", no_wrap=True),
+    Column("Recommendation", style="dim"),
+]
+
+
+def recommendation_row(index: int, recommendation: dict[str, Any]) -> list[str]:
+    metrics = recommendation.get("Metrics", {})
+    return [
+        str(index),
+        endpoint_label(recommendation.get("EndpointConfiguration", {})),
+        environment_label(recommendation.get("ModelConfiguration", {})),
+        fmt_money(metrics.get("CostPerHour")),
+        cost_per_million(metrics),
+        fmt_int(metrics.get("MaxInvocations")),
+        fmt_ms_from_us(metrics.get("ModelLatency")),
+        fmt_percent(metrics.get("CpuUtilization")),
+        fmt_percent(metrics.get("MemoryUtilization")),
+        str(recommendation.get("RecommendationId", "")),
+    ]
+
+
+def job_summary(job: dict[str, Any]) -> list[tuple[str, str]]:
+    created, finished = job.get("CreationTime"), job.get("CompletionTime")
+    duration = None
+    if isinstance(created, datetime) and isinstance(finished, datetime):
+        duration = (finished - created).total_seconds()
+    elif isinstance(created, str) and isinstance(finished, str):
+        try:
+            duration = (datetime.fromisoformat(finished) - datetime.fromisoformat(created)).total_seconds()
+        except ValueError:
+            duration = None
+    config = job.get("InputConfig", {})
+    fields = [
+        ("Job", str(job.get("JobName", ""))),
+        ("Type", str(job.get("JobType", ""))),
+        ("Status", str(job.get("Status", ""))),
+        ("Model", str(config.get("ModelName") or config.get("ModelPackageVersionArn") or "")),
+        ("Created", fmt_time(created)),
+        ("Completed", fmt_time(finished)),
+        ("Duration", fmt_duration(duration)),
+    ]
+    if job.get("JobDescription"):
+        fields.append(("Description", str(job["JobDescription"])))
+    if job.get("FailureReason"):
+        fields.append(("Failure", str(job["FailureReason"])))
+    return [(key, value) for key, value in fields if value]
+
+
+def describe_job_tables(job: dict[str, Any]) -> list[TableData]:
+    header = TableData("", [Column("Field", style="bold"), Column("Value")], [[k, v] for k, v in job_summary(job)])
+    tables = [header]
+    recommendations = job.get("InferenceRecommendations") or []
+    if recommendations:
+        tables.append(
+            TableData(
+                "Recommendations",
+                list(RECOMMENDATION_COLUMNS),
+                [recommendation_row(i + 1, r) for i, r in enumerate(recommendations)],
+                caption="Latency: model latency at the maximum invocations. n/a: not reported by the service.",
+            )
+        )
+    performances = job.get("EndpointPerformances") or []
+    if performances:
+        tables.append(
+            TableData(
+                "Endpoint performances",
+                [Column("Endpoint", style="bold"), Column("Inv/min", "right"), Column("Latency ms", "right")],
+                [
+                    [
+                        str(p.get("EndpointInfo", {}).get("EndpointName", "")),
+                        fmt_int(p.get("Metrics", {}).get("MaxInvocations")),
+                        fmt_ms_from_us(p.get("Metrics", {}).get("ModelLatency")),
+                    ]
+                    for p in performances
+                ],
+            )
+        )
+    return tables
+
+
+def list_jobs_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = [
+        [
+            str(job.get("JobName", "")),
+            str(job.get("JobType", "")),
+            str(job.get("Status", "")),
+            fmt_time(job.get("CreationTime")),
+            fmt_time(job.get("CompletionTime")),
+            str(job.get("ModelName") or job.get("ModelPackageVersionArn") or ""),
+            str(job.get("FailureReason", "")),
+        ]
+        for job in data.get("InferenceRecommendationsJobs", [])
+    ]
+    columns = [
+        Column("Job", style="bold"),
+        Column("Type"),
+        Column("Status"),
+        Column("Created", no_wrap=True),
+        Column("Completed", no_wrap=True),
+        Column("Model"),
+        Column("Failure"),
+    ]
+    table = TableData("Inference recommendation jobs", columns, rows)
+    if data.get("NextToken"):
+        table.caption = f"More results: --starting-token {data['NextToken']}"
+    return [table]
+
+
+def list_steps_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = []
+    for index, step in enumerate(data.get("Steps", []), start=1):
+        benchmark = step.get("InferenceBenchmark", {})
+        metrics = benchmark.get("Metrics", {})
+        rows.append(
+            [
+                str(index),
+                str(step.get("StepType", "")),
+                str(step.get("Status", "")),
+                endpoint_label(benchmark.get("EndpointConfiguration", {})),
+                environment_label(benchmark.get("ModelConfiguration", {})),
+                fmt_money(metrics.get("CostPerHour")) if metrics else "",
+                fmt_int(metrics.get("MaxInvocations")) if metrics else "",
+                fmt_ms_from_us(metrics.get("ModelLatency")) if metrics else "",
+                str(benchmark.get("FailureReason", "")),
+            ]
+        )
+    columns = [
+        Column("#", "right", "dim"),
+        Column("Step"),
+        Column("Status"),
+        Column("Endpoint", style="bold"),
+        Column("Env"),
+        Column("$/hour", "right"),
+        Column("Inv/min", "right"),
+        Column("Latency ms", "right"),
+        Column("Failure"),
+    ]
+    table = TableData("Steps", columns, rows)
+    if data.get("NextToken"):
+        table.caption = f"More results: --starting-token {data['NextToken']}"
+    return [table]
+
+
+def scaling_tables(data: dict[str, Any]) -> list[TableData]:
+    dynamic = data.get("DynamicScalingConfiguration", {})
+    metric = data.get("Metric", {})
+    rows = [
+        ["Job", str(data.get("InferenceRecommendationsJobName", ""))],
+        [
+            "Recommendation" if data.get("RecommendationId") else "Endpoint",
+            str(data.get("RecommendationId") or data.get("EndpointName") or ""),
+        ],
+        ["Target CPU per core", f"{data.get('TargetCpuUtilizationPerCore', 50)}%"],
+        ["Benchmarked invocations/instance", fmt_int(metric.get("InvocationsPerInstance"))],
+        ["Benchmarked latency ms", fmt_ms_from_us(metric.get("ModelLatency"))],
+        ["Min capacity", str(dynamic.get("MinCapacity", ""))],
+        ["Max capacity", str(dynamic.get("MaxCapacity", ""))],
+        ["Scale-in cooldown", f"{dynamic.get('ScaleInCooldown', '')} s"],
+        ["Scale-out cooldown", f"{dynamic.get('ScaleOutCooldown', '')} s"],
+    ]
+    objective = data.get("ScalingPolicyObjective")
+    if objective:
+        rows.insert(
+            3,
+            [
+                "Expected invocations/min",
+                f"{objective.get('MinInvocationsPerMinute', '?')} - {objective.get('MaxInvocationsPerMinute', '?')}",
+            ],
+        )
+    policies = []
+    for policy in dynamic.get("ScalingPolicies", []):
+        tracking = policy.get("TargetTracking", {})
+        spec = tracking.get("MetricSpecification", {})
+        metric_name = spec.get("Predefined", {}).get("PredefinedMetricType") or spec.get("Customized", {}).get(
+            "MetricName", ""
+        )
+        policies.append(["Target tracking", str(metric_name), str(tracking.get("TargetValue", ""))])
+    return [
+        TableData("Scaling recommendation", [Column("Field", style="bold"), Column("Value")], rows),
+        TableData("Policies", [Column("Policy"), Column("Metric"), Column("Target value", "right")], policies),
+    ]
+
+
+def endpoint_tables(data: dict[str, Any]) -> list[TableData]:
+    header = TableData(
+        "",
+        [Column("Field", style="bold"), Column("Value")],
+        [
+            ["Endpoint", str(data.get("EndpointName", ""))],
+            ["Status", str(data.get("EndpointStatus", ""))],
+            ["Config", str(data.get("EndpointConfigName", ""))],
+            ["Created", fmt_time(data.get("CreationTime"))],
+            ["Modified", fmt_time(data.get("LastModifiedTime"))],
+        ],
+    )
+    rows = []
+    for variant in data.get("ProductionVariants", []):
+        current = variant.get("CurrentServerlessConfig")
+        desired = variant.get("DesiredServerlessConfig")
+        if current or desired:
+            capacity = _serverless_text(current) + (
+                f" -> {_serverless_text(desired)}" if desired and desired != current else ""
+            )
+        else:
+            now, want = variant.get("CurrentInstanceCount"), variant.get("DesiredInstanceCount")
+            capacity = f"{now if now is not None else '-'} instance(s)" + (f" -> {want}" if want != now else "")
+        weight = variant.get("CurrentWeight", variant.get("DesiredWeight"))
+        rows.append([str(variant.get("VariantName", "")), capacity, "" if weight is None else f"{weight:g}"])
+    variants = TableData(
+        "Variants", [Column("Variant", style="bold"), Column("Capacity"), Column("Weight", "right")], rows
+    )
+    return [header, variants]
+
+
+def _serverless_text(config: dict[str, Any] | None) -> str:
+    if not config:
+        return "-"
+    text = f"{config.get('MemorySizeInMB')} MB, max concurrency {config.get('MaxConcurrency')}"
+    if "ProvisionedConcurrency" in config:
+        text += f", provisioned {config['ProvisionedConcurrency']}"
+    return text
+
+
+def endpoint_config_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = []
+    for variant in data.get("ProductionVariants", []):
+        capacity = (
+            _serverless_text(variant["ServerlessConfig"])
+            if "ServerlessConfig" in variant
+            else (f"{variant.get('InstanceType')} x{variant.get('InitialInstanceCount')}")
+        )
+        rows.append([str(variant.get("VariantName", "")), str(variant.get("ModelName", "")), capacity])
+    return [
+        TableData(
+            "",
+            [Column("Field", style="bold"), Column("Value")],
+            [
+                ["Endpoint config", str(data.get("EndpointConfigName", ""))],
+                ["ARN", str(data.get("EndpointConfigArn", ""))],
+                ["Created", fmt_time(data.get("CreationTime"))],
+            ],
+        ),
+        TableData("Production variants", [Column("Variant", style="bold"), Column("Model"), Column("Capacity")], rows),
+    ]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if is_nan(value):
+        return NA
+    if isinstance(value, (dict, list)):
+        return json.dumps(jsonable(value), separators=(",", ":"))
+    if isinstance(value, datetime):
+        return fmt_time(value)
+    return str(value)
+
+
+def _flatten(item: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in item.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and depth < 2:
+            flat.update(_flatten(value, name + ".", depth + 1))
+        else:
+            flat[name] = value
+    return flat
+
+
+def generic_tables(data: Any, title: str = "") -> list[TableData]:
+    """Any JSON-like value as tables: lists of objects become rows, objects key/value pairs."""
+    if isinstance(data, list):
+        if data and all(isinstance(item, dict) for item in data):
+            flat = [_flatten(item) for item in data]
+            keys: list[str] = []
+            for item in flat:
+                keys.extend(k for k in item if k not in keys)
+            return [TableData(title, [Column(k) for k in keys], [[_cell(item.get(k)) for k in keys] for item in flat])]
+        return [TableData(title, [Column("Value")], [[_cell(item)] for item in data])]
+    if isinstance(data, dict):
+        scalars = {k: v for k, v in data.items() if not (isinstance(v, list) and v and isinstance(v[0], dict))}
+        tables = []
+        if scalars:
+            pairs = _flatten(scalars)
+            tables.append(
+                TableData(
+                    title, [Column("Field", style="bold"), Column("Value")], [[k, _cell(v)] for k, v in pairs.items()]
+                )
+            )
+        for key, value in data.items():
+            if key not in scalars:
+                tables.extend(generic_tables(value, key))
+        return tables
+    return [TableData(title, [Column("Value")], [[_cell(data)]])]
+
+
+def to_csv(tables: list[TableData]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for index, table in enumerate(tables):
+        if index:
+            buffer.write("\n")
+        writer.writerow([column.header for column in table.columns])
+        writer.writerows(table.rows)
+    return buffer.getvalue()
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(tables: list[TableData]) -> str:
+    parts = []
+    for table in tables:
+        lines = []
+        if table.title:
+            lines.append(f"**{table.title}**\n")
+        lines.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
+        lines.append("|" + "|".join("---:" if c.justify == "right" else "---" for c in table.columns) + "|")
+        lines.extend("| " + " | ".join(_md_escape(cell) for cell in row) + " |" for row in table.rows)
+        if table.caption:
+            lines.append(f"\n{table.caption}")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+Tabulator = Callable[[Any], list[TableData]]

@@ -1,0 +1,121 @@
+"""The one error tree of ircli and the exit status each error ends the process with.
+
+Everything below the CLI raises these; `ircli.cli.main` is the one place that turns them into a message
+and an exit code. The codes are the AWS CLI v2's (awscli/topics/return-codes.rst) plus two of ircli's
+own, for `wait` timing out and `compare-jobs` finding a regression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class ExitStatus(IntEnum):
+    SUCCESS = 0
+    USAGE = 2
+    REGRESSION = 3
+    WAIT_TIMEOUT = 124
+    INTERRUPTED = 130
+    INVALID_INPUT = 252
+    ENVIRONMENT = 253
+    SERVICE_ERROR = 254
+    FAILURE = 255
+
+
+class IrcliError(Exception):
+    """Base of every error ircli reports to the user; `message` is one paragraph."""
+
+    exit_status = ExitStatus.FAILURE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def render(self) -> str:
+        return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule at one place of a request. `path` is a sequence of member names and indices."""
+
+    path: tuple[str | int, ...]
+    message: str
+    rule: str = ""
+    value: Any = None
+    service_constraint: str = field(default="", compare=False)
+
+    @property
+    def dotted_path(self) -> str:
+        return format_path(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.dotted_path}: {self.message}" if self.path else self.message
+
+
+def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+class InputError(IrcliError):
+    """The input cannot be read, parsed or used (exit 252)."""
+
+    exit_status = ExitStatus.INVALID_INPUT
+
+
+class ValidationFailed(InputError):
+    """The request breaks the schema or the service's rules; every violation is listed."""
+
+    def __init__(self, operation: str, violations: list[Violation]) -> None:
+        self.operation = operation
+        self.violations = violations
+        count = len(violations)
+        lines = "\n".join(f"  - {violation}" for violation in violations)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"The {operation} request has {count} {noun}:\n{lines}")
+
+
+class ConfigurationError(IrcliError):
+    """The environment is not usable: no credentials, no region, unwritable state (exit 253)."""
+
+    exit_status = ExitStatus.ENVIRONMENT
+
+
+class ServiceError(IrcliError):
+    """The service (or the simulator) answered with an error (exit 254)."""
+
+    exit_status = ExitStatus.SERVICE_ERROR
+
+    def __init__(self, code: str, message: str, operation: str, *, request_id: str | None = None) -> None:
+        self.code = code
+        self.service_message = message
+        self.operation = operation
+        self.request_id = request_id
+        super().__init__(f"An error occurred ({code}) when calling the {operation} operation: {message}")
+
+
+class JobEndedUnsuccessfully(IrcliError):
+    """`wait` saw the job end FAILED or STOPPED (exit 255, as an AWS CLI waiter failure)."""
+
+    def __init__(self, job_name: str, status: str, reason: str | None) -> None:
+        self.job_name = job_name
+        self.status = status
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"Job {job_name} ended {status}{detail}")
+
+
+class WaitTimedOut(IrcliError):
+    exit_status = ExitStatus.WAIT_TIMEOUT
+
+
+class RegressionFound(IrcliError):
+    exit_status = ExitStatus.REGRESSION

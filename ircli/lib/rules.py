@@ -1,0 +1,257 @@
+"""Rules the service enforces that the API model does not express.
+
+Each rule names its source. `rule_violations(operation, request)` runs the rules of one operation over a
+request that may also break the schema: rules look only at values of the right type and leave the rest
+to schema validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ircli.errors import Violation
+
+Path = tuple[str | int, ...]
+Rule = Callable[[dict[str, Any]], Iterator[Violation]]
+
+LOAD_TEST_GUIDE = "load-test guide"
+JOB_API = "CreateInferenceRecommendationsJob API reference"
+SERVERLESS_API = "ProductionVariantServerlessConfig API reference"
+SCALING_API = "GetScalingConfigurationRecommendation API reference"
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _range(path: Path, value: Any, low: int, high: int, source: str) -> Iterator[Violation]:
+    number = _int(value)
+    if number is None:
+        return
+    if number < low:
+        yield Violation(
+            path,
+            f"{number} is less than the minimum of {low} ({source})",
+            "minimum",
+            number,
+            f"Member must have value greater than or equal to {low}",
+        )
+    elif number > high:
+        yield Violation(
+            path,
+            f"{number} is greater than the maximum of {high} ({source})",
+            "maximum",
+            number,
+            f"Member must have value less than or equal to {high}",
+        )
+
+
+def _serverless(path: Path, config: Any, *, provisioned_allowed: bool) -> Iterator[Violation]:
+    config = _dict(config)
+    memory = _int(config.get("MemorySizeInMB"))
+    # "Valid values are in 1 GB increments: 1024 MB, 2048 MB, ... 6144 MB" (SERVERLESS_API).
+    if memory is not None and memory % 1024:
+        yield Violation(
+            (*path, "MemorySizeInMB"),
+            f"{memory} is not a multiple of 1024 ({SERVERLESS_API})",
+            "multipleOf",
+            memory,
+            "Member must be a multiple of 1024",
+        )
+    provisioned = _int(config.get("ProvisionedConcurrency"))
+    maximum = _int(config.get("MaxConcurrency"))
+    if provisioned is None:
+        return
+    if not provisioned_allowed:
+        # "ProvisionedConcurrency is not supported in recommendation-job serverless configurations"
+        # (ProductionVariantServerlessConfig API reference, 2023-05).
+        yield Violation(
+            (*path, "ProvisionedConcurrency"),
+            f"is not supported in a recommendation job's endpoint configurations ({SERVERLESS_API})",
+            "forbidden",
+            provisioned,
+            "ProvisionedConcurrency is not supported for Inference Recommender jobs",
+        )
+    elif maximum is not None and provisioned > maximum:
+        # "Should be less than or equal to MaxConcurrency" (SERVERLESS_API).
+        yield Violation(
+            (*path, "ProvisionedConcurrency"),
+            f"{provisioned} is greater than MaxConcurrency ({maximum}) ({SERVERLESS_API})",
+            "maximum",
+            provisioned,
+            f"Member must have value less than or equal to {maximum}",
+        )
+
+
+def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
+    config = _dict(request.get("InputConfig"))
+    base: Path = ("InputConfig",)
+    # "You must specify either ModelPackageVersionArn or ModelName" (JOB_API, RecommendationJobInputConfig;
+    # the 2023-01 change that added ModelName).
+    has_arn, has_model = "ModelPackageVersionArn" in config, "ModelName" in config
+    if "InputConfig" in request and has_arn == has_model:
+        what = "both" if has_arn else "neither"
+        yield Violation(
+            base,
+            f"give exactly one of ModelPackageVersionArn or ModelName ({what} given) ({JOB_API})",
+            "oneOf",
+            None,
+            "Exactly one of ModelPackageVersionArn or ModelName must be provided",
+        )
+
+    traffic = _dict(config.get("TrafficPattern"))
+    tp_path: Path = (*base, "TrafficPattern")
+    phases = _list(traffic.get("Phases"))
+    for index, phase in enumerate(phases):
+        phase = _dict(phase)
+        at: Path = (*tp_path, "Phases", index)
+        # Ranges of a phase: load-test guide (InitialNumberOfUsers 1-3, SpawnRate 0-3, 120-3600 s).
+        yield from _range((*at, "InitialNumberOfUsers"), phase.get("InitialNumberOfUsers"), 1, 3, LOAD_TEST_GUIDE)
+        yield from _range((*at, "SpawnRate"), phase.get("SpawnRate"), 0, 3, LOAD_TEST_GUIDE)
+        yield from _range((*at, "DurationInSeconds"), phase.get("DurationInSeconds"), 120, 3600, LOAD_TEST_GUIDE)
+    stairs = _dict(traffic.get("Stairs"))
+    # Stairs DurationInSeconds 120-3600: load-test guide.
+    yield from _range(
+        (*tp_path, "Stairs", "DurationInSeconds"), stairs.get("DurationInSeconds"), 120, 3600, LOAD_TEST_GUIDE
+    )
+    # TrafficType PHASES takes the Phases array, STAIRS the Stairs object (load-test guide).
+    traffic_type = traffic.get("TrafficType")
+    if traffic_type == "STAIRS" and "Stairs" not in traffic:
+        yield Violation(
+            (*tp_path, "Stairs"),
+            f"is required when TrafficType is STAIRS ({LOAD_TEST_GUIDE})",
+            "required",
+            None,
+            "Member must not be null",
+        )
+    if traffic_type in (None, "PHASES") and "TrafficPattern" in config and not phases:
+        yield Violation(
+            (*tp_path, "Phases"),
+            f"is required when TrafficType is PHASES ({LOAD_TEST_GUIDE})",
+            "required",
+            None,
+            "Member must not be null",
+        )
+
+    limits = _dict(config.get("ResourceLimit"))
+    # MaxNumberOfTests and MaxParallelOfTests 1-10: load-test guide.
+    for name in ("MaxNumberOfTests", "MaxParallelOfTests"):
+        yield from _range((*base, "ResourceLimit", name), limits.get(name), 1, 10, LOAD_TEST_GUIDE)
+
+    stopping = _dict(request.get("StoppingConditions"))
+    # MaxInvocations 1-30000 requests per minute: load-test guide.
+    yield from _range(
+        ("StoppingConditions", "MaxInvocations"), stopping.get("MaxInvocations"), 1, 30000, LOAD_TEST_GUIDE
+    )
+
+    # The phases must fit in the job's duration ("JobDurationInSeconds: the maximum job duration",
+    # load-test guide: new tests are not scheduled after it).
+    total = sum(_int(_dict(p).get("DurationInSeconds")) or 0 for p in phases) or (
+        _int(stairs.get("DurationInSeconds")) or 0
+    )
+    job_duration = _int(config.get("JobDurationInSeconds"))
+    if job_duration is not None and total > job_duration:
+        yield Violation(
+            (*base, "JobDurationInSeconds"),
+            f"{job_duration} is shorter than the traffic pattern's total duration of {total} seconds "
+            f"({LOAD_TEST_GUIDE})",
+            "minimum",
+            job_duration,
+            f"Member must have value greater than or equal to {total}",
+        )
+
+    for index, endpoint in enumerate(_list(config.get("EndpointConfigurations"))):
+        endpoint = _dict(endpoint)
+        at = (*base, "EndpointConfigurations", index)
+        # An endpoint configuration is either instance-based or serverless (JOB_API, EndpointInputConfiguration).
+        if ("InstanceType" in endpoint) == ("ServerlessConfig" in endpoint):
+            what = "both" if "InstanceType" in endpoint else "neither"
+            yield Violation(
+                at,
+                f"give exactly one of InstanceType or ServerlessConfig ({what} given) ({JOB_API})",
+                "oneOf",
+                None,
+                "Exactly one of InstanceType or ServerlessConfig must be provided",
+            )
+        if "ServerlessConfig" in endpoint:
+            yield from _serverless((*at, "ServerlessConfig"), endpoint["ServerlessConfig"], provisioned_allowed=False)
+
+    # A load test (Advanced job) needs a traffic pattern and stopping conditions (load-test guide:
+    # "TrafficPattern ... StoppingConditions" are the parts of a load-test request).
+    if request.get("JobType") == "Advanced":
+        if "TrafficPattern" not in config:
+            yield Violation(
+                (*base, "TrafficPattern"),
+                f"is required for an Advanced job ({LOAD_TEST_GUIDE})",
+                "required",
+                None,
+                "Member must not be null",
+            )
+        if "StoppingConditions" not in request:
+            yield Violation(
+                ("StoppingConditions",),
+                f"is required for an Advanced job ({LOAD_TEST_GUIDE})",
+                "required",
+                None,
+                "Member must not be null",
+            )
+
+
+def scaling_rules(request: dict[str, Any]) -> Iterator[Violation]:
+    # "Specify either this field or the EndpointName field" (SCALING_API, RecommendationId).
+    if ("RecommendationId" in request) == ("EndpointName" in request):
+        what = "both" if "RecommendationId" in request else "neither"
+        yield Violation(
+            (),
+            f"give exactly one of RecommendationId or EndpointName ({what} given) ({SCALING_API})",
+            "oneOf",
+            None,
+            "Exactly one of RecommendationId or EndpointName must be provided",
+        )
+
+
+def endpoint_config_rules(request: dict[str, Any]) -> Iterator[Violation]:
+    for list_name in ("ProductionVariants", "ShadowProductionVariants"):
+        for index, variant in enumerate(_list(request.get(list_name))):
+            variant = _dict(variant)
+            if "ServerlessConfig" in variant:
+                yield from _serverless(
+                    (list_name, index, "ServerlessConfig"), variant["ServerlessConfig"], provisioned_allowed=True
+                )
+
+
+def update_capacity_rules(request: dict[str, Any]) -> Iterator[Violation]:
+    for index, desired in enumerate(_list(request.get("DesiredWeightsAndCapacities"))):
+        update = _dict(_dict(desired).get("ServerlessUpdateConfig"))
+        provisioned, maximum = _int(update.get("ProvisionedConcurrency")), _int(update.get("MaxConcurrency"))
+        # "Should be less than or equal to MaxConcurrency" (ServerlessUpdateConfig API reference).
+        if provisioned is not None and maximum is not None and provisioned > maximum:
+            yield Violation(
+                ("DesiredWeightsAndCapacities", index, "ServerlessUpdateConfig", "ProvisionedConcurrency"),
+                f"{provisioned} is greater than MaxConcurrency ({maximum}) ({SERVERLESS_API})",
+                "maximum",
+                provisioned,
+                f"Member must have value less than or equal to {maximum}",
+            )
+
+
+RULES: dict[str, Rule] = {
+    "CreateInferenceRecommendationsJob": create_job_rules,
+    "GetScalingConfigurationRecommendation": scaling_rules,
+    "CreateEndpointConfig": endpoint_config_rules,
+    "UpdateEndpointWeightsAndCapacities": update_capacity_rules,
+}
+
+
+def rule_violations(operation: str, request: dict[str, Any]) -> list[Violation]:
+    rule = RULES.get(operation)
+    return list(rule(request)) if rule else []

@@ -1,0 +1,240 @@
+"""The service layer: what commands ask for, independent of the backend and of the terminal.
+
+Requests are validated against the bundled schemas and the service's rules before they are sent;
+responses are normalised (non-finite floats as the service's "NaN" strings, no ResponseMetadata).
+Pagination follows the AWS CLI (all pages by default; `--max-items` with a resumable `NextToken`;
+`--starting-token`; `--page-size`), and `wait_for_job` is the waiter the AWS CLI does not have.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ircli.backends import Backend
+from ircli.errors import InputError, IrcliError, JobEndedUnsuccessfully, WaitTimedOut
+from ircli.lib.validation import check_request
+
+TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
+
+# Operation -> the member that holds its list of results, for the paginated operations.
+PAGINATED = {
+    "ListInferenceRecommendationsJobs": "InferenceRecommendationsJobs",
+    "ListInferenceRecommendationsJobSteps": "Steps",
+}
+
+
+def normalise(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: normalise(item) for key, item in value.items() if key != "ResponseMetadata"}
+    if isinstance(value, list):
+        return [normalise(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
+def _encode_starting_token(next_token: str | None, skip: int) -> str:
+    payload = json.dumps({"NextToken": next_token, "skip": skip})
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def _decode_starting_token(token: str) -> tuple[str | None, int]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        next_token, skip = data["NextToken"], int(data["skip"])
+        if (next_token is not None and not isinstance(next_token, str)) or skip < 0:
+            raise ValueError
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InputError(f"Bad value for --starting-token: {token!r} is not a token ircli gave out.") from None
+    return next_token, skip
+
+
+@dataclass
+class JobProgress:
+    """One observation of a job while waiting: its description and its steps."""
+
+    job: dict[str, Any]
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def status(self) -> str:
+        return str(self.job.get("Status", ""))
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for step in self.steps if step.get("Status") in statuses)
+
+
+class RecommenderService:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        check_request(operation, request)
+        response: dict[str, Any] = normalise(self.backend.call(operation, request))
+        return response
+
+    def paginate(
+        self,
+        operation: str,
+        request: dict[str, Any],
+        *,
+        max_items: int | None = None,
+        starting_token: str | None = None,
+        page_size: int | None = None,
+    ) -> dict[str, Any]:
+        result_key = PAGINATED[operation]
+        request = dict(request)
+        skip = 0
+        if starting_token:
+            next_token, skip = _decode_starting_token(starting_token)
+            if next_token:
+                request["NextToken"] = next_token
+        if page_size is not None:
+            request["MaxResults"] = page_size
+        items: list[Any] = []
+        while True:
+            page_request = dict(request)
+            response = self.call(operation, page_request)
+            page = response.get(result_key, [])[skip:]
+            page_offset = skip
+            skip = 0
+            next_token = response.get("NextToken")
+            if max_items is not None and len(items) + len(page) >= max_items:
+                take = max_items - len(items)
+                items.extend(page[:take])
+                if take < len(page):
+                    return {
+                        result_key: items,
+                        "NextToken": _encode_starting_token(page_request.get("NextToken"), page_offset + take),
+                    }
+                if next_token:
+                    return {result_key: items, "NextToken": _encode_starting_token(next_token, 0)}
+                return {result_key: items}
+            items.extend(page)
+            if not next_token:
+                return {result_key: items}
+            request["NextToken"] = next_token
+
+    def describe_job(self, job_name: str) -> dict[str, Any]:
+        return self.call("DescribeInferenceRecommendationsJob", {"JobName": job_name})
+
+    def job_steps(self, job_name: str) -> list[dict[str, Any]]:
+        steps: list[dict[str, Any]] = self.paginate("ListInferenceRecommendationsJobSteps", {"JobName": job_name})[
+            "Steps"
+        ]
+        return steps
+
+    def wait_for_job(
+        self,
+        job_name: str,
+        *,
+        timeout: float,
+        interval: float,
+        on_update: Callable[[JobProgress], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> JobProgress:
+        """Poll until the job ends. COMPLETED returns; FAILED or STOPPED raise JobEndedUnsuccessfully;
+        no end within `timeout` seconds raises WaitTimedOut."""
+        started = clock()
+        while True:
+            job = self.describe_job(job_name)
+            progress = JobProgress(job, self.job_steps(job_name), clock() - started)
+            if on_update is not None:
+                on_update(progress)
+            if progress.status == "COMPLETED":
+                return progress
+            if progress.status in ("FAILED", "STOPPED"):
+                raise JobEndedUnsuccessfully(job_name, progress.status, job.get("FailureReason"))
+            remaining = timeout - (clock() - started)
+            if remaining <= 0:
+                raise WaitTimedOut(
+                    f"Job {job_name} is still {progress.status} after {timeout:g} seconds.",
+                    hint="Wait longer with --timeout, or check it later with `ircli describe-job`.",
+                )
+            sleep(min(interval, remaining))
+
+    def recommendation(self, job_name: str, *recommendation_ids: str) -> dict[str, Any]:
+        """The job's recommendation with the first of these ids that it has."""
+        job = self.describe_job(job_name)
+        by_id = {item.get("RecommendationId"): item for item in job.get("InferenceRecommendations", [])}
+        for recommendation_id in recommendation_ids:
+            if recommendation_id in by_id:
+                result: dict[str, Any] = by_id[recommendation_id]
+                return result
+        known = ", ".join(r.get("RecommendationId", "?") for r in job.get("InferenceRecommendations", [])) or "none"
+        raise IrcliError(
+            f"Job {job_name} ({job.get('Status')}) has no recommendation {recommendation_ids[0]}. "
+            f"Its recommendations: {known}."
+        )
+
+
+def production_variant_from_recommendation(
+    recommendation: dict[str, Any], *, model_name: str, variant_name: str, provisioned_concurrency: int | None = None
+) -> dict[str, Any]:
+    """Turn a recommendation's endpoint configuration into a CreateEndpointConfig ProductionVariant."""
+    configuration = recommendation.get("EndpointConfiguration", {})
+    variant: dict[str, Any] = {"VariantName": variant_name, "ModelName": model_name}
+    if "ServerlessConfig" in configuration:
+        serverless = {
+            k: v for k, v in configuration["ServerlessConfig"].items() if k in ("MemorySizeInMB", "MaxConcurrency")
+        }
+        if provisioned_concurrency is not None:
+            serverless["ProvisionedConcurrency"] = provisioned_concurrency
+        variant["ServerlessConfig"] = serverless
+    else:
+        if provisioned_concurrency is not None:
+            raise InputError("--provisioned-concurrency applies to serverless recommendations only.")
+        variant["InstanceType"] = configuration["InstanceType"]
+        variant["InitialInstanceCount"] = configuration.get("InitialInstanceCount", 1)
+        variant["InitialVariantWeight"] = 1.0
+    return variant
+
+
+def application_autoscaling_inputs(scaling: dict[str, Any], *, endpoint_name: str, variant_name: str) -> dict[str, Any]:
+    """The RegisterScalableTarget and PutScalingPolicy inputs that apply a scaling recommendation."""
+    dynamic = scaling.get("DynamicScalingConfiguration", {})
+    resource_id = f"endpoint/{endpoint_name}/variant/{variant_name}"
+    dimension = "sagemaker:variant:DesiredInstanceCount"
+    policies = []
+    for index, policy in enumerate(dynamic.get("ScalingPolicies", [])):
+        tracking = policy.get("TargetTracking", {})
+        specification = tracking.get("MetricSpecification", {})
+        configuration: dict[str, Any] = {"TargetValue": tracking.get("TargetValue")}
+        if "Predefined" in specification:
+            configuration["PredefinedMetricSpecification"] = {
+                "PredefinedMetricType": specification["Predefined"]["PredefinedMetricType"]
+            }
+        elif "Customized" in specification:
+            configuration["CustomizedMetricSpecification"] = specification["Customized"]
+        for key in ("ScaleInCooldown", "ScaleOutCooldown"):
+            if key in dynamic:
+                configuration[key] = dynamic[key]
+        policies.append(
+            {
+                "PolicyName": f"{endpoint_name}-{variant_name}-target-tracking-{index + 1}",
+                "ServiceNamespace": "sagemaker",
+                "ResourceId": resource_id,
+                "ScalableDimension": dimension,
+                "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration": configuration,
+            }
+        )
+    return {
+        "RegisterScalableTarget": {
+            "ServiceNamespace": "sagemaker",
+            "ResourceId": resource_id,
+            "ScalableDimension": dimension,
+            "MinCapacity": dynamic.get("MinCapacity"),
+            "MaxCapacity": dynamic.get("MaxCapacity"),
+        },
+        "PutScalingPolicy": policies,
+    }

@@ -1,0 +1,210 @@
+"""Validation of requests and responses against the bundled schemas, plus the service's own rules.
+
+`request_violations` lists every problem of a request, schema and service rules alike, each naming its
+path and the rule; `check_request` raises `ValidationFailed` with all of them. Patterns are matched with
+the `regex` module (the model uses `\\p{L}` classes) against the whole value, as the service does, and
+integers must be integers (botocore rejects 5.0 where the model says integer).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from functools import lru_cache
+from typing import Any
+
+from ircli.errors import ValidationFailed, Violation
+
+_ANCHOR_PREFIX, _ANCHOR_SUFFIX = "^(?:", ")$"
+
+
+def original_pattern(pattern: str) -> str:
+    if pattern.startswith(_ANCHOR_PREFIX) and pattern.endswith(_ANCHOR_SUFFIX):
+        return pattern[len(_ANCHOR_PREFIX) : -len(_ANCHOR_SUFFIX)]
+    return pattern
+
+
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> Any:
+    import regex
+
+    return regex.compile(original_pattern(pattern))
+
+
+@lru_cache(maxsize=64)
+def _validator(operation: str, kind: str) -> Any:
+    from jsonschema import Draft202012Validator, ValidationError
+    from jsonschema.validators import extend
+
+    from ircli.schemas import load_schema
+
+    def full_match_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+        if isinstance(instance, str) and _compiled(pattern).fullmatch(instance) is None:
+            yield ValidationError(f"{instance!r} does not match the pattern {original_pattern(pattern)}")
+
+    def is_strict_integer(checker: Any, instance: Any) -> bool:
+        return isinstance(instance, int) and not isinstance(instance, bool)
+
+    type_checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", is_strict_integer)
+    cls = extend(Draft202012Validator, validators={"pattern": full_match_pattern}, type_checker=type_checker)
+    schema = load_schema(operation, "request" if kind == "request" else "response")
+    return cls(schema)
+
+
+def schema_violations(operation: str, kind: str, document: Any) -> list[Violation]:
+    validator = _validator(operation, kind)
+    found: list[Violation] = []
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
+    for error in validator.iter_errors(document):
+        for violation in _translate(error):
+            key = (violation.path, violation.message)
+            if key not in seen:
+                seen.add(key)
+                found.append(violation)
+    found.extend(_non_finite_numbers(document, ()))
+    return sorted(found, key=_sort_key)
+
+
+def _sort_key(violation: Violation) -> tuple[Any, ...]:
+    return tuple((0, part) if isinstance(part, int) else (1, part) for part in violation.path)
+
+
+def _non_finite_numbers(value: Any, path: tuple[str | int, ...]) -> list[Violation]:
+    if isinstance(value, float) and not math.isfinite(value):
+        return [Violation(path, f"{value} is not a finite number", "type", value, "Member must be a number")]
+    if isinstance(value, dict):
+        return [v for key, item in value.items() for v in _non_finite_numbers(item, (*path, str(key)))]
+    if isinstance(value, list):
+        return [v for index, item in enumerate(value) for v in _non_finite_numbers(item, (*path, index))]
+    return []
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _translate(error: Any) -> list[Violation]:
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    limit = error.validator_value
+    instance = error.instance
+    if keyword == "required":
+        present = instance if isinstance(instance, dict) else {}
+        return [
+            Violation((*path, name), "missing required member", "required", None, "Member must not be null")
+            for name in limit
+            if name not in present
+        ]
+    if keyword == "additionalProperties" and limit is False:
+        known = list(error.schema.get("properties", {}))
+        violations = []
+        for name in instance:
+            if name in known:
+                continue
+            close = difflib.get_close_matches(str(name), known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; valid members: {', '.join(known)}"
+            violations.append(Violation((*path, str(name)), f"unknown member{hint}", "unknown", name))
+        return violations
+    if keyword == "enum":
+        values = list(limit)
+        if len(values) <= 12:
+            message = f"{_shown(instance)} is not one of {', '.join(map(str, values))}"
+        else:
+            close = difflib.get_close_matches(str(instance), [str(v) for v in values], n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(values)} values; see ircli schema show)"
+            message = f"{_shown(instance)} is not a valid value{hint}"
+        constraint = f"Member must satisfy enum value set: [{', '.join(map(str, values))}]"
+        return [Violation(path, message, "enum", instance, constraint)]
+    if keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
+        size = len(instance)
+        unit = "characters" if keyword.endswith("Length") else "items" if keyword.endswith("Items") else "entries"
+        if keyword.startswith("min"):
+            message = f"has {size} {unit}, fewer than the minimum of {limit}"
+            constraint = f"Member must have length greater than or equal to {limit}"
+        else:
+            message = f"has {size} {unit}, more than the maximum of {limit}"
+            constraint = f"Member must have length less than or equal to {limit}"
+        return [Violation(path, message, keyword, instance, constraint)]
+    if keyword == "maximum":
+        constraint = f"Member must have value less than or equal to {limit}"
+        return [
+            Violation(path, f"{_shown(instance)} is greater than the maximum of {limit}", keyword, instance, constraint)
+        ]
+    if keyword == "minimum":
+        constraint = f"Member must have value greater than or equal to {limit}"
+        return [
+            Violation(path, f"{_shown(instance)} is less than the minimum of {limit}", keyword, instance, constraint)
+        ]
+    if keyword == "pattern":
+        constraint = f"Member must satisfy regular expression pattern: {original_pattern(limit)}"
+        return [Violation(path, error.message, keyword, instance, constraint)]
+    if keyword == "type":
+        expected = limit if isinstance(limit, str) else " or ".join(limit)
+        article = "an" if expected[:1] in "aeiou" else "a"
+        return [
+            Violation(
+                path,
+                f"{_shown(instance)} is not {article} {expected}",
+                keyword,
+                instance,
+                f"Member must be of type {expected}",
+            )
+        ]
+    if keyword == "anyOf":
+        branches = error.validator_value
+        if any("pattern" in branch for branch in branches):
+            message = f"{_shown(instance)} is not a timestamp (ISO-8601 text or epoch seconds)"
+        else:
+            message = f"{_shown(instance)} is not a number"
+        return [Violation(path, message, keyword, instance, "Member must be of the right type")]
+    return [Violation(path, error.message, keyword, instance, error.message)]
+
+
+def request_violations(operation: str, document: Any) -> list[Violation]:
+    from ircli.lib.rules import rule_violations
+
+    found = schema_violations(operation, "request", document)
+    if isinstance(document, dict):
+        broken_paths = {violation.path for violation in found}
+        for violation in rule_violations(operation, document):
+            if violation.path not in broken_paths:
+                found.append(violation)
+    return sorted(found, key=_sort_key)
+
+
+def check_request(operation: str, document: Any) -> None:
+    violations = request_violations(operation, document)
+    if violations:
+        raise ValidationFailed(operation, violations)
+
+
+def service_path(path: tuple[str | int, ...]) -> str:
+    """A violation's path as the service writes it: lowerCamel members, 1-based `.N.member.` items."""
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            parts.append(f"{part + 1}.member")
+        else:
+            parts.append(part[:1].lower() + part[1:])
+    return ".".join(parts)
+
+
+def service_message(violations: list[Violation]) -> str:
+    """The service's ValidationException text for these violations."""
+    described = [
+        f"Value {_service_value(v.value)} at '{service_path(v.path)}' failed to satisfy constraint: "
+        f"{v.service_constraint or v.message}"
+        for v in violations
+    ]
+    count = len(described)
+    noun = "error" if count == 1 else "errors"
+    return f"{count} validation {noun} detected: " + "; ".join(described)
+
+
+def _service_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return f"'{value}'"
+    return f"'{value}'"

@@ -1,0 +1,40 @@
+"""Errors the simulator raises, carrying the service's error codes and message style."""
+
+from __future__ import annotations
+
+
+class SimulatorError(Exception):
+    code = "InternalFailure"
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationException(SimulatorError):
+    code = "ValidationException"
+
+
+class ResourceInUse(SimulatorError):
+    code = "ResourceInUse"
+
+
+class ResourceNotFound(SimulatorError):
+    code = "ResourceNotFound"
+
+
+class ResourceLimitExceeded(SimulatorError):
+    code = "ResourceLimitExceeded"
+
+
+class SerializationException(SimulatorError):
+    code = "SerializationException"
+
+
+class UnknownOperationException(SimulatorError):
+    code = "UnknownOperationException"
+
+
+class AccessDeniedException(SimulatorError):
+    code = "AccessDeniedException"

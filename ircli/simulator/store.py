@@ -1,0 +1,179 @@
+"""The simulator's SQLite store: where jobs, endpoint configurations and endpoints live between commands.
+
+One file, `state.db`, in the state directory. WAL mode and a busy timeout let many ircli processes (and
+the HTTP server's threads) read and write at once; every write is one `BEGIN IMMEDIATE` transaction, so
+a process killed mid-write leaves the last committed state. `PRAGMA user_version` holds the schema
+version for later migrations.
+
+A job's status is not stored: it follows from the clock and the job's timeline columns, in SQL
+(`STATUS_SQL`), so that listing 10,000 jobs with a status filter needs no Python per row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ircli.errors import ConfigurationError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 60.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    pending_until REAL NOT NULL,
+    ends_at REAL NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    stop_at REAL,
+    stopping_seconds REAL NOT NULL,
+    job_type TEXT NOT NULL,
+    model_name TEXT,
+    model_package_arn TEXT,
+    request TEXT NOT NULL,
+    plan TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created);
+CREATE TABLE IF NOT EXISTS endpoint_configs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS endpoints (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+# The job's status at :now, from its timeline.
+STATUS_SQL = """
+CASE
+    WHEN stop_at IS NOT NULL AND :now < stop_at + stopping_seconds THEN 'STOPPING'
+    WHEN stop_at IS NOT NULL THEN 'STOPPED'
+    WHEN :now < pending_until THEN 'PENDING'
+    WHEN :now < ends_at THEN 'IN_PROGRESS'
+    WHEN failed THEN 'FAILED'
+    ELSE 'COMPLETED'
+END
+"""
+
+# When the job last changed status, as of :now.
+LAST_MODIFIED_SQL = """
+CASE
+    WHEN stop_at IS NOT NULL AND :now < stop_at + stopping_seconds THEN stop_at
+    WHEN stop_at IS NOT NULL THEN stop_at + stopping_seconds
+    WHEN :now < pending_until THEN created
+    WHEN :now < ends_at THEN pending_until
+    ELSE ends_at
+END
+"""
+
+
+class Store:
+    """A handle on one state directory. Connections are per thread; the store is safe to share."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.path = state_dir / "state.db"
+        self._local = threading.local()
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise ConfigurationError(
+                f"The simulator state directory {self.state_dir} is not usable: {exc}.",
+                hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
+            ) from None
+        connection.row_factory = sqlite3.Row
+        return connection
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._connect()
+            self._local.connection = connection
+        if not self._ready:
+            with self._ready_lock:
+                if not self._ready:
+                    self._migrate(connection)
+                    self._ready = True
+        return connection
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"The simulator state in {self.state_dir} was written by a newer ircli (schema {version}).",
+                hint="Upgrade ircli, or use another --state-dir.",
+            )
+        if version == SCHEMA_VERSION:
+            return
+        try:
+            with self._transaction(connection):
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.OperationalError as exc:
+            raise ConfigurationError(
+                f"The simulator state in {self.path} cannot be written: {exc}.",
+                hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
+            ) from None
+
+    @contextmanager
+    def _transaction(self, connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, holding the write lock from its start."""
+        try:
+            with self._transaction(self.connection) as connection:
+                yield connection
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise ConfigurationError(
+                    f"The simulator state in {self.path} cannot be written: {exc}.",
+                    hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
+                ) from None
+            raise
+
+    def read(self) -> sqlite3.Connection:
+        return self.connection
+
+    def counts(self) -> dict[str, int]:
+        connection = self.connection
+        return {
+            table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("jobs", "endpoint_configs", "endpoints")
+        }
+
+    def reset(self) -> None:
+        with self.write() as connection:
+            for table in ("jobs", "endpoint_configs", "endpoints"):
+                connection.execute(f"DELETE FROM {table}")
+
+    def close(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None

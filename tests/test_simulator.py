@@ -1,0 +1,454 @@
+"""The simulator through its SQLite store: shapes, errors, progression over time, the performance model's
+invariants, stop, pagination, deliberate failures, endpoints, and many processes at once."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ircli.lib.formats import jsonable
+from ircli.lib.validation import schema_violations
+from ircli.simulator import perf
+from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
+from ircli.simulator.models import Simulator, speed_factor
+from ircli.simulator.store import Store
+from tests.valid_requests import ROLE, VALID_REQUESTS
+
+
+class Clock:
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sim(tmp_path: Path, clock: Clock) -> Simulator:
+    return Simulator(Store(tmp_path / "sim"), clock=clock)
+
+
+def call(sim: Simulator, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+    response = sim.dispatch(operation, request)
+    assert [str(v) for v in schema_violations(operation, "response", jsonable(response))] == []
+    return response
+
+
+def default_job(name: str = "job-1", **input_config: Any) -> dict[str, Any]:
+    config = {
+        "ModelName": "model-1",
+        "EndpointConfigurations": [
+            {"InstanceType": "ml.c5.xlarge"},
+            {"InstanceType": "ml.m5.large"},
+            {"ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}},
+        ],
+    }
+    config.update(input_config)
+    return {"JobName": name, "JobType": "Default", "RoleArn": ROLE, "InputConfig": config}
+
+
+def test_every_operation_returns_the_services_shapes(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    requests = copy.deepcopy(VALID_REQUESTS)
+    call(sim, "CreateInferenceRecommendationsJob", requests["CreateInferenceRecommendationsJob"])
+    job = call(sim, "DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    assert job["Status"] == "COMPLETED"
+    call(sim, "ListInferenceRecommendationsJobs", {})
+    call(sim, "ListInferenceRecommendationsJobSteps", {"JobName": "job-1"})
+    recommendation_id = job["InferenceRecommendations"][0]["RecommendationId"]
+    call(
+        sim,
+        "GetScalingConfigurationRecommendation",
+        {"InferenceRecommendationsJobName": "job-1", "RecommendationId": recommendation_id},
+    )
+    call(sim, "CreateEndpointConfig", requests["CreateEndpointConfig"])
+    call(sim, "DescribeEndpointConfig", {"EndpointConfigName": "config-1"})
+    call(sim, "CreateEndpoint", requests["CreateEndpoint"])
+    call(sim, "DescribeEndpoint", {"EndpointName": "endpoint-1"})
+    call(sim, "UpdateEndpointWeightsAndCapacities", requests["UpdateEndpointWeightsAndCapacities"])
+    call(sim, "DescribeEndpoint", {"EndpointName": "endpoint-1"})
+    call(sim, "DeleteEndpoint", {"EndpointName": "endpoint-1"})
+    call(sim, "DeleteEndpointConfig", {"EndpointConfigName": "config-1"})
+    call(sim, "CreateInferenceRecommendationsJob", dict(requests["CreateInferenceRecommendationsJob"], JobName="job-2"))
+
+
+def test_published_example_comes_out_of_the_catalog() -> None:
+    assert perf.instance("ml.c5d.xlarge")["price_per_hour"] == 0.23
+    result = perf.benchmark_instance("ml.c5d.xlarge", perf.PROFILES["generic"], {}, perf.Conditions(1000, "P95", 100))
+    assert result.instance_count == 3
+    assert result.cost_per_hour == 0.6899999976158142
+    assert result.model_latency_us == 100_000
+
+
+def test_catalog_covers_every_instance_type_with_sourced_prices() -> None:
+    from ircli.schemas import load_schema
+
+    enum = load_schema("CreateEndpointConfig", "request")["$defs"]["ProductionVariantInstanceType"]["enum"]
+    instances = perf.catalog()["instances"]
+    assert set(enum) <= set(instances)
+    for name in enum:
+        record = instances[name]
+        assert record["price_per_hour"] > 0 and record["price_source"] and record["vcpu"] >= 1
+    documented = {"ml.c5.xlarge": 0.204, "ml.c5d.large": 0.115, "ml.c5d.xlarge": 0.23, "ml.m5.large": 0.115}
+    for name, price in documented.items():
+        assert instances[name]["price_per_hour"] == price
+        assert "developer guide" in instances[name]["price_source"]
+
+
+def test_recommendation_metrics_obey_the_services_invariants(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    request = default_job(EnvironmentParameterRanges=None)
+    request["StoppingConditions"] = {
+        "MaxInvocations": 5000,
+        "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 200}],
+    }
+    sim.dispatch("CreateInferenceRecommendationsJob", request)
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    recommendations = job["InferenceRecommendations"]
+    assert len(recommendations) == 3
+    for item in recommendations:
+        metrics, endpoint = item["Metrics"], item["EndpointConfiguration"]
+        assert metrics["CostPerInference"] == perf.float32(metrics["CostPerHour"] / (metrics["MaxInvocations"] * 60))
+        assert isinstance(metrics["ModelLatency"], int) and metrics["ModelLatency"] <= 200_000
+        if "InstanceType" in endpoint:
+            price = perf.instance(endpoint["InstanceType"])["price_per_hour"]
+            assert metrics["CostPerHour"] == perf.float32(price * endpoint["InitialInstanceCount"])
+            per_instance = metrics["MaxInvocations"] // endpoint["InitialInstanceCount"]
+            assert endpoint["InitialInstanceCount"] == math.ceil(5000 / per_instance)
+            assert 0 <= metrics["CpuUtilization"] <= 100
+        else:
+            assert metrics["CpuUtilization"] == "NaN" and metrics["MemoryUtilization"] == "NaN"
+            assert metrics["ModelSetupTime"] > 0
+
+
+def test_results_are_deterministic_for_the_same_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    metrics = []
+    for index in range(2):
+        sim = Simulator(Store(tmp_path / f"s{index}"))
+        sim.dispatch("CreateInferenceRecommendationsJob", default_job())
+        job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+        metrics.append([r["Metrics"] for r in job["InferenceRecommendations"]])
+    assert metrics[0] == metrics[1]
+
+
+def test_jobs_progress_with_the_clock(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "realtime")
+    request = default_job()
+    request["InputConfig"]["ResourceLimit"] = {"MaxParallelOfTests": 2}
+    sim.dispatch("CreateInferenceRecommendationsJob", request)
+
+    def describe() -> dict[str, Any]:
+        return sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+
+    def steps() -> list[str]:
+        listed = sim.dispatch("ListInferenceRecommendationsJobSteps", {"JobName": "job-1"})
+        return [step["Status"] for step in listed["Steps"]]
+
+    assert describe()["Status"] == "PENDING"
+    assert steps() == ["PENDING"] * 3
+    clock.now += 121
+    assert describe()["Status"] == "IN_PROGRESS"
+    assert steps() == ["IN_PROGRESS", "IN_PROGRESS", "PENDING"]  # at most MaxParallelOfTests at once
+    assert "InferenceRecommendations" not in describe()
+    clock.now += 1300
+    assert steps() == ["COMPLETED", "COMPLETED", "IN_PROGRESS"]
+    clock.now += 2700
+    job = describe()
+    assert job["Status"] == "COMPLETED"
+    assert 2600 <= (job["CompletionTime"] - job["CreationTime"]).total_seconds() <= 2800  # about 45 minutes
+    assert len(job["InferenceRecommendations"]) == 3
+
+
+def test_speed_settings() -> None:
+    assert speed_factor("instant") == 0
+    assert speed_factor("realtime") == 1
+    assert speed_factor("") == pytest.approx(1 / 90)
+    assert speed_factor("10") == 0.1
+    from ircli.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError):
+        speed_factor("slow")
+
+
+def test_stop_keeps_finished_recommendations(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "realtime")
+    request = default_job()
+    request["InputConfig"]["ResourceLimit"] = {"MaxParallelOfTests": 1}
+    sim.dispatch("CreateInferenceRecommendationsJob", request)
+    clock.now += 120 + 860 + 10  # the first of three benchmarks has finished
+    sim.dispatch("StopInferenceRecommendationsJob", {"JobName": "job-1"})
+    assert sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})["Status"] == "STOPPING"
+    clock.now += 61
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    assert job["Status"] == "STOPPED"
+    assert len(job["InferenceRecommendations"]) == 1
+    statuses = [
+        s["Status"] for s in sim.dispatch("ListInferenceRecommendationsJobSteps", {"JobName": "job-1"})["Steps"]
+    ]
+    assert statuses == ["COMPLETED", "STOPPED", "STOPPED"]
+    with pytest.raises(ValidationException, match="cannot be stopped"):
+        sim.dispatch("StopInferenceRecommendationsJob", {"JobName": "job-1"})
+
+
+def test_service_errors(sim: Simulator) -> None:
+    sim.dispatch("CreateInferenceRecommendationsJob", default_job())
+    with pytest.raises(ResourceInUse):
+        sim.dispatch("CreateInferenceRecommendationsJob", default_job())
+    with pytest.raises(ResourceNotFound):
+        sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "missing"})
+    with pytest.raises(ValidationException) as raised:
+        sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "bad name"})
+    assert raised.value.message == (
+        "1 validation error detected: Value 'bad name' at 'jobName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}"
+    )
+    with pytest.raises(ValidationException, match="Could not find endpoint configuration"):
+        sim.dispatch("DescribeEndpointConfig", {"EndpointConfigName": "nope"})
+
+
+def test_deliberate_failures(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    tag = lambda value: [{"Key": "ircli:simulate", "Value": value}]  # noqa: E731
+    with pytest.raises(ResourceLimitExceeded):
+        sim.dispatch("CreateInferenceRecommendationsJob", dict(default_job("j1"), Tags=tag("limit-exceeded")))
+    sim.dispatch("CreateInferenceRecommendationsJob", dict(default_job("j2"), Tags=tag("fail-job")))
+    failed = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "j2"})
+    assert failed["Status"] == "FAILED" and "Simulated job failure" in failed["FailureReason"]
+    sim.dispatch("CreateInferenceRecommendationsJob", dict(default_job("j3"), Tags=tag("fail-step")))
+    steps = sim.dispatch("ListInferenceRecommendationsJobSteps", {"JobName": "j3"})["Steps"]
+    assert [s["Status"] for s in steps] == ["FAILED", "COMPLETED", "COMPLETED"]
+    assert "FailureReason" in steps[0]["InferenceBenchmark"]
+    assert len(sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "j3"})["InferenceRecommendations"]) == 2
+
+
+def test_a_model_too_big_for_the_instance_fails_that_step(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    request = default_job(
+        ContainerConfig={"NearestModelName": "llama-2-7b"},
+        EndpointConfigurations=[{"InstanceType": "ml.t2.medium"}, {"InstanceType": "ml.g5.12xlarge"}],
+    )
+    sim.dispatch("CreateInferenceRecommendationsJob", request)
+    steps = sim.dispatch("ListInferenceRecommendationsJobSteps", {"JobName": "job-1"})["Steps"]
+    assert [s["Status"] for s in steps] == ["FAILED", "COMPLETED"]
+    assert "memory" in steps[0]["InferenceBenchmark"]["FailureReason"]
+
+
+def test_environment_parameter_ranges_give_one_result_per_combination(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    ranges = {
+        "CategoricalParameterRanges": [
+            {"Name": "OMP_NUM_THREADS", "Value": ["1", "2", "16"]},
+            {"Name": "SAGEMAKER_MODEL_SERVER_WORKERS", "Value": ["1", "4"]},
+        ]
+    }
+    sim.dispatch(
+        "CreateInferenceRecommendationsJob",
+        default_job(EndpointConfigurations=[{"InstanceType": "ml.c5.xlarge", "EnvironmentParameterRanges": ranges}]),
+    )
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    combos = [
+        tuple(p["Value"] for p in r["ModelConfiguration"]["EnvironmentParameters"])
+        for r in job["InferenceRecommendations"]
+    ]
+    assert len(combos) == 6 and len(set(combos)) == 6
+
+
+def test_default_job_without_configurations_benchmarks_the_candidates(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    request = default_job(EndpointConfigurations=None)
+    del request["InputConfig"]["EndpointConfigurations"]
+    sim.dispatch("CreateInferenceRecommendationsJob", request)
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    types = [r["EndpointConfiguration"]["InstanceType"] for r in job["InferenceRecommendations"]]
+    assert types == list(perf.PROFILES["generic"].candidates)
+    request = default_job("job-2", ContainerConfig={"SupportedInstanceTypes": ["ml.c6i.large"]})
+    del request["InputConfig"]["EndpointConfigurations"]
+    sim.dispatch("CreateInferenceRecommendationsJob", request)
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-2"})
+    assert [r["EndpointConfiguration"]["InstanceType"] for r in job["InferenceRecommendations"]] == ["ml.c6i.large"]
+
+
+def test_pagination_and_filters(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    for index in range(25):
+        clock.now += 1
+        sim.dispatch("CreateInferenceRecommendationsJob", default_job(f"job-{index:02d}"))
+    names, token = [], None
+    while True:
+        request: dict[str, Any] = {"MaxResults": 10, "SortBy": "Name", "SortOrder": "Ascending"}
+        if token:
+            request["NextToken"] = token
+        page = sim.dispatch("ListInferenceRecommendationsJobs", request)
+        names += [j["JobName"] for j in page["InferenceRecommendationsJobs"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert names == [f"job-{i:02d}" for i in range(25)]
+    newest = sim.dispatch("ListInferenceRecommendationsJobs", {"MaxResults": 1})["InferenceRecommendationsJobs"]
+    assert newest[0]["JobName"] == "job-24"
+    contains = sim.dispatch("ListInferenceRecommendationsJobs", {"NameContains": "JOB-1"})[
+        "InferenceRecommendationsJobs"
+    ]
+    assert len(contains) == 10
+    completed = sim.dispatch("ListInferenceRecommendationsJobs", {"StatusEquals": "COMPLETED"})
+    assert len(completed["InferenceRecommendationsJobs"]) == 25
+    assert (
+        sim.dispatch("ListInferenceRecommendationsJobs", {"StatusEquals": "FAILED"})["InferenceRecommendationsJobs"]
+        == []
+    )
+    with pytest.raises(ValidationException, match="pagination token"):
+        sim.dispatch("ListInferenceRecommendationsJobs", {"NextToken": "garbage"})
+
+
+def test_scaling_recommendation_formula(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    sim.dispatch("CreateInferenceRecommendationsJob", default_job())
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    rec = job["InferenceRecommendations"][0]
+    result = sim.dispatch(
+        "GetScalingConfigurationRecommendation",
+        {
+            "InferenceRecommendationsJobName": "job-1",
+            "RecommendationId": rec["RecommendationId"],
+            "ScalingPolicyObjective": {"MinInvocationsPerMinute": 100, "MaxInvocationsPerMinute": 20000},
+        },
+    )
+    per_instance = rec["Metrics"]["MaxInvocations"] // rec["EndpointConfiguration"]["InitialInstanceCount"]
+    target = round(per_instance * 0.5, 1)
+    dynamic = result["DynamicScalingConfiguration"]
+    assert result["TargetCpuUtilizationPerCore"] == 50
+    assert dynamic["ScalingPolicies"][0]["TargetTracking"]["TargetValue"] == target
+    assert dynamic["MinCapacity"] == max(1, math.ceil(100 / target))
+    assert dynamic["MaxCapacity"] == math.ceil(20000 / target)
+    assert dynamic["ScaleInCooldown"] == dynamic["ScaleOutCooldown"] == 300
+    serverless = job["InferenceRecommendations"][2]["RecommendationId"]
+    with pytest.raises(ValidationException, match="serverless"):
+        sim.dispatch(
+            "GetScalingConfigurationRecommendation",
+            {"InferenceRecommendationsJobName": "job-1", "RecommendationId": serverless},
+        )
+
+
+def test_endpoints_move_through_their_states(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "realtime")
+    sim.dispatch("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"])
+    sim.dispatch("CreateEndpoint", VALID_REQUESTS["CreateEndpoint"])
+    describe = lambda: sim.dispatch("DescribeEndpoint", {"EndpointName": "endpoint-1"})  # noqa: E731
+    assert describe()["EndpointStatus"] == "Creating"
+    assert "PendingDeploymentSummary" in describe()
+    with pytest.raises(ValidationException, match="in-progress"):
+        sim.dispatch("UpdateEndpointWeightsAndCapacities", VALID_REQUESTS["UpdateEndpointWeightsAndCapacities"])
+    clock.now += 301
+    assert describe()["EndpointStatus"] == "InService"
+    sim.dispatch("UpdateEndpointWeightsAndCapacities", VALID_REQUESTS["UpdateEndpointWeightsAndCapacities"])
+    updating = describe()
+    serverless = updating["ProductionVariants"][1]
+    assert updating["EndpointStatus"] == "Updating"
+    assert serverless["CurrentServerlessConfig"]["ProvisionedConcurrency"] == 2
+    assert serverless["DesiredServerlessConfig"]["ProvisionedConcurrency"] == 4
+    clock.now += 181
+    done = describe()
+    assert done["EndpointStatus"] == "InService"
+    assert done["ProductionVariants"][1]["CurrentServerlessConfig"]["ProvisionedConcurrency"] == 4
+    too_many = {
+        "EndpointName": "endpoint-1",
+        "DesiredWeightsAndCapacities": [
+            {"VariantName": "Serverless", "ServerlessUpdateConfig": {"ProvisionedConcurrency": 11}}
+        ],
+    }
+    with pytest.raises(ValidationException, match="less than or equal"):
+        sim.dispatch("UpdateEndpointWeightsAndCapacities", too_many)
+
+
+def test_existing_endpoints_give_endpoint_performances(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    with pytest.raises(ValidationException, match="Could not find endpoint"):
+        sim.dispatch("CreateInferenceRecommendationsJob", default_job(Endpoints=[{"EndpointName": "endpoint-1"}]))
+    sim.dispatch("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"])
+    sim.dispatch("CreateEndpoint", VALID_REQUESTS["CreateEndpoint"])
+    sim.dispatch("CreateInferenceRecommendationsJob", default_job(Endpoints=[{"EndpointName": "endpoint-1"}]))
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    (performance,) = job["EndpointPerformances"]
+    assert performance["EndpointInfo"]["EndpointName"] == "endpoint-1"
+    assert performance["Metrics"]["MaxInvocations"] > 0
+    scaling = sim.dispatch(
+        "GetScalingConfigurationRecommendation",
+        {"InferenceRecommendationsJobName": "job-1", "EndpointName": "endpoint-1"},
+    )
+    assert scaling["Metric"]["InvocationsPerInstance"] == performance["Metrics"]["MaxInvocations"] // 1
+
+
+def test_state_survives_new_store_objects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    Simulator(Store(tmp_path / "s")).dispatch("CreateInferenceRecommendationsJob", default_job())
+    reopened = Simulator(Store(tmp_path / "s"))
+    assert reopened.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})["Status"] == "COMPLETED"
+    assert reopened.store.counts() == {"jobs": 1, "endpoint_configs": 0, "endpoints": 0}
+    reopened.store.reset()
+    assert reopened.store.counts()["jobs"] == 0
+
+
+def test_unusable_state_directory_is_a_configuration_error(tmp_path: Path) -> None:
+    from ircli.errors import ConfigurationError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(ConfigurationError):
+        Store(blocker / "state").counts()
+
+
+def _worker(state_dir: str, worker: int, jobs: int, queue: Any) -> None:
+    os.environ["IRCLI_SIM_SPEED"] = "instant"
+    sim = Simulator(Store(Path(state_dir)))
+    errors = []
+    for index in range(jobs):
+        name = f"w{worker}-{index}"
+        try:
+            sim.dispatch("CreateInferenceRecommendationsJob", default_job(name))
+            sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": name})
+            sim.dispatch("ListInferenceRecommendationsJobs", {"MaxResults": 5})
+        except Exception as exc:
+            errors.append(f"{name}: {type(exc).__name__}: {exc}")
+    queue.put(errors)
+
+
+def test_sixteen_processes_lose_nothing(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_worker, args=(str(tmp_path / "shared"), w, 8, queue)) for w in range(16)]
+    for process in workers:
+        process.start()
+    errors = [error for _ in workers for error in queue.get(timeout=120)]
+    for process in workers:
+        process.join(timeout=60)
+    assert errors == []
+    sim = Simulator(Store(tmp_path / "shared"))
+    listed = sim.dispatch("ListInferenceRecommendationsJobs", {"MaxResults": 100})
+    names = {j["JobName"] for j in listed["InferenceRecommendationsJobs"]}
+    while "NextToken" in listed:
+        listed = sim.dispatch("ListInferenceRecommendationsJobs", {"MaxResults": 100, "NextToken": listed["NextToken"]})
+        names |= {j["JobName"] for j in listed["InferenceRecommendationsJobs"]}
+    assert names == {f"w{w}-{i}" for w in range(16) for i in range(8)}
+
+
+def test_plan_is_plain_json(sim: Simulator) -> None:
+    sim.dispatch("CreateInferenceRecommendationsJob", default_job())
+    row = sim.store.read().execute("SELECT plan, request FROM jobs").fetchone()
+    assert json.loads(row["plan"])["steps"] and json.loads(row["request"])["JobName"] == "job-1"
