@@ -106,9 +106,10 @@ def root(
 
 
 def _register() -> None:
-    from ircli.cli.commands import endpoints, jobs, schema, simulator
+    from ircli.cli.commands import analysis, endpoints, jobs, schema, simulator
 
     jobs.register(app)
+    analysis.register(app)
     app.add_typer(endpoints.app, name="endpoint-config")
     app.add_typer(schema.app, name="schema")
     app.add_typer(simulator.app, name="simulator")

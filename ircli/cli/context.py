@@ -164,7 +164,7 @@ class CliContext:
         for index, table in enumerate(tables):
             if index:
                 console.print()
-            console.print(rich_table(table))
+            console.print(rich_table(table, console.width))
         for renderable in extra:
             console.print()
             console.print(renderable)

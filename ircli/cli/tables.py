@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ircli.lib.formats import is_nan, jsonable, number
+from ircli.lib.ranking import Ranking
 
 
 @dataclass
@@ -25,6 +27,10 @@ class Column:
     style: str = ""
     min_width: int | None = None
     no_wrap: bool = False
+    # Columns below 100 may be left out on a narrow terminal, lowest first; a `footnote` column's values are
+    # then listed under the table instead.
+    priority: int = 100
+    footnote: bool = False
 
 
 @dataclass
@@ -34,6 +40,59 @@ class TableData:
     rows: list[list[str]] = field(default_factory=list)
     caption: str = ""
     row_styles: list[str] = field(default_factory=list)
+
+
+COLUMN_GAP = 3  # padding on both sides and the divider, as the terminal renderer draws them
+
+
+def natural_width(table: TableData, index: int) -> int:
+    column = table.columns[index]
+    cells = [len(row[index]) for row in table.rows if index < len(row)]
+    return max([len(column.header), *cells, column.min_width or 0])
+
+
+def fit_columns(table: TableData, width: int) -> TableData:
+    """Leave out low-priority columns until the table fits `width` characters."""
+    keep = list(range(len(table.columns)))
+
+    def total() -> int:
+        return sum(natural_width(table, i) for i in keep) + COLUMN_GAP * (len(keep) - 1)
+
+    dropped: list[int] = []
+    while total() > width:
+        candidates = [i for i in keep if table.columns[i].priority < 100]
+        if not candidates:
+            break
+        lowest = min(candidates, key=lambda i: (table.columns[i].priority, -i))
+        keep.remove(lowest)
+        dropped.append(lowest)
+    # A later, wider column may have freed room for an earlier, narrower one.
+    for index in sorted(dropped, key=lambda i: -table.columns[i].priority):
+        keep.append(index)
+        keep.sort()
+        if total() > width:
+            keep.remove(index)
+        else:
+            dropped.remove(index)
+    if not dropped:
+        return table
+    notes = [table.caption] if table.caption else []
+    hidden = [table.columns[i].header for i in sorted(dropped) if not table.columns[i].footnote]
+    if hidden:
+        notes.append(f"Not shown at this width: {', '.join(hidden)} (widen the terminal, or use --output json).")
+    for i in sorted(dropped):
+        if table.columns[i].footnote:
+            first = table.columns[0].header
+            notes.append(
+                f"{table.columns[i].header} by {first}: " + "; ".join(f"{row[0]} {row[i]}" for row in table.rows)
+            )
+    return TableData(
+        table.title,
+        [table.columns[i] for i in keep],
+        [[row[i] for i in keep] for row in table.rows],
+        "\n".join(notes),
+        table.row_styles,
+    )
 
 
 NA = "n/a"
@@ -98,24 +157,9 @@ def environment_label(model_configuration: dict[str, Any]) -> str:
     return " ".join(f"{p.get('Key')}={p.get('Value')}" for p in parameters) or "-"
 
 
-RECOMMENDATION_COLUMNS = [
-    Column("#", "right", "dim"),
-    Column("Endpoint", style="bold", min_width=14),
-    Column("Env"),
-    Column("$/hour", "right", no_wrap=True),
-    Column("$/1M inf", "right", no_wrap=True),
-    Column("Inv/min", "right", no_wrap=True),
-    Column("Latency ms", "right", no_wrap=True),
-    Column("CPU", "right", no_wrap=True),
-    Column("Mem", "right", no_wrap=True),
-    Column("Recommendation", style="dim"),
-]
-
-
-def recommendation_row(index: int, recommendation: dict[str, Any]) -> list[str]:
+def recommendation_cells(recommendation: dict[str, Any]) -> list[str]:
     metrics = recommendation.get("Metrics", {})
     return [
-        str(index),
         endpoint_label(recommendation.get("EndpointConfiguration", {})),
         environment_label(recommendation.get("ModelConfiguration", {})),
         fmt_money(metrics.get("CostPerHour")),
@@ -124,8 +168,61 @@ def recommendation_row(index: int, recommendation: dict[str, Any]) -> list[str]:
         fmt_ms_from_us(metrics.get("ModelLatency")),
         fmt_percent(metrics.get("CpuUtilization")),
         fmt_percent(metrics.get("MemoryUtilization")),
-        str(recommendation.get("RecommendationId", "")),
     ]
+
+
+METRIC_COLUMNS = [
+    Column("Endpoint", style="bold", no_wrap=True),
+    Column("Env", priority=55),
+    Column("$/hour", "right", no_wrap=True),
+    Column("$/1M inf", "right", no_wrap=True, priority=70),
+    Column("Inv/min", "right", no_wrap=True),
+    Column("Latency ms", "right", no_wrap=True),
+    Column("CPU", "right", no_wrap=True, priority=40),
+    Column("Mem", "right", no_wrap=True, priority=30),
+]
+ID_COLUMN = Column("Recommendation", style="dim", no_wrap=True, priority=50, footnote=True)
+PARETO_MARK = "*"
+
+
+def recommendations_table(recommendations: list[dict[str, Any]], ranking: Ranking | None = None) -> TableData:
+    caption = "Latency: model latency at the maximum invocations. n/a: not reported by the service."
+    if ranking is None:
+        rows = [
+            [str(i), *recommendation_cells(r), str(r.get("RecommendationId", ""))]
+            for i, r in enumerate(recommendations, start=1)
+        ]
+        return TableData("Recommendations", [Column("#", "right", "dim"), *METRIC_COLUMNS, ID_COLUMN], rows, caption)
+    rows, styles = [], []
+    for item in ranking.ranked:
+        rows.append(
+            [
+                str(item.rank),
+                PARETO_MARK if item.pareto else "",
+                *recommendation_cells(item.recommendation),
+                f"{item.score:.2f}",
+                str(item.recommendation.get("RecommendationId", "")),
+            ]
+        )
+        styles.append("bold green" if item.rank == 1 else "")
+    weights = ranking.weights
+    notes = [f"Top pick: {ranking.top_pick_reason}"] if ranking.top_pick_reason else []
+    notes += [
+        f"Ranked by cost {weights.cost.value}, latency {weights.latency.value}, "
+        f"throughput {weights.throughput.value}. {PARETO_MARK} Pareto-optimal: no other candidate is at least as "
+        "cheap, fast and high-throughput and better on one.",
+        caption,
+    ]
+    for recommendation, reason in ranking.excluded:
+        notes.append(f"Excluded {endpoint_label(recommendation.get('EndpointConfiguration', {}))}: {reason}.")
+    columns = [
+        Column("Rank", "right"),
+        Column(PARETO_MARK, no_wrap=True),
+        *METRIC_COLUMNS,
+        Column("Score", "right", priority=60),
+        ID_COLUMN,
+    ]
+    return TableData("Ranked recommendations", columns, rows, "\n".join(notes), styles)
 
 
 def job_summary(job: dict[str, Any]) -> list[tuple[str, str]]:
@@ -155,19 +252,12 @@ def job_summary(job: dict[str, Any]) -> list[tuple[str, str]]:
     return [(key, value) for key, value in fields if value]
 
 
-def describe_job_tables(job: dict[str, Any]) -> list[TableData]:
+def describe_job_tables(job: dict[str, Any], ranking: Ranking | None = None) -> list[TableData]:
     header = TableData("", [Column("Field", style="bold"), Column("Value")], [[k, v] for k, v in job_summary(job)])
     tables = [header]
     recommendations = job.get("InferenceRecommendations") or []
     if recommendations:
-        tables.append(
-            TableData(
-                "Recommendations",
-                list(RECOMMENDATION_COLUMNS),
-                [recommendation_row(i + 1, r) for i, r in enumerate(recommendations)],
-                caption="Latency: model latency at the maximum invocations. n/a: not reported by the service.",
-            )
-        )
+        tables.append(recommendations_table(recommendations, ranking))
     performances = job.get("EndpointPerformances") or []
     if performances:
         tables.append(
@@ -403,6 +493,17 @@ def generic_tables(data: Any, title: str = "") -> list[TableData]:
     return [TableData(title, [Column("Value")], [[_cell(data)]])]
 
 
+_FORMATTED_NUMBER = re.compile(r"^[+-]?\$?[0-9][0-9,]*(\.[0-9]+)?%?$")
+
+
+def csv_cell(text: str) -> str:
+    """Numbers as spreadsheets read them: no currency sign, thousands separators or percent sign (the
+    column headers carry the units)."""
+    if _FORMATTED_NUMBER.match(text):
+        return text.replace("$", "").replace(",", "").replace("%", "")
+    return text
+
+
 def to_csv(tables: list[TableData]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -410,7 +511,7 @@ def to_csv(tables: list[TableData]) -> str:
         if index:
             buffer.write("\n")
         writer.writerow([column.header for column in table.columns])
-        writer.writerows(table.rows)
+        writer.writerows([csv_cell(cell) for cell in row] for row in table.rows)
     return buffer.getvalue()
 
 
@@ -434,3 +535,68 @@ def to_markdown(tables: list[TableData]) -> str:
 
 
 Tabulator = Callable[[Any], list[TableData]]
+
+
+def ranked_rows_document(ranking: Ranking) -> list[dict[str, Any]]:
+    """The ranking for scripts: rank, score, Pareto flag and the recommendation as the API returned it."""
+    return [
+        {
+            "Rank": item.rank,
+            "Score": round(item.score, 4),
+            "ParetoOptimal": item.pareto,
+            "TopPick": item.rank == 1,
+            "Recommendation": item.recommendation,
+        }
+        for item in ranking.ranked
+    ]
+
+
+def _signed(change: float | None) -> str:
+    return NA if change is None else f"{change:+.1f}%"
+
+
+def comparison_tables(document: dict[str, Any]) -> list[TableData]:
+    """Tables from `ircli.lib.compare.comparison_document`."""
+    rows, styles = [], []
+    for item in document.get("Comparisons", []):
+        metrics = item["Metrics"]
+        cost, latency, throughput = metrics["CostPerHour"], metrics["ModelLatency"], metrics["MaxInvocations"]
+        counts = item.get("InstanceCount", {})
+        count_text = "" if counts.get("JobA") is None else f"x{counts.get('JobA')} -> x{counts.get('JobB')}"
+        rows.append(
+            [
+                item["EndpointConfiguration"],
+                count_text,
+                fmt_money(cost["JobA"]),
+                fmt_money(cost["JobB"]),
+                _signed(cost["ChangePercent"]),
+                fmt_ms_from_us(latency["JobA"]),
+                fmt_ms_from_us(latency["JobB"]),
+                _signed(latency["ChangePercent"]),
+                fmt_int(throughput["JobA"]),
+                fmt_int(throughput["JobB"]),
+                _signed(throughput["ChangePercent"]),
+                ", ".join(item.get("Regressions", [])),
+            ]
+        )
+        styles.append("red" if item.get("Regressions") else "")
+    columns = [
+        Column("Configuration", style="bold"),
+        Column("Count", priority=40),
+        Column("$/h A", "right", priority=50),
+        Column("$/h B", "right", priority=60),
+        Column("Cost", "right"),
+        Column("ms A", "right", priority=50),
+        Column("ms B", "right", priority=60),
+        Column("Latency", "right"),
+        Column("Inv A", "right", priority=50),
+        Column("Inv B", "right", priority=60),
+        Column("Throughput", "right"),
+        Column("Regressions", priority=70),
+    ]
+    notes = ["Signed change from job A to job B. Higher cost or latency, or lower throughput, is worse."]
+    for key, name in (("OnlyInJobA", "A"), ("OnlyInJobB", "B")):
+        if document.get(key):
+            notes.append(f"Only in job {name}: {', '.join(document[key])}.")
+    title = f"{document.get('JobA')} (A) vs {document.get('JobB')} (B)"
+    return [TableData(title, columns, rows, "\n".join(notes), styles)]

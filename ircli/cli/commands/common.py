@@ -67,3 +67,34 @@ def pick_name(positional: str | None, option: str | None, *, what: str = "--job-
     if positional and option and positional != option:
         raise InputError(f"Two different names were given ({positional} and {what} {option}); give one.")
     return positional or option
+
+
+RANKING = "Ranking"
+RankBy = Annotated[
+    str | None,
+    typer.Option(
+        "--rank-by",
+        help="Importance of each objective: cost=high,latency=moderate,throughput=low "
+        "(levels: lowest, low, moderate, high, highest).",
+        rich_help_panel=RANKING,
+    ),
+]
+MaxLatencyMs = Annotated[
+    float | None, typer.Option("--max-latency-ms", help="Leave out slower candidates.", rich_help_panel=RANKING)
+]
+MaxCostPerHour = Annotated[
+    float | None, typer.Option("--max-cost-per-hour", help="Leave out dearer candidates.", rich_help_panel=RANKING)
+]
+MinInvocations = Annotated[
+    float | None,
+    typer.Option(
+        "--min-invocations",
+        help="Leave out candidates below this many invocations per minute.",
+        rich_help_panel=RANKING,
+    ),
+]
+Top = Annotated[int | None, typer.Option("--top", min=1, help="Show the best N only.", rich_help_panel=RANKING)]
+
+
+def ranking_requested(*values: object) -> bool:
+    return any(value is not None for value in values)

@@ -15,16 +15,23 @@ from ircli.cli import progress
 from ircli.cli.commands.common import (
     CliInputJson,
     CliInputYaml,
+    MaxCostPerHour,
     MaxItems,
+    MaxLatencyMs,
+    MinInvocations,
     PageSize,
+    RankBy,
     Skeleton,
     StartingToken,
+    Top,
     context,
     pick_name,
+    ranking_requested,
 )
 from ircli.cli.tables import describe_job_tables, list_jobs_tables, list_steps_tables, scaling_tables
 from ircli.errors import InputError
 from ircli.lib.formats import OutputFormat, to_json, to_yaml
+from ircli.lib.ranking import Limits, Weights, rank
 from ircli.lib.service import application_autoscaling_inputs
 from ircli.lib.shorthand import parse_pair, parse_scalar, parse_shorthand, with_tags
 
@@ -293,17 +300,40 @@ def describe_job(
     ctx: typer.Context,
     name: JobNameArgument = None,
     job_name: JobNameOption = None,
+    rank_by: RankBy = None,
+    max_latency_ms: MaxLatencyMs = None,
+    max_cost_per_hour: MaxCostPerHour = None,
+    min_invocations: MinInvocations = None,
+    top: Top = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Bar charts of cost, latency and throughput (terminal).")
+    ] = False,
     cli_input_json: CliInputJson = None,
     cli_input_yaml: CliInputYaml = None,
     generate_cli_skeleton: Skeleton = None,
 ) -> None:
     """Show a job: status, timing, failure reason, recommendations and endpoint performances
-    (the raw API response with --output json)."""
+    (the raw API response with --output json; the ranking options order the table)."""
     cli = context(ctx)
     if cli.skeleton(DESCRIBE, generate_cli_skeleton):
         return
     request = cli.build_request(cli_input_json, cli_input_yaml, {"JobName": pick_name(name, job_name)})
-    cli.emit(cli.service.call(DESCRIBE, request), describe_job_tables)
+    job = cli.service.call(DESCRIBE, request)
+    ranking = None
+    if ranking_requested(rank_by, max_latency_ms, max_cost_per_hour, min_invocations, top):
+        ranking = rank(
+            job.get("InferenceRecommendations") or [],
+            Weights.parse(rank_by),
+            Limits(max_latency_ms, max_cost_per_hour, min_invocations),
+            top,
+        )
+    extra = []
+    if chart and cli.output is OutputFormat.TABLE and job.get("InferenceRecommendations"):
+        from ircli.cli.charts import bar_charts
+
+        shown = [item.recommendation for item in ranking.ranked] if ranking else job["InferenceRecommendations"]
+        extra.append(bar_charts(shown, cli.env.width or 100))
+    cli.emit(job, lambda data: describe_job_tables(data, ranking), extra=extra)
 
 
 def list_jobs(

@@ -1,0 +1,266 @@
+"""Ranking recommendations as the SageMaker console does: cost, latency and throughput, each at one of
+five importance levels, plus hard limits, Pareto marking and a named top pick.
+
+A pure function of its inputs. Metrics: cost is CostPerHour (what the endpoint costs to run), latency is
+ModelLatency, throughput is MaxInvocations. Each is scaled across the eligible candidates so that the
+best is 1 and the worst 0; the score is the importance-weighted mean. A missing or NaN metric scores 0 on
+its objective and counts as the worst value for Pareto, so it never wins by accident; a hard limit on a
+missing metric excludes the candidate. Ties keep the API's order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from ircli.errors import InputError
+from ircli.lib.formats import number
+
+
+class Importance(str, Enum):
+    LOWEST = "lowest"
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    HIGHEST = "highest"
+
+
+IMPORTANCE_WEIGHTS: dict[Importance, float] = {
+    Importance.LOWEST: 0.25,
+    Importance.LOW: 0.5,
+    Importance.MODERATE: 1.0,
+    Importance.HIGH: 2.0,
+    Importance.HIGHEST: 4.0,
+}
+
+
+class Objective(str, Enum):
+    COST = "cost"
+    LATENCY = "latency"
+    THROUGHPUT = "throughput"
+
+
+# Which way is better, and the metric behind each objective.
+LOWER_IS_BETTER: dict[Objective, bool] = {Objective.COST: True, Objective.LATENCY: True, Objective.THROUGHPUT: False}
+METRIC: dict[Objective, str] = {
+    Objective.COST: "CostPerHour",
+    Objective.LATENCY: "ModelLatency",
+    Objective.THROUGHPUT: "MaxInvocations",
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    cost: Importance = Importance.MODERATE
+    latency: Importance = Importance.MODERATE
+    throughput: Importance = Importance.MODERATE
+
+    def of(self, objective: Objective) -> float:
+        importance = {
+            Objective.COST: self.cost,
+            Objective.LATENCY: self.latency,
+            Objective.THROUGHPUT: self.throughput,
+        }[objective]
+        return IMPORTANCE_WEIGHTS[importance]
+
+    @classmethod
+    def parse(cls, text: str | None) -> Weights:
+        """`cost=high,latency=moderate,throughput=low`; objectives not named stay moderate."""
+        if not text:
+            return cls()
+        values: dict[str, Importance] = {}
+        for part in text.split(","):
+            name, sep, level = part.partition("=")
+            name, level = name.strip().lower(), level.strip().lower()
+            try:
+                objective = Objective(name)
+                importance = Importance(level)
+            except ValueError:
+                objectives = ", ".join(o.value for o in Objective)
+                levels = ", ".join(i.value for i in Importance)
+                raise InputError(
+                    f"Bad value for --rank-by: {part.strip()!r}. Use OBJECTIVE=LEVEL pairs with objectives "
+                    f"{objectives} and levels {levels}, e.g. cost=high,latency=moderate."
+                ) from None
+            if not sep or objective.value in values:
+                raise InputError(f"Bad value for --rank-by: {text!r}; name each objective once, as OBJECTIVE=LEVEL.")
+            values[objective.value] = importance
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_latency_ms: float | None = None
+    max_cost_per_hour: float | None = None
+    min_invocations: float | None = None
+
+    def violation(self, metrics: dict[str, Any]) -> str | None:
+        latency = number(metrics.get("ModelLatency"))
+        cost = number(metrics.get("CostPerHour"))
+        invocations = number(metrics.get("MaxInvocations"))
+        if self.max_latency_ms is not None:
+            if latency is None:
+                return "latency not reported"
+            if latency / 1000 > self.max_latency_ms:
+                return f"latency {latency / 1000:,.1f} ms > {self.max_latency_ms:g} ms"
+        if self.max_cost_per_hour is not None:
+            if cost is None:
+                return "cost not reported"
+            if cost > self.max_cost_per_hour:
+                return f"cost ${cost:,.4f}/h > ${self.max_cost_per_hour:g}/h"
+        if self.min_invocations is not None:
+            if invocations is None:
+                return "invocations not reported"
+            if invocations < self.min_invocations:
+                return f"{invocations:,.0f} invocations/min < {self.min_invocations:,.0f}"
+        return None
+
+
+@dataclass
+class Ranked:
+    rank: int
+    score: float
+    pareto: bool
+    recommendation: dict[str, Any]
+    scaled: dict[Objective, float] = field(default_factory=dict)
+
+
+@dataclass
+class Ranking:
+    ranked: list[Ranked]
+    excluded: list[tuple[dict[str, Any], str]]
+    weights: Weights
+    top_pick_reason: str = ""
+
+    @property
+    def top_pick(self) -> Ranked | None:
+        return self.ranked[0] if self.ranked else None
+
+
+def metric_value(recommendation: dict[str, Any], objective: Objective) -> float | None:
+    return number(recommendation.get("Metrics", {}).get(METRIC[objective]))
+
+
+def _scaled(values: list[float | None], lower_is_better: bool) -> list[float]:
+    present = [v for v in values if v is not None]
+    if not present:
+        return [0.0 for _ in values]
+    low, high = min(present), max(present)
+    result = []
+    for value in values:
+        if value is None:
+            result.append(0.0)
+        elif high == low:
+            result.append(1.0)
+        else:
+            fraction = (value - low) / (high - low)
+            result.append(1.0 - fraction if lower_is_better else fraction)
+    return result
+
+
+def _comparable(value: float | None, objective: Objective) -> float:
+    """The value with 'smaller is better' and missing as the worst, for dominance checks."""
+    if value is None:
+        return math.inf
+    return value if LOWER_IS_BETTER[objective] else -value
+
+
+def pareto_flags(candidates: list[dict[str, Any]]) -> list[bool]:
+    points = [[_comparable(metric_value(c, o), o) for o in Objective] for c in candidates]
+    flags = []
+    for index, point in enumerate(points):
+        dominated = any(
+            all(o <= p for o, p in zip(other, point, strict=True))
+            and any(o < p for o, p in zip(other, point, strict=True))
+            for other_index, other in enumerate(points)
+            if other_index != index
+        )
+        flags.append(not dominated)
+    return flags
+
+
+def rank(
+    recommendations: list[dict[str, Any]],
+    weights: Weights | None = None,
+    limits: Limits | None = None,
+    top: int | None = None,
+) -> Ranking:
+    weights = weights or Weights()
+    limits = limits or Limits()
+    eligible: list[dict[str, Any]] = []
+    excluded: list[tuple[dict[str, Any], str]] = []
+    for recommendation in recommendations:
+        reason = limits.violation(recommendation.get("Metrics", {}))
+        if reason:
+            excluded.append((recommendation, reason))
+        else:
+            eligible.append(recommendation)
+    scaled = {
+        objective: _scaled([metric_value(r, objective) for r in eligible], LOWER_IS_BETTER[objective])
+        for objective in Objective
+    }
+    total_weight = sum(weights.of(o) for o in Objective)
+    flags = pareto_flags(eligible)
+    scored = []
+    for index, recommendation in enumerate(eligible):
+        per_objective = {o: scaled[o][index] for o in Objective}
+        score = sum(weights.of(o) * per_objective[o] for o in Objective) / total_weight
+        scored.append((round(score, 6), index, recommendation, per_objective))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    ranked = [
+        Ranked(position + 1, score, flags[index], recommendation, per_objective)
+        for position, (score, index, recommendation, per_objective) in enumerate(scored)
+    ]
+    result = Ranking(ranked[:top] if top else ranked, excluded, weights)
+    if ranked:
+        result.top_pick_reason = explain(ranked[0], eligible)
+    return result
+
+
+def _format(objective: Objective, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if objective is Objective.COST:
+        return f"${value:,.4f}/h"
+    if objective is Objective.LATENCY:
+        return f"{value / 1000:,.1f} ms"
+    return f"{value:,.0f} invocations/min"
+
+
+def label(recommendation: dict[str, Any]) -> str:
+    configuration = recommendation.get("EndpointConfiguration", {})
+    if "ServerlessConfig" in configuration:
+        serverless = configuration["ServerlessConfig"]
+        return f"serverless {serverless.get('MemorySizeInMB')} MB x{serverless.get('MaxConcurrency')}"
+    return f"{configuration.get('InstanceType', '?')} x{configuration.get('InitialInstanceCount', 1)}"
+
+
+def explain(winner: Ranked, candidates: list[dict[str, Any]]) -> str:
+    """One line: which objectives the winner leads on and what it trades for them."""
+    leads, trades = [], []
+    for objective in Objective:
+        value = metric_value(winner.recommendation, objective)
+        present = [v for v in (metric_value(c, objective) for c in candidates) if v is not None]
+        if value is None or not present:
+            trades.append(f"{objective.value} not reported")
+            continue
+        best = min(present) if LOWER_IS_BETTER[objective] else max(present)
+        adjective = {
+            Objective.COST: "lowest cost",
+            Objective.LATENCY: "lowest latency",
+            Objective.THROUGHPUT: "highest throughput",
+        }[objective]
+        if value == best:
+            leads.append(f"{adjective} ({_format(objective, value)})")
+        else:
+            trades.append(f"{objective.value} {_format(objective, value)} (best {_format(objective, best)})")
+    if len(candidates) == 1:
+        return f"{label(winner.recommendation)} is the only candidate."
+    head = f"{label(winner.recommendation)} ranks first"
+    if leads:
+        head += " with the " + " and the ".join(leads)
+    else:
+        head += " as the best balance"
+    return head + (f"; it trades {', '.join(trades)}." if trades else ".")
