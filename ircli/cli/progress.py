@@ -8,6 +8,8 @@ from typing import Any
 from ircli.backends import BackendKind
 from ircli.lib.service import JobProgress
 
+BAR_WIDTH = 40
+
 
 def summary(progress: JobProgress) -> str:
     total = len(progress.steps)
@@ -25,7 +27,6 @@ def summary(progress: JobProgress) -> str:
 
 def live_panel(job_name: str, progress: JobProgress) -> Any:
     from rich.console import Group
-    from rich.progress_bar import ProgressBar
     from rich.table import Table
     from rich.text import Text
 
@@ -47,7 +48,9 @@ def live_panel(job_name: str, progress: JobProgress) -> Any:
             environment_label(benchmark.get("ModelConfiguration", {})),
         )
     header = Text(f"{job_name}: {summary(progress)}", style="bold")
-    return Group(header, ProgressBar(total=total, completed=finished, width=40), table)
+    filled = round(BAR_WIDTH * finished / total)
+    bar = Text("█" * filled, style="green") + Text("░" * (BAR_WIDTH - filled), style="dim")
+    return Group(header, bar, table)
 
 
 def wait(cli: Any, job_name: str | None, *, timeout: float, interval: float | None) -> JobProgress:

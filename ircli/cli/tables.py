@@ -152,16 +152,49 @@ def endpoint_label(configuration: dict[str, Any]) -> str:
     return f"{instance_type} x{count}" if count else str(instance_type)
 
 
-def environment_label(model_configuration: dict[str, Any]) -> str:
+def short_names(keys: list[str]) -> dict[str, str]:
+    """Each environment parameter's shortest trailing `_` part that no other key ends with
+    (OMP_NUM_THREADS -> THREADS), to keep the Env column narrow."""
+    result = {}
+    for key in keys:
+        parts = key.split("_")
+        for length in range(1, len(parts) + 1):
+            candidate = "_".join(parts[-length:])
+            if not any(other != key and other.endswith(candidate) for other in keys):
+                result[key] = candidate
+                break
+        else:
+            result[key] = key
+    return result
+
+
+def environment_names(recommendations: list[dict[str, Any]]) -> dict[str, str]:
+    keys = sorted(
+        {
+            str(p.get("Key"))
+            for r in recommendations
+            for p in r.get("ModelConfiguration", {}).get("EnvironmentParameters") or []
+        }
+    )
+    return short_names(keys)
+
+
+def environment_legend(names: dict[str, str]) -> str:
+    shortened = [f"{short}={key}" for key, short in names.items() if short != key]
+    return f"Env names: {', '.join(shortened)}." if shortened else ""
+
+
+def environment_label(model_configuration: dict[str, Any], names: dict[str, str] | None = None) -> str:
     parameters = model_configuration.get("EnvironmentParameters") or []
-    return " ".join(f"{p.get('Key')}={p.get('Value')}" for p in parameters) or "-"
+    names = names or {}
+    return " ".join(f"{names.get(str(p.get('Key')), p.get('Key'))}={p.get('Value')}" for p in parameters) or "-"
 
 
-def recommendation_cells(recommendation: dict[str, Any]) -> list[str]:
+def recommendation_cells(recommendation: dict[str, Any], names: dict[str, str] | None = None) -> list[str]:
     metrics = recommendation.get("Metrics", {})
     return [
         endpoint_label(recommendation.get("EndpointConfiguration", {})),
-        environment_label(recommendation.get("ModelConfiguration", {})),
+        environment_label(recommendation.get("ModelConfiguration", {}), names),
         fmt_money(metrics.get("CostPerHour")),
         cost_per_million(metrics),
         fmt_int(metrics.get("MaxInvocations")),
@@ -173,7 +206,7 @@ def recommendation_cells(recommendation: dict[str, Any]) -> list[str]:
 
 METRIC_COLUMNS = [
     Column("Endpoint", style="bold", no_wrap=True),
-    Column("Env", priority=55),
+    Column("Env", priority=75, footnote=True),
     Column("$/hour", "right", no_wrap=True),
     Column("$/1M inf", "right", no_wrap=True, priority=70),
     Column("Inv/min", "right", no_wrap=True),
@@ -185,21 +218,38 @@ ID_COLUMN = Column("Recommendation", style="dim", no_wrap=True, priority=50, foo
 PARETO_MARK = "*"
 
 
+def _has_environment(recommendations: list[dict[str, Any]]) -> bool:
+    return any(r.get("ModelConfiguration", {}).get("EnvironmentParameters") for r in recommendations)
+
+
 def recommendations_table(recommendations: list[dict[str, Any]], ranking: Ranking | None = None) -> TableData:
-    caption = "Latency: model latency at the maximum invocations. n/a: not reported by the service."
+    names = environment_names(recommendations)
+    caption = "\n".join(
+        filter(
+            None,
+            [
+                "Latency: model latency at the maximum invocations. n/a: not reported by the service.",
+                environment_legend(names),
+            ],
+        )
+    )
+    with_env = _has_environment(recommendations)
+    metric_columns = [c for c in METRIC_COLUMNS if with_env or c.header != "Env"]
+
+    def cells(recommendation: dict[str, Any]) -> list[str]:
+        values = recommendation_cells(recommendation, names)
+        return values if with_env else values[:1] + values[2:]
+
     if ranking is None:
-        rows = [
-            [str(i), *recommendation_cells(r), str(r.get("RecommendationId", ""))]
-            for i, r in enumerate(recommendations, start=1)
-        ]
-        return TableData("Recommendations", [Column("#", "right", "dim"), *METRIC_COLUMNS, ID_COLUMN], rows, caption)
+        rows = [[str(i), *cells(r), str(r.get("RecommendationId", ""))] for i, r in enumerate(recommendations, start=1)]
+        return TableData("Recommendations", [Column("#", "right", "dim"), *metric_columns, ID_COLUMN], rows, caption)
     rows, styles = [], []
     for item in ranking.ranked:
         rows.append(
             [
                 str(item.rank),
                 PARETO_MARK if item.pareto else "",
-                *recommendation_cells(item.recommendation),
+                *cells(item.recommendation),
                 f"{item.score:.2f}",
                 str(item.recommendation.get("RecommendationId", "")),
             ]
@@ -207,18 +257,17 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
         styles.append("bold green" if item.rank == 1 else "")
     weights = ranking.weights
     notes = [f"Top pick: {ranking.top_pick_reason}"] if ranking.top_pick_reason else []
-    notes += [
+    notes.append(
         f"Ranked by cost {weights.cost.value}, latency {weights.latency.value}, "
-        f"throughput {weights.throughput.value}. {PARETO_MARK} Pareto-optimal: no other candidate is at least as "
-        "cheap, fast and high-throughput and better on one.",
-        caption,
-    ]
+        f"throughput {weights.throughput.value}; {PARETO_MARK} marks the Pareto-optimal."
+    )
+    notes.append(caption)
     for recommendation, reason in ranking.excluded:
         notes.append(f"Excluded {endpoint_label(recommendation.get('EndpointConfiguration', {}))}: {reason}.")
     columns = [
         Column("Rank", "right"),
         Column(PARETO_MARK, no_wrap=True),
-        *METRIC_COLUMNS,
+        *metric_columns,
         Column("Score", "right", priority=60),
         ID_COLUMN,
     ]
