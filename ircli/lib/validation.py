@@ -208,3 +208,19 @@ def _service_value(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return f"'{value}'"
     return f"'{value}'"
+
+
+def violations_at(operation: str, request: dict[str, Any], path: tuple[str | int, ...]) -> list[Violation]:
+    """The problems of one member of a request that is still being filled in: every violation at `path`
+    or below it, ignoring the members not given yet elsewhere."""
+    return [v for v in request_violations(operation, request) if v.path[: len(path)] == path]
+
+
+def documented_values(description: str) -> list[str]:
+    """The values a member's documentation lists as `Valid Values: A | B | C` (the model leaves some
+    members, such as Domain and Framework, as plain strings and documents their values this way)."""
+    marker = "Valid Values:"
+    if marker not in description:
+        return []
+    listed = description.split(marker, 1)[1]
+    return [value.strip().rstrip(".") for value in listed.split("|") if value.strip()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -98,3 +98,32 @@ Top = Annotated[int | None, typer.Option("--top", min=1, help="Show the best N o
 
 def ranking_requested(*values: object) -> bool:
     return any(value is not None for value in values)
+
+
+Interactive = Annotated[
+    bool,
+    typer.Option(
+        "--interactive", "-i", help="Ask for the request step by step (needs a terminal).", rich_help_panel=INPUT
+    ),
+]
+
+
+def prompter_for(cli: CliContext) -> Any:
+    """The terminal prompter, or a clear refusal when there is no terminal to ask on."""
+    from ircli.cli.prompts import QuestionaryPrompter
+    from ircli.errors import ConfigurationError
+
+    if not (cli.env.stdin_isatty and cli.env.stdout_isatty):
+        raise ConfigurationError(
+            "--interactive needs a terminal, and standard input or output is not one.",
+            hint="Give the request with --cli-input-yaml or flags instead (a wizard can save one for you).",
+        )
+    console = cli.console(stderr=True)
+    return QuestionaryPrompter(lambda text: console.print(text, highlight=False, markup=False))
+
+
+def all_jobs(cli: CliContext) -> list[dict[str, Any]]:
+    jobs: list[dict[str, Any]] = cli.service.paginate("ListInferenceRecommendationsJobs", {})[
+        "InferenceRecommendationsJobs"
+    ]
+    return jobs

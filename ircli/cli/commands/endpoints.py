@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from ircli.cli.commands.common import CliInputJson, CliInputYaml, Skeleton, context, pick_name
+from ircli.cli.commands.common import (
+    CliInputJson,
+    CliInputYaml,
+    Interactive,
+    Skeleton,
+    all_jobs,
+    context,
+    pick_name,
+    prompter_for,
+)
 from ircli.cli.tables import endpoint_config_tables, endpoint_tables
 from ircli.errors import InputError
 from ircli.lib.service import production_variant_from_recommendation
@@ -52,6 +61,7 @@ def create(
         int | None, typer.Option("--provisioned-concurrency", help="Serverless only.")
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.")] = None,
+    interactive: Interactive = False,
     cli_input_json: CliInputJson = None,
     cli_input_yaml: CliInputYaml = None,
     generate_cli_skeleton: Skeleton = None,
@@ -60,6 +70,17 @@ def create(
     cli = context(ctx)
     operation = "CreateEndpointConfig"
     if cli.skeleton(operation, generate_cli_skeleton):
+        return
+    if interactive:
+        from ircli.cli.wizards import endpoint_config_wizard, review
+
+        prompter = prompter_for(cli)
+        wizard_request = endpoint_config_wizard(prompter, all_jobs(cli), cli.service.describe_job)
+        saved, submit = review(prompter, operation, wizard_request, f"{wizard_request['EndpointConfigName']}.yaml")
+        if saved:
+            cli.note(f"Saved to {saved}; create it with: ircli endpoint-config create --cli-input-yaml {saved}")
+        if submit:
+            cli.emit(cli.service.call(operation, wizard_request))
         return
     request = cli.build_request(cli_input_json, cli_input_yaml, {"EndpointConfigName": endpoint_config_name})
     if from_recommendation:

@@ -15,6 +15,7 @@ from ircli.cli import progress
 from ircli.cli.commands.common import (
     CliInputJson,
     CliInputYaml,
+    Interactive,
     MaxCostPerHour,
     MaxItems,
     MaxLatencyMs,
@@ -24,8 +25,10 @@ from ircli.cli.commands.common import (
     Skeleton,
     StartingToken,
     Top,
+    all_jobs,
     context,
     pick_name,
+    prompter_for,
     ranking_requested,
 )
 from ircli.cli.tables import describe_job_tables, list_jobs_tables, list_steps_tables, scaling_tables
@@ -183,6 +186,7 @@ def create_job(
         str | None, typer.Option("--flat-invocations", help="Continue or Stop.", rich_help_panel=LOAD_TEST)
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and print the request; send nothing.")] = False,
+    interactive: Interactive = False,
     wait: Annotated[
         bool, typer.Option("--wait", help="Wait for the job to end, then show it.", rich_help_panel=WAITING)
     ] = False,
@@ -197,6 +201,17 @@ def create_job(
     """Start a recommendation job: an instance recommendation (Default) or a load test (Advanced)."""
     cli = context(ctx)
     if cli.skeleton(CREATE, generate_cli_skeleton):
+        return
+    if interactive:
+        from ircli.cli.wizards import create_job_wizard, review
+
+        prompter = prompter_for(cli)
+        request = create_job_wizard(prompter, generated_job_name())
+        saved, submit = review(prompter, CREATE, request, f"{request['JobName']}.yaml")
+        if saved:
+            cli.note(f"Saved to {saved}; run it again with: ircli create-job --cli-input-yaml {saved}")
+        if submit:
+            _submit(cli, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval)
         return
     endpoints: list[dict[str, Any]] = [{"InstanceType": t} for t in instance_type or []]
     endpoints += [{"ServerlessConfig": parse_shorthand("--serverless-config", s)} for s in serverless_config or []]
@@ -256,6 +271,12 @@ def create_job(
     if "JobName" not in request:
         request["JobName"] = generated_job_name()
         cli.note(f"Job name: {request['JobName']}")
+    _submit(cli, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval)
+
+
+def _submit(
+    cli: Any, request: dict[str, Any], *, dry_run: bool, wait: bool, timeout: float, interval: float | None
+) -> None:
     if dry_run:
         from ircli.lib.validation import check_request
 
@@ -488,6 +509,7 @@ def scaling_recommendation(
     variant_name: Annotated[
         str, typer.Option("--variant-name", help="With --emit: the variant to scale.")
     ] = "AllTraffic",
+    interactive: Interactive = False,
     cli_input_json: CliInputJson = None,
     cli_input_yaml: CliInputYaml = None,
     generate_cli_skeleton: Skeleton = None,
@@ -506,7 +528,12 @@ def scaling_recommendation(
             "MaxInvocationsPerMinute": max_invocations_per_minute,
         },
     }
-    request = cli.build_request(cli_input_json, cli_input_yaml, flags)
+    if interactive:
+        from ircli.cli.wizards import scaling_wizard
+
+        request = scaling_wizard(prompter_for(cli), all_jobs(cli), cli.service.describe_job)
+    else:
+        request = cli.build_request(cli_input_json, cli_input_yaml, flags)
     response = cli.service.call(SCALING, request)
     if emit is None:
         cli.emit(response, scaling_tables)

@@ -1,0 +1,175 @@
+"""The wizards with scripted answers: each answer checked as it is given, a wrong one rejected with its
+message and asked again; the review saves YAML that create-job accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ircli.cli.wizards import create_job_wizard, endpoint_config_wizard, review, scaling_wizard, set_path
+from ircli.lib.validation import request_violations
+from tests.conftest import EXAMPLES
+from tests.scripted import ScriptedPrompter
+
+ROLE = "arn:aws:iam::123456789012:role/R"
+
+
+def test_default_job_with_a_rejected_answer() -> None:
+    prompter = ScriptedPrompter(
+        [
+            "Default",
+            "Model name",
+            "bad model!",
+            "churn-model",  # the first model name breaks the pattern
+            True,
+            "MACHINE_LEARNING",
+            "CLASSIFICATION",
+            "XGBOOST",
+            "1.5.1",
+            "xgboost",
+            "",
+            "",
+            "Add an instance type",
+            "ml.c5.xlarj",
+            "ml.c5.xlarge",
+            "OMP_NUM_THREADS=1,2",
+            "Add a serverless configuration",
+            "2048",
+            "500",
+            "5",
+            "",
+            "Done",
+            None,
+            "",
+            ROLE,
+            "11",
+            "3",
+            "",
+        ]
+    )
+    request = create_job_wizard(prompter, "generated-name")
+    assert request_violations("CreateInferenceRecommendationsJob", request) == []
+    assert request["JobName"] == "generated-name"
+    assert request["InputConfig"]["EndpointConfigurations"][1] == {
+        "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
+    }
+    assert request["InputConfig"]["ResourceLimit"] == {"MaxNumberOfTests": 3}
+    rejections = [line for line in prompter.log if line.startswith("rejected")]
+    assert len(rejections) == 4
+    assert "does not match the pattern" in rejections[0]
+    assert "did you mean ml.c5.xlarge" in rejections[1]
+    assert "500 is greater than the maximum of 200" in rejections[2]
+    assert "11 is greater than the maximum of 10 (load-test guide)" in rejections[3]
+
+
+def test_advanced_job_checks_the_load_test_rules() -> None:
+    prompter = ScriptedPrompter(
+        [
+            "Advanced",
+            "Model package version ARN",
+            "arn:aws:sagemaker:us-east-1:123456789012:model-package/m/1",
+            False,
+            "Add an instance type",
+            "ml.g5.xlarge",
+            "",
+            "Done",
+            "load-test",
+            "",
+            ROLE,
+            "",
+            "",
+            "PHASES",
+            "4",
+            "1",
+            "5",
+            "2",
+            "120",
+            True,
+            "1",
+            "0",
+            "60",
+            "600",
+            False,
+            "100",
+            "",
+            "0",
+            "1000",
+            "P95",
+            "100",
+            "Stop",
+        ]
+    )
+    request = create_job_wizard(prompter, "unused")
+    assert request_violations("CreateInferenceRecommendationsJob", request) == []
+    assert request["InputConfig"]["TrafficPattern"]["Phases"] == [
+        {"InitialNumberOfUsers": 1, "SpawnRate": 2, "DurationInSeconds": 120},
+        {"InitialNumberOfUsers": 1, "SpawnRate": 0, "DurationInSeconds": 600},
+    ]
+    rejections = [line for line in prompter.log if line.startswith("rejected")]
+    assert "4 is greater than the maximum of 3" in rejections[0]
+    assert "5 is greater than the maximum of 3" in rejections[1]
+    assert "60 is less than the minimum of 120" in rejections[2]
+    assert "shorter than the traffic pattern's total duration of 720 seconds" in rejections[3]
+    assert "0 is less than the minimum of 1" in rejections[4]
+    assert request["StoppingConditions"] == {
+        "MaxInvocations": 1000,
+        "FlatInvocations": "Stop",
+        "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 100}],
+    }
+
+
+def test_review_saves_yaml_that_create_job_accepts(tmp_path: Path, cli: Any) -> None:
+    request = yaml.safe_load((EXAMPLES / "default-job.yaml").read_text())
+    target = tmp_path / "job.yaml"
+    target.write_text("old")
+    saved, submit = review(
+        ScriptedPrompter(["Save to a file", str(tmp_path), str(target), False, str(target), True]),
+        "CreateInferenceRecommendationsJob",
+        request,
+        "x.yaml",
+    )
+    assert saved == target and submit is False
+    assert yaml.safe_load(target.read_text()) == request
+    assert [p.name for p in tmp_path.iterdir()] == ["job.yaml"]  # no temporary file left behind
+    assert cli("create-job", "--cli-input-yaml", str(target)).code == 0
+
+
+def test_set_path_builds_lists_and_objects() -> None:
+    assert set_path({}, ("A", "B", 1, "C"), 5) == {"A": {"B": [{}, {"C": 5}]}}
+
+
+def test_endpoint_config_and_scaling_wizards(cli: Any) -> None:
+    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "serverless-job.yaml"))
+    from ircli.backends import default_state_dir
+    from ircli.backends.local import LocalBackend
+    from ircli.lib.service import RecommenderService
+
+    service = RecommenderService(LocalBackend(default_state_dir(), speed="instant"))
+    jobs = service.paginate("ListInferenceRecommendationsJobs", {})["InferenceRecommendationsJobs"]
+    job = service.describe_job("distilbert-serverless")
+    ranked_first_serverless = [
+        r for r in job["InferenceRecommendations"] if "ServerlessConfig" in r["EndpointConfiguration"]
+    ]
+    assert ranked_first_serverless
+    prompter = ScriptedPrompter(["distilbert-serverless", "#", None, None, "distilbert-sentiment", ""])
+    request = endpoint_config_wizard(prompter, jobs, service.describe_job)
+    assert request["EndpointConfigName"] == "distilbert-serverless-config"
+    assert request_violations("CreateEndpointConfig", request) == []
+    scaling = scaling_wizard(
+        ScriptedPrompter(["distilbert-serverless", "#", "", "100", "5000"]), jobs, service.describe_job
+    )
+    assert scaling["ScalingPolicyObjective"] == {"MinInvocationsPerMinute": 100, "MaxInvocationsPerMinute": 5000}
+    assert "RecommendationId" in scaling and "TargetCpuUtilizationPerCore" not in scaling
+
+
+def test_interactive_refuses_without_a_terminal(cli: Any) -> None:
+    result = cli("create-job", "--interactive")
+    assert result.code == 253 and "needs a terminal" in result.err
+
+
+@pytest.mark.parametrize("command", [["endpoint-config", "create"], ["scaling-recommendation"]])
+def test_other_wizards_refuse_without_a_terminal(cli: Any, command: list[str]) -> None:
+    assert cli(*command, "--interactive").code == 253
