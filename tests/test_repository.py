@@ -18,3 +18,29 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text().splitlines()
     assert ci[-1] == test_command
     assert "pip install --quiet --disable-pip-version-check -e '.[test]'" in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_example_ci_workflow_runs_on_the_simulator(tmp_path: object) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    workflow = yaml.safe_load((REPO / "examples" / "ci-workflow.yml").read_text())
+    steps = [step["run"] for step in workflow["jobs"]["recommend"]["steps"] if "run" in step]
+    commands = [command for command in steps if command.startswith("ircli ")]
+    assert len(commands) == 4
+    state = Path(str(tmp_path))
+    env = {
+        **os.environ,
+        "IRCLI_SIM_SPEED": "instant",
+        "IRCLI_HOME": str(state / "ircli"),
+        "GITHUB_STEP_SUMMARY": str(state / "summary.md"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    for command in commands:
+        result = subprocess.run(["bash", "-c", command], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+    assert (state / "summary.md").read_text().startswith("**baseline (A) vs candidate (B)**")

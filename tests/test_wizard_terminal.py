@@ -24,8 +24,15 @@ class Terminal:
     def __init__(self, state: Path) -> None:
         env = {**os.environ, "IRCLI_HOME": str(state), "IRCLI_SIM_SPEED": "instant", "TERM": "xterm-256color"}
         env.pop("NO_COLOR", None)
-        self.child = pexpect.spawn(sys.executable, ["-m", "ircli", "create-job", "--interactive"], cwd=str(REPO),
-                                   env=env, dimensions=(50, 140), encoding="utf-8", timeout=30)
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "ircli", "create-job", "--interactive"],
+            cwd=str(REPO),
+            env=env,
+            dimensions=(50, 140),
+            encoding="utf-8",
+            timeout=30,
+        )
 
     def answer(self, question: str, keys: str) -> None:
         self.child.expect_exact(question)
@@ -68,7 +75,7 @@ def test_default_job_wizard(isolated_state: Path, tmp_path: Path) -> None:
     term.type("Save to:", str(target))
     assert term.finish() == 0
     saved = yaml.safe_load(target.read_text())
-    assert saved["JobName"] == "wizard-default" and list(saved)[0] == "JobName"
+    assert saved["JobName"] == "wizard-default" and next(iter(saved)) == "JobName"
     env = {"IRCLI_HOME": str(isolated_state), "IRCLI_SIM_SPEED": "instant"}
     created = run_process("create-job", "--cli-input-yaml", str(target), env=env)
     assert created.returncode == 0, created.stderr
@@ -106,7 +113,8 @@ def test_advanced_job_wizard(isolated_state: Path, tmp_path: Path) -> None:
     assert term.finish() == 0
     saved = yaml.safe_load(target.read_text())
     assert saved["InputConfig"]["TrafficPattern"]["Phases"] == [
-        {"InitialNumberOfUsers": 1, "SpawnRate": 2, "DurationInSeconds": 300}]
+        {"InitialNumberOfUsers": 1, "SpawnRate": 2, "DurationInSeconds": 300}
+    ]
     env = {"IRCLI_HOME": str(isolated_state), "IRCLI_SIM_SPEED": "instant"}
     described = run_process("describe-job", "wizard-advanced", "--output", "json", env=env)
     assert '"Status": "COMPLETED"' in described.stdout  # "Save and submit" submitted it too

@@ -31,6 +31,8 @@ class Column:
     # then listed under the table instead.
     priority: int = 100
     footnote: bool = False
+    # A column that may wrap its text counts this wide when the table is fitted to the terminal.
+    wrap_width: int | None = None
 
 
 @dataclass
@@ -48,12 +50,27 @@ COLUMN_GAP = 3  # padding on both sides and the divider, as the terminal rendere
 def natural_width(table: TableData, index: int) -> int:
     column = table.columns[index]
     cells = [len(row[index]) for row in table.rows if index < len(row)]
-    return max([len(column.header), *cells, column.min_width or 0])
+    width = max([len(column.header), *cells, column.min_width or 0])
+    return min(width, column.wrap_width) if column.wrap_width else width
 
 
 def fit_columns(table: TableData, width: int) -> TableData:
     """Leave out low-priority columns until the table fits `width` characters."""
-    keep = list(range(len(table.columns)))
+    # Columns with nothing in them go first, without a word.
+    keep = [
+        i
+        for i, column in enumerate(table.columns)
+        if column.priority >= 100 or any(row[i].strip() not in ("", "-") for row in table.rows)
+    ]
+    if len(keep) < len(table.columns):
+        table = TableData(
+            table.title,
+            [table.columns[i] for i in keep],
+            [[row[i] for i in keep] for row in table.rows],
+            table.caption,
+            table.row_styles,
+        )
+        keep = list(range(len(table.columns)))
 
     def total() -> int:
         return sum(natural_width(table, i) for i in keep) + COLUMN_GAP * (len(keep) - 1)
@@ -340,13 +357,13 @@ def list_jobs_tables(data: dict[str, Any]) -> list[TableData]:
         for job in data.get("InferenceRecommendationsJobs", [])
     ]
     columns = [
-        Column("Job", style="bold"),
-        Column("Type"),
-        Column("Status"),
+        Column("Job", style="bold", no_wrap=True),
+        Column("Type", priority=60),
+        Column("Status", no_wrap=True),
         Column("Created", no_wrap=True),
-        Column("Completed", no_wrap=True),
-        Column("Model"),
-        Column("Failure"),
+        Column("Completed", no_wrap=True, priority=50),
+        Column("Model", no_wrap=True, priority=55),
+        Column("Failure", priority=70, wrap_width=30),
     ]
     table = TableData("Inference recommendation jobs", columns, rows)
     if data.get("NextToken"):
@@ -374,14 +391,14 @@ def list_steps_tables(data: dict[str, Any]) -> list[TableData]:
         )
     columns = [
         Column("#", "right", "dim"),
-        Column("Step"),
-        Column("Status"),
-        Column("Endpoint", style="bold"),
-        Column("Env"),
-        Column("$/hour", "right"),
-        Column("Inv/min", "right"),
-        Column("Latency ms", "right"),
-        Column("Failure"),
+        Column("Step", priority=40),
+        Column("Status", no_wrap=True),
+        Column("Endpoint", style="bold", no_wrap=True),
+        Column("Env", priority=60, wrap_width=30),
+        Column("$/hour", "right", no_wrap=True),
+        Column("Inv/min", "right", no_wrap=True),
+        Column("Latency ms", "right", no_wrap=True),
+        Column("Failure", priority=70, wrap_width=30),
     ]
     table = TableData("Steps", columns, rows)
     if data.get("NextToken"):
@@ -406,15 +423,15 @@ def scaling_tables(data: dict[str, Any]) -> list[TableData]:
         ["Scale-in cooldown", f"{dynamic.get('ScaleInCooldown', '')} s"],
         ["Scale-out cooldown", f"{dynamic.get('ScaleOutCooldown', '')} s"],
     ]
-    objective = data.get("ScalingPolicyObjective")
-    if objective:
-        rows.insert(
-            3,
-            [
-                "Expected invocations/min",
-                f"{objective.get('MinInvocationsPerMinute', '?')} - {objective.get('MaxInvocationsPerMinute', '?')}",
-            ],
+    objective = data.get("ScalingPolicyObjective") or {}
+    low, high = objective.get("MinInvocationsPerMinute"), objective.get("MaxInvocationsPerMinute")
+    if low is not None or high is not None:
+        expected = (
+            f"{low:,} - {high:,}"
+            if low is not None and high is not None
+            else (f"at least {low:,}" if low is not None else f"up to {high:,}")
         )
+        rows.insert(3, ["Expected invocations/min", expected])
     policies = []
     for policy in dynamic.get("ScalingPolicies", []):
         tracking = policy.get("TargetTracking", {})
