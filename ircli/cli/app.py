@@ -1,7 +1,5 @@
 """The typer application: global options and the command tree. Commands live in `ircli.cli.commands`."""
 
-from __future__ import annotations
-
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,16 +16,6 @@ HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommend
 Runs against the embedded simulator by default (--backend local: no AWS account needed) or the real
 service (--backend aws). Global options may be given before or after the subcommand."""
 
-app = typer.Typer(
-    name="ircli",
-    help=HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-
 GLOBAL = "Global options"
 
 
@@ -37,7 +25,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     backend: Annotated[
@@ -105,17 +92,61 @@ def root(
     ctx.obj = CliContext(options=options, env=env)
 
 
-def _register() -> None:
-    from ircli.cli.commands import analysis, endpoints, jobs, schema, simulator
+# Where each command lives; building every command costs startup time, so a run builds only its own.
+COMMAND_MODULES = {
+    "create-job": "jobs",
+    "describe-job": "jobs",
+    "list-jobs": "jobs",
+    "list-steps": "jobs",
+    "stop-job": "jobs",
+    "wait": "jobs",
+    "scaling-recommendation": "jobs",
+    "rank-recommendations": "analysis",
+    "compare-jobs": "analysis",
+    "endpoint-config": "endpoints",
+    "schema": "schema",
+    "simulator": "simulator",
+}
 
-    jobs.register(app)
-    analysis.register(app)
-    app.add_typer(endpoints.app, name="endpoint-config")
-    app.add_typer(schema.app, name="schema")
-    app.add_typer(simulator.app, name="simulator")
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The command a (global-options-first) command line names, if it is one of ours."""
+    from ircli.cli.main import GLOBAL_VALUE_OPTIONS
+
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in GLOBAL_VALUE_OPTIONS:
+            index += 2
+            continue
+        if token.startswith("-"):
+            index += 1
+            continue
+        return token if token in COMMAND_MODULES else None
+    return None
 
 
-@lru_cache(maxsize=1)
-def app_command() -> Any:
-    _register()
+@lru_cache(maxsize=16)
+def app_command(only: str | None = None) -> Any:
+    """The click command of the application: every command, or the root with just `only`."""
+    import importlib
+
+    app = typer.Typer(
+        name="ircli",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+    app.callback()(root)
+    for name, module_name in COMMAND_MODULES.items():
+        if only is not None and name != only:
+            continue
+        module = importlib.import_module(f"ircli.cli.commands.{module_name}")
+        if hasattr(module, "COMMANDS"):
+            app.command(name)(module.COMMANDS[name])
+        else:
+            app.add_typer(module.app, name=name)
     return typer.main.get_command(app)

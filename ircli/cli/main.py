@@ -57,7 +57,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     import typer
     from typer.exceptions import TyperException
 
-    from ircli.cli.app import app_command
+    from ircli.cli.app import app_command, invoked_command
 
     argv = list(sys.argv[1:] if argv is None else argv)
     env = env or Environment()
@@ -65,9 +65,9 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     try:
         # What the parser prints itself (help, --version) follows the injected environment too.
         with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr):
-            result = app_command().main(
-                args=hoist_global_options(argv), prog_name="ircli", standalone_mode=False, obj=env
-            )
+            arguments = hoist_global_options(argv)
+            command = app_command(invoked_command(arguments))
+            result = command.main(args=arguments, prog_name="ircli", standalone_mode=False, obj=env)
         return int(result) if isinstance(result, int) else ExitStatus.SUCCESS
     except typer.Exit as exc:
         return int(exc.exit_code)

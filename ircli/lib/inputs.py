@@ -193,8 +193,9 @@ def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
 def _parse_yaml(text: str, label: str) -> Any:
     import yaml
 
-    loader = _yaml_loader()(text)
+    loader = None
     try:
+        loader = _yaml_loader()(text)  # the reader checks the characters as it is built
         node = loader.get_single_node()
         if node is None:
             raise InputError(f"{label} is empty; a request document is a YAML mapping.")
@@ -215,7 +216,8 @@ def _parse_yaml(text: str, label: str) -> Any:
     except ValueError as exc:
         raise InputError(f"{label} is not valid YAML: {exc}.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _check_depth(document: Any, label: str) -> None:

@@ -10,36 +10,32 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterator
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
 from ircli.errors import ValidationFailed, Violation
-
-_ANCHOR_PREFIX, _ANCHOR_SUFFIX = "^(?:", ")$"
-
-
-def original_pattern(pattern: str) -> str:
-    if pattern.startswith(_ANCHOR_PREFIX) and pattern.endswith(_ANCHOR_SUFFIX):
-        return pattern[len(_ANCHOR_PREFIX) : -len(_ANCHOR_SUFFIX)]
-    return pattern
-
-
-@lru_cache(maxsize=512)
-def _compiled(pattern: str) -> Any:
-    import regex
-
-    return regex.compile(original_pattern(pattern))
+from ircli.lib.schema_check import SchemaChecker, SchemaError, original_pattern, pattern_matches
 
 
 @lru_cache(maxsize=64)
-def _validator(operation: str, kind: str) -> Any:
+def _checker(operation: str, kind: str) -> SchemaChecker:
+    from ircli.schemas import load_schema
+
+    return SchemaChecker(load_schema(operation, "request" if kind == "request" else "response"))
+
+
+@lru_cache(maxsize=64)
+def _jsonschema_validator(operation: str, kind: str) -> Any:
+    """jsonschema's own Draft 2020-12 validator, with the service's whole-value patterns and strict integers."""
     from jsonschema import Draft202012Validator, ValidationError
     from jsonschema.validators import extend
 
     from ircli.schemas import load_schema
 
     def full_match_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
-        if isinstance(instance, str) and _compiled(pattern).fullmatch(instance) is None:
+        if isinstance(instance, str) and not pattern_matches(pattern, instance):
             yield ValidationError(f"{instance!r} does not match the pattern {original_pattern(pattern)}")
 
     def is_strict_integer(checker: Any, instance: Any) -> bool:
@@ -47,15 +43,28 @@ def _validator(operation: str, kind: str) -> Any:
 
     type_checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", is_strict_integer)
     cls = extend(Draft202012Validator, validators={"pattern": full_match_pattern}, type_checker=type_checker)
-    schema = load_schema(operation, "request" if kind == "request" else "response")
-    return cls(schema)
+    return cls(load_schema(operation, "request" if kind == "request" else "response"))
 
 
-def schema_violations(operation: str, kind: str, document: Any) -> list[Violation]:
-    validator = _validator(operation, kind)
+class Engine(str, Enum):
+    IRCLI = "ircli"  # ircli.lib.schema_check: fast, used for every request
+    JSONSCHEMA = "jsonschema"  # the jsonschema package: the reference implementation
+
+
+def _schema_errors(operation: str, kind: str, document: Any, engine: Engine) -> Iterator[SchemaError]:
+    if engine is Engine.IRCLI:
+        yield from _checker(operation, kind).errors(document)
+        return
+    for error in _jsonschema_validator(operation, kind).iter_errors(document):
+        yield SchemaError(
+            tuple(error.absolute_path), error.validator, error.validator_value, error.instance, error.schema
+        )
+
+
+def schema_violations(operation: str, kind: str, document: Any, engine: Engine = Engine.IRCLI) -> list[Violation]:
     found: list[Violation] = []
     seen: set[tuple[tuple[str | int, ...], str]] = set()
-    for error in validator.iter_errors(document):
+    for error in _schema_errors(operation, kind, document, engine):
         for violation in _translate(error):
             key = (violation.path, violation.message)
             if key not in seen:
@@ -84,10 +93,10 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _translate(error: Any) -> list[Violation]:
-    path = tuple(error.absolute_path)
-    keyword = error.validator
-    limit = error.validator_value
+def _translate(error: SchemaError) -> list[Violation]:
+    path = error.path
+    keyword = error.keyword
+    limit = error.limit
     instance = error.instance
     if keyword == "required":
         present = instance if isinstance(instance, dict) else {}
@@ -138,7 +147,8 @@ def _translate(error: Any) -> list[Violation]:
         ]
     if keyword == "pattern":
         constraint = f"Member must satisfy regular expression pattern: {original_pattern(limit)}"
-        return [Violation(path, error.message, keyword, instance, constraint)]
+        message = f"{_shown(instance)} does not match the pattern {original_pattern(limit)}"
+        return [Violation(path, message, keyword, instance, constraint)]
     if keyword == "type":
         expected = limit if isinstance(limit, str) else " or ".join(limit)
         article = "an" if expected[:1] in "aeiou" else "a"
@@ -152,19 +162,20 @@ def _translate(error: Any) -> list[Violation]:
             )
         ]
     if keyword == "anyOf":
-        branches = error.validator_value
+        branches = limit
         if any("pattern" in branch for branch in branches):
             message = f"{_shown(instance)} is not a timestamp (ISO-8601 text or epoch seconds)"
         else:
             message = f"{_shown(instance)} is not a number"
         return [Violation(path, message, keyword, instance, "Member must be of the right type")]
-    return [Violation(path, error.message, keyword, instance, error.message)]
+    message = f"{_shown(instance)} breaks the schema's {keyword} rule"
+    return [Violation(path, message, keyword, instance, message)]
 
 
-def request_violations(operation: str, document: Any) -> list[Violation]:
+def request_violations(operation: str, document: Any, engine: Engine = Engine.IRCLI) -> list[Violation]:
     from ircli.lib.rules import rule_violations
 
-    found = schema_violations(operation, "request", document)
+    found = schema_violations(operation, "request", document, engine)
     if isinstance(document, dict):
         broken_paths = {violation.path for violation in found}
         for violation in rule_violations(operation, document):

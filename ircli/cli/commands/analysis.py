@@ -1,7 +1,5 @@
 """Commands that read finished jobs and judge them: rank-recommendations and compare-jobs."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -89,6 +87,4 @@ def compare(
             raise RegressionFound(f"{len(regressions)} regression(s) beyond {fail_on_regression:g}%: {listed}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("rank-recommendations")(rank_recommendations)
-    app.command("compare-jobs")(compare)
+COMMANDS = {"rank-recommendations": rank_recommendations, "compare-jobs": compare}

@@ -1,7 +1,5 @@
 """Options and helpers every command shares."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,8 +1,6 @@
 """`ircli endpoint-config ...`: endpoint configurations (create, also from a recommendation; describe;
 delete) and the endpoints made from them (deploy, describe-endpoint, update-capacity, delete-endpoint)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,8 +1,6 @@
 """Recommendation-job commands: create-job, describe-job, list-jobs, list-steps, stop-job, wait,
 scaling-recommendation. Each parses options, builds the request, calls the service and renders."""
 
-from __future__ import annotations
-
 import json
 import secrets
 from datetime import datetime, timezone
@@ -561,11 +559,12 @@ def _apply_hint(inputs: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("create-job")(create_job)
-    app.command("describe-job")(describe_job)
-    app.command("list-jobs")(list_jobs)
-    app.command("list-steps")(list_steps)
-    app.command("stop-job")(stop_job)
-    app.command("wait")(wait)
-    app.command("scaling-recommendation")(scaling_recommendation)
+COMMANDS = {
+    "create-job": create_job,
+    "describe-job": describe_job,
+    "list-jobs": list_jobs,
+    "list-steps": list_steps,
+    "stop-job": stop_job,
+    "wait": wait,
+    "scaling-recommendation": scaling_recommendation,
+}

@@ -1,7 +1,5 @@
 """`ircli simulator ...`: serve the simulator over HTTP, show where its state lives, reset it."""
 
-from __future__ import annotations
-
 import ipaddress
 from typing import Annotated
 
