@@ -79,6 +79,13 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, responses.response_body(result))
         return None
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Requests too broken to parse still get the service's JSON error shape, never an HTML page."""
+        error = SerializationException(message or HTTPStatus(code).phrase)
+        error.status = code
+        self.request_version = "HTTP/1.1"  # headers go out even when the request line could not be read
+        self._error(error, close=True)
+
     def _not_allowed(self) -> None:
         error = SimulatorError("Only POST / with an X-Amz-Target header is served.")
         error.code = "UnknownOperationException"
