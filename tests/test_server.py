@@ -138,8 +138,15 @@ def test_malformed_requests_get_error_responses_and_the_server_keeps_serving(ser
     )
     unknown = dict(TARGET, **{"X-Amz-Target": "SageMaker.CreateTrainingJob"})
     assert _raw(server, b"{}", unknown)[1]["__type"] == "UnknownOperationException"
-    status, payload = _raw(server, b"x" * (MAX_BODY_BYTES + 1), TARGET)
-    assert status == 413 and payload["__type"] == "SerializationException"
+    # An oversized body is refused from its Content-Length, before any of it is read.
+    with socket.create_connection(server.server_address[:2], timeout=10) as raw:
+        raw.sendall(
+            b"POST / HTTP/1.1\r\nX-Amz-Target: SageMaker.DescribeEndpoint\r\n"
+            + f"Content-Length: {MAX_BODY_BYTES + 1}\r\n\r\n".encode()
+            + b"x" * 1000
+        )
+        reply = raw.makefile("rb").read()
+    assert reply.startswith(b"HTTP/1.1 413") and b'"__type": "SerializationException"' in reply
     assert _raw(server, b"", TARGET, method="GET")[0] == 405
     assert _raw(server, b'{"JobName": "missing"}', TARGET) == (
         400,

@@ -111,6 +111,20 @@ def decode_token(token: str, context: str) -> int:
     return offset
 
 
+def encode_keyset_token(key: Any, name: str, context: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"k": key, "n": name, "c": context}).encode()).decode()
+
+
+def decode_keyset_token(token: str, context: str) -> tuple[Any, str]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if data["c"] != context or not isinstance(data["n"], str) or not isinstance(data["k"], (str, int, float)):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise ValidationException("Invalid pagination token given.") from None
+    return data["k"], data["n"]
+
+
 def _env_combinations(endpoint: dict[str, Any]) -> list[dict[str, str]]:
     ranges = (endpoint.get("EnvironmentParameterRanges") or {}).get("CategoricalParameterRanges") or []
     if not ranges:
@@ -414,7 +428,8 @@ class Simulator:
         }
 
     def list_jobs(self, request: dict[str, Any]) -> dict[str, Any]:
-        clauses, params = ["1=1"], {"now": self.clock()}
+        clauses: list[str] = ["1=1"]
+        params: dict[str, Any] = {"now": self.clock()}
         filters = {
             "CreationTimeAfter": "created > :CreationTimeAfter",
             "CreationTimeBefore": "created < :CreationTimeBefore",
@@ -437,24 +452,33 @@ class Simulator:
         if "ModelPackageVersionArnEquals" in request:
             clauses.append("model_package_arn = :ModelPackageVersionArnEquals")
             params["ModelPackageVersionArnEquals"] = request["ModelPackageVersionArnEquals"]
-        sort_column = {"Name": "name", "CreationTime": "created", "Status": "status"}[
+        sort_key = {"Name": "name", "CreationTime": "created", "Status": f"({STATUS_SQL})"}[
             request.get("SortBy", "CreationTime")
         ]
         order = "ASC" if request.get("SortOrder") == "Ascending" else "DESC"
         context = short_hash({k: v for k, v in request.items() if k not in ("NextToken", "MaxResults")}, length=12)
-        offset = decode_token(request["NextToken"], context) if "NextToken" in request else 0
+        if "NextToken" in request:
+            # Keyset pagination: each page starts after the last row of the one before, so a page costs the
+            # same however deep into the listing it is.
+            params["after_key"], params["after_name"] = decode_keyset_token(request["NextToken"], context)
+            beyond = ">" if order == "ASC" else "<"
+            clauses.append(
+                f"({sort_key} {beyond} :after_key OR ({sort_key} = :after_key AND name {beyond} :after_name))"
+            )
         limit = request.get("MaxResults", 100)
         rows = (
             self.store.read()
             .execute(
-                f"SELECT name, created, job_type, model_name, model_package_arn, ends_at, failed, stop_at, plan,"
+                f"SELECT name, created, job_type, model_name, model_package_arn, ends_at, failed, stop_at,"
+                f" CASE WHEN failed THEN json_extract(plan, '$.failure_reason') END AS failure_reason,"
+                f" {sort_key} AS sort_key,"
                 f" json_extract(request, '$.JobDescription') AS description,"
                 f" json_extract(request, '$.RoleArn') AS role_arn,"
                 f" json_extract(request, '$.JobName') AS job_name,"
                 f" json_extract(request, '$.InputConfig.ContainerConfig.PayloadConfig.SamplePayloadUrl') AS payload,"
                 f" {STATUS_SQL} AS status, {LAST_MODIFIED_SQL} AS last_modified FROM jobs"
-                f" WHERE {' AND '.join(clauses)} ORDER BY {sort_column} {order}, name {order}"
-                f" LIMIT {int(limit) + 1} OFFSET {int(offset)}",
+                f" WHERE {' AND '.join(clauses)} ORDER BY {sort_key} {order}, name {order}"
+                f" LIMIT {int(limit) + 1}",
                 params,
             )
             .fetchall()
@@ -474,7 +498,7 @@ class Simulator:
             if row["status"] in TERMINAL:
                 item["CompletionTime"] = to_datetime(row["last_modified"])
             if row["status"] == "FAILED":
-                item["FailureReason"] = json.loads(row["plan"])["failure_reason"]
+                item["FailureReason"] = row["failure_reason"]
             for key, column in (
                 ("ModelName", "model_name"),
                 ("ModelPackageVersionArn", "model_package_arn"),
@@ -485,7 +509,8 @@ class Simulator:
             jobs.append(item)
         response: dict[str, Any] = {"InferenceRecommendationsJobs": jobs}
         if len(rows) > limit:
-            response["NextToken"] = encode_token(offset + limit, context)
+            last = rows[limit - 1]
+            response["NextToken"] = encode_keyset_token(last["sort_key"], last["name"], context)
         return response
 
     def list_steps(self, request: dict[str, Any]) -> dict[str, Any]:
