@@ -3,7 +3,8 @@
 A value is a path, `file://path`, `-` for standard input, or an inline document. Documents are read as
 UTF-8 (a BOM is dropped; UTF-16 with a BOM is accepted), must be a mapping at the top, and are loaded
 defensively: YAML through the safe loader with no Python tags, no implicit timestamps, duplicate keys
-rejected and alias expansion bounded; JSON with duplicate keys, NaN and Infinity rejected.
+rejected and alias expansion bounded; JSON with duplicate keys rejected. NaN and Infinity load as floats, and
+validation refuses them by path.
 """
 
 from __future__ import annotations
@@ -124,11 +125,9 @@ def _parse_json(text: str, label: str) -> Any:
             result[key] = item
         return result
 
-    def reject_constant(name: str) -> Any:
-        raise InputError(f"{label}: {name} is not a JSON number; requests take finite numbers only.")
-
     try:
-        return json.loads(text, object_pairs_hook=pairs_hook, parse_constant=reject_constant)
+        # NaN and Infinity load as floats, so that validation names where they stand.
+        return json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
         raise InputError(f"{label} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from None
     except RecursionError:
