@@ -67,7 +67,7 @@ def root(
     debug: Annotated[
         bool,
         typer.Option(
-            "--debug", help="Show tracebacks and debug detail (credentials are never shown).", rich_help_panel=GLOBAL
+            "--debug", help="Show the traceback of an error (credentials are never shown).", rich_help_panel=GLOBAL
         ),
     ] = False,
     no_color: Annotated[
