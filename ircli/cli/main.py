@@ -105,6 +105,8 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
 
 def _usage_message(exc: Exception) -> str:
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `ircli` or `ircli schema`: the help says it all
+        return message
     usage_context = getattr(exc, "ctx", None)
     if usage_context is not None:
         return (

@@ -268,17 +268,28 @@ def create_job(
     request.setdefault("JobType", "Default")
     if "JobName" not in request:
         request["JobName"] = generated_job_name()
-        cli.note(f"Job name: {request['JobName']}")
-    _submit(cli, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval)
+        generated = True
+    else:
+        generated = False
+    _submit(cli, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval, generated_name=generated)
 
 
 def _submit(
-    cli: Any, request: dict[str, Any], *, dry_run: bool, wait: bool, timeout: float, interval: float | None
+    cli: Any,
+    request: dict[str, Any],
+    *,
+    dry_run: bool,
+    wait: bool,
+    timeout: float,
+    interval: float | None,
+    generated_name: bool = False,
 ) -> None:
-    if dry_run:
-        from ircli.lib.validation import check_request
+    from ircli.lib.validation import check_request
 
-        check_request(CREATE, request)
+    check_request(CREATE, request)
+    if generated_name:
+        cli.note(f"Job name: {request['JobName']}")
+    if dry_run:
         if cli.output is OutputFormat.TABLE and not cli.options.query:
             cli.note("The request is valid; nothing was sent (--dry-run).")
             cli.write(to_yaml(request))
