@@ -452,3 +452,37 @@ def test_plan_is_plain_json(sim: Simulator) -> None:
     sim.dispatch("CreateInferenceRecommendationsJob", default_job())
     row = sim.store.read().execute("SELECT plan, request FROM jobs").fetchone()
     assert json.loads(row["plan"])["steps"] and json.loads(row["request"])["JobName"] == "job-1"
+
+
+def test_shadow_variants_are_deployed_and_updated(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
+    config = copy.deepcopy(VALID_REQUESTS["CreateEndpointConfig"])
+    config["ShadowProductionVariants"] = [
+        {
+            "VariantName": "Shadow",
+            "ModelName": "model-2",
+            "ServerlessConfig": {"MemorySizeInMB": 1024, "MaxConcurrency": 4, "ProvisionedConcurrency": 1},
+        }
+    ]
+    call(sim, "CreateEndpointConfig", config)
+    assert (
+        call(sim, "DescribeEndpointConfig", {"EndpointConfigName": "config-1"})["ShadowProductionVariants"][0][
+            "VariantName"
+        ]
+        == "Shadow"
+    )
+    call(sim, "CreateEndpoint", VALID_REQUESTS["CreateEndpoint"])
+    call(
+        sim,
+        "UpdateEndpointWeightsAndCapacities",
+        {
+            "EndpointName": "endpoint-1",
+            "DesiredWeightsAndCapacities": [
+                {"VariantName": "Shadow", "ServerlessUpdateConfig": {"ProvisionedConcurrency": 3}}
+            ],
+        },
+    )
+    endpoint = call(sim, "DescribeEndpoint", {"EndpointName": "endpoint-1"})
+    assert [v["VariantName"] for v in endpoint["ProductionVariants"]] == ["AllTraffic", "Serverless"]
+    (shadow,) = endpoint["ShadowProductionVariants"]
+    assert shadow["CurrentServerlessConfig"]["ProvisionedConcurrency"] == 3

@@ -460,7 +460,8 @@ def endpoint_tables(data: dict[str, Any]) -> list[TableData]:
         ],
     )
     rows = []
-    for variant in data.get("ProductionVariants", []):
+    shadows = {v.get("VariantName") for v in data.get("ShadowProductionVariants", [])}
+    for variant in [*data.get("ProductionVariants", []), *data.get("ShadowProductionVariants", [])]:
         current = variant.get("CurrentServerlessConfig")
         desired = variant.get("DesiredServerlessConfig")
         if current or desired:
@@ -471,7 +472,8 @@ def endpoint_tables(data: dict[str, Any]) -> list[TableData]:
             now, want = variant.get("CurrentInstanceCount"), variant.get("DesiredInstanceCount")
             capacity = f"{now if now is not None else '-'} instance(s)" + (f" -> {want}" if want != now else "")
         weight = variant.get("CurrentWeight", variant.get("DesiredWeight"))
-        rows.append([str(variant.get("VariantName", "")), capacity, "" if weight is None else f"{weight:g}"])
+        name = str(variant.get("VariantName", "")) + (" (shadow)" if variant.get("VariantName") in shadows else "")
+        rows.append([name, capacity, "" if weight is None else f"{weight:g}"])
     variants = TableData(
         "Variants", [Column("Variant", style="bold"), Column("Capacity"), Column("Weight", "right")], rows
     )
@@ -489,13 +491,15 @@ def _serverless_text(config: dict[str, Any] | None) -> str:
 
 def endpoint_config_tables(data: dict[str, Any]) -> list[TableData]:
     rows = []
-    for variant in data.get("ProductionVariants", []):
+    shadows = {v.get("VariantName") for v in data.get("ShadowProductionVariants", [])}
+    for variant in [*data.get("ProductionVariants", []), *data.get("ShadowProductionVariants", [])]:
         capacity = (
             _serverless_text(variant["ServerlessConfig"])
             if "ServerlessConfig" in variant
             else (f"{variant.get('InstanceType')} x{variant.get('InitialInstanceCount')}")
         )
-        rows.append([str(variant.get("VariantName", "")), str(variant.get("ModelName", "")), capacity])
+        name = str(variant.get("VariantName", "")) + (" (shadow)" if variant.get("VariantName") in shadows else "")
+        rows.append([name, str(variant.get("ModelName", "")), capacity])
     return [
         TableData(
             "",

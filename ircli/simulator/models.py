@@ -691,8 +691,10 @@ class Simulator:
                 "instance_type": v.get("InstanceType"),
                 "instance_count": v.get("InitialInstanceCount"),
                 "serverless": v.get("ServerlessConfig"),
+                "shadow": shadow,
             }
-            for v in config["ProductionVariants"]
+            for shadow, member in ((False, "ProductionVariants"), (True, "ShadowProductionVariants"))
+            for v in config.get(member, [])
         ]
         body = {
             "EndpointName": name,
@@ -740,7 +742,7 @@ class Simulator:
         status = endpoint["status"]
         pending = endpoint.get("pending")
         desired_by_name = {v["VariantName"]: v for v in (pending["variants"] if pending else endpoint["variants"])}
-        summaries = []
+        summaries: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
         for variant in endpoint["variants"]:
             desired = desired_by_name[variant["VariantName"]]
             summary: dict[str, Any] = {"VariantName": variant["VariantName"], "DesiredWeight": desired["weight"]}
@@ -754,19 +756,21 @@ class Simulator:
                 if status != "Creating":
                     summary["CurrentInstanceCount"] = variant["instance_count"]
                 summary["DesiredInstanceCount"] = desired["instance_count"]
-            summaries.append(summary)
+            summaries[bool(variant.get("shadow"))].append(summary)
         response: dict[str, Any] = {
             "EndpointName": endpoint["EndpointName"],
             "EndpointArn": endpoint["EndpointArn"],
             "EndpointConfigName": endpoint["EndpointConfigName"],
-            "ProductionVariants": summaries,
+            "ProductionVariants": summaries[False],
             "EndpointStatus": status,
             "CreationTime": to_datetime(endpoint["created"]),
             "LastModifiedTime": to_datetime(endpoint["last_modified"]),
         }
+        if summaries[True]:
+            response["ShadowProductionVariants"] = summaries[True]
         if status in ("Creating", "Updating"):
             start = pending["started"] if pending else endpoint["created"]
-            pending_variants = []
+            pending_variants: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
             for variant in pending["variants"] if pending else endpoint["variants"]:
                 item: dict[str, Any] = {"VariantName": variant["VariantName"], "DesiredWeight": variant["weight"]}
                 if variant.get("serverless"):
@@ -774,12 +778,14 @@ class Simulator:
                 else:
                     item["DesiredInstanceCount"] = variant["instance_count"]
                     item["InstanceType"] = variant["instance_type"]
-                pending_variants.append(item)
+                pending_variants[bool(variant.get("shadow"))].append(item)
             response["PendingDeploymentSummary"] = {
                 "EndpointConfigName": endpoint["EndpointConfigName"],
-                "ProductionVariants": pending_variants,
+                "ProductionVariants": pending_variants[False],
                 "StartTime": to_datetime(start),
             }
+            if pending_variants[True]:
+                response["PendingDeploymentSummary"]["ShadowProductionVariants"] = pending_variants[True]
         return response
 
     def update_capacity(self, request: dict[str, Any]) -> dict[str, Any]:
