@@ -21,6 +21,7 @@ class LocalBackend:
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         try:
-            return self.simulator.dispatch(operation, request)
+            # RecommenderService.call validated the request before handing it over.
+            return self.simulator.dispatch(operation, request, validated=True)
         except SimulatorError as exc:
             raise ServiceError(exc.code, exc.message, operation) from None

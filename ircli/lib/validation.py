@@ -1,9 +1,10 @@
 """Validation of requests and responses against the bundled schemas, plus the service's own rules.
 
 `request_violations` lists every problem of a request, schema and service rules alike, each naming its
-path and the rule; `check_request` raises `ValidationFailed` with all of them. Patterns are matched with
-the `regex` module (the model uses `\\p{L}` classes) against the whole value, as the service does, and
-integers must be integers (botocore rejects 5.0 where the model says integer).
+path and the rule; `check_request` raises `ValidationFailed` with all of them; `service_message` words
+them as the service's ValidationException does. The schema part runs on ircli's own evaluator
+(`schema_check`) or on jsonschema (`Engine.JSONSCHEMA`); both match patterns against the whole value, as
+the service does, and take only true integers where the model says integer (botocore rejects 5.0).
 """
 
 from __future__ import annotations
@@ -214,11 +215,7 @@ def service_message(violations: list[Violation]) -> str:
 
 
 def _service_value(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return f"'{value}'"
-    return f"'{value}'"
+    return "null" if value is None else f"'{value}'"
 
 
 def violations_at(operation: str, request: dict[str, Any], path: tuple[str | int, ...]) -> list[Violation]:

@@ -34,7 +34,3 @@ class SerializationException(SimulatorError):
 
 class UnknownOperationException(SimulatorError):
     code = "UnknownOperationException"
-
-
-class AccessDeniedException(SimulatorError):
-    code = "AccessDeniedException"
