@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 def served(tmp_path: Path) -> Iterator[dict[str, str]]:
     """`ircli simulator serve` on a free loopback port, and the environment that points the aws backend at it."""
     # Fast enough for a test, slow enough that a job can still be stopped after it is created.
-    env = {**os.environ, "IRCLI_HOME": str(tmp_path / "served-state"), "IRCLI_SIM_SPEED": "1000"}
+    env = {**os.environ, "IRCLI_HOME": str(tmp_path / "served-state"), "IRCLI_SIM_SPEED": "300"}
     process = subprocess.Popen(
         [sys.executable, "-m", "ircli", "simulator", "serve", "--port", "0"],
         cwd=REPO,
@@ -122,7 +122,7 @@ def flow(env: dict[str, str]) -> None:
     endpoint = describe_endpoint_when_in_service(env, "distilbert")
     assert endpoint["ProductionVariants"][0]["CurrentServerlessConfig"]["ProvisionedConcurrency"] == 4
 
-    second = dict(env, IRCLI_SIM_SPEED="1000")
+    second = dict(env, IRCLI_SIM_SPEED="300")
     assert ircli(second, "create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).returncode == 0
     assert ircli(env, "stop-job", "xgboost-default").returncode == 0
     assert ircli(env, "wait", "xgboost-default", "--interval", "0.2", "--timeout", "30").returncode == 255
