@@ -106,6 +106,11 @@ def command_specs() -> tuple[list[CommandSpec], CommandSpec]:
     return specs, spec(root, "")
 
 
+def subcommands(specs: list[CommandSpec], group: str) -> list[str]:
+    """The names of a command group's subcommands (`endpoint-config` -> create, describe, ...)."""
+    return [s.path.split(" ", 1)[1] for s in specs if s.path.startswith(group + " ")]
+
+
 def _words(values: list[str]) -> str:
     return " ".join(values)
 
@@ -135,7 +140,7 @@ def bash_script() -> str:
         f'                    "") case " {_words(top)} " in *" $word "*) path="$word" ;; esac ;;',
     ]
     for group in (s for s in specs if s.group):
-        subs = [s.path.split(" ", 1)[1] for s in specs if s.path.startswith(group.path + " ")]
+        subs = subcommands(specs, group.path)
         lines.append(
             f'                    "{group.path}") case " {_words(subs)} " in *" $word "*) path="$path $word" ;; esac ;;'
         )
@@ -156,7 +161,7 @@ def bash_script() -> str:
     lines.append(f'        "") words="{_words(top)} {_words(root.options)}" ;;')
     for spec in specs:
         if spec.group:
-            subs = [s.path.split(" ", 1)[1] for s in specs if s.path.startswith(spec.path + " ")]
+            subs = subcommands(specs, spec.path)
             lines.append(f'        "{spec.path}") words="{_words(subs)} --help" ;;')
         else:
             lines.append(f'        "{spec.path}") words="{_words(spec.options)} {_words(root.options)}" ;;')
@@ -227,7 +232,7 @@ def fish_script() -> str:
     option_lines("true", root)
     for spec in specs:
         if spec.group:
-            subs = [s.path.split(" ", 1)[1] for s in specs if s.path.startswith(spec.path + " ")]
+            subs = subcommands(specs, spec.path)
             condition = f"__fish_seen_subcommand_from {spec.path}; and not __fish_seen_subcommand_from {_words(subs)}"
             for sub in (s for s in specs if s.path.startswith(spec.path + " ")):
                 lines.append(
@@ -259,7 +264,7 @@ def powershell_script() -> str:
     ]
     for spec in specs:
         if spec.group:
-            subs = [s.path.split(" ", 1)[1] for s in specs if s.path.startswith(spec.path + " ")]
+            subs = subcommands(specs, spec.path)
             lines.append(f"    '{spec.path}' = {ps_list(subs)}")
         else:
             lines.append(f"    '{spec.path}' = {ps_list(spec.options + root.options)}")
