@@ -1,5 +1,5 @@
 """The bundled JSON Schemas (draft 2020-12), one per request and per response of each operation ircli
-uses, generated from botocore's `sagemaker` service model by `schemas/generate.py`.
+uses, generated from botocore's `sagemaker` service model by `tools/generate_schemas.py`.
 
 Installed as the package `ircli.schemas`; read them with `load_schema`.
 """

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
@@ -27,7 +28,7 @@ class Result:
     err: str
 
     @property
-    def json(self) -> object:
+    def json(self) -> Any:
         import json
 
         return json.loads(self.out)
@@ -43,8 +44,22 @@ def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     yield state
 
 
+class CliRunner(Protocol):
+    """ircli run in process: its arguments, then what stdin holds, whether stdout is a terminal, the
+    terminal's width and extra environment variables."""
+
+    def __call__(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        tty: bool = False,
+        width: int = 120,
+        environ: dict[str, str] | None = None,
+    ) -> Result: ...
+
+
 @pytest.fixture
-def cli() -> object:
+def cli() -> CliRunner:
     def invoke(
         *args: str,
         stdin: bytes | None = None,

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from ircli.lib.compare import compare_jobs, configuration_key, percent_change
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, CliRunner
 
 DEFAULT_JOB = str(EXAMPLES / "default-job.yaml")
 
 
-def test_rank_recommendations_json_rows(cli: Any) -> None:
+def test_rank_recommendations_json_rows(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     rows = cli("rank-recommendations", "xgboost-default", "--rank-by", "cost=highest").json
     assert [row["Rank"] for row in rows] == [1, 2, 3, 4]
@@ -25,7 +25,7 @@ def test_rank_recommendations_json_rows(cli: Any) -> None:
     assert rows == sorted(rows, key=lambda row: -row["Score"])
 
 
-def test_rank_limits_top_and_errors(cli: Any) -> None:
+def test_rank_limits_top_and_errors(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     assert len(cli("rank-recommendations", "xgboost-default", "--top", "2").json) == 2
     limited = cli("rank-recommendations", "xgboost-default", "--max-latency-ms", "15").json
@@ -37,14 +37,14 @@ def test_rank_limits_top_and_errors(cli: Any) -> None:
     assert "Top pick: ml.c5.xlarge x1 ranks first with the lowest latency" in table.out
 
 
-def test_describe_json_stays_the_raw_response_when_ranking(cli: Any) -> None:
+def test_describe_json_stays_the_raw_response_when_ranking(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     plain = cli("describe-job", "xgboost-default").json
     ranked = cli("describe-job", "xgboost-default", "--rank-by", "cost=high").json
     assert plain == ranked
 
 
-def _two_jobs(cli: Any, tmp_path: Path) -> None:
+def _two_jobs(cli: CliRunner, tmp_path: Path) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB, "--job-name", "model-v1")
     changed = json.loads(cli("create-job", "--cli-input-yaml", DEFAULT_JOB, "--dry-run", "--output", "json").out)
     changed["JobName"] = "model-v2"
@@ -54,7 +54,7 @@ def _two_jobs(cli: Any, tmp_path: Path) -> None:
     assert cli("create-job", "--cli-input-json", str(path)).code == 0
 
 
-def test_compare_jobs_and_the_regression_gate(cli: Any, tmp_path: Path) -> None:
+def test_compare_jobs_and_the_regression_gate(cli: CliRunner, tmp_path: Path) -> None:
     _two_jobs(cli, tmp_path)
     document = cli("compare-jobs", "model-v1", "model-v2").json
     assert len(document["Comparisons"]) == 4

@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 from ircli.backends.aws import AwsBackend
 from ircli.errors import ConfigurationError, ExitStatus, ServiceError
 from ircli.lib.service import RecommenderService
+from tests.conftest import CliRunner
 from tests.valid_requests import VALID_REQUESTS
 
 ACCESS_KEY = "AKIAIRCLITESTSECRETKEY"
@@ -196,13 +197,13 @@ def no_aws_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
 
 
-def test_no_credentials_is_exit_253(no_aws_config: None, cli: Any) -> None:
+def test_no_credentials_is_exit_253(no_aws_config: None, cli: CliRunner) -> None:
     result = cli("--backend", "aws", "--region", "us-east-1", "describe-job", "job-1")
     assert result.code == 253
     assert "Unable to locate credentials" in result.err and "Traceback" not in result.err
 
 
-def test_no_region_is_exit_253(no_aws_config: None, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_region_is_exit_253(no_aws_config: None, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
     result = cli("describe-job", "job-1", "--backend", "aws")
@@ -210,13 +211,13 @@ def test_no_region_is_exit_253(no_aws_config: None, cli: Any, monkeypatch: pytes
     assert "You must specify a region" in result.err
 
 
-def test_unknown_profile_is_exit_253(no_aws_config: None, cli: Any) -> None:
+def test_unknown_profile_is_exit_253(no_aws_config: None, cli: CliRunner) -> None:
     result = cli("--backend", "aws", "--profile", "nobody", "describe-job", "job-1")
     assert result.code == 253 and "nobody" in result.err
 
 
 def test_credentials_never_appear_in_output_even_with_debug(
-    no_aws_config: None, cli: Any, monkeypatch: pytest.MonkeyPatch
+    no_aws_config: None, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
@@ -231,9 +232,14 @@ def test_credentials_never_appear_in_output_even_with_debug(
         assert secret not in result.err and secret not in result.out
 
 
-def test_environment_endpoint_url_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", "http://127.0.0.1:4567")
-    assert AwsBackend(region="us-east-1").endpoint_url == "http://127.0.0.1:4567"
+def test_environment_endpoint_url_and_region_are_used() -> None:
+    from ircli.backends import make_backend
+    from ircli.lib.backend import BackendKind, BackendSettings
+
+    environ = {"AWS_ENDPOINT_URL_SAGEMAKER": "http://127.0.0.1:4567", "AWS_REGION": "eu-west-1"}
+    backend = make_backend(BackendSettings(kind=BackendKind.AWS, environ=environ))
+    assert isinstance(backend, AwsBackend)
+    assert (backend.endpoint_url, backend.region) == ("http://127.0.0.1:4567", "eu-west-1")
 
 
 def test_configuration_errors_have_the_environment_exit_code() -> None:

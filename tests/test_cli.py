@@ -12,7 +12,7 @@ import yaml
 from ircli.schemas import load_schema
 
 from ircli.operations import OPERATIONS, resolve_operation
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, CliRunner
 
 DEFAULT_JOB = str(EXAMPLES / "default-job.yaml")
 
@@ -43,13 +43,13 @@ REQUEST_EXAMPLES = {
 }
 
 
-def test_dry_run_prints_the_validated_request(cli: Any) -> None:
+def test_dry_run_prints_the_validated_request(cli: CliRunner) -> None:
     result = cli("create-job", "--cli-input-yaml", ADVANCED_JOB, "--dry-run", "--output", "json")
     assert result.code == 0, result.err
     assert result.json == yaml.safe_load(Path(ADVANCED_JOB).read_text())
 
 
-def test_two_problems_are_both_named_with_exit_252(cli: Any, tmp_path: Path) -> None:
+def test_two_problems_are_both_named_with_exit_252(cli: CliRunner, tmp_path: Path) -> None:
     document = yaml.safe_load(Path(ADVANCED_JOB).read_text())
     document["InputConfig"]["TrafficPattern"]["Phases"][1]["SpawnRate"] = 5
     document["InputConfig"]["Unexpected"] = True
@@ -63,7 +63,7 @@ def test_two_problems_are_both_named_with_exit_252(cli: Any, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("name", sorted(REQUEST_EXAMPLES))
-def test_schema_validate_agrees_with_the_bundled_schema(cli: Any, name: str) -> None:
+def test_schema_validate_agrees_with_the_bundled_schema(cli: CliRunner, name: str) -> None:
     path = EXAMPLES / name
     operation = resolve_operation(REQUEST_EXAMPLES[name])
     assert operation is not None
@@ -74,7 +74,7 @@ def test_schema_validate_agrees_with_the_bundled_schema(cli: Any, name: str) -> 
     assert result.code == 0, result.err
 
 
-def test_scaling_objective_example_is_valid_with_a_recommendation_id(cli: Any) -> None:
+def test_scaling_objective_example_is_valid_with_a_recommendation_id(cli: CliRunner) -> None:
     document = yaml.safe_load((EXAMPLES / "scaling-objective.yaml").read_text())
     document["RecommendationId"] = "xgboost-default/abcd1234"
     result = cli(
@@ -88,7 +88,7 @@ def test_scaling_objective_example_is_valid_with_a_recommendation_id(cli: Any) -
     assert result.code == 0, result.err
 
 
-def test_schema_validate_rejects_with_252(cli: Any, tmp_path: Path) -> None:
+def test_schema_validate_rejects_with_252(cli: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"EndpointConfigName": "x"}')
     result = cli("schema", "validate", str(bad), "--operation", "CreateEndpointConfig")
@@ -96,7 +96,7 @@ def test_schema_validate_rejects_with_252(cli: Any, tmp_path: Path) -> None:
     assert cli("schema", "validate", str(bad), "--operation", "no-such-thing").code == 252
 
 
-def test_schema_list_and_show(cli: Any) -> None:
+def test_schema_list_and_show(cli: CliRunner) -> None:
     listed = cli("schema", "list", "--output", "json").json
     assert [row["Operation"] for row in listed] == list(OPERATIONS)
     shown = cli("schema", "show", "create-job").json
@@ -105,12 +105,12 @@ def test_schema_list_and_show(cli: Any) -> None:
     assert yaml.safe_load(as_yaml.out)["title"] == "DescribeEndpoint response"
 
 
-COMMANDS_WITH_REQUESTS = [command.split() for command in OPERATIONS.values()]
+COMMANDS_WITH_REQUESTS = [command.path.split() for command in OPERATIONS.values()]
 
 
 @pytest.mark.parametrize("command", COMMANDS_WITH_REQUESTS, ids=" ".join)
 @pytest.mark.parametrize("kind", ["input", "yaml-input", "output"])
-def test_skeletons_for_every_command(cli: Any, command: list[str], kind: str) -> None:
+def test_skeletons_for_every_command(cli: CliRunner, command: list[str], kind: str) -> None:
     result = cli(*command, "--generate-cli-skeleton", kind)
     assert result.code == 0, result.err
     document = yaml.safe_load(result.out) if kind == "yaml-input" else json.loads(result.out)
@@ -120,13 +120,13 @@ def test_skeletons_for_every_command(cli: Any, command: list[str], kind: str) ->
     assert isinstance(document, dict) and set(document) == set(schema["properties"])
 
 
-def test_yaml_input_skeleton_is_commented_and_loadable(cli: Any) -> None:
+def test_yaml_input_skeleton_is_commented_and_loadable(cli: CliRunner) -> None:
     result = cli("create-job", "--generate-cli-skeleton", "yaml-input")
     assert 'JobName: ""  # [REQUIRED] string' in result.out
     assert set(yaml.safe_load(result.out)) >= {"JobName", "JobType", "RoleArn", "InputConfig"}
 
 
-def test_global_options_before_or_after_the_subcommand(cli: Any) -> None:
+def test_global_options_before_or_after_the_subcommand(cli: CliRunner) -> None:
     assert cli("create-job", "--cli-input-yaml", DEFAULT_JOB).code == 0
     before = cli("--output", "json", "describe-job", "xgboost-default")
     after = cli("describe-job", "xgboost-default", "--output", "json")
@@ -134,7 +134,7 @@ def test_global_options_before_or_after_the_subcommand(cli: Any) -> None:
     assert before.json["JobName"] == after.json["JobName"] == "xgboost-default"
 
 
-def test_query_text_and_yaml(cli: Any) -> None:
+def test_query_text_and_yaml(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     query = "InferenceRecommendations[].EndpointConfiguration.InstanceType"
     assert cli("describe-job", "xgboost-default", "--query", query).json == [
@@ -151,7 +151,7 @@ def test_query_text_and_yaml(cli: Any) -> None:
     assert cli("describe-job", "xgboost-default", "--query", "[").code == 252
 
 
-def test_output_defaults_and_environment(cli: Any) -> None:
+def test_output_defaults_and_environment(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     assert cli("describe-job", "xgboost-default").out.startswith("{")
     assert "Recommendations" in cli("describe-job", "xgboost-default", tty=True).out
@@ -159,7 +159,7 @@ def test_output_defaults_and_environment(cli: Any) -> None:
     assert cli("describe-job", "xgboost-default", "--output", "xml").code == 252
 
 
-def test_nan_is_kept_in_json_and_shown_as_na_in_tables(cli: Any) -> None:
+def test_nan_is_kept_in_json_and_shown_as_na_in_tables(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", str(EXAMPLES / "serverless-job.yaml"))
     job = cli("describe-job", "distilbert-serverless", "--output", "json")
     assert '"CpuUtilization": "NaN"' in job.out
@@ -167,7 +167,7 @@ def test_nan_is_kept_in_json_and_shown_as_na_in_tables(cli: Any) -> None:
     assert "n/a" in table.out and "NaN" not in table.out
 
 
-def test_flags_override_the_input_file(cli: Any) -> None:
+def test_flags_override_the_input_file(cli: CliRunner) -> None:
     result = cli(
         "create-job",
         "--cli-input-yaml",
@@ -185,7 +185,7 @@ def test_flags_override_the_input_file(cli: Any) -> None:
     assert result.json["InputConfig"]["ContainerConfig"]["Framework"] == "XGBOOST"
 
 
-def test_create_job_from_flags_and_a_generated_name(cli: Any) -> None:
+def test_create_job_from_flags_and_a_generated_name(cli: CliRunner) -> None:
     result = cli(
         "create-job",
         "--role-arn",
@@ -213,7 +213,7 @@ def test_create_job_from_flags_and_a_generated_name(cli: Any) -> None:
     assert job["StoppingConditions"]["ModelLatencyThresholds"] == [{"Percentile": "P95", "ValueInMilliseconds": 150}]
 
 
-def test_bad_shorthand_and_usage_errors(cli: Any) -> None:
+def test_bad_shorthand_and_usage_errors(cli: CliRunner) -> None:
     bad = cli("create-job", "--serverless-config", "MemorySizeInMB", "--dry-run")
     assert bad.code == 252 and "Key=Value" in bad.err
     usage = cli("create-job", "--no-such-option")
@@ -222,7 +222,7 @@ def test_bad_shorthand_and_usage_errors(cli: Any) -> None:
     assert cli("scaling-recommendation", "--emit", "terraform").code == 2
 
 
-def test_service_errors_exit_254(cli: Any) -> None:
+def test_service_errors_exit_254(cli: CliRunner) -> None:
     result = cli("describe-job", "missing-job")
     assert result.code == 254
     assert result.err == (
@@ -235,14 +235,14 @@ def test_service_errors_exit_254(cli: Any) -> None:
     assert again.code == 254 and "ResourceInUse" in again.err
 
 
-def test_unwritable_state_directory_exits_253(cli: Any, tmp_path: Path) -> None:
+def test_unwritable_state_directory_exits_253(cli: CliRunner, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     result = cli("--state-dir", str(blocker / "state"), "list-jobs")
     assert result.code == 253 and "--state-dir" in result.err
 
 
-def test_pagination_max_items_and_starting_token(cli: Any) -> None:
+def test_pagination_max_items_and_starting_token(cli: CliRunner) -> None:
     for index in range(7):
         cli("create-job", "--cli-input-yaml", DEFAULT_JOB, "--job-name", f"page-{index}")
     first = cli(
@@ -267,7 +267,7 @@ def test_pagination_max_items_and_starting_token(cli: Any) -> None:
     assert cli("list-jobs", "--starting-token", "not-a-token").code == 252
 
 
-def test_wait_exit_codes(cli: Any) -> None:
+def test_wait_exit_codes(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     done = cli("wait", "xgboost-default")
     assert done.code == 0 and "COMPLETED" in done.err and done.out == ""
@@ -282,7 +282,7 @@ def test_wait_exit_codes(cli: Any) -> None:
     assert timed_out.code == 124 and "still PENDING" in timed_out.err
 
 
-def test_stop_job_leaves_it_stopped(cli: Any) -> None:
+def test_stop_job_leaves_it_stopped(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB, environ={"IRCLI_SIM_SPEED": "200"})  # stopping takes 0.3 s
     stopped = cli("stop-job", "xgboost-default")
     assert stopped.code == 0 and stopped.out == ""
@@ -291,13 +291,13 @@ def test_stop_job_leaves_it_stopped(cli: Any) -> None:
     assert cli("describe-job", "xgboost-default").json["Status"] == "STOPPED"
 
 
-def test_version_and_help(cli: Any) -> None:
+def test_version_and_help(cli: CliRunner) -> None:
     assert cli("--version").out.startswith("ircli ")
     assert cli("--help").code == 0
     assert "--cli-input-yaml" in cli("create-job", "--help").out
 
 
-def test_simulator_status_and_reset(cli: Any, isolated_state: Path) -> None:
+def test_simulator_status_and_reset(cli: CliRunner, isolated_state: Path) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     status = cli("simulator", "status", "--output", "json").json
     assert status["Jobs"] == 1 and status["StateDirectory"] == str(isolated_state)
@@ -308,7 +308,7 @@ def test_simulator_status_and_reset(cli: Any, isolated_state: Path) -> None:
     assert cli("simulator", "status", "--output", "json").json["Jobs"] == 0
 
 
-def test_scaling_recommendation_and_autoscaling_inputs(cli: Any) -> None:
+def test_scaling_recommendation_and_autoscaling_inputs(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     job = cli("describe-job", "xgboost-default").json
     rec = job["InferenceRecommendations"][0]["RecommendationId"]
@@ -345,7 +345,7 @@ def test_scaling_recommendation_and_autoscaling_inputs(cli: Any) -> None:
     assert both.code == 252 and "exactly one of RecommendationId or EndpointName" in both.err
 
 
-def test_no_traceback_for_broken_documents(cli: Any, tmp_path: Path) -> None:
+def test_no_traceback_for_broken_documents(cli: CliRunner, tmp_path: Path) -> None:
     cases = {"tags.yaml": "a: !!python/object/apply:os.system ['true']\n", "empty.yaml": "", "list.yaml": "- 1\n"}
     for name, text in cases.items():
         path = tmp_path / name

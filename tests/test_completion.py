@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from ircli.cli import completion
 from tests.conftest import EXAMPLES, REPO, run_process
+from tools import generate_completions as completion
 
 COMPLETIONS = REPO / "completions"
 
 
 def test_completion_scripts_do_not_drift() -> None:
-    assert completion.main(["--check"]) == 0, "run: python -m ircli.cli.completion"
+    assert completion.main(["--check"]) == 0, "run: python tools/generate_completions.py"
 
 
 def shell_env(state: Path) -> dict[str, str]:

@@ -12,6 +12,7 @@ import pytest
 
 from ircli.simulator.models import Simulator
 from ircli.simulator.store import Store
+from tests.conftest import CliRunner
 from tests.valid_requests import ROLE
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -76,23 +77,23 @@ def check(name: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["mixed", "serverless-nan", "failed", "stopped"])
-def test_describe_job_tables(cli: Any, jobs: Path, name: str) -> None:
+def test_describe_job_tables(cli: CliRunner, jobs: Path, name: str) -> None:
     result = cli("describe-job", name, "--output", "table", width=100)
     assert result.code == 0, result.err
     check(f"describe-{name}.txt", result.out)
 
 
-def test_ranked_table_with_charts(cli: Any, jobs: Path) -> None:
+def test_ranked_table_with_charts(cli: CliRunner, jobs: Path) -> None:
     result = cli(
         "describe-job", "mixed", "--output", "table", "--rank-by", "cost=high,throughput=low", "--chart", width=100
     )
     check("describe-mixed-ranked.txt", result.out)
 
 
-def test_narrow_terminal(cli: Any, jobs: Path) -> None:
+def test_narrow_terminal(cli: CliRunner, jobs: Path) -> None:
     check("describe-mixed-80.txt", cli("describe-job", "mixed", "--output", "table", width=80).out)
 
 
-def test_markdown_and_csv(cli: Any, jobs: Path) -> None:
+def test_markdown_and_csv(cli: CliRunner, jobs: Path) -> None:
     check("describe-mixed.md", cli("describe-job", "mixed", "--output", "markdown").out)
     check("list-steps-stopped.csv", cli("list-steps", "stopped", "--output", "csv").out)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 import regex
-from ircli.schemas import generate, load_schema
+from ircli.schemas import load_schema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ircli.operations import OPERATIONS
+from tools import generate_schemas as generate
 
-SCHEMA_DIR = Path(generate.__file__).resolve().parent
+SCHEMA_DIR = generate.SCHEMA_DIR
 
 
 def test_regenerating_changes_nothing() -> None:

@@ -24,7 +24,7 @@ from tests.valid_requests import VALID_REQUESTS
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[SimulatorServer]:
-    running, thread = serve_in_thread(Simulator(Store(tmp_path / "served")))
+    running, thread = serve_in_thread(Simulator(Store(tmp_path / "served"), speed="instant"))
     yield running
     running.shutdown()
     running.server_close()

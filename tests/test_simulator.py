@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from ircli.lib.formats import jsonable
+from ircli.cli.output.document import jsonable
 from ircli.lib.validation import schema_violations
 from ircli.simulator import perf
 from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
@@ -37,7 +37,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def sim(tmp_path: Path, clock: Clock) -> Simulator:
-    return Simulator(Store(tmp_path / "sim"), clock=clock)
+    return Simulator(Store(tmp_path / "sim"), clock=clock, speed="instant")
 
 
 def call(sim: Simulator, operation: str, request: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +60,6 @@ def default_job(name: str = "job-1", **input_config: Any) -> dict[str, Any]:
 
 
 def test_every_operation_returns_the_services_shapes(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     requests = copy.deepcopy(VALID_REQUESTS)
     call(sim, "CreateInferenceRecommendationsJob", requests["CreateInferenceRecommendationsJob"])
     job = call(sim, "DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
@@ -108,7 +107,6 @@ def test_catalog_covers_every_instance_type_with_sourced_prices() -> None:
 
 
 def test_recommendation_metrics_obey_the_services_invariants(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     request = default_job(EnvironmentParameterRanges=None)
     request["StoppingConditions"] = {
         "MaxInvocations": 5000,
@@ -134,10 +132,9 @@ def test_recommendation_metrics_obey_the_services_invariants(sim: Simulator, mon
 
 
 def test_results_are_deterministic_for_the_same_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     metrics = []
     for index in range(2):
-        sim = Simulator(Store(tmp_path / f"s{index}"))
+        sim = Simulator(Store(tmp_path / f"s{index}"), speed="instant")
         sim.dispatch("CreateInferenceRecommendationsJob", default_job())
         job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
         metrics.append([r["Metrics"] for r in job["InferenceRecommendations"]])
@@ -145,7 +142,7 @@ def test_results_are_deterministic_for_the_same_request(tmp_path: Path, monkeypa
 
 
 def test_jobs_progress_with_the_clock(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "realtime")
+    sim.speed = "realtime"
     request = default_job()
     request["InputConfig"]["ResourceLimit"] = {"MaxParallelOfTests": 2}
     sim.dispatch("CreateInferenceRecommendationsJob", request)
@@ -184,7 +181,7 @@ def test_speed_settings() -> None:
 
 
 def test_stop_keeps_finished_recommendations(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "realtime")
+    sim.speed = "realtime"
     request = default_job()
     request["InputConfig"]["ResourceLimit"] = {"MaxParallelOfTests": 1}
     sim.dispatch("CreateInferenceRecommendationsJob", request)
@@ -220,7 +217,6 @@ def test_service_errors(sim: Simulator) -> None:
 
 
 def test_deliberate_failures(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     tag = lambda value: [{"Key": "ircli:simulate", "Value": value}]  # noqa: E731
     with pytest.raises(ResourceLimitExceeded):
         sim.dispatch("CreateInferenceRecommendationsJob", dict(default_job("j1"), Tags=tag("limit-exceeded")))
@@ -235,7 +231,6 @@ def test_deliberate_failures(sim: Simulator, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_model_too_big_for_the_instance_fails_that_step(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     request = default_job(
         ContainerConfig={"NearestModelName": "llama-2-7b"},
         EndpointConfigurations=[{"InstanceType": "ml.t2.medium"}, {"InstanceType": "ml.g5.12xlarge"}],
@@ -249,7 +244,6 @@ def test_a_model_too_big_for_the_instance_fails_that_step(sim: Simulator, monkey
 def test_environment_parameter_ranges_give_one_result_per_combination(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     ranges = {
         "CategoricalParameterRanges": [
             {"Name": "OMP_NUM_THREADS", "Value": ["1", "2", "16"]},
@@ -271,7 +265,6 @@ def test_environment_parameter_ranges_give_one_result_per_combination(
 def test_default_job_without_configurations_benchmarks_the_candidates(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     request = default_job(EndpointConfigurations=None)
     del request["InputConfig"]["EndpointConfigurations"]
     sim.dispatch("CreateInferenceRecommendationsJob", request)
@@ -286,7 +279,6 @@ def test_default_job_without_configurations_benchmarks_the_candidates(
 
 
 def test_pagination_and_filters(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     for index in range(25):
         clock.now += 1
         sim.dispatch("CreateInferenceRecommendationsJob", default_job(f"job-{index:02d}"))
@@ -318,7 +310,6 @@ def test_pagination_and_filters(sim: Simulator, clock: Clock, monkeypatch: pytes
 
 
 def test_scaling_recommendation_formula(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     sim.dispatch("CreateInferenceRecommendationsJob", default_job())
     job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
     rec = job["InferenceRecommendations"][0]
@@ -347,7 +338,7 @@ def test_scaling_recommendation_formula(sim: Simulator, monkeypatch: pytest.Monk
 
 
 def test_endpoints_move_through_their_states(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "realtime")
+    sim.speed = "realtime"
     sim.dispatch("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"])
     sim.dispatch("CreateEndpoint", VALID_REQUESTS["CreateEndpoint"])
     describe = lambda: sim.dispatch("DescribeEndpoint", {"EndpointName": "endpoint-1"})  # noqa: E731
@@ -378,7 +369,6 @@ def test_endpoints_move_through_their_states(sim: Simulator, clock: Clock, monke
 
 
 def test_existing_endpoints_give_endpoint_performances(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     with pytest.raises(ValidationException, match="Could not find endpoint"):
         sim.dispatch("CreateInferenceRecommendationsJob", default_job(Endpoints=[{"EndpointName": "endpoint-1"}]))
     sim.dispatch("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"])
@@ -396,9 +386,8 @@ def test_existing_endpoints_give_endpoint_performances(sim: Simulator, monkeypat
 
 
 def test_state_survives_new_store_objects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
-    Simulator(Store(tmp_path / "s")).dispatch("CreateInferenceRecommendationsJob", default_job())
-    reopened = Simulator(Store(tmp_path / "s"))
+    Simulator(Store(tmp_path / "s"), speed="instant").dispatch("CreateInferenceRecommendationsJob", default_job())
+    reopened = Simulator(Store(tmp_path / "s"), speed="instant")
     assert reopened.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})["Status"] == "COMPLETED"
     assert reopened.store.counts() == {"jobs": 1, "endpoint_configs": 0, "endpoints": 0}
     reopened.store.reset()
@@ -416,7 +405,7 @@ def test_unusable_state_directory_is_a_configuration_error(tmp_path: Path) -> No
 
 def _worker(state_dir: str, worker: int, jobs: int, queue: Any) -> None:
     os.environ["IRCLI_SIM_SPEED"] = "instant"
-    sim = Simulator(Store(Path(state_dir)))
+    sim = Simulator(Store(Path(state_dir)), speed="instant")
     errors = []
     for index in range(jobs):
         name = f"w{worker}-{index}"
@@ -429,6 +418,7 @@ def _worker(state_dir: str, worker: int, jobs: int, queue: Any) -> None:
     queue.put(errors)
 
 
+@pytest.mark.slow
 def test_sixteen_processes_lose_nothing(tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
@@ -439,7 +429,7 @@ def test_sixteen_processes_lose_nothing(tmp_path: Path) -> None:
     for process in workers:
         process.join(timeout=60)
     assert errors == []
-    sim = Simulator(Store(tmp_path / "shared"))
+    sim = Simulator(Store(tmp_path / "shared"), speed="instant")
     listed = sim.dispatch("ListInferenceRecommendationsJobs", {"MaxResults": 100})
     names = {j["JobName"] for j in listed["InferenceRecommendationsJobs"]}
     while "NextToken" in listed:
@@ -455,7 +445,6 @@ def test_plan_is_plain_json(sim: Simulator) -> None:
 
 
 def test_shadow_variants_are_deployed_and_updated(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
     config = copy.deepcopy(VALID_REQUESTS["CreateEndpointConfig"])
     config["ShadowProductionVariants"] = [
         {

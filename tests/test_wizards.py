@@ -3,15 +3,15 @@ message and asked again; the review saves YAML that create-job accepts."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from ircli.cli.wizards import create_job_wizard, endpoint_config_wizard, review, scaling_wizard, set_path
 from ircli.lib.validation import request_violations
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, CliRunner
 from tests.scripted import ScriptedPrompter
 
 ROLE = "arn:aws:iam::123456789012:role/R"
@@ -121,7 +121,7 @@ def test_advanced_job_checks_the_load_test_rules() -> None:
     }
 
 
-def test_review_saves_yaml_that_create_job_accepts(tmp_path: Path, cli: Any) -> None:
+def test_review_saves_yaml_that_create_job_accepts(tmp_path: Path, cli: CliRunner) -> None:
     request = yaml.safe_load((EXAMPLES / "default-job.yaml").read_text())
     target = tmp_path / "job.yaml"
     target.write_text("old")
@@ -141,13 +141,13 @@ def test_set_path_builds_lists_and_objects() -> None:
     assert set_path({}, ("A", "B", 1, "C"), 5) == {"A": {"B": [{}, {"C": 5}]}}
 
 
-def test_endpoint_config_and_scaling_wizards(cli: Any) -> None:
+def test_endpoint_config_and_scaling_wizards(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", str(EXAMPLES / "serverless-job.yaml"))
     from ircli.backends import default_state_dir
     from ircli.backends.local import LocalBackend
     from ircli.lib.service import RecommenderService
 
-    service = RecommenderService(LocalBackend(default_state_dir(), speed="instant"))
+    service = RecommenderService(LocalBackend(default_state_dir(os.environ), speed="instant"))
     jobs = service.paginate("ListInferenceRecommendationsJobs", {})["InferenceRecommendationsJobs"]
     job = service.describe_job("distilbert-serverless")
     ranked_first_serverless = [
@@ -165,11 +165,11 @@ def test_endpoint_config_and_scaling_wizards(cli: Any) -> None:
     assert "RecommendationId" in scaling and "TargetCpuUtilizationPerCore" not in scaling
 
 
-def test_interactive_refuses_without_a_terminal(cli: Any) -> None:
+def test_interactive_refuses_without_a_terminal(cli: CliRunner) -> None:
     result = cli("create-job", "--interactive")
     assert result.code == 253 and "needs a terminal" in result.err
 
 
 @pytest.mark.parametrize("command", [["endpoint-config", "create"], ["scaling-recommendation"]])
-def test_other_wizards_refuse_without_a_terminal(cli: Any, command: list[str]) -> None:
+def test_other_wizards_refuse_without_a_terminal(cli: CliRunner, command: list[str]) -> None:
     assert cli(*command, "--interactive").code == 253

@@ -7,11 +7,11 @@ registered for redaction so that no output carries them.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from typing import Any
 
-from ircli.backends import BackendKind
 from ircli.errors import ConfigurationError, InputError, IrcliError, ServiceError
+from ircli.lib.backend import BackendKind
 from ircli.lib.redaction import register_secret
 
 MAX_ATTEMPTS = 5
@@ -19,6 +19,7 @@ MAX_ATTEMPTS = 5
 
 class AwsBackend:
     kind = BackendKind.AWS
+    poll_interval = 15.0
 
     def __init__(
         self,
@@ -26,12 +27,15 @@ class AwsBackend:
         region: str | None = None,
         profile: str | None = None,
         endpoint_url: str | None = None,
+        environ: Mapping[str, str] | None = None,
         client: Any = None,
     ) -> None:
-        # AWS_REGION is honoured as the AWS CLI v2 does; botocore itself reads only AWS_DEFAULT_REGION.
-        self.region = region or os.environ.get("AWS_REGION") or None
+        # The caller resolves AWS_REGION (honoured as the AWS CLI v2 does; botocore itself reads only
+        # AWS_DEFAULT_REGION) and the endpoint URL from its injected environment.
+        self.region = region
         self.profile = profile
-        self.endpoint_url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_SAGEMAKER") or None
+        self.endpoint_url = endpoint_url
+        self.environ = environ or {}
         self._client = client
 
     @property
@@ -45,8 +49,22 @@ class AwsBackend:
         from botocore.config import Config
         from botocore.exceptions import NoRegionError, ProfileNotFound
 
+        environ = self.environ
+        # Credentials and profile come from the injected environment first; without them botocore's own
+        # chain (config files, instance metadata) runs as usual.
+        keys = {}
+        if environ.get("AWS_ACCESS_KEY_ID") and environ.get("AWS_SECRET_ACCESS_KEY"):
+            keys = {
+                "aws_access_key_id": environ["AWS_ACCESS_KEY_ID"],
+                "aws_secret_access_key": environ["AWS_SECRET_ACCESS_KEY"],
+                "aws_session_token": environ.get("AWS_SESSION_TOKEN") or None,
+            }
         try:
-            session = boto3.Session(profile_name=self.profile)
+            session = boto3.Session(
+                profile_name=self.profile or environ.get("AWS_PROFILE") or None,
+                region_name=environ.get("AWS_DEFAULT_REGION") or None,
+                **keys,
+            )
         except ProfileNotFound:
             raise ConfigurationError(
                 f"The config profile ({self.profile}) could not be found.",

@@ -5,19 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ircli.backends import BackendKind
 from ircli.errors import ServiceError
+from ircli.lib.backend import BackendKind
+from ircli.simulator import open_simulator
 from ircli.simulator.exceptions import SimulatorError
-from ircli.simulator.models import Simulator
-from ircli.simulator.store import Store
 
 
 class LocalBackend:
     kind = BackendKind.LOCAL
+    poll_interval = 1.0
 
     def __init__(self, state_dir: Path, *, region: str = "us-east-1", speed: str | None = None) -> None:
-        self.store = Store(state_dir)
-        self.simulator = Simulator(self.store, region=region, speed=speed)
+        self.simulator = open_simulator(state_dir, region=region, speed=speed)
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -1,5 +1,8 @@
-"""The typer application: global options and the command tree. Commands live in `ircli.cli.commands`."""
+"""The typer application: global options, and the command tree built from the registry
+(`ircli.operations`). Commands live in `ircli.cli.commands`."""
 
+import importlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +13,7 @@ from ircli import __version__
 from ircli.backends import parse_backend
 from ircli.cli.context import CliContext, GlobalOptions, resolve_output
 from ircli.cli.environment import Environment
+from ircli.operations import COMMANDS, GROUPS, Command
 
 HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommender.
 
@@ -86,51 +90,24 @@ def root(
         output=resolve_output(output, env),
         query=query,
         state_dir=state_dir,
-        debug=debug,
         no_color=no_color,
     )
     ctx.obj = CliContext(options=options, env=env)
 
 
-# Where each command lives; building every command costs startup time, so a run builds only its own.
-COMMAND_MODULES = {
-    "create-job": "jobs",
-    "describe-job": "jobs",
-    "list-jobs": "jobs",
-    "list-steps": "jobs",
-    "stop-job": "jobs",
-    "wait": "jobs",
-    "scaling-recommendation": "jobs",
-    "rank-recommendations": "analysis",
-    "compare-jobs": "analysis",
-    "endpoint-config": "endpoints",
-    "schema": "schema",
-    "simulator": "simulator",
-}
-
-
-def invoked_command(argv: list[str]) -> str | None:
-    """The command a (global-options-first) command line names, if it is one of ours."""
-    from ircli.cli.main import GLOBAL_VALUE_OPTIONS
-
-    index = 0
-    while index < len(argv):
-        token = argv[index]
-        if token in GLOBAL_VALUE_OPTIONS:
-            index += 2
-            continue
-        if token.startswith("-"):
-            index += 1
-            continue
-        return token if token in COMMAND_MODULES else None
-    return None
+def command_function(command: Command) -> Callable[..., Any]:
+    """The function that implements a registered command (see `ircli.cli.commands`)."""
+    module = importlib.import_module(f"ircli.cli.commands.{command.module}")
+    name = command.path.split(" ")[-1].replace("-", "_")
+    function = getattr(module, name, None) or getattr(module, name + "_")
+    assert callable(function), f"{command.module} has no function for {command.path}"
+    return function  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=16)
 def app_command(only: str | None = None) -> Any:
-    """The click command of the application: every command, or the root with just `only`."""
-    import importlib
-
+    """The click command of the application: every command, or the root with just `only` (building every
+    command costs start-up time, so a run builds only its own)."""
     app = typer.Typer(
         name="ircli",
         help=HELP,
@@ -141,12 +118,16 @@ def app_command(only: str | None = None) -> Any:
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     app.callback()(root)
-    for name, module_name in COMMAND_MODULES.items():
-        if only is not None and name != only:
+    groups: dict[str, typer.Typer] = {}
+    for command in COMMANDS:
+        top = command.group or command.path
+        if only is not None and top != only:
             continue
-        module = importlib.import_module(f"ircli.cli.commands.{module_name}")
-        if hasattr(module, "COMMANDS"):
-            app.command(name)(module.COMMANDS[name])
-        else:
-            app.add_typer(module.app, name=name)
+        if command.group is None:
+            app.command(command.path)(command_function(command))
+            continue
+        if command.group not in groups:
+            groups[command.group] = typer.Typer(help=GROUPS[command.group], no_args_is_help=True, rich_markup_mode=None)
+            app.add_typer(groups[command.group], name=command.group)
+        groups[command.group].command(command.path.split(" ", 1)[1])(command_function(command))
     return typer.main.get_command(app)

@@ -1,7 +1,7 @@
 """The entry point, and the one place where errors become messages and exit codes.
 
-Global options may stand anywhere on the command line, as in the AWS CLI: they are moved in front of
-the subcommand before parsing. Nothing prints a traceback unless `--debug` is given, and then with
+Global options may stand anywhere on the command line, as in the AWS CLI (`arguments` moves them in
+front of the subcommand before parsing). Nothing prints a traceback unless `--debug` is given, and then with
 credentials redacted.
 """
 
@@ -13,36 +13,10 @@ import sys
 import traceback
 from typing import NoReturn
 
+from ircli.cli.arguments import hoist_global_options, invoked_command
 from ircli.cli.environment import Environment
 from ircli.errors import ExitStatus, IrcliError
 from ircli.lib.redaction import redact
-
-GLOBAL_VALUE_OPTIONS = frozenset(
-    {"--backend", "--region", "--profile", "--endpoint-url", "--output", "--query", "--state-dir"}
-)
-GLOBAL_FLAGS = frozenset({"--debug", "--no-color"})
-
-
-def hoist_global_options(argv: list[str]) -> list[str]:
-    """Move global options (and their values) before the subcommand, leaving the rest in order."""
-    hoisted: list[str] = []
-    rest: list[str] = []
-    index = 0
-    while index < len(argv):
-        token = argv[index]
-        if token == "--":
-            rest.extend(argv[index:])
-            break
-        name = token.split("=", 1)[0]
-        if token in GLOBAL_FLAGS or (name in GLOBAL_VALUE_OPTIONS and "=" in token):
-            hoisted.append(token)
-        elif token in GLOBAL_VALUE_OPTIONS and index + 1 < len(argv):
-            hoisted.extend(argv[index : index + 2])
-            index += 1
-        else:
-            rest.append(token)
-        index += 1
-    return hoisted + rest
 
 
 def _print_error(env: Environment, message: str) -> None:
@@ -57,7 +31,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     import typer
     from typer.exceptions import TyperException
 
-    from ircli.cli.app import app_command, invoked_command
+    from ircli.cli.app import app_command
 
     argv = list(sys.argv[1:] if argv is None else argv)
     env = env or Environment()

@@ -4,7 +4,10 @@ questionary, and tests may script their own. Ctrl-C raises KeyboardInterrupt (ex
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ircli.cli.context import CliContext
 
 Validator = Callable[[str], "bool | str"]
 
@@ -69,3 +72,16 @@ class QuestionaryPrompter:
 
     def show(self, text: str) -> None:
         self._show(text)
+
+
+def terminal_prompter(cli: CliContext) -> Prompter:
+    """The terminal's prompter, or a clear refusal when there is no terminal to ask on."""
+    from ircli.errors import ConfigurationError
+
+    if not (cli.env.stdin_isatty and cli.env.stdout_isatty):
+        raise ConfigurationError(
+            "--interactive needs a terminal, and standard input or output is not one.",
+            hint="Give the request with --cli-input-yaml or flags instead (a wizard can save one for you).",
+        )
+    console = cli.console(stderr=True)
+    return QuestionaryPrompter(lambda text: console.print(text, highlight=False, markup=False))

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ircli.cli.output.formats.yaml_format import to_yaml
 from ircli.cli.prompts import Prompter
-from ircli.lib.formats import to_yaml
 from ircli.lib.validation import check_request, documented_values, violations_at
 from ircli.schemas import load_schema
 
@@ -111,7 +111,7 @@ class RequestBuilder:
         return answer
 
 
-def create_job_wizard(prompter: Prompter, default_name: str) -> dict[str, Any]:
+def create_job_wizard(prompter: Prompter, default_name: str, *, default_role_arn: str = "") -> dict[str, Any]:
     build = RequestBuilder(prompter, CREATE)
     kind = prompter.select("What kind of job?", ["Default: instance recommendation", "Advanced: load test"])
     advanced = kind.startswith("Advanced")
@@ -149,7 +149,7 @@ def create_job_wizard(prompter: Prompter, default_name: str) -> dict[str, Any]:
 
     build.ask(("JobName",), "Job name:", default=default_name)
     build.ask(("JobDescription",), "Description:", optional=True)
-    build.ask(("RoleArn",), "IAM role ARN for the job:", default=os.environ.get("IRCLI_ROLE_ARN", ""))
+    build.ask(("RoleArn",), "IAM role ARN for the job:", default=default_role_arn)
     build.ask(
         ("InputConfig", "ResourceLimit", "MaxNumberOfTests"),
         "Maximum number of tests (1-10):",
@@ -370,8 +370,9 @@ def choose_completed_job(prompter: Prompter, jobs: list[dict[str, Any]]) -> str:
 
 def choose_recommendation(prompter: Prompter, job: dict[str, Any], *, instance_only: bool = False) -> dict[str, Any]:
     """One of the job's recommendations, best ranked first."""
-    from ircli.cli.tables import fmt_int, fmt_money
-    from ircli.lib.ranking import label, rank
+    from ircli.cli.output.cells import fmt_int, fmt_money
+    from ircli.lib.labels import recommendation_label as label
+    from ircli.lib.ranking import rank
 
     recommendations = job.get("InferenceRecommendations") or []
     if instance_only:

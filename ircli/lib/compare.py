@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ircli.lib.formats import number
-from ircli.lib.ranking import METRIC, Objective, label
+from ircli.lib.labels import endpoint_label, recommendation_label
+from ircli.lib.numbers import number
+from ircli.lib.ranking import METRIC, Objective
 
 # A change is a regression when cost or latency rise, or throughput falls.
 WORSE_WHEN_HIGHER = {Objective.COST: True, Objective.LATENCY: True, Objective.THROUGHPUT: False}
@@ -16,12 +17,7 @@ WORSE_WHEN_HIGHER = {Objective.COST: True, Objective.LATENCY: True, Objective.TH
 def configuration_key(recommendation: dict[str, Any]) -> str:
     """What makes two recommendations 'the same endpoint configuration': instance type or serverless
     memory and concurrency, and the environment parameters (not the instance count, which is a result)."""
-    configuration = recommendation.get("EndpointConfiguration", {})
-    if "ServerlessConfig" in configuration:
-        serverless = configuration["ServerlessConfig"]
-        base = f"serverless {serverless.get('MemorySizeInMB')} MB x{serverless.get('MaxConcurrency')}"
-    else:
-        base = str(configuration.get("InstanceType", "?"))
+    base = endpoint_label(recommendation.get("EndpointConfiguration", {}), with_count=False)
     parameters = recommendation.get("ModelConfiguration", {}).get("EnvironmentParameters") or []
     env = " ".join(sorted(f"{p.get('Key')}={p.get('Value')}" for p in parameters))
     return f"{base} {env}".strip()
@@ -117,8 +113,8 @@ def comparison_document(comparison: JobComparison, threshold: float | None) -> d
         "JobA": comparison.job_a,
         "JobB": comparison.job_b,
         "Comparisons": items,
-        "OnlyInJobA": [label(r) for r in comparison.only_in_a],
-        "OnlyInJobB": [label(r) for r in comparison.only_in_b],
+        "OnlyInJobA": [recommendation_label(r) for r in comparison.only_in_a],
+        "OnlyInJobB": [recommendation_label(r) for r in comparison.only_in_b],
     }
 
 

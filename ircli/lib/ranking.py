@@ -16,7 +16,8 @@ from enum import Enum
 from typing import Any
 
 from ircli.errors import InputError
-from ircli.lib.formats import number
+from ircli.lib.labels import recommendation_label
+from ircli.lib.numbers import number
 
 
 class Importance(str, Enum):
@@ -229,14 +230,6 @@ def _format(objective: Objective, value: float | None) -> str:
     return f"{value:,.0f} invocations/min"
 
 
-def label(recommendation: dict[str, Any]) -> str:
-    configuration = recommendation.get("EndpointConfiguration", {})
-    if "ServerlessConfig" in configuration:
-        serverless = configuration["ServerlessConfig"]
-        return f"serverless {serverless.get('MemorySizeInMB')} MB x{serverless.get('MaxConcurrency')}"
-    return f"{configuration.get('InstanceType', '?')} x{configuration.get('InitialInstanceCount', 1)}"
-
-
 def explain(winner: Ranked, candidates: list[dict[str, Any]]) -> str:
     """One line: which objectives the winner leads on and what it trades for them."""
     leads, trades = [], []
@@ -257,10 +250,24 @@ def explain(winner: Ranked, candidates: list[dict[str, Any]]) -> str:
         else:
             trades.append(f"{objective.value} {_format(objective, value)} (best {_format(objective, best)})")
     if len(candidates) == 1:
-        return f"{label(winner.recommendation)} is the only candidate."
-    head = f"{label(winner.recommendation)} ranks first"
+        return f"{recommendation_label(winner.recommendation)} is the only candidate."
+    head = f"{recommendation_label(winner.recommendation)} ranks first"
     if leads:
         head += " with the " + " and the ".join(leads)
     else:
         head += " as the best balance"
     return head + (f"; it trades {', '.join(trades)}." if trades else ".")
+
+
+def ranking_document(ranking: Ranking) -> list[dict[str, Any]]:
+    """The ranking for scripts: rank, score, Pareto flag and the recommendation as the API returned it."""
+    return [
+        {
+            "Rank": item.rank,
+            "Score": round(item.score, 4),
+            "ParetoOptimal": item.pareto,
+            "TopPick": item.rank == 1,
+            "Recommendation": item.recommendation,
+        }
+        for item in ranking.ranked
+    ]

@@ -1,4 +1,4 @@
-"""A small, fast evaluator for the subset of JSON Schema that `schemas/generate.py` writes.
+"""A small, fast evaluator for the subset of JSON Schema that `tools/generate_schemas.py` writes.
 
 Requests are checked on every command, so this keeps the jsonschema package (and its import time) off
 the paths that only send a request; `ircli schema validate` uses jsonschema itself, and a property-based

@@ -8,26 +8,19 @@ Pagination follows the AWS CLI (all pages by default; `--max-items` with a resum
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ircli.backends import Backend
 from ircli.errors import InputError, IrcliError, JobEndedUnsuccessfully, WaitTimedOut
+from ircli.lib.backend import Backend
+from ircli.lib.numbers import finite_or_text
+from ircli.lib.tokens import decode_token, encode_token
 from ircli.lib.validation import check_request
+from ircli.operations import result_key as paginated_member
 
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
-
-# Operation -> the member that holds its list of results, for the paginated operations.
-PAGINATED = {
-    "ListInferenceRecommendationsJobs": "InferenceRecommendationsJobs",
-    "ListInferenceRecommendationsJobSteps": "Steps",
-}
 
 
 def normalise(value: Any) -> Any:
@@ -35,23 +28,22 @@ def normalise(value: Any) -> Any:
         return {key: normalise(item) for key, item in value.items() if key != "ResponseMetadata"}
     if isinstance(value, list):
         return [normalise(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, float):
+        return finite_or_text(value)
     return value
 
 
 def _encode_starting_token(next_token: str | None, skip: int) -> str:
-    payload = json.dumps({"NextToken": next_token, "skip": skip})
-    return base64.urlsafe_b64encode(payload.encode()).decode()
+    return encode_token({"NextToken": next_token, "skip": skip})
 
 
 def _decode_starting_token(token: str) -> tuple[str | None, int]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        data = decode_token(token)
         next_token, skip = data["NextToken"], int(data["skip"])
         if (next_token is not None and not isinstance(next_token, str)) or skip < 0:
             raise ValueError
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError):
         raise InputError(f"Bad value for --starting-token: {token!r} is not a token ircli gave out.") from None
     return next_token, skip
 
@@ -76,8 +68,15 @@ class RecommenderService:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
 
-    def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
-        check_request(operation, request)
+    @property
+    def poll_interval(self) -> float:
+        return self.backend.poll_interval
+
+    def call(self, operation: str, request: dict[str, Any], *, validated: bool = False) -> dict[str, Any]:
+        """Send one request; it is checked against the schema and the service's rules first, unless the
+        caller has just done so (`validated`)."""
+        if not validated:
+            check_request(operation, request)
         response: dict[str, Any] = normalise(self.backend.call(operation, request))
         return response
 
@@ -90,7 +89,7 @@ class RecommenderService:
         starting_token: str | None = None,
         page_size: int | None = None,
     ) -> dict[str, Any]:
-        result_key = PAGINATED[operation]
+        result_key = paginated_member(operation)
         request = dict(request)
         skip = 0
         if starting_token:
@@ -122,6 +121,12 @@ class RecommenderService:
             if not next_token:
                 return {result_key: items}
             request["NextToken"] = next_token
+
+    def list_all_jobs(self) -> list[dict[str, Any]]:
+        jobs: list[dict[str, Any]] = self.paginate("ListInferenceRecommendationsJobs", {})[
+            "InferenceRecommendationsJobs"
+        ]
+        return jobs
 
     def describe_job(self, job_name: str) -> dict[str, Any]:
         return self.call("DescribeInferenceRecommendationsJob", {"JobName": job_name})

@@ -4,11 +4,11 @@ lives here; `models` does the work."""
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from datetime import datetime
 from typing import Any
 
+from ircli.lib.numbers import finite_or_text
 from ircli.operations import OPERATIONS
 from ircli.simulator.exceptions import SerializationException, SimulatorError, UnknownOperationException
 
@@ -48,8 +48,8 @@ def _wire(value: Any) -> Any:
         return [_wire(item) for item in value]
     if isinstance(value, datetime):
         return value.timestamp()
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, float):
+        return finite_or_text(value)
     return value
 
 

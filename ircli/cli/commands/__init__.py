@@ -1,1 +1,2 @@
-"""The commands: thin layers that parse options, build requests, call the service layer and render."""
+"""The commands, one module per family. A command `a b-c` in the registry (`ircli.operations`) is the
+function `b_c` (or `b_c_` where the name is a Python builtin) of the module the registry names."""

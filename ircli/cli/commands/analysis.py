@@ -4,20 +4,15 @@ from typing import Annotated
 
 import typer
 
-from ircli.cli.commands.common import (
-    MaxCostPerHour,
-    MaxLatencyMs,
-    MinInvocations,
-    RankBy,
-    Top,
-    context,
-    pick_name,
-)
-from ircli.cli.tables import comparison_tables, ranked_rows_document, recommendations_table
+from ircli.cli.api import context
+from ircli.cli.options import MaxCostPerHour, MaxLatencyMs, MinInvocations, RankBy, Top, pick_name
+from ircli.cli.output.views import View
+from ircli.cli.output.views.analysis import comparison_tables
+from ircli.cli.output.views.jobs import recommendations_table
 from ircli.errors import InputError, RegressionFound
-from ircli.lib.compare import compare_jobs, comparison_document
-from ircli.lib.formats import OutputFormat
-from ircli.lib.ranking import METRIC, Limits, Weights, rank
+from ircli.lib.compare import compare_jobs as comparison_of
+from ircli.lib.compare import comparison_document
+from ircli.lib.ranking import METRIC, Limits, Weights, rank, ranking_document
 
 
 def rank_recommendations(
@@ -47,15 +42,17 @@ def rank_recommendations(
     if not ranking.ranked:
         reasons = "; ".join(f"{r.get('RecommendationId')}: {why}" for r, why in ranking.excluded)
         raise InputError(f"No recommendation meets the limits ({reasons}).")
-    extra = []
-    if chart and cli.output is OutputFormat.TABLE and not cli.options.query:
-        from ircli.cli.charts import bar_charts
 
-        extra.append(bar_charts([item.recommendation for item in ranking.ranked], cli.env.width or 100))
-    cli.emit(ranked_rows_document(ranking), lambda _: [recommendations_table(recommendations, ranking)], extra=extra)
+    def charts(_: object, width: int) -> list[object]:
+        from ircli.cli.output.charts import bar_charts
+
+        return [bar_charts([item.recommendation for item in ranking.ranked], width)]
+
+    view = View(tables=lambda _: [recommendations_table(recommendations, ranking)], charts=charts if chart else None)
+    cli.emit(ranking_document(ranking), view)
 
 
-def compare(
+def compare_jobs(
     ctx: typer.Context,
     job_a: Annotated[str, typer.Argument(help="The baseline job.")],
     job_b: Annotated[str, typer.Argument(help="The job to compare with it.")],
@@ -71,11 +68,11 @@ def compare(
 ) -> None:
     """Compare two jobs' recommendations for the same endpoint configurations, with signed % changes."""
     cli = context(ctx)
-    comparison = compare_jobs(cli.service.describe_job(job_a), cli.service.describe_job(job_b))
+    comparison = comparison_of(cli.service.describe_job(job_a), cli.service.describe_job(job_b))
     if not comparison.matched:
         raise InputError(f"Jobs {job_a} and {job_b} have no endpoint configuration in common to compare.")
     document = comparison_document(comparison, fail_on_regression)
-    cli.emit(document, comparison_tables)
+    cli.emit(document, View(tables=comparison_tables))
     if fail_on_regression is not None:
         regressions = comparison.regressions(fail_on_regression)
         if regressions:
@@ -85,6 +82,3 @@ def compare(
                 if change.change is not None
             )
             raise RegressionFound(f"{len(regressions)} regression(s) beyond {fail_on_regression:g}%: {listed}")
-
-
-COMMANDS = {"rank-recommendations": rank_recommendations, "compare-jobs": compare}

@@ -1,30 +1,18 @@
 """`ircli endpoint-config ...`: endpoint configurations (create, also from a recommendation; describe;
 delete) and the endpoints made from them (deploy, describe-endpoint, update-capacity, delete-endpoint)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ircli.cli.commands.common import (
-    CliInputJson,
-    CliInputYaml,
-    Interactive,
-    Skeleton,
-    all_jobs,
-    context,
-    pick_name,
-    prompter_for,
-)
-from ircli.cli.tables import endpoint_config_tables, endpoint_tables
+from ircli.cli.api import ApiCall, api_command
+from ircli.cli.options import Interactive, pick_name
+from ircli.cli.output.views import View
+from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
 from ircli.errors import InputError
+from ircli.lib.requests import desired_capacity
 from ircli.lib.service import production_variant_from_recommendation
 from ircli.lib.shorthand import with_tags
-
-app = typer.Typer(
-    help="Endpoint configurations and endpoints, including from recommendations.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
 
 ConfigNameArgument = Annotated[
     str | None, typer.Argument(help="The endpoint configuration's name.", show_default=False)
@@ -32,6 +20,7 @@ ConfigNameArgument = Annotated[
 ConfigNameOption = Annotated[str | None, typer.Option("--endpoint-config-name")]
 EndpointArgument = Annotated[str | None, typer.Argument(help="The endpoint's name.", show_default=False)]
 EndpointOption = Annotated[str | None, typer.Option("--endpoint-name")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.")]
 
 
 def split_recommendation_reference(reference: str) -> tuple[str, str]:
@@ -42,10 +31,10 @@ def split_recommendation_reference(reference: str) -> tuple[str, str]:
     return job, rest
 
 
-@app.command("create")
+@api_command("CreateEndpointConfig")
 def create(
-    ctx: typer.Context,
-    endpoint_config_name: Annotated[str | None, typer.Option("--endpoint-config-name")] = None,
+    call: ApiCall,
+    endpoint_config_name: ConfigNameOption = None,
     from_recommendation: Annotated[
         str | None,
         typer.Option(
@@ -58,29 +47,24 @@ def create(
     provisioned_concurrency: Annotated[
         int | None, typer.Option("--provisioned-concurrency", help="Serverless only.")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.")] = None,
+    tag: Tags = None,
     interactive: Interactive = False,
-    cli_input_json: CliInputJson = None,
-    cli_input_yaml: CliInputYaml = None,
-    generate_cli_skeleton: Skeleton = None,
 ) -> None:
     """Create an endpoint configuration from a file, or from a job's recommendation."""
-    cli = context(ctx)
-    operation = "CreateEndpointConfig"
-    if cli.skeleton(operation, generate_cli_skeleton):
-        return
+    cli = call.cli
     if interactive:
+        from ircli.cli.prompts import terminal_prompter
         from ircli.cli.wizards import endpoint_config_wizard, review
 
-        prompter = prompter_for(cli)
-        wizard_request = endpoint_config_wizard(prompter, all_jobs(cli), cli.service.describe_job)
-        saved, submit = review(prompter, operation, wizard_request, f"{wizard_request['EndpointConfigName']}.yaml")
+        prompter = terminal_prompter(cli)
+        wizard_request = endpoint_config_wizard(prompter, cli.service.list_all_jobs(), cli.service.describe_job)
+        saved, submit = review(prompter, call.operation, wizard_request, f"{wizard_request['EndpointConfigName']}.yaml")
         if saved:
             cli.note(f"Saved to {saved}; create it with: ircli endpoint-config create --cli-input-yaml {saved}")
         if submit:
-            cli.emit(cli.service.call(operation, wizard_request))
+            cli.emit(call.send(wizard_request))
         return
-    request = cli.build_request(cli_input_json, cli_input_yaml, {"EndpointConfigName": endpoint_config_name})
+    request = call.request({"EndpointConfigName": endpoint_config_name})
     if from_recommendation:
         if not model_name:
             raise InputError("--from-recommendation needs --model-name: the model the endpoint serves.")
@@ -106,101 +90,43 @@ def create(
         serverless[0]["ServerlessConfig"]["ProvisionedConcurrency"] = provisioned_concurrency
     if tag:
         request["Tags"] = with_tags(request.get("Tags"), tag)
-    cli.emit(cli.service.call(operation, request))
+    cli.emit(call.send(request))
 
 
-@app.command("describe")
-def describe(
-    ctx: typer.Context,
-    name: ConfigNameArgument = None,
-    endpoint_config_name: ConfigNameOption = None,
-    cli_input_json: CliInputJson = None,
-    cli_input_yaml: CliInputYaml = None,
-    generate_cli_skeleton: Skeleton = None,
-) -> None:
+@api_command("DescribeEndpointConfig")
+def describe(call: ApiCall, name: ConfigNameArgument = None, endpoint_config_name: ConfigNameOption = None) -> None:
     """Show an endpoint configuration."""
-    _simple(
-        ctx,
-        "DescribeEndpointConfig",
-        "EndpointConfigName",
-        pick_name(name, endpoint_config_name, what="--endpoint-config-name"),
-        cli_input_json,
-        cli_input_yaml,
-        generate_cli_skeleton,
-        endpoint_config_tables,
-    )
+    config_name = pick_name(name, endpoint_config_name, what="--endpoint-config-name")
+    call.run({"EndpointConfigName": config_name}, View(tables=endpoint_config_tables))
 
 
-@app.command("delete")
-def delete(
-    ctx: typer.Context,
-    name: ConfigNameArgument = None,
-    endpoint_config_name: ConfigNameOption = None,
-    cli_input_json: CliInputJson = None,
-    cli_input_yaml: CliInputYaml = None,
-    generate_cli_skeleton: Skeleton = None,
-) -> None:
+@api_command("DeleteEndpointConfig")
+def delete(call: ApiCall, name: ConfigNameArgument = None, endpoint_config_name: ConfigNameOption = None) -> None:
     """Delete an endpoint configuration."""
-    _simple(
-        ctx,
-        "DeleteEndpointConfig",
-        "EndpointConfigName",
-        pick_name(name, endpoint_config_name, what="--endpoint-config-name"),
-        cli_input_json,
-        cli_input_yaml,
-        generate_cli_skeleton,
-        None,
-    )
+    call.run({"EndpointConfigName": pick_name(name, endpoint_config_name, what="--endpoint-config-name")})
 
 
-@app.command("deploy")
+@api_command("CreateEndpoint")
 def deploy(
-    ctx: typer.Context,
-    endpoint_name: EndpointOption = None,
-    endpoint_config_name: ConfigNameOption = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.")] = None,
-    cli_input_json: CliInputJson = None,
-    cli_input_yaml: CliInputYaml = None,
-    generate_cli_skeleton: Skeleton = None,
+    call: ApiCall, endpoint_name: EndpointOption = None, endpoint_config_name: ConfigNameOption = None, tag: Tags = None
 ) -> None:
     """Create an endpoint from an endpoint configuration (CreateEndpoint)."""
-    cli = context(ctx)
-    operation = "CreateEndpoint"
-    if cli.skeleton(operation, generate_cli_skeleton):
-        return
-    request = cli.build_request(
-        cli_input_json, cli_input_yaml, {"EndpointName": endpoint_name, "EndpointConfigName": endpoint_config_name}
-    )
+    request = call.request({"EndpointName": endpoint_name, "EndpointConfigName": endpoint_config_name})
     if tag:
         request["Tags"] = with_tags(request.get("Tags"), tag)
-    cli.emit(cli.service.call(operation, request))
+    call.cli.emit(call.send(request))
 
 
-@app.command("describe-endpoint")
-def describe_endpoint(
-    ctx: typer.Context,
-    name: EndpointArgument = None,
-    endpoint_name: EndpointOption = None,
-    cli_input_json: CliInputJson = None,
-    cli_input_yaml: CliInputYaml = None,
-    generate_cli_skeleton: Skeleton = None,
-) -> None:
+@api_command("DescribeEndpoint")
+def describe_endpoint(call: ApiCall, name: EndpointArgument = None, endpoint_name: EndpointOption = None) -> None:
     """Show an endpoint: status, variants, current and desired capacity."""
-    _simple(
-        ctx,
-        "DescribeEndpoint",
-        "EndpointName",
-        pick_name(name, endpoint_name, what="--endpoint-name"),
-        cli_input_json,
-        cli_input_yaml,
-        generate_cli_skeleton,
-        endpoint_tables,
-    )
+    endpoint = pick_name(name, endpoint_name, what="--endpoint-name")
+    call.run({"EndpointName": endpoint}, View(tables=endpoint_tables))
 
 
-@app.command("update-capacity")
+@api_command("UpdateEndpointWeightsAndCapacities")
 def update_capacity(
-    ctx: typer.Context,
+    call: ApiCall,
     endpoint_name: EndpointOption = None,
     variant_name: Annotated[str | None, typer.Option("--variant-name")] = None,
     desired_weight: Annotated[float | None, typer.Option("--desired-weight")] = None,
@@ -209,74 +135,20 @@ def update_capacity(
     provisioned_concurrency: Annotated[
         int | None, typer.Option("--provisioned-concurrency", help="Serverless variants.")
     ] = None,
-    cli_input_json: CliInputJson = None,
-    cli_input_yaml: CliInputYaml = None,
-    generate_cli_skeleton: Skeleton = None,
 ) -> None:
     """Change a variant's weight, instance count or serverless concurrency (UpdateEndpointWeightsAndCapacities)."""
-    cli = context(ctx)
-    operation = "UpdateEndpointWeightsAndCapacities"
-    if cli.skeleton(operation, generate_cli_skeleton):
-        return
-    request = cli.build_request(cli_input_json, cli_input_yaml, {"EndpointName": endpoint_name})
-    desired: dict[str, Any] = {
-        "VariantName": variant_name,
-        "DesiredWeight": desired_weight,
-        "DesiredInstanceCount": desired_instance_count,
-        "ServerlessUpdateConfig": {
-            "MaxConcurrency": max_concurrency,
-            "ProvisionedConcurrency": provisioned_concurrency,
-        },
-    }
-    flags_given = any(
-        v is not None for v in (desired_weight, desired_instance_count, max_concurrency, provisioned_concurrency)
+    request = desired_capacity(
+        call.request({"EndpointName": endpoint_name}),
+        variant_name=variant_name,
+        desired_weight=desired_weight,
+        desired_instance_count=desired_instance_count,
+        max_concurrency=max_concurrency,
+        provisioned_concurrency=provisioned_concurrency,
     )
-    if flags_given and not variant_name:
-        raise InputError("--variant-name names the variant to update; give it with the capacity flags.")
-    if variant_name:
-        from ircli.cli.context import merge
-
-        entries = [e for e in request.get("DesiredWeightsAndCapacities", []) if e.get("VariantName") != variant_name]
-        request["DesiredWeightsAndCapacities"] = [*entries, merge({}, desired)]
-    cli.emit(cli.service.call(operation, request))
+    call.cli.emit(call.send(request))
 
 
-@app.command("delete-endpoint")
-def delete_endpoint(
-    ctx: typer.Context,
-    name: EndpointArgument = None,
-    endpoint_name: EndpointOption = None,
-    cli_input_json: CliInputJson = None,
-    cli_input_yaml: CliInputYaml = None,
-    generate_cli_skeleton: Skeleton = None,
-) -> None:
+@api_command("DeleteEndpoint")
+def delete_endpoint(call: ApiCall, name: EndpointArgument = None, endpoint_name: EndpointOption = None) -> None:
     """Delete an endpoint."""
-    _simple(
-        ctx,
-        "DeleteEndpoint",
-        "EndpointName",
-        pick_name(name, endpoint_name, what="--endpoint-name"),
-        cli_input_json,
-        cli_input_yaml,
-        generate_cli_skeleton,
-        None,
-    )
-
-
-def _simple(
-    ctx: typer.Context,
-    operation: str,
-    member: str,
-    value: str | None,
-    cli_input_json: str | None,
-    cli_input_yaml: str | None,
-    generate_cli_skeleton: str | None,
-    tabulate: Any,
-) -> None:
-    cli = context(ctx)
-    if cli.skeleton(operation, generate_cli_skeleton):
-        return
-    request = cli.build_request(cli_input_json, cli_input_yaml, {member: value})
-    response = cli.service.call(operation, request)
-    if response or cli.options.query:
-        cli.emit(response, tabulate)
+    call.run({"EndpointName": pick_name(name, endpoint_name, what="--endpoint-name")})

@@ -4,28 +4,27 @@ from typing import Annotated
 
 import typer
 
-from ircli.cli.commands.common import context
-from ircli.cli.tables import Column, TableData
+from ircli.cli.api import context
+from ircli.cli.output.formats import OutputFormat
+from ircli.cli.output.model import Column, TableData
+from ircli.cli.output.views import View
 from ircli.errors import InputError, ValidationFailed
-from ircli.lib.formats import OutputFormat, to_json, to_yaml
 from ircli.lib.inputs import detect_format, load_document
 from ircli.operations import OPERATIONS, resolve_operation
 
-app = typer.Typer(
-    help="The bundled JSON Schemas of every request and response.", no_args_is_help=True, rich_markup_mode=None
-)
+# A schema is a document: every format but yaml shows it as JSON.
+SCHEMA_VIEW = View(render_as={fmt: OutputFormat.JSON for fmt in OutputFormat if fmt is not OutputFormat.YAML})
 
 
 def _operation(name: str) -> str:
     operation = resolve_operation(name)
     if operation is None:
-        known = ", ".join(OPERATIONS.values())
+        known = ", ".join(command.path for command in OPERATIONS.values())
         raise InputError(f"Unknown operation {name!r}. Give an ircli command ({known}) or its API operation name.")
     return operation
 
 
-@app.command("list")
-def list_schemas(ctx: typer.Context) -> None:
+def list_(ctx: typer.Context) -> None:
     """List the operations with bundled schemas and the ircli command for each."""
     cli = context(ctx)
     data = [
@@ -35,13 +34,12 @@ def list_schemas(ctx: typer.Context) -> None:
             "Request": f"{op}.request.json",
             "Response": f"{op}.response.json",
         }
-        for op, command in OPERATIONS.items()
+        for op, command in ((op, command.path) for op, command in OPERATIONS.items())
     ]
     columns = [Column("Operation", style="bold"), Column("Command"), Column("Request"), Column("Response")]
-    cli.emit(data, lambda rows: [TableData("Bundled schemas", columns, [list(r.values()) for r in rows])])
+    cli.emit(data, View(tables=lambda rows: [TableData("Bundled schemas", columns, [list(r.values()) for r in rows])]))
 
 
-@app.command("show")
 def show(
     ctx: typer.Context,
     operation: Annotated[str, typer.Argument(help="An ircli command (create-job) or API operation name.")],
@@ -54,15 +52,9 @@ def show(
     from ircli.schemas import load_schema
 
     schema = load_schema(_operation(operation), "response" if response else "request")
-    if cli.options.query:
-        cli.emit(schema)
-    elif cli.options.output is OutputFormat.YAML:
-        cli.write(to_yaml(schema))
-    else:
-        cli.write(to_json(schema))
+    cli.emit(schema, SCHEMA_VIEW)
 
 
-@app.command("validate")
 def validate(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="A JSON or YAML request (path, file://path or - for stdin).")],

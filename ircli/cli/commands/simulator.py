@@ -5,24 +5,10 @@ from typing import Annotated
 
 import typer
 
-from ircli.cli.commands.common import context
+from ircli.cli.api import context
 from ircli.errors import ConfigurationError, InputError
 
-app = typer.Typer(
-    help="The embedded simulator: serve it over HTTP, see its state, reset it.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
 
-
-def _state_dir(ctx: typer.Context) -> object:
-    from ircli.backends import default_state_dir
-
-    cli = context(ctx)
-    return cli.options.state_dir or default_state_dir(cli.env.environ)
-
-
-@app.command("serve")
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
@@ -31,17 +17,16 @@ def serve(
 ) -> None:
     """Serve the simulator with the SageMaker JSON protocol: use it with --endpoint-url."""
     import logging
-    from pathlib import Path
 
-    from ircli.simulator.models import Simulator
+    from ircli.simulator import open_simulator
     from ircli.simulator.server import make_server
-    from ircli.simulator.store import Store
 
     cli = context(ctx)
-    state_dir = Path(str(_state_dir(ctx)))
-    store = Store(state_dir)
-    store.counts()  # fail now, not on the first request, if the state is unusable
-    simulator = Simulator(store, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED"))
+    state_dir = cli.state_dir
+    simulator = open_simulator(
+        state_dir, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED")
+    )
+    simulator.store.counts()  # fail now, not on the first request, if the state is unusable
     try:
         server = make_server(simulator, host, port)
     except OSError as exc:
@@ -70,17 +55,15 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@app.command("status")
 def status(ctx: typer.Context) -> None:
     """Where the simulator's state lives and how many jobs, endpoint configurations and endpoints it holds."""
-    from pathlib import Path
-
+    from ircli.simulator import open_simulator
     from ircli.simulator.models import speed_factor
-    from ircli.simulator.store import SCHEMA_VERSION, Store
+    from ircli.simulator.store import SCHEMA_VERSION
 
     cli = context(ctx)
-    state_dir = Path(str(_state_dir(ctx)))
-    store = Store(state_dir)
+    state_dir = cli.state_dir
+    store = open_simulator(state_dir).store
     counts = store.counts()
     factor = speed_factor(cli.env.environ.get("IRCLI_SIM_SPEED", ""))
     speed = "instant" if factor == 0 else "realtime" if factor == 1 else f"{1 / factor:g}x the service's speed"
@@ -96,18 +79,15 @@ def status(ctx: typer.Context) -> None:
     cli.emit(data)
 
 
-@app.command("reset")
 def reset(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every simulated job, endpoint configuration and endpoint."""
-    from pathlib import Path
-
-    from ircli.simulator.store import Store
+    from ircli.simulator import open_simulator
 
     cli = context(ctx)
-    store = Store(Path(str(_state_dir(ctx))))
+    store = open_simulator(cli.state_dir).store
     counts = store.counts()
     if not yes:
         if not cli.env.stdin_isatty:

@@ -1,11 +1,16 @@
-"""Rich renderables for the terminal: `TableData` as rich tables. Renderers take data and return
-renderables; printing is the caller's."""
+"""The terminal table: each of the view's tables fitted to the width and drawn with rich, its notes
+below, then the view's charts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ircli.cli.tables import TableData, fit_columns
+from ircli.cli.output.console import make_console
+from ircli.cli.output.formats import Screen
+from ircli.cli.output.model import TableData, fit_columns
+
+if TYPE_CHECKING:
+    from ircli.cli.output.views import View
 
 
 def rich_table(table: TableData, width: int | None = None) -> Any:
@@ -44,3 +49,18 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
 
     # Notes wrap at the terminal's width, not the table's.
     return Group(rendered, Text(table.caption, style="dim"))
+
+
+class TableFormatter:
+    def write(self, data: Any, view: View, screen: Screen) -> None:
+        console = make_console(screen.stream, width=screen.width, color=screen.color, terminal=screen.terminal)
+        for index, table in enumerate(view.tables(data)):
+            if index:
+                console.print()
+            console.print(rich_table(table, console.width))
+        for renderable in view.charts(data, console.width) if view.charts else []:
+            console.print()
+            console.print(renderable)
+
+
+FORMATTER = TableFormatter()

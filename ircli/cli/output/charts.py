@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ircli.cli.tables import endpoint_label, environment_label
-from ircli.lib.formats import number
+from ircli.cli.output.cells import environment_label
+from ircli.lib.labels import endpoint_label
+from ircli.lib.numbers import number
 
 MAX_BAR = 60
 

@@ -1,10 +1,10 @@
-"""Options and helpers every command shares."""
+"""Option types more than one command takes (input, pagination, ranking, interactive), and the rule
+for a name given both as an argument and as an option."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ircli.cli.context import CliContext
 from ircli.errors import InputError
 
 INPUT = "Input"
@@ -55,12 +55,6 @@ PageSize = Annotated[
 ]
 
 
-def context(ctx: typer.Context) -> CliContext:
-    cli = ctx.find_root().obj
-    assert isinstance(cli, CliContext)
-    return cli
-
-
 def pick_name(positional: str | None, option: str | None, *, what: str = "--job-name") -> str | None:
     if positional and option and positional != option:
         raise InputError(f"Two different names were given ({positional} and {what} {option}); give one.")
@@ -104,24 +98,3 @@ Interactive = Annotated[
         "--interactive", "-i", help="Ask for the request step by step (needs a terminal).", rich_help_panel=INPUT
     ),
 ]
-
-
-def prompter_for(cli: CliContext) -> Any:
-    """The terminal prompter, or a clear refusal when there is no terminal to ask on."""
-    from ircli.cli.prompts import QuestionaryPrompter
-    from ircli.errors import ConfigurationError
-
-    if not (cli.env.stdin_isatty and cli.env.stdout_isatty):
-        raise ConfigurationError(
-            "--interactive needs a terminal, and standard input or output is not one.",
-            hint="Give the request with --cli-input-yaml or flags instead (a wizard can save one for you).",
-        )
-    console = cli.console(stderr=True)
-    return QuestionaryPrompter(lambda text: console.print(text, highlight=False, markup=False))
-
-
-def all_jobs(cli: CliContext) -> list[dict[str, Any]]:
-    jobs: list[dict[str, Any]] = cli.service.paginate("ListInferenceRecommendationsJobs", {})[
-        "InferenceRecommendationsJobs"
-    ]
-    return jobs

@@ -3,9 +3,12 @@ Both go to stderr; stdout stays for data."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
 
-from ircli.backends import BackendKind
+from ircli.cli.output.cells import environment_label
+from ircli.lib.labels import endpoint_label
 from ircli.lib.service import JobProgress
 
 BAR_WIDTH = 40
@@ -30,8 +33,6 @@ def live_panel(job_name: str, progress: JobProgress) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from ircli.cli.tables import endpoint_label, environment_label
-
     total = max(1, len(progress.steps))
     finished = progress.count("COMPLETED", "FAILED", "STOPPED")
     table = Table(box=None, pad_edge=False, show_header=False)
@@ -53,27 +54,23 @@ def live_panel(job_name: str, progress: JobProgress) -> Any:
     return Group(header, bar, table)
 
 
-def wait(cli: Any, job_name: str | None, *, timeout: float, interval: float | None) -> JobProgress:
-    from ircli.errors import InputError
-
-    if not job_name:
-        raise InputError("Give the job's name: ircli wait JOB_NAME (or --job-name).")
-    if interval is None:
-        interval = 1.0 if cli.options.backend is BackendKind.LOCAL else 15.0
-    if cli.env.stderr_isatty:
+@contextmanager
+def job_progress(job_name: str, stream: IO[str], *, console: Any = None) -> Iterator[Any]:
+    """The callback to hand `wait_for_job`: a live panel when `console` (a terminal's) is given, else one
+    line on `stream` each time the job's state changes."""
+    if console is not None:
         from rich.live import Live
 
-        console = cli.console(stderr=True)
         with Live(console=console, refresh_per_second=4, transient=False) as live:
-            return cli.service.wait_for_job(  # type: ignore[no-any-return]
-                job_name, timeout=timeout, interval=interval, on_update=lambda p: live.update(live_panel(job_name, p))
-            )
+            yield lambda progress: live.update(live_panel(job_name, progress))
+        return
     last: list[str] = []
 
     def on_update(progress: JobProgress) -> None:
         line = summary(progress).rsplit(", ", 1)[0]  # a change of state, not of elapsed time
         if not last or last[0] != line:
-            cli.note(f"{job_name}: {summary(progress)}")
+            stream.write(f"{job_name}: {summary(progress)}\n")
+            stream.flush()
             last[:] = [line]
 
-    return cli.service.wait_for_job(job_name, timeout=timeout, interval=interval, on_update=on_update)  # type: ignore[no-any-return]
+    yield on_update

@@ -1,66 +1,14 @@
-"""Output formats that need no terminal: JSON, YAML, the AWS CLI's text format, and `--query`.
-
-Data are made JSON-ready first (`jsonable`): datetimes become ISO-8601 text and non-finite floats the
-service's "NaN" / "Infinity" strings, so json output is always valid JSON.
-"""
+"""The AWS CLI's text format: tab-separated scalars, nested values on lines named by their key."""
 
 from __future__ import annotations
 
-import json
-import math
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ircli.errors import InputError
+from ircli.cli.output.document import jsonable
+from ircli.cli.output.formats import Screen
 
-
-class OutputFormat(str, Enum):
-    TABLE = "table"
-    JSON = "json"
-    YAML = "yaml"
-    TEXT = "text"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
-
-
-def apply_query(expression: str, data: Any) -> Any:
-    import jmespath
-    from jmespath.exceptions import JMESPathError
-
-    try:
-        return jmespath.search(expression, jsonable(data))
-    except JMESPathError as exc:
-        raise InputError(f"Bad value for --query {expression}: {exc}") from None
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(jsonable(data), indent=4, ensure_ascii=False) + "\n"
-
-
-def to_yaml(data: Any) -> str:
-    import yaml
-
-    return str(yaml.safe_dump(jsonable(data), sort_keys=False, allow_unicode=True, default_flow_style=False))
+if TYPE_CHECKING:
+    from ircli.cli.output.views import View
 
 
 def to_text(data: Any) -> str:
@@ -129,16 +77,9 @@ def _text_dict(item: dict[str, Any], lines: list[str], identifier: str | None, s
         _text(value, lines, key, None)
 
 
-def is_nan(value: Any) -> bool:
-    if isinstance(value, str):
-        return value in ("NaN", "Infinity", "-Infinity")
-    return isinstance(value, float) and not math.isfinite(value)
+class TextFormatter:
+    def write(self, data: Any, view: View, screen: Screen) -> None:
+        screen.write(to_text(data))
 
 
-def number(value: Any) -> float | None:
-    """A metric as a float, or None where it is missing or not a number ("NaN")."""
-    if isinstance(value, bool) or value is None or is_nan(value):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    return None
+FORMATTER = TextFormatter()

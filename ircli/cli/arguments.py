@@ -1,0 +1,48 @@
+"""The command line before parsing: which words are global options, which command a line names, and
+global options moved in front of the subcommand (they may stand anywhere, as in the AWS CLI)."""
+
+from __future__ import annotations
+
+from ircli.operations import TOP_LEVEL
+
+GLOBAL_VALUE_OPTIONS = frozenset(
+    {"--backend", "--region", "--profile", "--endpoint-url", "--output", "--query", "--state-dir"}
+)
+GLOBAL_FLAGS = frozenset({"--debug", "--no-color"})
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move global options (and their values) before the subcommand, leaving the rest in order."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token == "--":
+            rest.extend(argv[index:])
+            break
+        name = token.split("=", 1)[0]
+        if token in GLOBAL_FLAGS or (name in GLOBAL_VALUE_OPTIONS and "=" in token):
+            hoisted.append(token)
+        elif token in GLOBAL_VALUE_OPTIONS and index + 1 < len(argv):
+            hoisted.extend(argv[index : index + 2])
+            index += 1
+        else:
+            rest.append(token)
+        index += 1
+    return hoisted + rest
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The command or group a (global-options-first) command line names, if it is one of ours."""
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in GLOBAL_VALUE_OPTIONS:
+            index += 2
+            continue
+        if token.startswith("-"):
+            index += 1
+            continue
+        return token if token in TOP_LEVEL else None
+    return None

@@ -1,0 +1,249 @@
+"""`ircli create-job`: start a recommendation job from flags, a file or a wizard; `--dry-run` checks it
+and sends nothing; `--wait` follows it to the end and shows it."""
+
+import secrets
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+import typer
+
+from ircli.cli.api import ApiCall, api_command
+from ircli.cli.context import CliContext
+from ircli.cli.options import Interactive
+from ircli.cli.output.formats import OutputFormat
+from ircli.cli.output.views import View
+from ircli.cli.output.views.jobs import created_job_tables, describe_job_tables
+from ircli.cli.waiting import wait_for_job
+from ircli.lib.requests import CreateJobFlags, create_job_members
+from ircli.lib.shorthand import with_tags
+
+CREATE = "CreateInferenceRecommendationsJob"
+
+MODEL = "Model"
+ENDPOINTS = "Endpoint configurations"
+LOAD_TEST = "Load test (Advanced jobs)"
+JOB = "Job"
+WAITING = "Waiting"
+
+
+def generated_job_name() -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return f"ircli-{stamp}-{secrets.token_hex(2)}"
+
+
+@api_command(CREATE)
+def create_job(
+    call: ApiCall,
+    job_name: Annotated[
+        str | None,
+        typer.Option("--job-name", help="Job name; generated and printed when omitted.", rich_help_panel=JOB),
+    ] = None,
+    job_type: Annotated[
+        str | None,
+        typer.Option(
+            "--job-type", help="Default (instance recommendation) or Advanced (load test).", rich_help_panel=JOB
+        ),
+    ] = None,
+    role_arn: Annotated[
+        str | None, typer.Option("--role-arn", help="IAM role SageMaker uses for the job.", rich_help_panel=JOB)
+    ] = None,
+    job_description: Annotated[str | None, typer.Option("--job-description", rich_help_panel=JOB)] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.", rich_help_panel=JOB)] = None,
+    model_package_version_arn: Annotated[
+        str | None, typer.Option("--model-package-version-arn", rich_help_panel=MODEL)
+    ] = None,
+    model_name: Annotated[str | None, typer.Option("--model-name", rich_help_panel=MODEL)] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            "--domain", help="ContainerConfig.Domain, e.g. NATURAL_LANGUAGE_PROCESSING.", rich_help_panel=MODEL
+        ),
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option("--task", help="ContainerConfig.Task, e.g. FILL_MASK.", rich_help_panel=MODEL)
+    ] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", help="ContainerConfig.Framework, e.g. PYTORCH.", rich_help_panel=MODEL)
+    ] = None,
+    framework_version: Annotated[str | None, typer.Option("--framework-version", rich_help_panel=MODEL)] = None,
+    nearest_model_name: Annotated[str | None, typer.Option("--nearest-model-name", rich_help_panel=MODEL)] = None,
+    sample_payload_url: Annotated[str | None, typer.Option("--sample-payload-url", rich_help_panel=MODEL)] = None,
+    supported_content_type: Annotated[
+        list[str] | None, typer.Option("--supported-content-type", help="Repeatable.", rich_help_panel=MODEL)
+    ] = None,
+    supported_instance_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--supported-instance-type", help="Candidates for a Default job; repeatable.", rich_help_panel=MODEL
+        ),
+    ] = None,
+    instance_type: Annotated[
+        list[str] | None,
+        typer.Option("--instance-type", help="Benchmark this instance type; repeatable.", rich_help_panel=ENDPOINTS),
+    ] = None,
+    serverless_config: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--serverless-config", help="MemorySizeInMB=2048,MaxConcurrency=5; repeatable.", rich_help_panel=ENDPOINTS
+        ),
+    ] = None,
+    environment_parameter_range: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--environment-parameter-range",
+            help="NAME=v1,v2,... for every configuration given by flags; repeatable.",
+            rich_help_panel=ENDPOINTS,
+        ),
+    ] = None,
+    endpoint_name: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint-name",
+            help="Also benchmark this existing endpoint (InputConfig.Endpoints).",
+            rich_help_panel=ENDPOINTS,
+        ),
+    ] = None,
+    traffic_type: Annotated[
+        str | None, typer.Option("--traffic-type", help="PHASES or STAIRS.", rich_help_panel=LOAD_TEST)
+    ] = None,
+    phase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--phase",
+            help="InitialNumberOfUsers=1,SpawnRate=1,DurationInSeconds=120; repeatable.",
+            rich_help_panel=LOAD_TEST,
+        ),
+    ] = None,
+    stairs: Annotated[
+        str | None,
+        typer.Option(
+            "--stairs", help="DurationInSeconds=600,NumberOfSteps=5,UsersPerStep=1.", rich_help_panel=LOAD_TEST
+        ),
+    ] = None,
+    job_duration_in_seconds: Annotated[
+        int | None, typer.Option("--job-duration-in-seconds", rich_help_panel=LOAD_TEST)
+    ] = None,
+    max_number_of_tests: Annotated[int | None, typer.Option("--max-number-of-tests", rich_help_panel=LOAD_TEST)] = None,
+    max_parallel_of_tests: Annotated[
+        int | None, typer.Option("--max-parallel-of-tests", rich_help_panel=LOAD_TEST)
+    ] = None,
+    max_invocations: Annotated[
+        int | None,
+        typer.Option(
+            "--max-invocations", help="StoppingConditions.MaxInvocations (per minute).", rich_help_panel=LOAD_TEST
+        ),
+    ] = None,
+    model_latency_threshold: Annotated[
+        str | None,
+        typer.Option("--model-latency-threshold", help="PERCENTILE=MS, e.g. P95=100.", rich_help_panel=LOAD_TEST),
+    ] = None,
+    flat_invocations: Annotated[
+        str | None, typer.Option("--flat-invocations", help="Continue or Stop.", rich_help_panel=LOAD_TEST)
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and print the request; send nothing.")] = False,
+    interactive: Interactive = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait for the job to end, then show it.", rich_help_panel=WAITING)
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds --wait waits at most.", rich_help_panel=WAITING)
+    ] = 10800.0,
+    interval: Annotated[
+        float | None,
+        typer.Option("--interval", help="Seconds between polls (default 1 local, 15 aws).", rich_help_panel=WAITING),
+    ] = None,
+) -> None:
+    """Start a recommendation job: an instance recommendation (Default) or a load test (Advanced)."""
+    cli = call.cli
+    if interactive:
+        from ircli.cli.prompts import terminal_prompter
+        from ircli.cli.wizards import create_job_wizard, review
+
+        prompter = terminal_prompter(cli)
+        request = create_job_wizard(
+            prompter, generated_job_name(), default_role_arn=cli.env.environ.get("IRCLI_ROLE_ARN", "")
+        )
+        saved, submit = review(prompter, CREATE, request, f"{request['JobName']}.yaml")
+        if saved:
+            cli.note(f"Saved to {saved}; run it again with: ircli create-job --cli-input-yaml {saved}")
+        if submit:
+            _submit(call, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval)
+        return
+    flags = CreateJobFlags(
+        job_name=job_name,
+        job_type=job_type,
+        role_arn=role_arn,
+        job_description=job_description,
+        model_package_version_arn=model_package_version_arn,
+        model_name=model_name,
+        domain=domain,
+        task=task,
+        framework=framework,
+        framework_version=framework_version,
+        nearest_model_name=nearest_model_name,
+        sample_payload_url=sample_payload_url,
+        supported_content_types=supported_content_type or [],
+        supported_instance_types=supported_instance_type or [],
+        instance_types=instance_type or [],
+        serverless_configs=serverless_config or [],
+        environment_parameter_ranges=environment_parameter_range or [],
+        endpoint_name=endpoint_name,
+        traffic_type=traffic_type,
+        phases=phase or [],
+        stairs=stairs,
+        job_duration_in_seconds=job_duration_in_seconds,
+        max_number_of_tests=max_number_of_tests,
+        max_parallel_of_tests=max_parallel_of_tests,
+        max_invocations=max_invocations,
+        model_latency_threshold=model_latency_threshold,
+        flat_invocations=flat_invocations,
+    )
+    request = call.request(create_job_members(flags))
+    if tag:
+        request["Tags"] = with_tags(request.get("Tags"), tag)
+    request.setdefault("JobType", "Default")
+    generated = "JobName" not in request
+    if generated:
+        request["JobName"] = generated_job_name()
+    _submit(call, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval, generated_name=generated)
+
+
+DRY_RUN_VIEW = View(
+    render_as={OutputFormat.TABLE: OutputFormat.YAML},
+    note=lambda _, requested: (
+        "The request is valid; nothing was sent (--dry-run)." if requested is OutputFormat.TABLE else None
+    ),
+)
+
+
+def _submit(
+    call: ApiCall,
+    request: dict[str, Any],
+    *,
+    dry_run: bool,
+    wait: bool,
+    timeout: float,
+    interval: float | None,
+    generated_name: bool = False,
+) -> None:
+    from ircli.lib.validation import check_request
+
+    cli = call.cli
+    check_request(CREATE, request)
+    if generated_name:
+        cli.note(f"Job name: {request['JobName']}")
+    if dry_run:
+        cli.emit(request, DRY_RUN_VIEW)
+        return
+    response = call.send(request, validated=True)
+    job_name = request["JobName"]
+    if not wait:
+        cli.emit(response, View(tables=lambda data: created_job_tables(job_name, data)))
+        return
+    cli.note(f"Created {response.get('JobArn')}")
+    wait_for_job(cli, job_name, timeout=timeout, interval=interval)
+    _show_job(cli, job_name)
+
+
+def _show_job(cli: CliContext, job_name: str) -> None:
+    cli.emit(cli.service.describe_job(job_name), View(tables=describe_job_tables))

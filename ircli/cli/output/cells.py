@@ -1,0 +1,91 @@
+"""Cell texts: how one value reads in a table (money, counts, milliseconds from microseconds, times,
+environment parameters). A value the service did not report (missing or "NaN") reads `n/a`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ircli.lib.numbers import number
+
+NA = "n/a"
+
+
+def fmt_time(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-":
+        return value[:19].replace("T", " ")
+    return "" if value is None else str(value)
+
+
+def fmt_money(value: Any, digits: int = 4) -> str:
+    amount = number(value)
+    return NA if amount is None else f"${amount:,.{digits}f}"
+
+
+def fmt_int(value: Any) -> str:
+    amount = number(value)
+    return NA if amount is None else f"{int(amount):,}"
+
+
+def fmt_ms_from_us(value: Any) -> str:
+    amount = number(value)
+    return NA if amount is None else f"{amount / 1000:,.1f}"
+
+
+def fmt_percent(value: Any) -> str:
+    amount = number(value)
+    return NA if amount is None else f"{amount:.1f}%"
+
+
+def fmt_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def cost_per_million(metrics: dict[str, Any]) -> str:
+    value = number(metrics.get("CostPerInference"))
+    return NA if value is None else f"${value * 1_000_000:,.2f}"
+
+
+def short_names(keys: list[str]) -> dict[str, str]:
+    """Each environment parameter's shortest trailing `_` part that no other key ends with
+    (OMP_NUM_THREADS -> THREADS), to keep the Env column narrow."""
+    result = {}
+    for key in keys:
+        parts = key.split("_")
+        for length in range(1, len(parts) + 1):
+            candidate = "_".join(parts[-length:])
+            if not any(other != key and other.endswith(candidate) for other in keys):
+                result[key] = candidate
+                break
+        else:
+            result[key] = key
+    return result
+
+
+def environment_names(recommendations: list[dict[str, Any]]) -> dict[str, str]:
+    keys = sorted(
+        {
+            str(p.get("Key"))
+            for r in recommendations
+            for p in r.get("ModelConfiguration", {}).get("EnvironmentParameters") or []
+        }
+    )
+    return short_names(keys)
+
+
+def environment_legend(names: dict[str, str]) -> str:
+    shortened = [f"{short}={key}" for key, short in names.items() if short != key]
+    return f"Env names: {', '.join(shortened)}." if shortened else ""
+
+
+def environment_label(model_configuration: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    parameters = model_configuration.get("EnvironmentParameters") or []
+    names = names or {}
+    return " ".join(f"{names.get(str(p.get('Key')), p.get('Key'))}={p.get('Value')}" for p in parameters) or "-"

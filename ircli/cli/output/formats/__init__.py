@@ -1,0 +1,57 @@
+"""The output formats, one module each behind one small interface: a `Formatter` turns data and its
+view into what the user sees, on a `Screen`. `formatter(OutputFormat.CSV)` imports only that format's
+module, so a json run never loads the table renderer."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from enum import Enum
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ircli.cli.output.views import View
+
+
+class OutputFormat(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+    YAML = "yaml"
+    TEXT = "text"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+@dataclass
+class Screen:
+    """Where data goes: a text stream, and what a renderer needs to know of it."""
+
+    stream: IO[str]
+    width: int = 100
+    color: bool = False
+    terminal: bool = False
+
+    def write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+class Formatter(Protocol):
+    def write(self, data: Any, view: View, screen: Screen) -> None: ...
+
+
+# Each format's module, under this package; it defines FORMATTER.
+MODULES: dict[OutputFormat, str] = {
+    OutputFormat.TABLE: "table",
+    OutputFormat.JSON: "json_format",
+    OutputFormat.YAML: "yaml_format",
+    OutputFormat.TEXT: "text",
+    OutputFormat.CSV: "csv_format",
+    OutputFormat.MARKDOWN: "markdown",
+}
+
+
+def formatter(output: OutputFormat) -> Formatter:
+    module = importlib.import_module(f"{__name__}.{MODULES[output]}")
+    chosen: Formatter = module.FORMATTER
+    return chosen

@@ -1,0 +1,24 @@
+"""JSON, indented as the AWS CLI prints it; non-ASCII text kept as it is."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ircli.cli.output.document import jsonable
+from ircli.cli.output.formats import Screen
+
+if TYPE_CHECKING:
+    from ircli.cli.output.views import View
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(jsonable(data), indent=4, ensure_ascii=False) + "\n"
+
+
+class JsonFormatter:
+    def write(self, data: Any, view: View, screen: Screen) -> None:
+        screen.write(to_json(data))
+
+
+FORMATTER = JsonFormatter()

@@ -1,0 +1,35 @@
+"""Views: what each resource looks like as tables (which columns a job, a recommendation or an endpoint
+has, in what order, what goes first on a narrow terminal), and how a piece of data prefers to be shown.
+Commands hand the writer data and a view; the writer picks the format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ircli.cli.output.formats import OutputFormat
+from ircli.cli.output.model import TableData
+from ircli.cli.output.views.generic import generic_tables
+
+Tabulator = Callable[[Any], list[TableData]]
+# Renderables shown under a terminal table, given the data and the terminal's width.
+Charts = Callable[[Any, int], list[Any]]
+# A line for people on stderr, given the data and the format the user asked for; None for no line.
+Note = Callable[[Any, OutputFormat], "str | None"]
+
+
+@dataclass(frozen=True)
+class View:
+    tables: Tabulator = generic_tables
+    charts: Charts | None = None
+    # Data that reads best as a document says so: e.g. {TABLE: YAML} shows a request as YAML on a terminal.
+    render_as: Mapping[OutputFormat, OutputFormat] = field(default_factory=dict)
+    note: Note | None = None
+
+
+GENERIC = View()
+
+
+def tables_view(tables: Tabulator) -> View:
+    return View(tables=tables)

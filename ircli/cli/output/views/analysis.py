@@ -1,0 +1,59 @@
+"""Views of judgements over jobs: the comparison of two jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ircli.cli.output.cells import NA, fmt_int, fmt_money, fmt_ms_from_us
+from ircli.cli.output.model import Column, TableData
+
+
+def _signed(change: float | None) -> str:
+    return NA if change is None else f"{change:+.1f}%"
+
+
+def comparison_tables(document: dict[str, Any]) -> list[TableData]:
+    """Tables from `ircli.lib.compare.comparison_document`."""
+    rows, styles = [], []
+    for item in document.get("Comparisons", []):
+        metrics = item["Metrics"]
+        cost, latency, throughput = metrics["CostPerHour"], metrics["ModelLatency"], metrics["MaxInvocations"]
+        counts = item.get("InstanceCount", {})
+        count_text = "" if counts.get("JobA") is None else f"x{counts.get('JobA')} -> x{counts.get('JobB')}"
+        rows.append(
+            [
+                item["EndpointConfiguration"],
+                count_text,
+                fmt_money(cost["JobA"]),
+                fmt_money(cost["JobB"]),
+                _signed(cost["ChangePercent"]),
+                fmt_ms_from_us(latency["JobA"]),
+                fmt_ms_from_us(latency["JobB"]),
+                _signed(latency["ChangePercent"]),
+                fmt_int(throughput["JobA"]),
+                fmt_int(throughput["JobB"]),
+                _signed(throughput["ChangePercent"]),
+                ", ".join(item.get("Regressions", [])),
+            ]
+        )
+        styles.append("red" if item.get("Regressions") else "")
+    columns = [
+        Column("Configuration", style="bold"),
+        Column("Count", priority=40),
+        Column("$/h A", "right", priority=50),
+        Column("$/h B", "right", priority=60),
+        Column("Cost", "right"),
+        Column("ms A", "right", priority=50),
+        Column("ms B", "right", priority=60),
+        Column("Latency", "right"),
+        Column("Inv A", "right", priority=50),
+        Column("Inv B", "right", priority=60),
+        Column("Throughput", "right"),
+        Column("Regressions", priority=70),
+    ]
+    notes = ["Signed change from job A to job B. Higher cost or latency, or lower throughput, is worse."]
+    for key, name in (("OnlyInJobA", "A"), ("OnlyInJobB", "B")):
+        if document.get(key):
+            notes.append(f"Only in job {name}: {', '.join(document[key])}.")
+    title = f"{document.get('JobA')} (A) vs {document.get('JobB')} (B)"
+    return [TableData(title, columns, rows, "\n".join(notes), styles)]

@@ -1,0 +1,35 @@
+"""The one writer: data and a view in, the chosen format out. `--query` is applied here, before any
+format; a view's preferences (`render_as`, charts, notes) are honoured here; no command picks a format."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from ircli.cli.output.document import apply_query
+from ircli.cli.output.formats import OutputFormat, Screen, formatter
+from ircli.cli.output.views import GENERIC, View
+
+
+class Writer:
+    def __init__(self, output: OutputFormat, screen: Screen, notes: IO[str], *, query: str | None = None) -> None:
+        self.output = output
+        self.screen = screen
+        self.notes = notes
+        self.query = query
+
+    def emit(self, data: Any, view: View = GENERIC) -> None:
+        if self.query:
+            # A query's result has a shape no view knows.
+            data, view = apply_query(self.query, data), GENERIC
+        elif isinstance(data, dict) and not data:
+            return  # an empty response prints nothing, as in the AWS CLI
+        shown = view.render_as.get(self.output, self.output)
+        formatter(shown).write(data, view, self.screen)
+        note = view.note(data, self.output) if view.note and not self.query else None
+        if note:
+            self.notes.write(note + "\n")
+            self.notes.flush()
+
+    def emit_document(self, data: Any, shown: OutputFormat) -> None:
+        """A document in the format the user asked for by name (a skeleton), whatever --output says."""
+        formatter(shown).write(data, GENERIC, self.screen)

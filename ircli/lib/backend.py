@@ -1,0 +1,39 @@
+"""What the core asks of a backend, and the settings that choose one. The implementations live in
+`ircli.backends` (`aws`: the real service through boto3; `local`: the embedded simulator); the core
+never imports them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class BackendKind(str, Enum):
+    LOCAL = "local"
+    AWS = "aws"
+
+
+class Backend(Protocol):
+    """Takes a request shaped as the API defines it and returns the response as botocore parses it, or
+    raises an `ircli.errors` error. Backends never print."""
+
+    kind: BackendKind
+    # How often a waiter polls by default, in seconds: the simulator answers at once, the service is
+    # polled as the AWS CLI's waiters poll it.
+    poll_interval: float
+
+    def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    kind: BackendKind = BackendKind.LOCAL
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    state_dir: Path | None = None
+    # The process environment, injected: IRCLI_SIM_SPEED, IRCLI_HOME, AWS_REGION, AWS_ENDPOINT_URL_*.
+    environ: Mapping[str, str] = field(default_factory=dict)

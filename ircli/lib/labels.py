@@ -1,0 +1,27 @@
+"""How an endpoint configuration is named to people ("ml.c5.xlarge x3", "serverless 2048 MB x5"), in
+tables, rankings, comparisons and progress alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def serverless_label(serverless: dict[str, Any]) -> str:
+    label = f"serverless {serverless.get('MemorySizeInMB', '?')} MB x{serverless.get('MaxConcurrency', '?')}"
+    if "ProvisionedConcurrency" in serverless:
+        label += f" (PC {serverless['ProvisionedConcurrency']})"
+    return label
+
+
+def endpoint_label(configuration: dict[str, Any], *, with_count: bool = True) -> str:
+    """An EndpointConfiguration's name for people; `with_count=False` names the configuration without the
+    instance count (which is a result of the benchmark, not part of what was asked for)."""
+    if "ServerlessConfig" in configuration:
+        return serverless_label(configuration["ServerlessConfig"])
+    instance_type = str(configuration.get("InstanceType", "?"))
+    count = configuration.get("InitialInstanceCount")
+    return f"{instance_type} x{count}" if count and with_count else instance_type
+
+
+def recommendation_label(recommendation: dict[str, Any]) -> str:
+    return endpoint_label(recommendation.get("EndpointConfiguration", {}))

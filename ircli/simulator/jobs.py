@@ -1,0 +1,337 @@
+"""Inference recommendation jobs: create, describe, list, list steps, stop. A job stores its plan (every
+benchmark's schedule and result) when it is created; every read derives its status from the clock.
+
+Deliberate failures, for testing pipelines' error paths: a tag `ircli:simulate` on create-job with the
+value `fail-job` (the job FAILS after its first wave of benchmarks), `fail-step` (the first benchmark
+FAILS, the rest complete) or `limit-exceeded` (the create is refused with ResourceLimitExceeded).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ircli.lib.numbers import finite_or_text
+from ircli.simulator.common import (
+    MAX_RECOMMENDATIONS,
+    REALTIME,
+    SIMULATE_TAG,
+    TERMINAL,
+    Resource,
+    decode_keyset_token,
+    decode_offset_token,
+    encode_keyset_token,
+    encode_offset_token,
+    short_hash,
+    speed_factor,
+    to_datetime,
+    to_epoch,
+)
+from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
+from ircli.simulator.plans import make_plan
+from ircli.simulator.store import LAST_MODIFIED_SQL, STATUS_SQL
+
+
+class Jobs(Resource):
+    def create_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        name = request["JobName"]
+        tags = {tag["Key"]: tag.get("Value", "") for tag in request.get("Tags", [])}
+        simulate = tags.get(SIMULATE_TAG)
+        if simulate == "limit-exceeded":
+            raise ResourceLimitExceeded(
+                "The account-level service limit 'Number of concurrent inference recommendations jobs' is 0 "
+                "Jobs, with current utilization of 0 Jobs and a request delta of 1 Jobs. (simulated by the "
+                f"{SIMULATE_TAG} tag)"
+            )
+        config = request["InputConfig"]
+        for endpoint in config.get("Endpoints", []):
+            if self.sim.endpoints.endpoint_row(endpoint["EndpointName"]) is None:
+                raise ValidationException(
+                    f'Could not find endpoint "{self.arn("endpoint", endpoint["EndpointName"])}".'
+                )
+        now = self.clock()
+        factor = speed_factor(self.speed)
+        plan = make_plan(request, simulate, factor, self.sim.endpoints.materialized_endpoint)
+        with self.store.write() as db:
+            if db.execute("SELECT 1 FROM jobs WHERE name = ?", (name,)).fetchone():
+                raise ResourceInUse(f"Inference recommendations job with name {name} already exists.")
+            db.execute(
+                "INSERT INTO jobs (name, created, pending_until, ends_at, failed, stopping_seconds, job_type,"
+                " model_name, model_package_arn, request, plan) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    name,
+                    now,
+                    now + plan["pending"],
+                    now + plan["ends"],
+                    int(plan["failure_reason"] is not None),
+                    REALTIME["stopping"] * factor,
+                    request["JobType"],
+                    config.get("ModelName"),
+                    config.get("ModelPackageVersionArn"),
+                    json.dumps(request, default=str),
+                    json.dumps(plan),
+                ),
+            )
+        return {"JobArn": self.arn("inference-recommendations-job", name)}
+
+    def _job_row(self, name: str) -> Any:
+        return (
+            self.store.read()
+            .execute(
+                f"SELECT *, {STATUS_SQL} AS status, {LAST_MODIFIED_SQL} AS last_modified FROM jobs WHERE name = :name",
+                {"now": self.clock(), "name": name},
+            )
+            .fetchone()
+        )
+
+    def _require_job(self, name: str) -> Any:
+        row = self._job_row(name)
+        if row is None:
+            raise ResourceNotFound(f"Inference recommendations job {name} does not exist.")
+        return row
+
+    def describe_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        row = self._require_job(request["JobName"])
+        job_request = json.loads(row["request"])
+        plan = json.loads(row["plan"])
+        status = row["status"]
+        created = row["created"]
+        response: dict[str, Any] = {
+            "JobName": job_request["JobName"],
+            "JobType": row["job_type"],
+            "JobArn": self.arn("inference-recommendations-job", row["name"]),
+            "RoleArn": job_request["RoleArn"],
+            "Status": status,
+            "CreationTime": to_datetime(created),
+            "LastModifiedTime": to_datetime(row["last_modified"]),
+            "InputConfig": job_request["InputConfig"],
+        }
+        if "JobDescription" in job_request:
+            response["JobDescription"] = job_request["JobDescription"]
+        if "StoppingConditions" in job_request:
+            response["StoppingConditions"] = job_request["StoppingConditions"]
+        if status in TERMINAL:
+            response["CompletionTime"] = to_datetime(row["last_modified"])
+        if status == "FAILED":
+            response["FailureReason"] = plan["failure_reason"]
+        if status in ("COMPLETED", "STOPPED"):
+            cutoff = row["stop_at"] if row["stop_at"] is not None else math.inf
+            finished = [
+                step
+                for step in plan["steps"]
+                if created + step["end"] <= min(cutoff, self.clock()) and not step["result"]["failure"]
+            ]
+            if len(finished) > MAX_RECOMMENDATIONS:
+                cheapest = sorted(finished, key=lambda s: (s["result"]["cost_per_inference"], s["index"]))
+                keep = {s["index"] for s in cheapest[:MAX_RECOMMENDATIONS]}
+                finished = [s for s in finished if s["index"] in keep]
+            if finished:
+                response["InferenceRecommendations"] = [self._recommendation(step, created) for step in finished]
+            if status == "COMPLETED" and plan["endpoint_performances"]:
+                response["EndpointPerformances"] = plan["endpoint_performances"]
+        return response
+
+    @staticmethod
+    def _metrics(result: dict[str, Any]) -> dict[str, Any]:
+        metrics: dict[str, Any] = {
+            "CostPerHour": result["cost_per_hour"],
+            "CostPerInference": result["cost_per_inference"],
+            "MaxInvocations": result["max_invocations"],
+            "ModelLatency": result["model_latency_us"],
+            "CpuUtilization": finite_or_text(result["cpu_utilization"]),
+            "MemoryUtilization": finite_or_text(result["memory_utilization"]),
+        }
+        if result["model_setup_time_us"] is not None:
+            metrics["ModelSetupTime"] = result["model_setup_time_us"]
+        return metrics
+
+    @staticmethod
+    def _endpoint_configuration(step: dict[str, Any]) -> dict[str, Any]:
+        endpoint = step["endpoint"]
+        configuration: dict[str, Any] = {"EndpointName": step["endpoint_name"], "VariantName": step["endpoint_name"]}
+        if "ServerlessConfig" in endpoint:
+            configuration["ServerlessConfig"] = endpoint["ServerlessConfig"]
+        else:
+            configuration["InstanceType"] = endpoint["InstanceType"]
+            configuration["InitialInstanceCount"] = step["result"]["instance_count"]
+        return configuration
+
+    @staticmethod
+    def _model_configuration(step: dict[str, Any]) -> dict[str, Any]:
+        model: dict[str, Any] = {}
+        if step.get("inference_specification"):
+            model["InferenceSpecificationName"] = step["inference_specification"]
+        if step["env"]:
+            model["EnvironmentParameters"] = [
+                {"Key": key, "ValueType": "String", "Value": value} for key, value in step["env"].items()
+            ]
+        return model
+
+    def _recommendation(self, step: dict[str, Any], created: float) -> dict[str, Any]:
+        return {
+            "RecommendationId": step["recommendation_id"],
+            "Metrics": self._metrics(step["result"]),
+            "EndpointConfiguration": self._endpoint_configuration(step),
+            "ModelConfiguration": self._model_configuration(step),
+            "InvocationStartTime": to_datetime(created + step["start"]),
+            "InvocationEndTime": to_datetime(created + step["end"]),
+        }
+
+    def list_jobs(self, request: dict[str, Any]) -> dict[str, Any]:
+        clauses: list[str] = ["1=1"]
+        params: dict[str, Any] = {"now": self.clock()}
+        filters = {
+            "CreationTimeAfter": "created > :CreationTimeAfter",
+            "CreationTimeBefore": "created < :CreationTimeBefore",
+            "LastModifiedTimeAfter": f"({LAST_MODIFIED_SQL}) > :LastModifiedTimeAfter",
+            "LastModifiedTimeBefore": f"({LAST_MODIFIED_SQL}) < :LastModifiedTimeBefore",
+        }
+        for member, clause in filters.items():
+            if member in request:
+                clauses.append(clause)
+                params[member] = to_epoch(request[member])
+        if "NameContains" in request:
+            clauses.append("instr(lower(name), lower(:NameContains)) > 0")
+            params["NameContains"] = request["NameContains"]
+        if "StatusEquals" in request:
+            clauses.append(f"({STATUS_SQL}) = :StatusEquals")
+            params["StatusEquals"] = request["StatusEquals"]
+        if "ModelNameEquals" in request:
+            clauses.append("model_name = :ModelNameEquals")
+            params["ModelNameEquals"] = request["ModelNameEquals"]
+        if "ModelPackageVersionArnEquals" in request:
+            clauses.append("model_package_arn = :ModelPackageVersionArnEquals")
+            params["ModelPackageVersionArnEquals"] = request["ModelPackageVersionArnEquals"]
+        sort_key = {"Name": "name", "CreationTime": "created", "Status": f"({STATUS_SQL})"}[
+            request.get("SortBy", "CreationTime")
+        ]
+        order = "ASC" if request.get("SortOrder") == "Ascending" else "DESC"
+        context = short_hash({k: v for k, v in request.items() if k not in ("NextToken", "MaxResults")}, length=12)
+        if "NextToken" in request:
+            # Keyset pagination: each page starts after the last row of the one before, so a page costs the
+            # same however deep into the listing it is.
+            params["after_key"], params["after_name"] = decode_keyset_token(request["NextToken"], context)
+            beyond = ">" if order == "ASC" else "<"
+            clauses.append(
+                f"({sort_key} {beyond} :after_key OR ({sort_key} = :after_key AND name {beyond} :after_name))"
+            )
+        limit = request.get("MaxResults", 100)
+        rows = (
+            self.store.read()
+            .execute(
+                f"SELECT name, created, job_type, model_name, model_package_arn, ends_at, failed, stop_at,"
+                f" CASE WHEN failed THEN json_extract(plan, '$.failure_reason') END AS failure_reason,"
+                f" {sort_key} AS sort_key,"
+                f" json_extract(request, '$.JobDescription') AS description,"
+                f" json_extract(request, '$.RoleArn') AS role_arn,"
+                f" json_extract(request, '$.JobName') AS job_name,"
+                f" json_extract(request, '$.InputConfig.ContainerConfig.PayloadConfig.SamplePayloadUrl') AS payload,"
+                f" {STATUS_SQL} AS status, {LAST_MODIFIED_SQL} AS last_modified FROM jobs"
+                f" WHERE {' AND '.join(clauses)} ORDER BY {sort_key} {order}, name {order}"
+                f" LIMIT {int(limit) + 1}",
+                params,
+            )
+            .fetchall()
+        )
+        jobs = []
+        for row in rows[:limit]:
+            item: dict[str, Any] = {
+                "JobName": row["job_name"],
+                "JobDescription": row["description"] or "",
+                "JobType": row["job_type"],
+                "JobArn": self.arn("inference-recommendations-job", row["name"]),
+                "Status": row["status"],
+                "CreationTime": to_datetime(row["created"]),
+                "RoleArn": row["role_arn"],
+                "LastModifiedTime": to_datetime(row["last_modified"]),
+            }
+            if row["status"] in TERMINAL:
+                item["CompletionTime"] = to_datetime(row["last_modified"])
+            if row["status"] == "FAILED":
+                item["FailureReason"] = row["failure_reason"]
+            for key, column in (
+                ("ModelName", "model_name"),
+                ("ModelPackageVersionArn", "model_package_arn"),
+                ("SamplePayloadUrl", "payload"),
+            ):
+                if row[column]:
+                    item[key] = row[column]
+            jobs.append(item)
+        response: dict[str, Any] = {"InferenceRecommendationsJobs": jobs}
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            response["NextToken"] = encode_keyset_token(last["sort_key"], last["name"], context)
+        return response
+
+    def list_steps(self, request: dict[str, Any]) -> dict[str, Any]:
+        row = self._require_job(request["JobName"])
+        plan = json.loads(row["plan"])
+        now = self.clock()
+        created = row["created"]
+        stop_at = row["stop_at"]
+        job_end = created + plan["ends"]
+        job_name = json.loads(row["request"])["JobName"]
+        steps = []
+        for step in plan["steps"]:
+            status = self._step_status(step, created, now, stop_at, job_end, bool(row["failed"]))
+            if "Status" in request and status != request["Status"]:
+                continue
+            if request.get("StepType", "BENCHMARK") != "BENCHMARK":
+                continue
+            benchmark: dict[str, Any] = {
+                "EndpointConfiguration": self._endpoint_configuration(step),
+                "ModelConfiguration": self._model_configuration(step),
+            }
+            if status in ("IN_PROGRESS", "COMPLETED", "FAILED", "STOPPED") and now >= created + step["start"]:
+                benchmark["InvocationStartTime"] = to_datetime(created + step["start"])
+            if status == "COMPLETED":
+                benchmark["Metrics"] = self._metrics(step["result"])
+                benchmark["EndpointMetrics"] = {
+                    "MaxInvocations": step["result"]["max_invocations"],
+                    "ModelLatency": step["result"]["model_latency_us"],
+                }
+                benchmark["InvocationEndTime"] = to_datetime(created + step["end"])
+            if status == "FAILED":
+                benchmark["FailureReason"] = step["result"]["failure"] or plan["failure_reason"]
+            steps.append(
+                {"StepType": "BENCHMARK", "JobName": job_name, "Status": status, "InferenceBenchmark": benchmark}
+            )
+        context = short_hash(request["JobName"], request.get("Status"), request.get("StepType"), length=12)
+        offset = decode_offset_token(request["NextToken"], context) if "NextToken" in request else 0
+        limit = request.get("MaxResults", 100)
+        response: dict[str, Any] = {"Steps": steps[offset : offset + limit]}
+        if offset + limit < len(steps):
+            response["NextToken"] = encode_offset_token(offset + limit, context)
+        return response
+
+    @staticmethod
+    def _step_status(
+        step: dict[str, Any], created: float, now: float, stop_at: float | None, job_end: float, job_failed: bool
+    ) -> str:
+        start, end = created + step["start"], created + step["end"]
+        halted = stop_at if stop_at is not None else (job_end if job_failed else None)
+        if halted is not None and end > halted:
+            if now < halted:
+                return "PENDING" if now < start else "IN_PROGRESS"
+            return "STOPPED" if stop_at is not None else "FAILED"
+        if now < start:
+            return "PENDING"
+        if now < end:
+            return "IN_PROGRESS"
+        return "FAILED" if step["result"]["failure"] else "COMPLETED"
+
+    def stop_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        name = request["JobName"]
+        with self.store.write() as db:
+            row = db.execute(
+                f"SELECT {STATUS_SQL} AS status FROM jobs WHERE name = :name", {"now": self.clock(), "name": name}
+            ).fetchone()
+            if row is None:
+                raise ResourceNotFound(f"Inference recommendations job {name} does not exist.")
+            if row["status"] not in ("PENDING", "IN_PROGRESS"):
+                raise ValidationException(
+                    f"Inference recommendations job {name} is {row['status']} and cannot be stopped."
+                )
+            db.execute("UPDATE jobs SET stop_at = ? WHERE name = ?", (self.clock(), name))
+        return {}

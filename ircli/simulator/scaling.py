@@ -1,0 +1,96 @@
+"""Scaling recommendations for a completed job's recommendation or benchmarked endpoint."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ircli.simulator.common import Resource
+from ircli.simulator.exceptions import ResourceNotFound, ValidationException
+
+
+class Scaling(Resource):
+    def scaling_recommendation(self, request: dict[str, Any]) -> dict[str, Any]:
+        job_name = request["InferenceRecommendationsJobName"]
+        described = self.sim.jobs.describe_job({"JobName": job_name})
+        if described["Status"] != "COMPLETED":
+            raise ValidationException(
+                f"Inference recommendations job {job_name} is {described['Status']}; scaling recommendations "
+                "need a COMPLETED job."
+            )
+        target_cpu = request.get("TargetCpuUtilizationPerCore", 50)
+        if "RecommendationId" in request:
+            match = [
+                r
+                for r in described.get("InferenceRecommendations", [])
+                if r["RecommendationId"] == request["RecommendationId"]
+            ]
+            if not match:
+                raise ResourceNotFound(f"Recommendation {request['RecommendationId']} is not part of job {job_name}.")
+            recommendation = match[0]
+            if "ServerlessConfig" in recommendation["EndpointConfiguration"]:
+                raise ValidationException(
+                    "Scaling recommendations are available for instance-based recommendations only; "
+                    f"{request['RecommendationId']} is serverless."
+                )
+            count = recommendation["EndpointConfiguration"]["InitialInstanceCount"]
+            total, latency = recommendation["Metrics"]["MaxInvocations"], recommendation["Metrics"]["ModelLatency"]
+        else:
+            match = [
+                p
+                for p in described.get("EndpointPerformances", [])
+                if p["EndpointInfo"]["EndpointName"] == request["EndpointName"]
+            ]
+            if not match:
+                raise ResourceNotFound(f"Endpoint {request['EndpointName']} was not benchmarked by job {job_name}.")
+            endpoint = self.sim.endpoints.materialized_endpoint(request["EndpointName"])
+            count = max(1, endpoint["variants"][0].get("instance_count") or 1)
+            total, latency = match[0]["Metrics"]["MaxInvocations"], match[0]["Metrics"]["ModelLatency"]
+        response: dict[str, Any] = {"InferenceRecommendationsJobName": job_name}
+        for key in ("RecommendationId", "EndpointName", "ScalingPolicyObjective"):
+            if key in request:
+                response[key] = request[key]
+        response["TargetCpuUtilizationPerCore"] = target_cpu
+        response.update(scaling_configuration(total, count, latency, target_cpu, request.get("ScalingPolicyObjective")))
+        return response
+
+
+DEFAULT_COOLDOWN_SECONDS = 300  # SageMaker's default variant scaling cooldown
+
+
+def scaling_configuration(
+    total_invocations: int, instance_count: int, model_latency: int, target_cpu: int, objective: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The simulator's scaling formula (the service's is not public; see the README):
+
+    per-instance capacity = MaxInvocations / InitialInstanceCount; the target-tracking value on
+    SageMakerVariantInvocationsPerInstance is that capacity x TargetCpuUtilizationPerCore / 100 (AWS's own
+    analysis sample targets 45-55% of the benchmarked maximum); MinCapacity and MaxCapacity cover the
+    objective's MinInvocationsPerMinute and MaxInvocationsPerMinute at that target (without an objective:
+    1 and the count that serves the benchmarked maximum at the target); cooldowns are SageMaker's default.
+    """
+    per_instance = max(1, total_invocations // max(1, instance_count))
+    target = max(1.0, round(per_instance * target_cpu / 100.0, 1))
+    objective = objective or {}
+    minimum = max(1, math.ceil(objective.get("MinInvocationsPerMinute", 0) / target))
+    peak = objective.get("MaxInvocationsPerMinute", total_invocations)
+    maximum = max(minimum, math.ceil(peak / target))
+    return {
+        "Metric": {"InvocationsPerInstance": per_instance, "ModelLatency": model_latency},
+        "DynamicScalingConfiguration": {
+            "MinCapacity": minimum,
+            "MaxCapacity": maximum,
+            "ScaleInCooldown": DEFAULT_COOLDOWN_SECONDS,
+            "ScaleOutCooldown": DEFAULT_COOLDOWN_SECONDS,
+            "ScalingPolicies": [
+                {
+                    "TargetTracking": {
+                        "MetricSpecification": {
+                            "Predefined": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
+                        },
+                        "TargetValue": target,
+                    }
+                }
+            ],
+        },
+    }

@@ -1,0 +1,151 @@
+"""The shape of the code: every registered operation is complete, layers import one way only, and the
+environment is read in one place."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from ircli.cli.app import app_command, command_function
+from ircli.operations import COMMANDS, OPERATIONS, TOP_LEVEL, Names, resolve_operation
+from ircli.simulator.models import Simulator
+from tests.conftest import REPO
+
+PACKAGE = REPO / "ircli"
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.path)
+def test_every_registered_command_has_a_function_and_a_place_in_the_tree(command: object) -> None:
+    from ircli.operations import Command
+
+    assert isinstance(command, Command)
+    assert callable(command_function(command))
+    node = app_command()
+    for word in command.path.split():
+        node = node.commands[word]
+    assert node.name == command.path.split()[-1]
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_every_operation_has_schemas_completions_and_a_simulator_handler(operation: str) -> None:
+    command = OPERATIONS[operation]
+    for kind in ("request", "response"):
+        assert (REPO / "schemas" / f"{operation}.{kind}.json").is_file()
+    bash = (REPO / "completions" / "ircli.bash").read_text("utf-8")
+    assert f'"{command.path}")' in bash
+    assert operation in Simulator.HANDLERS
+    assert resolve_operation(command.path) == operation
+
+
+def test_the_simulator_serves_exactly_the_registered_operations() -> None:
+    assert set(Simulator.HANDLERS) == set(OPERATIONS)
+
+
+def test_job_name_arguments_and_paginated_members_come_from_the_registry() -> None:
+    from tools.generate_completions import JOB_ARGUMENT_COMMANDS
+
+    assert set(JOB_ARGUMENT_COMMANDS) == {c.path for c in COMMANDS if c.argument is Names.JOB}
+    assert "describe-job" in JOB_ARGUMENT_COMMANDS and "create-job" not in JOB_ARGUMENT_COMMANDS
+    assert {c.operation: c.result_key for c in COMMANDS if c.result_key} == {
+        "ListInferenceRecommendationsJobs": "InferenceRecommendationsJobs",
+        "ListInferenceRecommendationsJobSteps": "Steps",
+    }
+    assert TOP_LEVEL[0] == "create-job" and "endpoint-config" in TOP_LEVEL
+
+
+# -- layers ---------------------------------------------------------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path, *, runtime_only: bool = False) -> set[str]:
+    """Every module a file imports, at any depth (lazy imports inside functions count too); with
+    `runtime_only`, not those only type checkers read (`if TYPE_CHECKING:`)."""
+    found: set[str] = set()
+    tree = ast.parse(path.read_text("utf-8"))
+    skipped: set[int] = set()
+    if runtime_only:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+                skipped.update(id(inner) for inner in ast.walk(node))
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+FORBIDDEN = {
+    # The core: input, validation, the service layer, ranking. No CLI, no terminal, no backend implementation.
+    "ircli.lib": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "ircli.simulator", "boto3"),
+    "ircli.errors": ("typer", "rich", "ircli.cli", "ircli.backends", "ircli.simulator"),
+    "ircli.operations": ("typer", "rich", "ircli.cli", "ircli.backends", "ircli.simulator", "ircli.lib"),
+    # Backends and the simulator answer requests; they never print or know the CLI.
+    "ircli.backends": ("typer", "rich", "questionary", "ircli.cli"),
+    "ircli.simulator": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "boto3", "botocore"),
+}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO)))
+def test_layers_import_one_way(path: Path) -> None:
+    name = module_name(path)
+    for layer, forbidden in FORBIDDEN.items():
+        if name == layer or name.startswith(layer + "."):
+            wrong = sorted(i for i in imports_of(path) if any(i == f or i.startswith(f + ".") for f in forbidden))
+            assert wrong == [], f"{name} imports {wrong}"
+
+
+def test_no_import_cycle_among_modules() -> None:
+    graph = {module_name(p): {i for i in imports_of(p, runtime_only=True) if i.startswith("ircli")} for p in SOURCES}
+    # `from ircli.x import y` may name a module y or a member of x; count only modules that exist.
+    known = set(graph)
+    edges = {m: {i for i in targets if i in known and i != m} for m, targets in graph.items()}
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(module: str) -> None:
+        if module in done:
+            return
+        assert module not in visiting, " -> ".join([*visiting[visiting.index(module) :], module])
+        visiting.append(module)
+        for target in edges[module]:
+            # A package's __init__ importing its own submodules is not a cycle of ideas.
+            if not target.startswith(module + "."):
+                visit(target)
+        visiting.pop()
+        done.add(module)
+
+    for module in sorted(edges):
+        visit(module)
+
+
+def test_the_environment_is_read_in_one_place() -> None:
+    readers = [
+        str(p.relative_to(REPO))
+        for p in SOURCES
+        if "os.environ" in p.read_text("utf-8") or "getenv" in p.read_text("utf-8")
+    ]
+    assert readers == ["ircli/cli/environment.py"]
+
+
+def test_modules_stay_small() -> None:
+    large = {str(p.relative_to(REPO)): n for p in SOURCES if (n := len(p.read_text("utf-8").splitlines())) > 450}
+    assert large == {}
+
+
+def test_every_package_is_packaged() -> None:
+    import tomllib
+
+    declared = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {module_name(p) for p in SOURCES if p.name == "__init__.py"}
+    assert found - declared == set()
