@@ -4,18 +4,21 @@ complete -c ircli -f
 function __ircli_job_names
     ircli list-jobs --output text --query 'InferenceRecommendationsJobs[].JobName' 2>/dev/null | string split \t
 end
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'compare-jobs' -d 'Compare two jobs\' recommendations for the same endpoint configurations, with signed % changes.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'create-job' -d 'Start a recommendation job: an instance recommendation (Default) or a load test (Advanced).'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'describe-job' -d 'Show a job: status, timing, failure reason, recommendations and endpoint performances'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'endpoint-config' -d 'Endpoint configurations and endpoints, including from recommendations.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'list-jobs' -d 'List recommendation jobs, all pages unless --max-items is given.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'list-steps' -d 'List a job\'s steps (one benchmark per endpoint configuration and parameter combination).'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'rank-recommendations' -d 'Rank a job\'s recommendations by cost, latency and throughput and name the top pick.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'scaling-recommendation' -d 'Recommend an auto-scaling policy from a completed job\'s recommendation or benchmarked endpoint.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'schema' -d 'The bundled JSON Schemas of every request and response.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'simulator' -d 'The embedded simulator: serve it over HTTP, see its state, reset it.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'stop-job' -d 'Stop a job. It goes STOPPING, then STOPPED; finished benchmarks keep their recommendations.'
-complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-jobs list-steps rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'wait' -d 'Wait for a job to end: exit 0 when COMPLETED, 255 when FAILED or STOPPED, 124 on timeout.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'compare-jobs' -d 'Compare two jobs\' recommendations for the same endpoint configurations, with signed % changes.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'create-job' -d 'Start a recommendation job: an instance recommendation (Default) or a load test (Advanced).'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'describe-job' -d 'Show a job: status, timing, failure reason, recommendations and endpoint performances'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'endpoint-config' -d 'Endpoint configurations and endpoints, including from recommendations.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'list-endpoints' -d 'List endpoints with their status, all pages unless --max-items is given.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'list-jobs' -d 'List recommendation jobs, all pages unless --max-items is given.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'list-steps' -d 'List a job\'s steps (one benchmark per endpoint configuration and parameter combination).'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'logs' -d 'Show a job\'s execution log: when each benchmark started, what it measured, why it failed.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'model' -d 'Models: the container, artifacts and role an endpoint serves.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'rank-recommendations' -d 'Rank a job\'s recommendations by cost, latency and throughput and name the top pick.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'scaling-recommendation' -d 'Recommend an auto-scaling policy from a completed job\'s recommendation or benchmarked endpoint.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'schema' -d 'The bundled JSON Schemas of every request and response.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'simulator' -d 'The embedded simulator: serve it over HTTP, see its state, reset it.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'stop-job' -d 'Stop a job. It goes STOPPING, then STOPPED; finished benchmarks keep their recommendations.'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'wait' -d 'Wait for a job to end: exit 0 when COMPLETED, 255 when FAILED or STOPPED, 124 on timeout.'
 complete -c ircli -n 'true' -l backend -x -a 'local aws'
 complete -c ircli -n 'true' -l region -x
 complete -c ircli -n 'true' -l profile -x
@@ -79,13 +82,15 @@ complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l cli-input-yam
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l help
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -a '(__ircli_job_names)'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint update-capacity' -a 'create' -d 'Create an endpoint configuration from a file, or from a job\'s recommendation.'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint update-capacity' -a 'delete' -d 'Delete an endpoint configuration.'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint update-capacity' -a 'delete-endpoint' -d 'Delete an endpoint.'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint update-capacity' -a 'deploy' -d 'Create an endpoint from an endpoint configuration (CreateEndpoint).'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint update-capacity' -a 'describe' -d 'Show an endpoint configuration.'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint update-capacity' -a 'describe-endpoint' -d 'Show an endpoint: status, variants, current and desired capacity.'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint update-capacity' -a 'update-capacity' -d 'Change a variant\'s weight, instance count or serverless concurrency (UpdateEndpointWeightsAndCapacities).'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'create' -d 'Create an endpoint configuration from a file, or from a job\'s recommendation.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'delete' -d 'Delete an endpoint configuration.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'delete-endpoint' -d 'Delete an endpoint; --wait until it is gone.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'deploy' -d 'Create an endpoint from an endpoint configuration (CreateEndpoint); --wait until it is InService.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'describe' -d 'Show an endpoint configuration.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'describe-endpoint' -d 'Show an endpoint: status, variants, current and desired capacity.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'list' -d 'List endpoint configurations, all pages unless --max-items is given.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'update-capacity' -d 'Change a variant\'s weight, instance count or serverless concurrency (UpdateEndpointWeightsAndCapacities).'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'update-endpoint' -d 'Move an endpoint to another endpoint configuration (UpdateEndpoint), e.g. a recommended one.'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l endpoint-config-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l from-recommendation -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l model-name -x
@@ -103,6 +108,9 @@ complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_s
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete' -l help
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete-endpoint' -l endpoint-name -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete-endpoint' -l wait
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete-endpoint' -l timeout -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete-endpoint' -l interval -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete-endpoint' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete-endpoint' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from delete-endpoint' -l generate-cli-skeleton -x -a 'input yaml-input output'
@@ -110,6 +118,9 @@ complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_s
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l endpoint-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l endpoint-config-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l tag -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l wait
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l timeout -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l interval -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from deploy' -l generate-cli-skeleton -x -a 'input yaml-input output'
@@ -124,16 +135,53 @@ complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_s
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from describe-endpoint' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from describe-endpoint' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from describe-endpoint' -l help
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l name-contains -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l creation-time-after -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l creation-time-before -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l sort-by -x -a 'Name CreationTime Status'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l sort-order -x -a 'Ascending Descending'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l max-items -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l starting-token -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l page-size -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from list' -l help
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l endpoint-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l variant-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l desired-weight -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l desired-instance-count -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l max-concurrency -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l provisioned-concurrency -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l wait
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l timeout -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l interval -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-capacity' -l help
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l endpoint-name -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l endpoint-config-name -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l wait
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l timeout -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l interval -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from update-endpoint' -l help
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l status-equals -x -a 'PENDING IN_PROGRESS COMPLETED FAILED STOPPING STOPPED DELETING DELETED'
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l name-contains -x
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l creation-time-after -x
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l creation-time-before -x
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l sort-by -x -a 'Name CreationTime Status'
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l sort-order -x -a 'Ascending Descending'
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l max-items -x
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l starting-token -x
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l page-size -x
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from list-endpoints' -l help
 complete -c ircli -n '__fish_seen_subcommand_from list-jobs' -l status-equals -x -a 'PENDING IN_PROGRESS COMPLETED FAILED STOPPING STOPPED DELETING DELETED'
 complete -c ircli -n '__fish_seen_subcommand_from list-jobs' -l status -x -a 'PENDING IN_PROGRESS COMPLETED FAILED STOPPING STOPPED DELETING DELETED'
 complete -c ircli -n '__fish_seen_subcommand_from list-jobs' -l name-contains -x
@@ -163,6 +211,48 @@ complete -c ircli -n '__fish_seen_subcommand_from list-steps' -l cli-input-yaml 
 complete -c ircli -n '__fish_seen_subcommand_from list-steps' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from list-steps' -l help
 complete -c ircli -n '__fish_seen_subcommand_from list-steps' -a '(__ircli_job_names)'
+complete -c ircli -n '__fish_seen_subcommand_from logs' -l job-name -x -a '(__ircli_job_names)'
+complete -c ircli -n '__fish_seen_subcommand_from logs' -l follow
+complete -c ircli -n '__fish_seen_subcommand_from logs' -l interval -x
+complete -c ircli -n '__fish_seen_subcommand_from logs' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from logs' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from logs' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from logs' -l help
+complete -c ircli -n '__fish_seen_subcommand_from logs' -a '(__ircli_job_names)'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'create' -d 'Create a model from an image and its artifacts (or a file with --cli-input-yaml).'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'delete' -d 'Delete a model (endpoints already serving it keep running).'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'describe' -d 'Show a model: its containers, role and ARN.'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'list' -d 'List models, all pages unless --max-items is given.'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l model-name -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l image -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l model-data-url -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l environment -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l execution-role-arn -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l tag -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l help
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from delete' -l model-name -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from delete' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from delete' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from delete' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from delete' -l help
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from describe' -l model-name -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from describe' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from describe' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from describe' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from describe' -l help
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l name-contains -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l sort-by -x -a 'Name CreationTime Status'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l sort-order -x -a 'Ascending Descending'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l max-items -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l starting-token -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l page-size -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l help
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l job-name -x -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l rank-by -x
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l max-latency-ms -x
@@ -198,7 +288,7 @@ complete -c ircli -n '__fish_seen_subcommand_from schema ; and __fish_seen_subco
 complete -c ircli -n '__fish_seen_subcommand_from schema ; and __fish_seen_subcommand_from validate' -l format -x -a 'json yaml'
 complete -c ircli -n '__fish_seen_subcommand_from schema ; and __fish_seen_subcommand_from validate' -l help
 complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'reset' -d 'Delete every simulated job, endpoint configuration and endpoint.'
-complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'serve' -d 'Serve the simulator with the SageMaker JSON protocol: use it with --endpoint-url.'
+complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'serve' -d 'Serve the simulator over HTTP for boto3, the AWS CLI and the SageMaker SDKs (AWS_ENDPOINT_URL).'
 complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'status' -d 'Where the simulator\'s state lives and how many jobs, endpoint configurations and endpoints it holds.'
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from reset' -l yes
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from reset' -l help

@@ -103,8 +103,13 @@ class ServiceError(IrcliError):
         super().__init__(f"An error occurred ({code}) when calling the {operation} operation: {message}")
 
 
-class JobEndedUnsuccessfully(IrcliError):
-    """`wait` saw the job end FAILED or STOPPED (exit 255, as an AWS CLI waiter failure)."""
+class WaiterFailed(IrcliError):
+    """A waiter saw what it waits for reach a state it cannot leave for the one wanted (exit 255, as an
+    AWS CLI waiter failure)."""
+
+
+class JobEndedUnsuccessfully(WaiterFailed):
+    """`wait` saw the job end FAILED or STOPPED."""
 
     def __init__(self, job_name: str, status: str, reason: str | None) -> None:
         self.job_name = job_name

@@ -1,10 +1,12 @@
-"""The registry of ircli's commands and the API operations behind them: the one place where a command
-name, its module, its API operation, its paginated result and what its argument names meet.
+"""The registry of the API operations ircli knows and of its commands: the one place where an
+operation's service and paginated result, a command's name and module, the operation it sends and what
+its argument names meet.
 
 The app builds its command tree from it, the service layer paginates by it, the schema generator and
-`ircli schema` list its operations, completions offer job and endpoint names by it, and the simulator
-answers exactly its operations. To add an operation: one `Command` line here, one handler in the
-simulator, one command function, and its schemas (`tools/generate_schemas.py`).
+`ircli schema` list its operations, completions offer job, model and endpoint names by it, and the
+simulator answers exactly its operations. To add an operation: one `Operation` line here (and a
+`Command` line if ircli has a command for it), one handler in the simulator, and its schemas
+(`tools/generate_schemas.py`).
 """
 
 from __future__ import annotations
@@ -13,12 +15,29 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+class Service(str, Enum):
+    """The AWS services whose operations ircli sends or its simulator answers (botocore's names)."""
+
+    SAGEMAKER = "sagemaker"
+    RUNTIME = "sagemaker-runtime"
+    LOGS = "logs"
+    AUTOSCALING = "application-autoscaling"
+
+
 class Names(str, Enum):
     """What a command's positional argument names, so that completion can offer existing ones."""
 
     JOB = "job"
     ENDPOINT_CONFIG = "endpoint-config"
     ENDPOINT = "endpoint"
+    MODEL = "model"
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    service: Service = Service.SAGEMAKER
+    result_key: str | None = None  # for a paginated operation, the member that holds its items
 
 
 @dataclass(frozen=True)
@@ -26,7 +45,6 @@ class Command:
     path: str  # as typed after `ircli`: "create-job", "endpoint-config create"
     module: str  # the module under `ircli.cli.commands` that defines it
     operation: str | None = None  # the API operation it sends, if it sends one
-    result_key: str | None = None  # for a paginated operation, the member that holds its items
     argument: Names | None = None  # what its positional argument(s) name
 
     @property
@@ -34,23 +52,79 @@ class Command:
         return self.path.split(" ", 1)[0] if " " in self.path else None
 
 
+S, R, L, A = Service.SAGEMAKER, Service.RUNTIME, Service.LOGS, Service.AUTOSCALING
+
+# Every operation ircli sends or its simulator answers; each has a request and a response schema.
+OPERATION_LIST: tuple[Operation, ...] = (
+    Operation("CreateInferenceRecommendationsJob"),
+    Operation("DescribeInferenceRecommendationsJob"),
+    Operation("ListInferenceRecommendationsJobs", result_key="InferenceRecommendationsJobs"),
+    Operation("ListInferenceRecommendationsJobSteps", result_key="Steps"),
+    Operation("StopInferenceRecommendationsJob"),
+    Operation("GetScalingConfigurationRecommendation"),
+    Operation("CreateEndpointConfig"),
+    Operation("DescribeEndpointConfig"),
+    Operation("DeleteEndpointConfig"),
+    Operation("ListEndpointConfigs", result_key="EndpointConfigs"),
+    Operation("CreateEndpoint"),
+    Operation("DescribeEndpoint"),
+    Operation("DeleteEndpoint"),
+    Operation("UpdateEndpoint"),
+    Operation("UpdateEndpointWeightsAndCapacities"),
+    Operation("ListEndpoints", result_key="Endpoints"),
+    Operation("CreateModel"),
+    Operation("DescribeModel"),
+    Operation("ListModels", result_key="Models"),
+    Operation("DeleteModel"),
+    Operation("CreateModelPackageGroup"),
+    Operation("DescribeModelPackageGroup"),
+    Operation("ListModelPackageGroups", result_key="ModelPackageGroupSummaryList"),
+    Operation("DeleteModelPackageGroup"),
+    Operation("CreateModelPackage"),
+    Operation("DescribeModelPackage"),
+    Operation("ListModelPackages", result_key="ModelPackageSummaryList"),
+    Operation("DeleteModelPackage"),
+    Operation("AddTags"),
+    Operation("ListTags", result_key="Tags"),
+    Operation("DeleteTags"),
+    Operation("InvokeEndpoint", R),
+    Operation("GetLogEvents", L),
+    Operation("DescribeLogStreams", L, result_key="logStreams"),
+    Operation("FilterLogEvents", L, result_key="events"),
+    Operation("RegisterScalableTarget", A),
+    Operation("DescribeScalableTargets", A, result_key="ScalableTargets"),
+    Operation("DeregisterScalableTarget", A),
+    Operation("PutScalingPolicy", A),
+    Operation("DescribeScalingPolicies", A, result_key="ScalingPolicies"),
+    Operation("DeleteScalingPolicy", A),
+)
+OPERATIONS: dict[str, Operation] = {operation.name: operation for operation in OPERATION_LIST}
+
 COMMANDS: tuple[Command, ...] = (
     Command("create-job", "create_job", "CreateInferenceRecommendationsJob"),
     Command("describe-job", "jobs", "DescribeInferenceRecommendationsJob", argument=Names.JOB),
-    Command("list-jobs", "jobs", "ListInferenceRecommendationsJobs", result_key="InferenceRecommendationsJobs"),
-    Command("list-steps", "jobs", "ListInferenceRecommendationsJobSteps", result_key="Steps", argument=Names.JOB),
+    Command("list-jobs", "jobs", "ListInferenceRecommendationsJobs"),
+    Command("list-steps", "jobs", "ListInferenceRecommendationsJobSteps", argument=Names.JOB),
     Command("stop-job", "jobs", "StopInferenceRecommendationsJob", argument=Names.JOB),
     Command("wait", "jobs", argument=Names.JOB),
+    Command("logs", "logs", "GetLogEvents", argument=Names.JOB),
     Command("scaling-recommendation", "jobs", "GetScalingConfigurationRecommendation"),
     Command("rank-recommendations", "analysis", argument=Names.JOB),
     Command("compare-jobs", "analysis", argument=Names.JOB),
+    Command("list-endpoints", "endpoint_listing", "ListEndpoints"),
+    Command("model create", "models", "CreateModel"),
+    Command("model describe", "models", "DescribeModel", argument=Names.MODEL),
+    Command("model list", "models", "ListModels"),
+    Command("model delete", "models", "DeleteModel", argument=Names.MODEL),
     Command("endpoint-config create", "endpoints", "CreateEndpointConfig"),
     Command("endpoint-config describe", "endpoints", "DescribeEndpointConfig", argument=Names.ENDPOINT_CONFIG),
+    Command("endpoint-config list", "endpoint_listing", "ListEndpointConfigs"),
     Command("endpoint-config delete", "endpoints", "DeleteEndpointConfig", argument=Names.ENDPOINT_CONFIG),
     Command("endpoint-config deploy", "endpoints", "CreateEndpoint"),
     Command("endpoint-config describe-endpoint", "endpoints", "DescribeEndpoint", argument=Names.ENDPOINT),
     Command("endpoint-config delete-endpoint", "endpoints", "DeleteEndpoint", argument=Names.ENDPOINT),
     Command("endpoint-config update-capacity", "endpoints", "UpdateEndpointWeightsAndCapacities"),
+    Command("endpoint-config update-endpoint", "endpoints", "UpdateEndpoint"),
     Command("schema list", "schema"),
     Command("schema show", "schema"),
     Command("schema validate", "schema"),
@@ -60,13 +134,14 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 GROUPS: dict[str, str] = {
+    "model": "Models: the container, artifacts and role an endpoint serves.",
     "endpoint-config": "Endpoint configurations and endpoints, including from recommendations.",
     "schema": "The bundled JSON Schemas of every request and response.",
     "simulator": "The embedded simulator: serve it over HTTP, see its state, reset it.",
 }
 
-# API operation -> the command that sends it, in the order `ircli schema list` shows them.
-OPERATIONS: dict[str, Command] = {command.operation: command for command in COMMANDS if command.operation}
+# API operation -> the command that sends it.
+COMMAND_OF: dict[str, Command] = {command.operation: command for command in COMMANDS if command.operation}
 
 # The first word of every command line: a command or a group.
 TOP_LEVEL: tuple[str, ...] = tuple(dict.fromkeys(command.path.split(" ", 1)[0] for command in COMMANDS))
@@ -86,7 +161,7 @@ def resolve_operation(name: str) -> str | None:
     if name in OPERATIONS:
         return name
     normalised = " ".join(name.replace("_", "-").split())
-    for operation, command in OPERATIONS.items():
+    for operation, command in COMMAND_OF.items():
         if command.path == normalised:
             return operation
     lowered = {operation.lower(): operation for operation in OPERATIONS}

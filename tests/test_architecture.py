@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ircli.cli.app import app_command, command_function
-from ircli.operations import COMMANDS, OPERATIONS, TOP_LEVEL, Names, resolve_operation
+from ircli.operations import COMMANDS, OPERATIONS, TOP_LEVEL, Command, Names, resolve_operation
 from ircli.simulator.models import Simulator
 from tests.conftest import REPO
 
@@ -29,14 +29,18 @@ def test_every_registered_command_has_a_function_and_a_place_in_the_tree(command
 
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
-def test_every_operation_has_schemas_completions_and_a_simulator_handler(operation: str) -> None:
-    command = OPERATIONS[operation]
+def test_every_operation_has_schemas_and_a_simulator_handler(operation: str) -> None:
     for kind in ("request", "response"):
         assert (REPO / "schemas" / f"{operation}.{kind}.json").is_file()
+    assert operation in Simulator.HANDLERS
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c.operation], ids=lambda c: c.path)
+def test_every_command_of_an_operation_has_completions_and_resolves(command: Command) -> None:
+    assert command.operation in OPERATIONS
     bash = (REPO / "completions" / "ircli.bash").read_text("utf-8")
     assert f'"{command.path}")' in bash
-    assert operation in Simulator.HANDLERS
-    assert resolve_operation(command.path) == operation
+    assert resolve_operation(command.path) == command.operation
 
 
 def test_the_simulator_serves_exactly_the_registered_operations() -> None:
@@ -48,10 +52,8 @@ def test_job_name_arguments_and_paginated_members_come_from_the_registry() -> No
 
     assert set(JOB_ARGUMENT_COMMANDS) == {c.path for c in COMMANDS if c.argument is Names.JOB}
     assert "describe-job" in JOB_ARGUMENT_COMMANDS and "create-job" not in JOB_ARGUMENT_COMMANDS
-    assert {c.operation: c.result_key for c in COMMANDS if c.result_key} == {
-        "ListInferenceRecommendationsJobs": "InferenceRecommendationsJobs",
-        "ListInferenceRecommendationsJobSteps": "Steps",
-    }
+    assert OPERATIONS["ListInferenceRecommendationsJobs"].result_key == "InferenceRecommendationsJobs"
+    assert OPERATIONS["ListInferenceRecommendationsJobSteps"].result_key == "Steps"
     assert TOP_LEVEL[0] == "create-job" and "endpoint-config" in TOP_LEVEL
 
 

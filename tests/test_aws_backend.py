@@ -43,7 +43,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "Status": "COMPLETED",
         "CreationTime": NOW,
         "LastModifiedTime": NOW,
-        "InputConfig": {"ModelName": "model-1"},
+        "InputConfig": {"ModelName": "churn-xgboost"},
         "InferenceRecommendations": [
             {
                 "RecommendationId": "job-1/abcd1234",
@@ -239,7 +239,11 @@ def test_environment_endpoint_url_and_region_are_used() -> None:
     environ = {"AWS_ENDPOINT_URL_SAGEMAKER": "http://127.0.0.1:4567", "AWS_REGION": "eu-west-1"}
     backend = make_backend(BackendSettings(kind=BackendKind.AWS, environ=environ))
     assert isinstance(backend, AwsBackend)
-    assert (backend.endpoint_url, backend.region) == ("http://127.0.0.1:4567", "eu-west-1")
+    assert (backend.service_endpoint("sagemaker"), backend.region) == ("http://127.0.0.1:4567", "eu-west-1")
+    assert backend.service_endpoint("logs") is None
+    everywhere = make_backend(BackendSettings(kind=BackendKind.AWS, environ={"AWS_ENDPOINT_URL": "http://h:1"}))
+    assert isinstance(everywhere, AwsBackend)
+    assert everywhere.service_endpoint("logs") == everywhere.service_endpoint("sagemaker-runtime") == "http://h:1"
 
 
 def test_configuration_errors_have_the_environment_exit_code() -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from ircli.schemas import load_schema
 
-from ircli.operations import OPERATIONS, resolve_operation
+from ircli.operations import COMMAND_OF, OPERATIONS, resolve_operation
 from tests.conftest import EXAMPLES, CliRunner
 
 DEFAULT_JOB = str(EXAMPLES / "default-job.yaml")
@@ -105,7 +105,7 @@ def test_schema_list_and_show(cli: CliRunner) -> None:
     assert yaml.safe_load(as_yaml.out)["title"] == "DescribeEndpoint response"
 
 
-COMMANDS_WITH_REQUESTS = [command.path.split() for command in OPERATIONS.values()]
+COMMANDS_WITH_REQUESTS = [command.path.split() for command in COMMAND_OF.values()]
 
 
 @pytest.mark.parametrize("command", COMMANDS_WITH_REQUESTS, ids=" ".join)
@@ -191,7 +191,7 @@ def test_create_job_from_flags_and_a_generated_name(cli: CliRunner) -> None:
         "--role-arn",
         "arn:aws:iam::123456789012:role/R",
         "--model-name",
-        "m",
+        "churn-xgboost",
         "--serverless-config",
         "MemorySizeInMB=2048,MaxConcurrency=5",
         "--instance-type",

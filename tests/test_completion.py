@@ -50,7 +50,7 @@ def bash_complete(words: list[str], state: Path) -> list[str]:
 
 def test_bash_completes_subcommands_options_values_and_job_names(a_job: Path) -> None:
     assert bash_complete(["ircli", "desc"], a_job) == ["describe-job"]
-    assert bash_complete(["ircli", "endpoint-config", "update-"], a_job) == ["update-capacity"]
+    assert bash_complete(["ircli", "endpoint-config", "update-"], a_job) == ["update-capacity", "update-endpoint"]
     assert "--provisioned-concurrency" in bash_complete(["ircli", "endpoint-config", "update-capacity", "--pro"], a_job)
     assert bash_complete(["ircli", "create-job", "--instance-type", "ml.c5.x"], a_job) == ["ml.c5.xlarge"]
     assert bash_complete(["ircli", "create-job", "--job-type", ""], a_job) == ["Default", "Advanced"]

@@ -72,7 +72,7 @@ def hostile_corpus(directory: Path) -> dict[str, Path]:
         "nested-100.yaml": ("JobName:\n" + "".join("  " * i + "- \n" for i in range(1, 101))).encode(),
         "huge-integer.json": b'{"JobName": "x", "InputConfig": {"JobDurationInSeconds": ' + b"9" * 5000 + b"}}",
         "big-integer.json": b'{"JobName": "x", "JobType": "Default", "RoleArn": "arn:aws:iam::123456789012:role/R", '
-        b'"InputConfig": {"ModelName": "m", "JobDurationInSeconds": ' + b"9" * 40 + b"}}",
+        b'"InputConfig": {"ModelName": "churn-xgboost", "JobDurationInSeconds": ' + b"9" * 40 + b"}}",
         "nan.json": b'{"JobName": NaN}',
         "infinity.json": b'{"JobName": "x", "InputConfig": {"JobDurationInSeconds": Infinity}}',
         "nan.yaml": b"JobName: x\nInputConfig:\n  JobDurationInSeconds: .nan\n",
@@ -134,7 +134,7 @@ def _mixed_worker(state_dir: str, worker: int, rounds: int, queue: Any) -> None:
                 "ProductionVariants": [
                     {
                         "VariantName": "AllTraffic",
-                        "ModelName": "m",
+                        "ModelName": "churn-xgboost",
                         "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 20},
                     }
                 ],
@@ -152,7 +152,10 @@ def _mixed_worker(state_dir: str, worker: int, rounds: int, queue: Any) -> None:
                     "JobName": name,
                     "JobType": "Default",
                     "RoleArn": role,
-                    "InputConfig": {"ModelName": "m", "EndpointConfigurations": [{"InstanceType": "ml.c5.large"}]},
+                    "InputConfig": {
+                        "ModelName": "churn-xgboost",
+                        "EndpointConfigurations": [{"InstanceType": "ml.c5.large"}],
+                    },
                 },
             )
             sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": name})
@@ -210,7 +213,7 @@ sim = Simulator(Store(Path(sys.argv[1])), speed="instant")
 index = 0
 while True:
     sim.dispatch("CreateInferenceRecommendationsJob", {"JobName": f"killed-{index}", "JobType": "Default",
-        "RoleArn": "arn:aws:iam::123456789012:role/R", "InputConfig": {"ModelName": "m"}})
+        "RoleArn": "arn:aws:iam::123456789012:role/R", "InputConfig": {"ModelName": "churn-xgboost"}})
     print(index, flush=True)
     index += 1
 """
@@ -245,7 +248,7 @@ def test_sigkill_in_the_middle_of_writes_leaves_a_consistent_store(tmp_path: Pat
             "JobName": "after-the-kill",
             "JobType": "Default",
             "RoleArn": "arn:aws:iam::123456789012:role/R",
-            "InputConfig": {"ModelName": "m"},
+            "InputConfig": {"ModelName": "churn-xgboost"},
         },
     )
 

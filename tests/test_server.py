@@ -17,13 +17,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ircli.simulator.models import Simulator
-from ircli.simulator.server import MAX_BODY_BYTES, SimulatorServer, serve_in_thread
+from ircli.simulator.protocols import MAX_INVOCATION_BODY_BYTES
+from ircli.simulator.server import MAX_BODY_BYTES, RunningServer, serve_in_thread
 from ircli.simulator.store import Store
 from tests.valid_requests import VALID_REQUESTS
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[SimulatorServer]:
+def server(tmp_path: Path) -> Iterator[RunningServer]:
     running, thread = serve_in_thread(Simulator(Store(tmp_path / "served"), speed="instant"))
     yield running
     running.shutdown()
@@ -31,13 +32,13 @@ def server(tmp_path: Path) -> Iterator[SimulatorServer]:
     thread.join(timeout=5)
 
 
-def url(server: SimulatorServer) -> str:
+def url(server: RunningServer) -> str:
     host, port = server.server_address[:2]
     return f"http://{host}:{port}"
 
 
 @pytest.fixture
-def client(server: SimulatorServer) -> Any:
+def client(server: RunningServer) -> Any:
     return boto3.client(
         "sagemaker",
         endpoint_url=url(server),
@@ -63,7 +64,7 @@ def test_every_operation_over_http(client: Any) -> None:
         "JobType": "Default",
         "RoleArn": requests["CreateInferenceRecommendationsJob"]["RoleArn"],
         "InputConfig": {
-            "ModelName": "m",
+            "ModelName": "churn-xgboost",
             "EndpointConfigurations": [{"ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}],
         },
     }
@@ -113,7 +114,7 @@ def test_errors_carry_the_services_codes(client: Any) -> None:
 
 
 def _raw(
-    server: SimulatorServer, body: bytes, headers: dict[str, str], method: str = "POST"
+    server: RunningServer, body: bytes, headers: dict[str, str], method: str = "POST"
 ) -> tuple[int, dict[str, Any]]:
     host, port = server.server_address[:2]
     connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
@@ -127,7 +128,7 @@ def _raw(
 TARGET = {"X-Amz-Target": "SageMaker.DescribeInferenceRecommendationsJob", "Content-Type": "application/x-amz-json-1.1"}
 
 
-def test_malformed_requests_get_error_responses_and_the_server_keeps_serving(server: SimulatorServer) -> None:
+def test_malformed_requests_get_error_responses_and_the_server_keeps_serving(server: RunningServer) -> None:
     assert _raw(server, b"{not json", TARGET) == (
         400,
         {"__type": "SerializationException", "message": "The request body is not valid JSON."},
@@ -138,15 +139,18 @@ def test_malformed_requests_get_error_responses_and_the_server_keeps_serving(ser
     )
     unknown = dict(TARGET, **{"X-Amz-Target": "SageMaker.CreateTrainingJob"})
     assert _raw(server, b"{}", unknown)[1]["__type"] == "UnknownOperationException"
-    # An oversized body is refused from its Content-Length, before any of it is read.
+    # A body larger than any request may be is refused from its Content-Length, before any of it is read.
     with socket.create_connection(server.server_address[:2], timeout=10) as raw:
         raw.sendall(
             b"POST / HTTP/1.1\r\nX-Amz-Target: SageMaker.DescribeEndpoint\r\n"
-            + f"Content-Length: {MAX_BODY_BYTES + 1}\r\n\r\n".encode()
+            + f"Content-Length: {MAX_INVOCATION_BODY_BYTES * 2}\r\n\r\n".encode()
             + b"x" * 1000
         )
         reply = raw.makefile("rb").read()
-    assert reply.startswith(b"HTTP/1.1 413") and b'"__type": "SerializationException"' in reply
+    assert reply.startswith(b"HTTP/1.1 413")
+    # A JSON request over the JSON limit gets the service's error shape.
+    status, payload = _raw(server, b" " * (MAX_BODY_BYTES + 1), TARGET)
+    assert status == 413 and payload["__type"] == "SerializationException"
     assert _raw(server, b"", TARGET, method="GET")[0] == 405
     assert _raw(server, b'{"JobName": "missing"}', TARGET) == (
         400,
@@ -154,7 +158,7 @@ def test_malformed_requests_get_error_responses_and_the_server_keeps_serving(ser
     )
 
 
-def test_a_slow_client_does_not_block_others(server: SimulatorServer, client: Any) -> None:
+def test_a_slow_client_does_not_block_others(server: RunningServer, client: Any) -> None:
     host, port = server.server_address[:2]
     slow = socket.create_connection((str(host), int(port)))
     slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")  # and then nothing

@@ -48,7 +48,7 @@ def call(sim: Simulator, operation: str, request: dict[str, Any]) -> dict[str, A
 
 def default_job(name: str = "job-1", **input_config: Any) -> dict[str, Any]:
     config = {
-        "ModelName": "model-1",
+        "ModelName": "churn-xgboost",
         "EndpointConfigurations": [
             {"InstanceType": "ml.c5.xlarge"},
             {"InstanceType": "ml.m5.large"},
@@ -389,9 +389,33 @@ def test_state_survives_new_store_objects(tmp_path: Path, monkeypatch: pytest.Mo
     Simulator(Store(tmp_path / "s"), speed="instant").dispatch("CreateInferenceRecommendationsJob", default_job())
     reopened = Simulator(Store(tmp_path / "s"), speed="instant")
     assert reopened.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})["Status"] == "COMPLETED"
-    assert reopened.store.counts() == {"jobs": 1, "endpoint_configs": 0, "endpoints": 0}
+    samples = {"models": 3, "model_packages": 3}  # what every fresh state holds
+    assert reopened.store.counts() == {"jobs": 1, "endpoint_configs": 0, "endpoints": 0, **samples}
     reopened.store.reset()
-    assert reopened.store.counts()["jobs"] == 0
+    assert reopened.store.counts() == {"jobs": 0, "endpoint_configs": 0, "endpoints": 0, **samples}
+
+
+def test_a_store_of_the_first_layout_is_migrated_with_its_jobs(tmp_path: Path) -> None:
+    import sqlite3
+
+    from ircli.simulator.store import SCHEMA_V1
+
+    state = tmp_path / "old"
+    state.mkdir()
+    connection = sqlite3.connect(state / "state.db")
+    connection.executescript(SCHEMA_V1)
+    connection.execute(
+        "INSERT INTO jobs (name, created, pending_until, ends_at, stopping_seconds, job_type, request, plan)"
+        " VALUES ('kept', 0, 0, 0, 0, 'Default', '{}', '{}')"
+    )
+    connection.execute("PRAGMA user_version=1")
+    connection.commit()
+    connection.close()
+    store = Store(state)
+    assert store.counts()["jobs"] == 1  # migrated in place, nothing lost
+    assert store.read().execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.read().execute("SELECT COUNT(*) FROM tags").fetchone()[0] == 0
+    assert store.counts()["models"] == 0  # no simulator filled it: a bare Store has no samples
 
 
 def test_unusable_state_directory_is_a_configuration_error(tmp_path: Path) -> None:
@@ -449,7 +473,7 @@ def test_shadow_variants_are_deployed_and_updated(sim: Simulator, monkeypatch: p
     config["ShadowProductionVariants"] = [
         {
             "VariantName": "Shadow",
-            "ModelName": "model-2",
+            "ModelName": "resnet50",
             "ServerlessConfig": {"MemorySizeInMB": 1024, "MaxConcurrency": 4, "ProvisionedConcurrency": 1},
         }
     ]

@@ -12,7 +12,7 @@ VALID_REQUESTS: dict[str, dict[str, Any]] = {
         "JobType": "Advanced",
         "RoleArn": ROLE,
         "InputConfig": {
-            "ModelName": "model-1",
+            "ModelName": "churn-xgboost",
             "JobDurationInSeconds": 7200,
             "TrafficPattern": {
                 "TrafficType": "PHASES",
@@ -71,14 +71,14 @@ VALID_REQUESTS: dict[str, dict[str, Any]] = {
         "ProductionVariants": [
             {
                 "VariantName": "AllTraffic",
-                "ModelName": "model-1",
+                "ModelName": "churn-xgboost",
                 "InstanceType": "ml.c5.large",
                 "InitialInstanceCount": 1,
                 "InitialVariantWeight": 1.0,
             },
             {
                 "VariantName": "Serverless",
-                "ModelName": "model-1",
+                "ModelName": "churn-xgboost",
                 "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 10, "ProvisionedConcurrency": 2},
             },
         ],

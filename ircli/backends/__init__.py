@@ -44,7 +44,7 @@ def make_backend(settings: BackendSettings) -> Backend:
         return AwsBackend(
             region=settings.region or settings.environ.get("AWS_REGION") or None,
             profile=settings.profile,
-            endpoint_url=settings.endpoint_url or settings.environ.get("AWS_ENDPOINT_URL_SAGEMAKER") or None,
+            endpoint_url=settings.endpoint_url,
             environ=settings.environ,
         )
     raise AssertionError(f"unhandled backend {settings.kind}")  # pragma: no cover - the enum is exhausted

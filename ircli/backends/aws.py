@@ -15,6 +15,8 @@ from ircli.lib.backend import BackendKind
 from ircli.lib.redaction import register_secret
 
 MAX_ATTEMPTS = 5
+# botocore's service ids in AWS_ENDPOINT_URL_<SERVICE>, where they differ from the client name.
+ENDPOINT_VARIABLES = {"logs": "CLOUDWATCH_LOGS", "application-autoscaling": "APPLICATION_AUTO_SCALING"}
 
 
 class AwsBackend:
@@ -36,15 +38,25 @@ class AwsBackend:
         self.profile = profile
         self.endpoint_url = endpoint_url
         self.environ = environ or {}
-        self._client = client
+        self._session: Any = None
+        self._clients: dict[str, Any] = {"sagemaker": client} if client is not None else {}
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = self._make_client()
-        return self._client
+        return self.client_for("sagemaker")
 
-    def _make_client(self) -> Any:
+    def client_for(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self._make_client(service)
+        return self._clients[service]
+
+    def service_endpoint(self, service: str) -> str | None:
+        """--endpoint-url for every service (one simulator serves them all), else the service's
+        AWS_ENDPOINT_URL_<SERVICE> variable, else AWS_ENDPOINT_URL, as botocore reads them."""
+        variable = "AWS_ENDPOINT_URL_" + ENDPOINT_VARIABLES.get(service, service.upper().replace("-", "_"))
+        return self.endpoint_url or self.environ.get(variable) or self.environ.get("AWS_ENDPOINT_URL") or None
+
+    def _make_client(self, service: str) -> Any:
         import boto3
         from botocore.config import Config
         from botocore.exceptions import NoRegionError, ProfileNotFound
@@ -72,7 +84,9 @@ class AwsBackend:
             ) from None
         config = Config(retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}, user_agent_extra="ircli")
         try:
-            client = session.client("sagemaker", region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+            client = session.client(
+                service, region_name=self.region, endpoint_url=self.service_endpoint(service), config=config
+            )
         except NoRegionError:
             raise ConfigurationError(
                 "You must specify a region.",
@@ -97,7 +111,9 @@ class AwsBackend:
             PartialCredentialsError,
         )
 
-        method = getattr(self.client, xform_name(operation))
+        from ircli.operations import OPERATIONS
+
+        method = getattr(self.client_for(OPERATIONS[operation].service.value), xform_name(operation))
         try:
             response: dict[str, Any] = method(**request)
         except ClientError as exc:

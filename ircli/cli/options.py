@@ -98,3 +98,17 @@ Interactive = Annotated[
         "--interactive", "-i", help="Ask for the request step by step (needs a terminal).", rich_help_panel=INPUT
     ),
 ]
+
+
+WAITING = "Waiting"
+Wait = Annotated[
+    bool,
+    typer.Option("--wait", help="Wait until the change is done, as the AWS CLI's waiters do.", rich_help_panel=WAITING),
+]
+WaitTimeout = Annotated[
+    float, typer.Option("--timeout", help="Seconds --wait waits at most (exit 124 after).", rich_help_panel=WAITING)
+]
+WaitInterval = Annotated[
+    float | None,
+    typer.Option("--interval", help="Seconds between polls (default 1 local, 15 aws).", rich_help_panel=WAITING),
+]

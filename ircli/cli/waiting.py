@@ -1,7 +1,9 @@
-"""Waiting for something the service does over time, with progress on stderr: a live panel on a
-terminal, a line per change otherwise."""
+"""Waiting for something the service does over time, with progress on stderr: for a job a live panel
+on a terminal and a line per change otherwise; for an endpoint a line per change of status."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ircli.cli.context import CliContext
 from ircli.errors import InputError
@@ -18,3 +20,23 @@ def wait_for_job(cli: CliContext, job_name: str | None, *, timeout: float, inter
         cli.service.wait_for_job(
             job_name, timeout=timeout, interval=interval or cli.service.poll_interval, on_update=on_update
         )
+
+
+def wait_for_endpoint(
+    cli: CliContext, name: str, *, deleted: bool = False, timeout: float, interval: float | None
+) -> None:
+    """Poll an endpoint until it is InService (or, with `deleted`, gone), a line on stderr per change."""
+    if timeout < 0 or (interval is not None and interval <= 0):
+        raise InputError("--timeout must be 0 or more and --interval more than 0 seconds.")
+    last: list[str] = []
+
+    def on_update(endpoint: dict[str, Any], elapsed: float) -> None:
+        status = str(endpoint.get("EndpointStatus", ""))
+        if last != [status]:
+            cli.note(f"endpoint {name}: {status} ({elapsed:.0f}s elapsed)")
+            last[:] = [status]
+
+    cli.service.wait_for_endpoint(
+        name, deleted=deleted, timeout=timeout, interval=interval or cli.service.poll_interval, on_update=on_update
+    )
+    cli.note(f"endpoint {name}: {'deleted' if deleted else 'InService'}")

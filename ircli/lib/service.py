@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ircli.errors import InputError, IrcliError, JobEndedUnsuccessfully, WaitTimedOut
+from ircli.errors import InputError, IrcliError, JobEndedUnsuccessfully, ServiceError, WaiterFailed, WaitTimedOut
 from ircli.lib.backend import Backend
 from ircli.lib.numbers import finite_or_text
 from ircli.lib.tokens import decode_token, encode_token
@@ -164,6 +164,47 @@ class RecommenderService:
                 raise WaitTimedOut(
                     f"Job {job_name} is still {progress.status} after {timeout:g} seconds.",
                     hint="Wait longer with --timeout, or check it later with `ircli describe-job`.",
+                )
+            sleep(min(interval, remaining))
+
+    def wait_for_endpoint(
+        self,
+        name: str,
+        *,
+        deleted: bool = False,
+        timeout: float,
+        interval: float,
+        on_update: Callable[[dict[str, Any], float], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> dict[str, Any] | None:
+        """Poll an endpoint as the AWS CLI's waiters do: `endpoint-in-service` (InService succeeds; Failed
+        or a missing endpoint fails) or, with `deleted`, `endpoint-deleted` (gone succeeds; Failed
+        fails). Returns the last description (None once deleted)."""
+        started = clock()
+        while True:
+            try:
+                endpoint = self.call("DescribeEndpoint", {"EndpointName": name})
+            except ServiceError as error:
+                if error.code != "ValidationException":
+                    raise
+                if deleted:
+                    return None
+                raise WaiterFailed(f"Endpoint {name} does not exist: {error.service_message}") from None
+            status = str(endpoint.get("EndpointStatus", ""))
+            if on_update is not None:
+                on_update(endpoint, clock() - started)
+            if status == "InService" and not deleted:
+                return endpoint
+            if status == "Failed":
+                reason = endpoint.get("FailureReason")
+                raise WaiterFailed(f"Endpoint {name} is Failed" + (f": {reason}" if reason else "."))
+            remaining = timeout - (clock() - started)
+            if remaining <= 0:
+                wanted = "deleted" if deleted else "InService"
+                raise WaitTimedOut(
+                    f"Endpoint {name} is still {status}, not {wanted}, after {timeout:g} seconds.",
+                    hint="Wait longer with --timeout, or look later: ircli endpoint-config describe-endpoint NAME.",
                 )
             sleep(min(interval, remaining))
 

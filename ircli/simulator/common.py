@@ -127,3 +127,54 @@ class Resource:
 
     def arn(self, kind: str, name: str) -> str:
         return f"arn:aws:sagemaker:{self.sim.region}:{ACCOUNT_ID}:{kind}/{name.lower()}"
+
+
+def listing(
+    items: list[dict[str, Any]],
+    request: dict[str, Any],
+    *,
+    result_key: str,
+    sort_members: dict[str, str],
+    default_sort: str = "CreationTime",
+    name_member: str = "Name",
+) -> dict[str, Any]:
+    """One page of a List* answer, as the service filters, sorts and pages its resources: NameContains
+    (case-insensitive), Creation/LastModifiedTime Before/After, SortBy among `sort_members` (sort key ->
+    the item member), SortOrder (default Descending), MaxResults (default 100) and an offset NextToken."""
+    selected = items
+    if "NameContains" in request:
+        needle = str(request["NameContains"]).lower()
+        selected = [item for item in selected if needle in str(item.get(name_member, "")).lower()]
+    for member, field, after in (
+        ("CreationTimeAfter", "CreationTime", True),
+        ("CreationTimeBefore", "CreationTime", False),
+        ("LastModifiedTimeAfter", "LastModifiedTime", True),
+        ("LastModifiedTimeBefore", "LastModifiedTime", False),
+    ):
+        if member in request:
+            bound = to_epoch(request[member])
+            selected = [
+                item
+                for item in selected
+                if field in item and (to_epoch(item[field]) > bound if after else to_epoch(item[field]) < bound)
+            ]
+    if "StatusEquals" in request:
+        selected = [item for item in selected if item.get("EndpointStatus") == request["StatusEquals"]]
+    sort_member = sort_members[request.get("SortBy", default_sort)]
+    descending = request.get("SortOrder", "Descending") == "Descending"
+    selected = sorted(selected, key=lambda item: (_sortable(item.get(sort_member)), str(item.get(name_member))))
+    if descending:
+        selected.reverse()
+    context = short_hash({k: v for k, v in request.items() if k not in ("NextToken", "MaxResults")}, length=12)
+    offset = decode_offset_token(request["NextToken"], context) if "NextToken" in request else 0
+    limit = int(request.get("MaxResults", 100))
+    page: dict[str, Any] = {result_key: selected[offset : offset + limit]}
+    if offset + limit < len(selected):
+        page["NextToken"] = encode_offset_token(offset + limit, context)
+    return page
+
+
+def _sortable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return "" if value is None else value

@@ -1,79 +1,46 @@
-"""Endpoint configurations and endpoints: create, describe, delete, and capacity updates that take
-effect over time (Creating, Updating, InService)."""
+"""Endpoints: create, describe, list, update (a new configuration or new capacities), delete, each taking
+effect over time: Creating, Updating and Deleting, then InService (or gone). A tag `ircli:simulate` with
+the value `fail-endpoint` on CreateEndpoint ends the creation in Failed, with a FailureReason."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from ircli.simulator.common import REALTIME, Resource, speed_factor, to_datetime
+from ircli.simulator.common import REALTIME, SIMULATE_TAG, Resource, listing, speed_factor, to_datetime
 from ircli.simulator.exceptions import ValidationException
+
+FAILURE_REASON = (
+    "The primary container for production variant AllTraffic did not pass the ping health check. "
+    "(simulated by the ircli:simulate tag)"
+)
+
+
+def variants_of(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """An endpoint configuration's variants as an endpoint runs them."""
+    return [
+        {
+            "VariantName": v["VariantName"],
+            "weight": v.get("InitialVariantWeight", 1.0),
+            "instance_type": v.get("InstanceType"),
+            "instance_count": v.get("InitialInstanceCount"),
+            "serverless": v.get("ServerlessConfig"),
+            "model": v.get("ModelName"),
+            "shadow": shadow,
+        }
+        for shadow, member in ((False, "ProductionVariants"), (True, "ShadowProductionVariants"))
+        for v in config.get(member, [])
+    ]
 
 
 class Endpoints(Resource):
-    def create_endpoint_config(self, request: dict[str, Any]) -> dict[str, Any]:
-        name = request["EndpointConfigName"]
-        for index, variant in enumerate(request["ProductionVariants"]):
-            if "ServerlessConfig" not in variant and not (
-                "InstanceType" in variant and "InitialInstanceCount" in variant
-            ):
-                raise ValidationException(
-                    f"1 validation error detected: Value at 'productionVariants.{index + 1}.member' failed to satisfy "
-                    "constraint: specify InstanceType and InitialInstanceCount, or ServerlessConfig"
-                )
-        names = [v["VariantName"] for v in request["ProductionVariants"]]
-        if len(set(names)) != len(names):
-            raise ValidationException("Variant names must be unique within an endpoint configuration.")
-        now = self.clock()
-        arn = self.arn("endpoint-config", name)
-        body = dict(request, EndpointConfigArn=arn)
-        body.pop("Tags", None)
-        with self.store.write() as db:
-            if db.execute("SELECT 1 FROM endpoint_configs WHERE name = ?", (name,)).fetchone():
-                raise ValidationException(f'Cannot create already existing endpoint configuration "{arn}".')
-            db.execute(
-                "INSERT INTO endpoint_configs (name, created, body) VALUES (?,?,?)", (name, now, json.dumps(body))
-            )
-        return {"EndpointConfigArn": arn}
-
-    def _config_row(self, name: str) -> Any:
-        return self.store.read().execute("SELECT * FROM endpoint_configs WHERE name = ?", (name,)).fetchone()
-
-    def describe_endpoint_config(self, request: dict[str, Any]) -> dict[str, Any]:
-        name = request["EndpointConfigName"]
-        row = self._config_row(name)
-        if row is None:
-            raise ValidationException(f'Could not find endpoint configuration "{self.arn("endpoint-config", name)}".')
-        body: dict[str, Any] = json.loads(row["body"])
-        body["CreationTime"] = to_datetime(row["created"])
-        return body
-
-    def delete_endpoint_config(self, request: dict[str, Any]) -> dict[str, Any]:
-        name = request["EndpointConfigName"]
-        with self.store.write() as db:
-            if db.execute("DELETE FROM endpoint_configs WHERE name = ?", (name,)).rowcount == 0:
-                raise ValidationException(
-                    f'Could not find endpoint configuration "{self.arn("endpoint-config", name)}".'
-                )
-        return {}
-
     def create_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         name, config_name = request["EndpointName"], request["EndpointConfigName"]
-        config = self.describe_endpoint_config({"EndpointConfigName": config_name})
+        config = self.sim.endpoint_configs.describe_endpoint_config({"EndpointConfigName": config_name})
         now = self.clock()
         arn = self.arn("endpoint", name)
-        variants = [
-            {
-                "VariantName": v["VariantName"],
-                "weight": v.get("InitialVariantWeight", 1.0),
-                "instance_type": v.get("InstanceType"),
-                "instance_count": v.get("InitialInstanceCount"),
-                "serverless": v.get("ServerlessConfig"),
-                "shadow": shadow,
-            }
-            for shadow, member in ((False, "ProductionVariants"), (True, "ShadowProductionVariants"))
-            for v in config.get(member, [])
-        ]
+        variants = variants_of(config)
+        simulate = {t["Key"]: t.get("Value", "") for t in request.get("Tags", [])}.get(SIMULATE_TAG)
         body = {
             "EndpointName": name,
             "EndpointArn": arn,
@@ -82,15 +49,26 @@ class Endpoints(Resource):
             "variants": variants,
             "pending": None,
             "last_modified": now,
+            "failure_reason": FAILURE_REASON if simulate == "fail-endpoint" else None,
+            "deleting_until": None,
         }
         with self.store.write() as db:
-            if db.execute("SELECT 1 FROM endpoints WHERE name = ?", (name,)).fetchone():
+            if self._live(db.execute("SELECT * FROM endpoints WHERE name = ?", (name,)).fetchone()) is not None:
                 raise ValidationException(f'Cannot create already existing endpoint "{arn}".')
+            db.execute("DELETE FROM endpoints WHERE name = ?", (name,))  # a deleted one's remains
             db.execute("INSERT INTO endpoints (name, created, body) VALUES (?,?,?)", (name, now, json.dumps(body)))
+            self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"EndpointArn": arn}
 
+    def _live(self, row: Any) -> Any:
+        """The row, unless it is an endpoint whose deletion has finished."""
+        if row is None:
+            return None
+        deleting_until = json.loads(row["body"]).get("deleting_until")
+        return None if deleting_until is not None and self.clock() >= deleting_until else row
+
     def endpoint_row(self, name: str) -> Any:
-        return self.store.read().execute("SELECT * FROM endpoints WHERE name = ?", (name,)).fetchone()
+        return self._live(self.store.read().execute("SELECT * FROM endpoints WHERE name = ?", (name,)).fetchone())
 
     def materialized_endpoint(self, name: str, row: Any = None) -> dict[str, Any]:
         """The endpoint as of now: a finished update is folded into the current variants."""
@@ -101,14 +79,20 @@ class Endpoints(Resource):
         body["created"] = row["created"]
         now = self.clock()
         pending = body.get("pending")
-        if now < body["ready_at"]:
+        if body.get("deleting_until") is not None:
+            body["status"] = "Deleting"
+        elif now < body["ready_at"]:
             body["status"] = "Creating"
+        elif body.get("failure_reason"):
+            body["status"] = "Failed"
+            body["last_modified"] = max(body["last_modified"], body["ready_at"])
         elif pending and now < pending["ready_at"]:
             body["status"] = "Updating"
         else:
             body["status"] = "InService"
             if pending:
                 body["variants"] = pending["variants"]
+                body["EndpointConfigName"] = pending.get("config_name", body["EndpointConfigName"])
                 body["last_modified"] = pending["ready_at"]
                 body["pending"] = None
             elif body["last_modified"] < body["ready_at"]:
@@ -122,7 +106,7 @@ class Endpoints(Resource):
         desired_by_name = {v["VariantName"]: v for v in (pending["variants"] if pending else endpoint["variants"])}
         summaries: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
         for variant in endpoint["variants"]:
-            desired = desired_by_name[variant["VariantName"]]
+            desired = desired_by_name.get(variant["VariantName"], variant)
             summary: dict[str, Any] = {"VariantName": variant["VariantName"], "DesiredWeight": desired["weight"]}
             if status != "Creating":
                 summary["CurrentWeight"] = variant["weight"]
@@ -146,6 +130,8 @@ class Endpoints(Resource):
         }
         if summaries[True]:
             response["ShadowProductionVariants"] = summaries[True]
+        if status == "Failed":
+            response["FailureReason"] = endpoint["failure_reason"]
         if status in ("Creating", "Updating"):
             start = pending["started"] if pending else endpoint["created"]
             pending_variants: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
@@ -158,7 +144,7 @@ class Endpoints(Resource):
                     item["InstanceType"] = variant["instance_type"]
                 pending_variants[bool(variant.get("shadow"))].append(item)
             response["PendingDeploymentSummary"] = {
-                "EndpointConfigName": endpoint["EndpointConfigName"],
+                "EndpointConfigName": (pending or {}).get("config_name", endpoint["EndpointConfigName"]),
                 "ProductionVariants": pending_variants[False],
                 "StartTime": to_datetime(start),
             }
@@ -169,10 +155,8 @@ class Endpoints(Resource):
     def update_capacity(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["EndpointName"]
         with self.store.write() as db:
-            row = db.execute("SELECT * FROM endpoints WHERE name = ?", (name,)).fetchone()
-            endpoint = self.materialized_endpoint(name, row)
-            if endpoint["status"] != "InService":
-                raise ValidationException(f'Cannot update in-progress endpoint "{endpoint["EndpointArn"]}".')
+            endpoint = self.materialized_endpoint(name, self._live(self._select(db, name)))
+            self._require_in_service(endpoint)
             variants = {v["VariantName"]: dict(v) for v in endpoint["variants"]}
             missing = [
                 d["VariantName"] for d in request["DesiredWeightsAndCapacities"] if d["VariantName"] not in variants
@@ -205,10 +189,7 @@ class Endpoints(Resource):
                         )
                     variant["serverless"] = merged
             now = self.clock()
-            body = {
-                k: endpoint[k]
-                for k in ("EndpointName", "EndpointArn", "EndpointConfigName", "ready_at", "variants", "last_modified")
-            }
+            body = self._stored(endpoint)
             body["pending"] = {
                 "variants": list(variants.values()),
                 "started": now,
@@ -218,9 +199,82 @@ class Endpoints(Resource):
             db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (json.dumps(body), name))
         return {"EndpointArn": endpoint["EndpointArn"]}
 
+    def update_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Move an InService endpoint to another configuration: Updating, then InService on the new one."""
+        name = request["EndpointName"]
+        config = self.sim.endpoint_configs.describe_endpoint_config(
+            {"EndpointConfigName": request["EndpointConfigName"]}
+        )
+        with self.store.write() as db:
+            endpoint = self.materialized_endpoint(name, self._live(self._select(db, name)))
+            self._require_in_service(endpoint)
+            now = self.clock()
+            body = self._stored(endpoint)
+            body["pending"] = {
+                "variants": variants_of(config),
+                "config_name": config["EndpointConfigName"],
+                "started": now,
+                "ready_at": now + REALTIME["endpoint_update"] * speed_factor(self.speed),
+            }
+            body["last_modified"] = now
+            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (json.dumps(body), name))
+        return {"EndpointArn": endpoint["EndpointArn"]}
+
     def delete_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Deleting for a while (as long as an update takes), then gone."""
         name = request["EndpointName"]
         with self.store.write() as db:
-            if db.execute("DELETE FROM endpoints WHERE name = ?", (name,)).rowcount == 0:
-                raise ValidationException(f'Could not find endpoint "{self.arn("endpoint", name)}".')
+            endpoint = self.materialized_endpoint(name, self._live(self._select(db, name)))
+            if endpoint["status"] == "Deleting":
+                raise ValidationException(f'Cannot delete in-progress endpoint "{endpoint["EndpointArn"]}".')
+            now = self.clock()
+            body = self._stored(endpoint)
+            body["deleting_until"] = now + REALTIME["endpoint_update"] * speed_factor(self.speed)
+            body["last_modified"] = now
+            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (json.dumps(body), name))
+            self.sim.tags.drop(db, endpoint["EndpointArn"])
         return {}
+
+    def list_endpoints(self, request: dict[str, Any]) -> dict[str, Any]:
+        items = []
+        for row in self.store.read().execute("SELECT * FROM endpoints").fetchall():
+            if self._live(row) is None:
+                continue
+            endpoint = self.materialized_endpoint(row["name"], row)
+            items.append(
+                {
+                    "EndpointName": endpoint["EndpointName"],
+                    "EndpointArn": endpoint["EndpointArn"],
+                    "CreationTime": to_datetime(endpoint["created"]),
+                    "LastModifiedTime": to_datetime(endpoint["last_modified"]),
+                    "EndpointStatus": endpoint["status"],
+                }
+            )
+        return listing(
+            items,
+            request,
+            result_key="Endpoints",
+            sort_members={"Name": "EndpointName", "CreationTime": "CreationTime", "Status": "EndpointStatus"},
+            name_member="EndpointName",
+        )
+
+    @staticmethod
+    def _select(db: Any, name: str) -> Any:
+        return db.execute("SELECT * FROM endpoints WHERE name = ?", (name,)).fetchone()
+
+    @staticmethod
+    def _stored(endpoint: dict[str, Any]) -> dict[str, Any]:
+        """What the store keeps of a materialized endpoint."""
+        keys = ("EndpointName", "EndpointArn", "EndpointConfigName", "ready_at", "variants", "pending")
+        body = {key: endpoint.get(key) for key in keys}
+        body.update(
+            last_modified=endpoint["last_modified"],
+            failure_reason=endpoint.get("failure_reason"),
+            deleting_until=endpoint.get("deleting_until"),
+        )
+        return body
+
+    @staticmethod
+    def _require_in_service(endpoint: dict[str, Any]) -> None:
+        if endpoint["status"] != "InService":
+            raise ValidationException(f'Cannot update in-progress endpoint "{endpoint["EndpointArn"]}".')

@@ -34,3 +34,30 @@ class SerializationException(SimulatorError):
 
 class UnknownOperationException(SimulatorError):
     code = "UnknownOperationException"
+
+
+class ConflictException(SimulatorError):
+    code = "ConflictException"
+
+
+# CloudWatch Logs' and Application Auto Scaling's codes.
+class ResourceNotFoundException(SimulatorError):
+    code = "ResourceNotFoundException"
+
+
+class InvalidParameterException(SimulatorError):
+    code = "InvalidParameterException"
+
+
+class ObjectNotFoundException(SimulatorError):
+    code = "ObjectNotFoundException"
+
+
+# SageMaker Runtime's: a missing endpoint is a ValidationError there.
+class ValidationError(SimulatorError):
+    code = "ValidationError"
+
+
+class ModelError(SimulatorError):
+    code = "ModelError"
+    status = 424

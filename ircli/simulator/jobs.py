@@ -45,6 +45,11 @@ class Jobs(Resource):
                 f"{SIMULATE_TAG} tag)"
             )
         config = request["InputConfig"]
+        # The texts of these two refusals are not published; they follow CreateEndpointConfig's.
+        if "ModelName" in config:
+            self.sim.models.require(config["ModelName"])
+        if "ModelPackageVersionArn" in config:
+            self.sim.models.require_package(config["ModelPackageVersionArn"])
         for endpoint in config.get("Endpoints", []):
             if self.sim.endpoints.endpoint_row(endpoint["EndpointName"]) is None:
                 raise ValidationException(
@@ -73,9 +78,10 @@ class Jobs(Resource):
                     json.dumps(plan),
                 ),
             )
+            self.sim.tags.put(db, self.arn("inference-recommendations-job", name), request.get("Tags", []))
         return {"JobArn": self.arn("inference-recommendations-job", name)}
 
-    def _job_row(self, name: str) -> Any:
+    def job_row(self, name: str) -> Any:
         return (
             self.store.read()
             .execute(
@@ -86,7 +92,7 @@ class Jobs(Resource):
         )
 
     def _require_job(self, name: str) -> Any:
-        row = self._job_row(name)
+        row = self.job_row(name)
         if row is None:
             raise ResourceNotFound(f"Inference recommendations job {name} does not exist.")
         return row

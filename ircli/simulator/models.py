@@ -2,8 +2,10 @@
 it and returns the response as botocore would parse it (timestamps as aware datetimes, non-finite floats
 as "NaN"), or raises a `SimulatorError` with the service's code and message.
 
-Each kind of resource is its own model (`jobs`, `endpoints`, `scaling`) over the SQLite store; this module
-holds them together and routes each operation to its handler.
+Each kind of resource is its own model over the SQLite store (`jobs`, `endpoint_configs`, `endpoints`,
+`scaling`, `inference_models`, `tagging`, and for the other services `runtime`, `logs`, `autoscaling`);
+this module holds them together and routes each operation to its handler. The wire protocols
+(`protocols`) turn HTTP requests into `dispatch` calls.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from ircli.lib.validation import request_violations, service_message
+from ircli.simulator.autoscaling import AutoScaling
 from ircli.simulator.common import speed_factor
+from ircli.simulator.endpoint_configs import EndpointConfigs
 from ircli.simulator.endpoints import Endpoints
 from ircli.simulator.exceptions import UnknownOperationException, ValidationException
+from ircli.simulator.inference_models import Models, seed
 from ircli.simulator.jobs import Jobs
+from ircli.simulator.logs import Logs
+from ircli.simulator.runtime import Runtime
 from ircli.simulator.scaling import Scaling
 from ircli.simulator.store import Store
+from ircli.simulator.tagging import Tags
 
 __all__ = ["Simulator", "speed_factor"]
 
@@ -32,13 +40,41 @@ class Simulator:
         "ListInferenceRecommendationsJobSteps": ("jobs", "list_steps"),
         "StopInferenceRecommendationsJob": ("jobs", "stop_job"),
         "GetScalingConfigurationRecommendation": ("scaling", "scaling_recommendation"),
-        "CreateEndpointConfig": ("endpoints", "create_endpoint_config"),
-        "DescribeEndpointConfig": ("endpoints", "describe_endpoint_config"),
-        "DeleteEndpointConfig": ("endpoints", "delete_endpoint_config"),
+        "CreateEndpointConfig": ("endpoint_configs", "create_endpoint_config"),
+        "DescribeEndpointConfig": ("endpoint_configs", "describe_endpoint_config"),
+        "DeleteEndpointConfig": ("endpoint_configs", "delete_endpoint_config"),
+        "ListEndpointConfigs": ("endpoint_configs", "list_endpoint_configs"),
         "CreateEndpoint": ("endpoints", "create_endpoint"),
         "DescribeEndpoint": ("endpoints", "describe_endpoint"),
         "DeleteEndpoint": ("endpoints", "delete_endpoint"),
+        "UpdateEndpoint": ("endpoints", "update_endpoint"),
         "UpdateEndpointWeightsAndCapacities": ("endpoints", "update_capacity"),
+        "ListEndpoints": ("endpoints", "list_endpoints"),
+        "CreateModel": ("models", "create_model"),
+        "DescribeModel": ("models", "describe_model"),
+        "ListModels": ("models", "list_models"),
+        "DeleteModel": ("models", "delete_model"),
+        "CreateModelPackageGroup": ("models", "create_model_package_group"),
+        "DescribeModelPackageGroup": ("models", "describe_model_package_group"),
+        "ListModelPackageGroups": ("models", "list_model_package_groups"),
+        "DeleteModelPackageGroup": ("models", "delete_model_package_group"),
+        "CreateModelPackage": ("models", "create_model_package"),
+        "DescribeModelPackage": ("models", "describe_model_package"),
+        "ListModelPackages": ("models", "list_model_packages"),
+        "DeleteModelPackage": ("models", "delete_model_package"),
+        "AddTags": ("tags", "add_tags"),
+        "ListTags": ("tags", "list_tags"),
+        "DeleteTags": ("tags", "delete_tags"),
+        "InvokeEndpoint": ("runtime", "invoke_endpoint"),
+        "GetLogEvents": ("logs", "get_log_events"),
+        "DescribeLogStreams": ("logs", "describe_log_streams"),
+        "FilterLogEvents": ("logs", "filter_log_events"),
+        "RegisterScalableTarget": ("autoscaling", "register_scalable_target"),
+        "DescribeScalableTargets": ("autoscaling", "describe_scalable_targets"),
+        "DeregisterScalableTarget": ("autoscaling", "deregister_scalable_target"),
+        "PutScalingPolicy": ("autoscaling", "put_scaling_policy"),
+        "DescribeScalingPolicies": ("autoscaling", "describe_scaling_policies"),
+        "DeleteScalingPolicy": ("autoscaling", "delete_scaling_policy"),
     }
 
     def __init__(
@@ -51,11 +87,19 @@ class Simulator:
     ) -> None:
         self.store = store
         self.clock = clock or time.time
+        if store.on_create is None:
+            store.on_create = lambda connection: seed(connection, self.clock())
         self.region = region
         self.speed = speed  # IRCLI_SIM_SPEED's value; None is the default speed
         self.jobs = Jobs(self)
+        self.endpoint_configs = EndpointConfigs(self)
         self.endpoints = Endpoints(self)
         self.scaling = Scaling(self)
+        self.models = Models(self)
+        self.tags = Tags(self)
+        self.runtime = Runtime(self)
+        self.logs = Logs(self)
+        self.autoscaling = AutoScaling(self)
 
     def handler(self, operation: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
         if operation not in self.HANDLERS:

@@ -1,8 +1,10 @@
-"""`ircli simulator serve`: the simulator over HTTP, speaking the SageMaker JSON 1.1 protocol, so that
-boto3 and the AWS CLI work against it with `--endpoint-url`.
+"""`ircli simulator serve`: every service the Inference Recommender workflow touches, on one port, so
+that `AWS_ENDPOINT_URL=http://127.0.0.1:PORT` sends boto3, the AWS CLI, sagemaker-core and the SageMaker
+Python SDK here with no other change.
 
-Loopback by default; request bodies are size-limited; slow clients time out; malformed requests get the
-service's error responses and the server keeps serving.
+HTTP itself is waitress's job (a production WSGI server: chunked bodies, Content-Length checks,
+keep-alive, header limits, slow clients, a deep listen backlog); this module routes each request to its
+protocol's dispatcher (`protocols`). Loopback by default.
 """
 
 from __future__ import annotations
@@ -10,105 +12,135 @@ from __future__ import annotations
 import logging
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 
-from ircli.simulator import responses
+from ircli.simulator import protocols
 from ircli.simulator.exceptions import SerializationException, SimulatorError
 from ircli.simulator.models import Simulator
 
-MAX_BODY_BYTES = 1024 * 1024
-CLIENT_TIMEOUT_SECONDS = 15.0
+CLIENT_TIMEOUT_SECONDS = 15
+MAX_BODY_BYTES = protocols.MAX_JSON_BODY_BYTES
+SERVER_SETTINGS: dict[str, Any] = {
+    "threads": 8,
+    "backlog": 1024,
+    "connection_limit": 1000,
+    "channel_timeout": CLIENT_TIMEOUT_SECONDS,
+    "max_request_header_size": 64 * 1024,
+    "max_request_body_size": protocols.MAX_INVOCATION_BODY_BYTES + 1024,
+    "ident": "ircli-simulator",
+    "expose_tracebacks": False,
+    "asyncore_use_poll": True,
+}
 
 log = logging.getLogger("ircli.simulator.server")
 
 
-class SimulatorHandler(BaseHTTPRequestHandler):
-    server_version = "ircli-simulator"
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle's algorithm the second waits for a delayed ACK
-    # (40 ms a request on Linux).
-    disable_nagle_algorithm = True
-    timeout = CLIENT_TIMEOUT_SECONDS
-    simulator: Simulator  # set on the subclass that `make_server` builds
+class SimulatorApp:
+    """The WSGI application: one simulator behind every protocol."""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.address_string(), format % args)
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
 
-    def _send(self, status: int, body: bytes, *, close: bool = False) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", responses.CONTENT_TYPE)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amzn-RequestId", responses.request_id())
-        if close:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        reply = self.reply(environ)
+        log.info(
+            "%s %s %s %s -> %d",
+            environ.get("REMOTE_ADDR", "-"),
+            environ.get("REQUEST_METHOD"),
+            environ.get("PATH_INFO"),
+            environ.get("HTTP_X_AMZ_TARGET", ""),
+            reply.status,
+        )
+        headers = [
+            *reply.headers,
+            ("Content-Length", str(len(reply.body))),
+            ("x-amzn-RequestId", protocols.request_id()),
+        ]
+        start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
+        return [reply.body]
 
-    def _error(self, error: SimulatorError, *, close: bool = False) -> None:
-        self._send(error.status, responses.error_body(error), close=close)
-
-    def do_POST(self) -> None:
-        length_header = self.headers.get("Content-Length")
+    def reply(self, environ: dict[str, Any]) -> protocols.Reply:
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        invocation = path.startswith("/endpoints/")
+        limit = protocols.MAX_INVOCATION_BODY_BYTES if invocation else protocols.MAX_JSON_BODY_BYTES
+        error_reply = protocols.rest_error if invocation else protocols.json_error
+        if method != "POST":
+            return error_reply(_error("UnknownOperationException", "Only POST requests are served.", 405))
         try:
-            length = int(length_header) if length_header is not None else 0
+            length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         if length < 0:
-            return self._error(SerializationException("Content-Length is not a number."), close=True)
-        if length > MAX_BODY_BYTES:
-            error = SerializationException(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-            error.status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-            return self._error(error, close=True)
-        body = self.rfile.read(length) if length else b""
-        if len(body) < length:
-            self.close_connection = True
-            return None
+            return error_reply(SerializationException("Content-Length is not a number."))
+        if length > limit:
+            return error_reply(_error("SerializationException", f"The request body is larger than {limit} bytes.", 413))
+        body = environ["wsgi.input"].read(length) if length else b""
         try:
-            operation = responses.parse_target(self.headers.get("X-Amz-Target"))
-            request = responses.parse_body(body)
-            result = self.simulator.dispatch(operation, request)
-        except SimulatorError as failure:
-            return self._error(failure)
-        except Exception as exc:
+            if invocation:
+                headers = {
+                    key[5:].replace("_", "-").lower(): value
+                    for key, value in environ.items()
+                    if key.startswith("HTTP_")
+                }
+                if environ.get("CONTENT_TYPE"):
+                    headers["content-type"] = environ["CONTENT_TYPE"]
+                return protocols.handle_invocation(self.simulator, path, headers, body)
+            if path not in ("", "/"):
+                return protocols.json_error(
+                    _error("UnknownOperationException", f"No operation is served at {path}.", 404)
+                )
+            return protocols.handle_json(self.simulator, environ.get("HTTP_X_AMZ_TARGET"), body)
+        except Exception as exc:  # a defect of the simulator: answered, logged, and the server keeps serving
             log.exception("internal error")
-            internal = SimulatorError(f"Internal failure: {type(exc).__name__}")
-            internal.status = HTTPStatus.INTERNAL_SERVER_ERROR
-            return self._error(internal)
-        self._send(HTTPStatus.OK, responses.response_body(result))
-        return None
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Requests too broken to parse still get the service's JSON error shape, never an HTML page."""
-        error = SerializationException(message or HTTPStatus(code).phrase)
-        error.status = code
-        self.request_version = "HTTP/1.1"  # headers go out even when the request line could not be read
-        self._error(error, close=True)
-
-    def _not_allowed(self) -> None:
-        error = SimulatorError("Only POST / with an X-Amz-Target header is served.")
-        error.code = "UnknownOperationException"
-        error.status = HTTPStatus.METHOD_NOT_ALLOWED
-        self._error(error, close=True)
-
-    do_GET = do_PUT = do_DELETE = do_PATCH = _not_allowed
+            return error_reply(_error("InternalFailure", f"Internal failure: {type(exc).__name__}", 500))
 
 
-class SimulatorServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+def _error(code: str, message: str, status: int) -> SimulatorError:
+    error = SimulatorError(message)
+    error.code = code
+    error.status = status
+    return error
 
 
-def make_server(simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> SimulatorServer:
-    handler = type("BoundSimulatorHandler", (SimulatorHandler,), {"simulator": simulator})
-    return SimulatorServer((host, port), handler)
+class RunningServer:
+    """A simulator served on a port, in this process: `url`, `server_address`, and `shutdown()`."""
+
+    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0, **settings: Any) -> None:
+        from waitress.server import create_server
+
+        # One listening address gives a single-socket server, which has `effective_port`.
+        self.server: Any = cast(
+            Any, create_server(SimulatorApp(simulator), host=host, port=port, **{**SERVER_SETTINGS, **settings})
+        )
+        self.server_address = (host, int(self.server.effective_port))
+        self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.server_address[1]}"
+        self._thread: threading.Thread | None = None
+
+    def serve_forever(self) -> None:
+        self.server.run()
+
+    def start(self) -> RunningServer:
+        self._thread = threading.Thread(target=self.serve_forever, name="ircli-simulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def shutdown(self) -> None:
+        # As waitress's own test servers stop: close every channel, then the dispatcher's threads.
+        self.server.task_dispatcher.shutdown()
+        while self.server._map:
+            for channel in list(self.server._map.values()):
+                channel.handle_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def server_close(self) -> None:
+        """Kept for callers of the standard library's server interface; shutdown() closed everything."""
 
 
-def serve_in_thread(
-    simulator: Simulator, host: str = "127.0.0.1", port: int = 0
-) -> tuple[SimulatorServer, threading.Thread]:
-    server = make_server(simulator, host, port)
-    thread = threading.Thread(target=server.serve_forever, name="ircli-simulator", daemon=True)
-    thread.start()
-    return server, thread
+def make_server(simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+    return RunningServer(simulator, host, port)
+
+
+def serve_in_thread(simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> tuple[RunningServer, Any]:
+    server = RunningServer(simulator, host, port).start()
+    return server, server._thread

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ircli.errors import ConfigurationError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 60.0
 
-SCHEMA = """
+# Layout 1: jobs, endpoint configurations, endpoints.
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS jobs (
     name TEXT PRIMARY KEY COLLATE NOCASE,
     created REAL NOT NULL,
@@ -49,6 +50,62 @@ CREATE TABLE IF NOT EXISTS endpoints (
     body TEXT NOT NULL
 );
 """
+
+# Layout 2 adds models, the model registry, tags, and Application Auto Scaling's targets and policies.
+SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS models (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS model_package_groups (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS model_packages (
+    name TEXT PRIMARY KEY COLLATE NOCASE,  -- GROUP/VERSION for a versioned package
+    group_name TEXT COLLATE NOCASE,
+    version INTEGER,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tags (
+    arn TEXT NOT NULL COLLATE NOCASE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (arn, key)
+);
+CREATE TABLE IF NOT EXISTS scalable_targets (
+    resource_id TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    created REAL NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (resource_id, dimension)
+);
+CREATE TABLE IF NOT EXISTS scaling_policies (
+    resource_id TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created REAL NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (resource_id, dimension, name)
+);
+"""
+
+# What each layout adds to the one before; a store at version N runs MIGRATIONS[N:] in one transaction.
+MIGRATIONS = (SCHEMA_V1, SCHEMA_V2)
+TABLES = (
+    "jobs",
+    "endpoint_configs",
+    "endpoints",
+    "models",
+    "model_package_groups",
+    "model_packages",
+    "tags",
+    "scalable_targets",
+    "scaling_policies",
+)
 
 # The job's status at :now, from its timeline.
 STATUS_SQL = """
@@ -77,8 +134,11 @@ END
 class Store:
     """A handle on one state directory. Connections are per thread; the store is safe to share."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, *, on_create: Callable[[sqlite3.Connection], None] | None = None) -> None:
         self.state_dir = state_dir
+        # Fills a store whose models table is new (a new store, or one migrated from layout 1) and one that
+        # is reset, in the same transaction.
+        self.on_create = on_create
         self.path = state_dir / "state.db"
         self._local = threading.local()
         self._ready = False
@@ -123,10 +183,13 @@ class Store:
             return
         try:
             with self._transaction(connection):
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
+                for layout in MIGRATIONS[version:]:
+                    for statement in layout.split(";"):
+                        if statement.strip():
+                            connection.execute(statement)
                 connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                if version < 2 and self.on_create is not None:  # the layout that added models
+                    self.on_create(connection)
         except sqlite3.OperationalError as exc:
             raise ConfigurationError(
                 f"The simulator state in {self.path} cannot be written: {exc}.",
@@ -164,13 +227,16 @@ class Store:
         connection = self.connection
         return {
             table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            for table in ("jobs", "endpoint_configs", "endpoints")
+            for table in ("jobs", "endpoint_configs", "endpoints", "models", "model_packages")
         }
 
     def reset(self) -> None:
+        """Back to a fresh state: nothing but what a new store is created with."""
         with self.write() as connection:
-            for table in ("jobs", "endpoint_configs", "endpoints"):
+            for table in TABLES:
                 connection.execute(f"DELETE FROM {table}")
+            if self.on_create is not None:
+                self.on_create(connection)
 
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)

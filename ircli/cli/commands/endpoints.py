@@ -6,9 +6,10 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import ApiCall, api_command
-from ircli.cli.options import Interactive, pick_name
+from ircli.cli.options import Interactive, Wait, WaitInterval, WaitTimeout, pick_name
 from ircli.cli.output.views import View
 from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
+from ircli.cli.waiting import wait_for_endpoint
 from ircli.errors import InputError
 from ircli.lib.requests import desired_capacity
 from ircli.lib.service import production_variant_from_recommendation
@@ -106,15 +107,55 @@ def delete(call: ApiCall, name: ConfigNameArgument = None, endpoint_config_name:
     call.run({"EndpointConfigName": pick_name(name, endpoint_config_name, what="--endpoint-config-name")})
 
 
+DEFAULT_TIMEOUT = 3600.0  # the AWS CLI's endpoint waiters give up after 120 polls of 30 s
+
+
+def _changed(
+    call: ApiCall, request: dict[str, object], *, wait: bool, timeout: float, interval: float | None, deleted: bool
+) -> None:
+    """Send a change to an endpoint; with --wait, follow it until it is done, then show the endpoint."""
+    response = call.send(request)
+    name = str(request["EndpointName"])
+    if not wait:
+        call.cli.emit(response)
+        return
+    wait_for_endpoint(call.cli, name, deleted=deleted, timeout=timeout, interval=interval)
+    if not deleted:
+        described = call.cli.service.call("DescribeEndpoint", {"EndpointName": name})
+        call.cli.emit(described, View(tables=endpoint_tables))
+
+
 @api_command("CreateEndpoint")
 def deploy(
-    call: ApiCall, endpoint_name: EndpointOption = None, endpoint_config_name: ConfigNameOption = None, tag: Tags = None
+    call: ApiCall,
+    endpoint_name: EndpointOption = None,
+    endpoint_config_name: ConfigNameOption = None,
+    tag: Tags = None,
+    wait: Wait = False,
+    timeout: WaitTimeout = DEFAULT_TIMEOUT,
+    interval: WaitInterval = None,
 ) -> None:
-    """Create an endpoint from an endpoint configuration (CreateEndpoint)."""
+    """Create an endpoint from an endpoint configuration (CreateEndpoint); --wait until it is InService."""
     request = call.request({"EndpointName": endpoint_name, "EndpointConfigName": endpoint_config_name})
     if tag:
         request["Tags"] = with_tags(request.get("Tags"), tag)
-    call.cli.emit(call.send(request))
+    _changed(call, request, wait=wait, timeout=timeout, interval=interval, deleted=False)
+
+
+@api_command("UpdateEndpoint")
+def update_endpoint(
+    call: ApiCall,
+    endpoint_name: EndpointOption = None,
+    endpoint_config_name: Annotated[
+        str | None, typer.Option("--endpoint-config-name", help="The configuration to move the endpoint to.")
+    ] = None,
+    wait: Wait = False,
+    timeout: WaitTimeout = DEFAULT_TIMEOUT,
+    interval: WaitInterval = None,
+) -> None:
+    """Move an endpoint to another endpoint configuration (UpdateEndpoint), e.g. a recommended one."""
+    request = call.request({"EndpointName": endpoint_name, "EndpointConfigName": endpoint_config_name})
+    _changed(call, request, wait=wait, timeout=timeout, interval=interval, deleted=False)
 
 
 @api_command("DescribeEndpoint")
@@ -135,6 +176,9 @@ def update_capacity(
     provisioned_concurrency: Annotated[
         int | None, typer.Option("--provisioned-concurrency", help="Serverless variants.")
     ] = None,
+    wait: Wait = False,
+    timeout: WaitTimeout = DEFAULT_TIMEOUT,
+    interval: WaitInterval = None,
 ) -> None:
     """Change a variant's weight, instance count or serverless concurrency (UpdateEndpointWeightsAndCapacities)."""
     request = desired_capacity(
@@ -145,10 +189,18 @@ def update_capacity(
         max_concurrency=max_concurrency,
         provisioned_concurrency=provisioned_concurrency,
     )
-    call.cli.emit(call.send(request))
+    _changed(call, request, wait=wait, timeout=timeout, interval=interval, deleted=False)
 
 
 @api_command("DeleteEndpoint")
-def delete_endpoint(call: ApiCall, name: EndpointArgument = None, endpoint_name: EndpointOption = None) -> None:
-    """Delete an endpoint."""
-    call.run({"EndpointName": pick_name(name, endpoint_name, what="--endpoint-name")})
+def delete_endpoint(
+    call: ApiCall,
+    name: EndpointArgument = None,
+    endpoint_name: EndpointOption = None,
+    wait: Wait = False,
+    timeout: WaitTimeout = DEFAULT_TIMEOUT,
+    interval: WaitInterval = None,
+) -> None:
+    """Delete an endpoint; --wait until it is gone."""
+    request = call.request({"EndpointName": pick_name(name, endpoint_name, what="--endpoint-name")})
+    _changed(call, request, wait=wait, timeout=timeout, interval=interval, deleted=True)

@@ -10,7 +10,7 @@ from ircli.cli.output.model import Column, TableData
 from ircli.cli.output.views import View
 from ircli.errors import InputError, ValidationFailed
 from ircli.lib.inputs import detect_format, load_document
-from ircli.operations import OPERATIONS, resolve_operation
+from ircli.operations import COMMAND_OF, OPERATIONS, resolve_operation
 
 # A schema is a document: every format but yaml shows it as JSON.
 SCHEMA_VIEW = View(render_as={fmt: OutputFormat.JSON for fmt in OutputFormat if fmt is not OutputFormat.YAML})
@@ -19,7 +19,7 @@ SCHEMA_VIEW = View(render_as={fmt: OutputFormat.JSON for fmt in OutputFormat if 
 def _operation(name: str) -> str:
     operation = resolve_operation(name)
     if operation is None:
-        known = ", ".join(command.path for command in OPERATIONS.values())
+        known = ", ".join(command.path for command in COMMAND_OF.values())
         raise InputError(f"Unknown operation {name!r}. Give an ircli command ({known}) or its API operation name.")
     return operation
 
@@ -30,11 +30,11 @@ def list_(ctx: typer.Context) -> None:
     data = [
         {
             "Operation": op,
-            "Command": f"ircli {command}",
+            "Command": f"ircli {COMMAND_OF[op].path}" if op in COMMAND_OF else "-",
             "Request": f"{op}.request.json",
             "Response": f"{op}.response.json",
         }
-        for op, command in ((op, command.path) for op, command in OPERATIONS.items())
+        for op in OPERATIONS
     ]
     columns = [Column("Operation", style="bold"), Column("Command"), Column("Request"), Column("Response")]
     cli.emit(data, View(tables=lambda rows: [TableData("Bundled schemas", columns, [list(r.values()) for r in rows])]))

@@ -15,7 +15,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0 picks a free one).")] = 8787,
     verbose: Annotated[bool, typer.Option("--verbose", help="Log every request to stderr.")] = False,
 ) -> None:
-    """Serve the simulator with the SageMaker JSON protocol: use it with --endpoint-url."""
+    """Serve the simulator over HTTP for boto3, the AWS CLI and the SageMaker SDKs (AWS_ENDPOINT_URL)."""
     import logging
 
     from ircli.simulator import open_simulator
@@ -38,12 +38,13 @@ def serve(
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     url = f"http://{bound_host}:{bound_port}"
     cli.note(f"ircli simulator listening on {url} (state: {state_dir})")
-    cli.note(f"  aws sagemaker list-inference-recommendations-jobs --endpoint-url {url}")
+    cli.note("SageMaker, SageMaker Runtime, CloudWatch Logs and Application Auto Scaling; point clients here with:")
+    cli.note(f"  export AWS_ENDPOINT_URL={url}")
     cli.note("Press Ctrl-C to stop.")
     try:
         server.serve_forever()
     finally:
-        server.server_close()
+        server.shutdown()
 
 
 def _is_loopback(host: str) -> bool:

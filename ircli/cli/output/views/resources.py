@@ -1,0 +1,76 @@
+"""Views of models, and of endpoint and endpoint-configuration listings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ircli.cli.output.cells import fmt_time
+from ircli.cli.output.model import Column, TableData
+from ircli.cli.output.views.jobs import with_next_token
+
+
+def model_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = [
+        ["Model", str(data.get("ModelName", ""))],
+        ["ARN", str(data.get("ModelArn", ""))],
+        ["Role", str(data.get("ExecutionRoleArn", ""))],
+        ["Created", fmt_time(data.get("CreationTime"))],
+    ]
+    containers = [data["PrimaryContainer"]] if data.get("PrimaryContainer") else list(data.get("Containers") or [])
+    container_rows = [
+        [
+            str(c.get("Image", "")),
+            str(c.get("ModelDataUrl", "")),
+            " ".join(f"{k}={v}" for k, v in (c.get("Environment") or {}).items()),
+        ]
+        for c in containers
+    ]
+    return [
+        TableData("", [Column("Field", style="bold"), Column("Value")], rows),
+        TableData(
+            "Containers",
+            [Column("Image", priority=100), Column("Model data", priority=80), Column("Environment", priority=60)],
+            container_rows,
+        ),
+    ]
+
+
+def models_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = [
+        [str(m.get("ModelName", "")), fmt_time(m.get("CreationTime")), str(m.get("ModelArn", ""))]
+        for m in data.get("Models", [])
+    ]
+    columns = [Column("Model", style="bold", no_wrap=True), Column("Created", no_wrap=True), Column("ARN", priority=40)]
+    return [with_next_token(TableData("Models", columns, rows), data)]
+
+
+def endpoints_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = [
+        [
+            str(e.get("EndpointName", "")),
+            str(e.get("EndpointStatus", "")),
+            fmt_time(e.get("CreationTime")),
+            fmt_time(e.get("LastModifiedTime")),
+        ]
+        for e in data.get("Endpoints", [])
+    ]
+    columns = [
+        Column("Endpoint", style="bold", no_wrap=True),
+        Column("Status", no_wrap=True),
+        Column("Created", no_wrap=True, priority=60),
+        Column("Modified", no_wrap=True, priority=50),
+    ]
+    return [with_next_token(TableData("Endpoints", columns, rows), data)]
+
+
+def endpoint_configs_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = [
+        [str(c.get("EndpointConfigName", "")), fmt_time(c.get("CreationTime")), str(c.get("EndpointConfigArn", ""))]
+        for c in data.get("EndpointConfigs", [])
+    ]
+    columns = [
+        Column("Endpoint config", style="bold", no_wrap=True),
+        Column("Created", no_wrap=True),
+        Column("ARN", priority=40),
+    ]
+    return [with_next_token(TableData("Endpoint configurations", columns, rows), data)]
