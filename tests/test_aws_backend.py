@@ -248,3 +248,60 @@ def test_environment_endpoint_url_and_region_are_used() -> None:
 
 def test_configuration_errors_have_the_environment_exit_code() -> None:
     assert ConfigurationError("x").exit_status == 253
+
+
+NEW_OPERATIONS: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    # operation: (service, request, response)
+    "CreateModel": (
+        "sagemaker",
+        {
+            "ModelName": "m",
+            "PrimaryContainer": {"Image": "img"},
+            "ExecutionRoleArn": "arn:aws:iam::123456789012:role/R",
+        },
+        {"ModelArn": "arn:aws:sagemaker:us-east-1:123456789012:model/m"},
+    ),
+    "DescribeModel": (
+        "sagemaker",
+        {"ModelName": "m"},
+        {"ModelName": "m", "ModelArn": "arn:aws:sagemaker:us-east-1:123456789012:model/m", "CreationTime": NOW},
+    ),
+    "ListEndpoints": ("sagemaker", {"StatusEquals": "InService"}, {"Endpoints": []}),
+    "ListEndpointConfigs": ("sagemaker", {"NameContains": "c"}, {"EndpointConfigs": []}),
+    "UpdateEndpoint": (
+        "sagemaker",
+        {"EndpointName": "e", "EndpointConfigName": "c"},
+        {"EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e"},
+    ),
+    "GetLogEvents": (
+        "logs",
+        {"logGroupName": "/aws/sagemaker/InferenceRecommendationsJobs", "logStreamName": "j/execution"},
+        {"events": [{"timestamp": 1, "message": "started", "ingestionTime": 1}], "nextForwardToken": "f/1"},
+    ),
+    "RegisterScalableTarget": (
+        "application-autoscaling",
+        {
+            "ServiceNamespace": "sagemaker",
+            "ResourceId": "endpoint/e/variant/AllTraffic",
+            "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+            "MinCapacity": 1,
+            "MaxCapacity": 2,
+        },
+        {"ScalableTargetARN": "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/x"},
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", list(NEW_OPERATIONS))
+def test_operations_of_every_service_go_to_that_services_client(operation: str) -> None:
+    from botocore import xform_name
+
+    service_name, request, response = NEW_OPERATIONS[operation]
+    client = boto3.client(
+        service_name, region_name="us-east-1", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY
+    )
+    service = RecommenderService(AwsBackend(clients={service_name: client}))
+    with Stubber(client) as stubber:
+        stubber.add_response(xform_name(operation), copy.deepcopy(response), request)
+        assert service.call(operation, copy.deepcopy(request)) == response
+        stubber.assert_no_pending_responses()

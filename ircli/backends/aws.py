@@ -31,6 +31,7 @@ class AwsBackend:
         endpoint_url: str | None = None,
         environ: Mapping[str, str] | None = None,
         client: Any = None,
+        clients: Mapping[str, Any] | None = None,
     ) -> None:
         # The caller resolves AWS_REGION (honoured as the AWS CLI v2 does; botocore itself reads only
         # AWS_DEFAULT_REGION) and the endpoint URL from its injected environment.
@@ -39,7 +40,10 @@ class AwsBackend:
         self.endpoint_url = endpoint_url
         self.environ = environ or {}
         self._session: Any = None
-        self._clients: dict[str, Any] = {"sagemaker": client} if client is not None else {}
+        # Clients given here (a test's stubbed ones) are used as they are; the others are made when needed.
+        self._clients: dict[str, Any] = dict(clients or {})
+        if client is not None:
+            self._clients["sagemaker"] = client
 
     @property
     def client(self) -> Any:

@@ -23,6 +23,7 @@ from ircli.simulator.exceptions import UnknownOperationException, ValidationExce
 from ircli.simulator.inference_models import Models, seed
 from ircli.simulator.jobs import Jobs
 from ircli.simulator.logs import Logs
+from ircli.simulator.pruning import prune
 from ircli.simulator.runtime import Runtime
 from ircli.simulator.scaling import Scaling
 from ircli.simulator.store import Store
@@ -117,4 +118,5 @@ class Simulator:
             violations = [v for v in request_violations(operation, request) if v.rule != "unknown"]
             if violations:
                 raise ValidationException(service_message(violations))
+            request = prune(operation, request)
         return handler(request)

@@ -130,8 +130,8 @@ class RunningServer:
         while self.server._map:
             for channel in list(self.server._map.values()):
                 channel.handle_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        # The listening socket is closed now; the loop's thread notices the empty map at its next wake-up
+        # (within waitress's one-second poll) and ends by itself.
 
     def server_close(self) -> None:
         """Kept for callers of the standard library's server interface; shutdown() closed everything."""
