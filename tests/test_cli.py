@@ -209,7 +209,12 @@ def test_create_job_from_flags_and_a_generated_name(cli: CliRunner) -> None:
     name = result.err.split("Job name: ", 1)[1].split()[0]
     assert result.json["JobArn"].endswith(name)
     job = cli("describe-job", "--job-name", name).json
-    assert len(job["InferenceRecommendations"]) == 4
+    # Two threads on serverless's one vCPU slow it past the 150 ms threshold even unloaded: that benchmark
+    # fails and the other three are recommended.
+    assert len(job["InferenceRecommendations"]) == 3
+    failed = [s for s in cli("list-steps", name).json["Steps"] if s["Status"] == "FAILED"]
+    assert len(failed) == 1
+    assert failed[0]["InferenceBenchmark"]["FailureReason"].startswith("LATENCY_THRESHOLD_NOT_MET : The P95")
     assert job["StoppingConditions"]["ModelLatencyThresholds"] == [{"Percentile": "P95", "ValueInMilliseconds": 150}]
 
 
@@ -276,7 +281,7 @@ def test_wait_exit_codes(cli: CliRunner) -> None:
     )
     assert failing.code == 0
     failed = cli("wait", "failing")
-    assert failed.code == 255 and "ended FAILED: Simulated job failure" in failed.err
+    assert failed.code == 255 and "ended FAILED: INVALID_INPUT : 1. Model" in failed.err
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB, "--job-name", "slow", environ={"IRCLI_SIM_SPEED": "realtime"})
     timed_out = cli("wait", "slow", "--timeout", "0.2", "--interval", "0.1")
     assert timed_out.code == 124 and "still PENDING" in timed_out.err

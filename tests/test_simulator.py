@@ -222,7 +222,13 @@ def test_deliberate_failures(sim: Simulator, monkeypatch: pytest.MonkeyPatch) ->
         sim.dispatch("CreateInferenceRecommendationsJob", dict(default_job("j1"), Tags=tag("limit-exceeded")))
     sim.dispatch("CreateInferenceRecommendationsJob", dict(default_job("j2"), Tags=tag("fail-job")))
     failed = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "j2"})
-    assert failed["Status"] == "FAILED" and "Simulated job failure" in failed["FailureReason"]
+    assert failed["Status"] == "FAILED"
+    assert failed["FailureReason"].startswith(
+        "INVALID_INPUT : 1. Model (owned by the customer in the container) returned 4xx or 5xx error code."
+    )
+    # The job's failure is its steps' too: none of them says COMPLETED.
+    failed_steps = sim.dispatch("ListInferenceRecommendationsJobSteps", {"JobName": "j2"})["Steps"]
+    assert {s["Status"] for s in failed_steps} == {"FAILED"}
     sim.dispatch("CreateInferenceRecommendationsJob", dict(default_job("j3"), Tags=tag("fail-step")))
     steps = sim.dispatch("ListInferenceRecommendationsJobSteps", {"JobName": "j3"})["Steps"]
     assert [s["Status"] for s in steps] == ["FAILED", "COMPLETED", "COMPLETED"]

@@ -7,7 +7,9 @@ to schema validation.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from ircli.errors import Violation
@@ -16,9 +18,18 @@ Path = tuple[str | int, ...]
 Rule = Callable[[dict[str, Any]], Iterator[Violation]]
 
 LOAD_TEST_GUIDE = "load-test guide"
+PERCENTILES = ("P95", "P99")
 JOB_API = "CreateInferenceRecommendationsJob API reference"
 SERVERLESS_API = "ProductionVariantServerlessConfig API reference"
 SCALING_API = "GetScalingConfigurationRecommendation API reference"
+
+
+@cache
+def instance_types() -> tuple[str, ...]:
+    from ircli.schemas import load_schema
+
+    enum: list[str] = load_schema("CreateEndpointConfig", "request")["$defs"]["ProductionVariantInstanceType"]["enum"]
+    return tuple(enum)
 
 
 def _int(value: Any) -> int | None:
@@ -203,6 +214,47 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
                 "required",
                 None,
                 "Member must not be null",
+            )
+        # A load test benchmarks the instances the user selects: the guide's every Advanced example lists
+        # EndpointConfigurations ("select the instances you want to load test"); nothing says what the
+        # service would benchmark without them, so the request is refused rather than guessed at.
+        if not config.get("EndpointConfigurations") and not config.get("Endpoints"):
+            yield Violation(
+                (*base, "EndpointConfigurations"),
+                f"is required for an Advanced job: the load test benchmarks the configurations you choose "
+                f"({LOAD_TEST_GUIDE})",
+                "required",
+                None,
+                "Member must not be null",
+            )
+
+    for index, threshold in enumerate(_list(stopping.get("ModelLatencyThresholds"))):
+        percentile = _dict(threshold).get("Percentile")
+        # P95 is the percentile of the API's and the guide's examples; the console's load test also offers P99.
+        if isinstance(percentile, str) and percentile not in PERCENTILES:
+            yield Violation(
+                ("StoppingConditions", "ModelLatencyThresholds", index, "Percentile"),
+                f"{percentile!r} is not one of {', '.join(PERCENTILES)} ({LOAD_TEST_GUIDE})",
+                "enum",
+                percentile,
+                f"Member must satisfy enum value set: [{', '.join(PERCENTILES)}]",
+            )
+
+    container = _dict(config.get("ContainerConfig"))
+    for index, name in enumerate(_list(container.get("SupportedInstanceTypes"))):
+        # SupportedInstanceTypes is a list of plain strings in the model, but the service benchmarks them as
+        # production-variant instance types, so only those are accepted.
+        if isinstance(name, str) and name not in instance_types():
+            close = difflib.get_close_matches(name, instance_types(), n=3)
+            if not close and not name.startswith("ml."):
+                close = difflib.get_close_matches("ml." + name, instance_types(), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else " (see ircli schema show create-job)"
+            yield Violation(
+                (*base, "ContainerConfig", "SupportedInstanceTypes", index),
+                f"{name!r} is not a SageMaker instance type{hint}",
+                "enum",
+                name,
+                f"Member must satisfy enum value set: [{', '.join(instance_types())}]",
             )
 
 

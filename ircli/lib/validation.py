@@ -205,8 +205,8 @@ def service_path(path: tuple[str | int, ...]) -> str:
 def service_message(violations: list[Violation]) -> str:
     """The service's ValidationException text for these violations."""
     described = [
-        f"Value {_service_value(v.value)} at '{service_path(v.path)}' failed to satisfy constraint: "
-        f"{v.service_constraint or v.message}"
+        f"Value {_service_value(v.value)}{f' at {service_path(v.path)!r}' if v.path else ''} failed to satisfy "
+        f"constraint: {v.service_constraint or v.message}"
         for v in violations
     ]
     count = len(described)
@@ -215,7 +215,16 @@ def service_message(violations: list[Violation]) -> str:
 
 
 def _service_value(value: Any) -> str:
-    return "null" if value is None else f"'{value}'"
+    """A value as the service quotes it: JSON text, never a Python repr, cut at 100 characters."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        text = value
+    else:
+        import json
+
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return f"'{text if len(text) <= 100 else text[:97] + '...'}'"
 
 
 def violations_at(operation: str, request: dict[str, Any], path: tuple[str | int, ...]) -> list[Violation]:

@@ -58,7 +58,8 @@ def speed_factor(value: str | None = None) -> float:
 
 
 def to_datetime(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+    """The service's timestamps carry milliseconds (published: 957000 microseconds)."""
+    return datetime.fromtimestamp(round(epoch, 3), tz=timezone.utc)
 
 
 def to_epoch(value: Any) -> float:
@@ -123,7 +124,8 @@ class Resource:
         return self.sim.speed
 
     def clock(self) -> float:
-        return self.sim.clock()
+        """Now, in whole milliseconds, as the service keeps its times."""
+        return round(self.sim.clock(), 3)
 
     def arn(self, kind: str, name: str) -> str:
         return f"arn:aws:sagemaker:{self.sim.region}:{ACCOUNT_ID}:{kind}/{name.lower()}"

@@ -165,13 +165,14 @@ class Jobs(Resource):
 
     @staticmethod
     def _model_configuration(step: dict[str, Any]) -> dict[str, Any]:
+        # EnvironmentParameters is always there: the chosen values of a tuned run, else an empty list, as the
+        # service's published output shows (`'EnvironmentParameters': []`).
         model: dict[str, Any] = {}
         if step.get("inference_specification"):
             model["InferenceSpecificationName"] = step["inference_specification"]
-        if step["env"]:
-            model["EnvironmentParameters"] = [
-                {"Key": key, "ValueType": "String", "Value": value} for key, value in step["env"].items()
-            ]
+        model["EnvironmentParameters"] = [
+            {"Key": key, "ValueType": "String", "Value": value} for key, value in step["env"].items()
+        ]
         return model
 
     def _recommendation(self, step: dict[str, Any], created: float) -> dict[str, Any]:
@@ -317,7 +318,8 @@ class Jobs(Resource):
     ) -> str:
         start, end = created + step["start"], created + step["end"]
         halted = stop_at if stop_at is not None else (job_end if job_failed else None)
-        if halted is not None and end > halted:
+        # A failed job fails the benchmarks that had not finished before it, those ending with it included.
+        if halted is not None and (end > halted or (end == halted and stop_at is None)):
             if now < halted:
                 return "PENDING" if now < start else "IN_PROGRESS"
             return "STOPPED" if stop_at is not None else "FAILED"

@@ -12,6 +12,9 @@ from typing import Any
 from ircli.simulator import perf
 from ircli.simulator.common import REALTIME, SIMULATE_TAG, short_hash
 
+# The service's FailureReason style, "CODE : 1. detail" (published: amazon-sagemaker-examples issue 3074).
+MODEL_ERROR = "INVALID_INPUT : 1. Model (owned by the customer in the container) returned 4xx or 5xx error code."
+
 
 def env_combinations(endpoint: dict[str, Any]) -> list[dict[str, str]]:
     ranges = (endpoint.get("EnvironmentParameterRanges") or {}).get("CategoricalParameterRanges") or []
@@ -29,15 +32,22 @@ def make_plan(
     advanced = request["JobType"] == "Advanced"
     profile = perf.profile_for(config.get("ContainerConfig"))
     conditions = perf.Conditions.from_request(request.get("StoppingConditions"))
-    endpoints = config.get("EndpointConfigurations") or [
-        {"InstanceType": t}
-        for t in (config.get("ContainerConfig", {}).get("SupportedInstanceTypes") or profile.candidates)
-    ]
+    # A job on existing endpoints measures them (EndpointPerformances) and recommends only the
+    # configurations it is given; otherwise a Default job benchmarks the supported instance types, or the
+    # model's candidates.
+    endpoints = config.get("EndpointConfigurations") or (
+        []
+        if config.get("Endpoints")
+        else [
+            {"InstanceType": t}
+            for t in (config.get("ContainerConfig", {}).get("SupportedInstanceTypes") or profile.candidates)
+        ]
+    )
     tests = [(endpoint, env) for endpoint in endpoints for env in env_combinations(endpoint)]
     limits = config.get("ResourceLimit", {})
     tests = tests[: limits.get("MaxNumberOfTests", len(tests))]
     parallel = max(1, min(limits.get("MaxParallelOfTests", len(tests)), len(tests)))
-    waves = math.ceil(len(tests) / parallel)
+    waves = max(1, math.ceil(len(tests) / parallel))  # measuring existing endpoints alone is one wave
     # The schedule is worked out in the service's seconds, then scaled by the simulation speed.
     pending = REALTIME["pending"]
     if advanced:
@@ -60,7 +70,7 @@ def make_plan(
             end = min(end, max(start, bound))
         result = benchmark(endpoint, env, profile, conditions)
         if simulate == "fail-step" and index == 0:
-            result = perf.Benchmark(failure=f"Benchmark failed: simulated by the {SIMULATE_TAG} tag.")
+            result = perf.Benchmark(failure=f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)")
         step_id = short_hash(job_name, index)
         steps.append(
             {
@@ -77,13 +87,14 @@ def make_plan(
         )
     pending *= factor
     step_seconds *= factor
-    ends = max((step["end"] for step in steps), default=pending)
+    # Existing endpoints are measured in a wave of their own when nothing else is benchmarked.
+    ends = max((step["end"] for step in steps), default=pending + (step_seconds if config.get("Endpoints") else 0))
     failure_reason = None
     if simulate == "fail-job":
         ends = min(ends, pending + step_seconds)
-        failure_reason = f"Simulated job failure (the {SIMULATE_TAG} tag is fail-job)."
+        failure_reason = f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)"
     elif steps and all(step["result"]["failure"] for step in steps):
-        failure_reason = f"All benchmarks failed. First failure: {steps[0]['result']['failure']}"
+        failure_reason = f"BENCHMARKS_FAILED : No benchmark completed. 1. {steps[0]['result']['failure']}"
     performances = [
         endpoint_performance(endpoint_of, endpoint["EndpointName"], profile, conditions)
         for endpoint in config.get("Endpoints", [])

@@ -19,33 +19,39 @@ class Scaling(Resource):
                 "need a COMPLETED job."
             )
         target_cpu = request.get("TargetCpuUtilizationPerCore", 50)
+        recommendations = described.get("InferenceRecommendations", [])
         if "RecommendationId" in request:
-            match = [
-                r
-                for r in described.get("InferenceRecommendations", [])
-                if r["RecommendationId"] == request["RecommendationId"]
-            ]
+            match = [r for r in recommendations if r["RecommendationId"] == request["RecommendationId"]]
             if not match:
                 raise ResourceNotFound(f"Recommendation {request['RecommendationId']} is not part of job {job_name}.")
+        else:
+            # "The name of an endpoint benchmarked during a previously completed Inference Recommender job. ...
+            # Should come from one of the recommendations returned by the job" (API reference): a
+            # recommendation's own EndpointConfiguration.EndpointName, or an existing endpoint the job measured.
+            match = [
+                r for r in recommendations if r["EndpointConfiguration"].get("EndpointName") == request["EndpointName"]
+            ]
+        if match:
             recommendation = match[0]
+            label = request.get("RecommendationId", request.get("EndpointName"))
             if "ServerlessConfig" in recommendation["EndpointConfiguration"]:
                 raise ValidationException(
-                    "Scaling recommendations are available for instance-based recommendations only; "
-                    f"{request['RecommendationId']} is serverless."
+                    f"Scaling recommendations are available for instance-based recommendations only; {label} is "
+                    "serverless."
                 )
             count = recommendation["EndpointConfiguration"]["InitialInstanceCount"]
             total, latency = recommendation["Metrics"]["MaxInvocations"], recommendation["Metrics"]["ModelLatency"]
         else:
-            match = [
+            performances = [
                 p
                 for p in described.get("EndpointPerformances", [])
                 if p["EndpointInfo"]["EndpointName"] == request["EndpointName"]
             ]
-            if not match:
+            if not performances:
                 raise ResourceNotFound(f"Endpoint {request['EndpointName']} was not benchmarked by job {job_name}.")
             endpoint = self.sim.endpoints.materialized_endpoint(request["EndpointName"])
             count = max(1, endpoint["variants"][0].get("instance_count") or 1)
-            total, latency = match[0]["Metrics"]["MaxInvocations"], match[0]["Metrics"]["ModelLatency"]
+            total, latency = performances[0]["Metrics"]["MaxInvocations"], performances[0]["Metrics"]["ModelLatency"]
         response: dict[str, Any] = {"InferenceRecommendationsJobName": job_name}
         for key in ("RecommendationId", "EndpointName", "ScalingPolicyObjective"):
             if key in request:

@@ -1,0 +1,127 @@
+"""An expert's table: model profile x instance cases, each with the relation the performance model must keep
+and why. The figures are simulated; their kind is what these cases hold to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from ircli.simulator import perf
+
+NO_CONDITIONS = perf.Conditions()
+
+
+def run(instance_type: str, profile: str, conditions: perf.Conditions = NO_CONDITIONS) -> perf.Benchmark:
+    return perf.benchmark_instance(instance_type, perf.PROFILES[profile], {}, conditions)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    why: str
+    holds: Callable[[], bool]
+
+
+def cheapest(profile: str, instance_types: list[str]) -> str:
+    results = {t: run(t, profile) for t in instance_types}
+    return min((r.cost_per_inference, t) for t, r in results.items() if not r.failure)[1]
+
+
+def throughput_ratio(a: str, b: str, profile: str) -> float:
+    return run(a, profile).max_invocations / run(b, profile).max_invocations
+
+
+SEED = perf.Conditions(1000, "P95", 100)
+
+CASES = [
+    Case(
+        "XGBoost is cheapest per inference on a CPU instance",
+        "gradient-boosted trees gain little from a GPU at small batches; a GPU hour costs several CPU hours",
+        lambda: (
+            cheapest("tabular", ["ml.c5.large", "ml.c5.xlarge", "ml.m5.large", "ml.g4dn.xlarge", "ml.g5.xlarge"])
+            in ("ml.c5.large", "ml.c5.xlarge", "ml.m5.large")
+        ),
+    ),
+    Case(
+        "BERT on ml.g4dn.xlarge serves at least 5x ml.c5.xlarge's invocations",
+        "a transformer on one T4 outruns four CPU vCPUs by an order of magnitude",
+        lambda: throughput_ratio("ml.g4dn.xlarge", "ml.c5.xlarge", "nlp") >= 5,
+    ),
+    Case(
+        "ml.p3.2xlarge (one V100) serves 1.2x to 2.5x ml.g4dn.xlarge (one T4), not 8x",
+        "one GPU each (EC2 data); a V100 is about twice a T4 for inference",
+        lambda: 1.2 <= throughput_ratio("ml.p3.2xlarge", "ml.g4dn.xlarge", "nlp") <= 2.5,
+    ),
+    Case(
+        "a 7B-parameter LLM refuses ml.g4dn.xlarge",
+        "about 16 GiB of weights, KV cache and runtime do not fit one 16 GiB T4",
+        lambda: str(run("ml.g4dn.xlarge", "generative").failure).startswith("OUT_OF_MEMORY"),
+    ),
+    Case(
+        "a 7B-parameter LLM refuses CPU instances",
+        "token generation on CPUs is too slow to serve",
+        lambda: str(run("ml.m5.2xlarge", "generative").failure).startswith("UNSUPPORTED_INSTANCE_TYPE"),
+    ),
+    Case(
+        "a 7B-parameter LLM fits ml.g5.xlarge with seconds of latency and about one request a second",
+        "one 24 GB A10G holds it; public benchmarks report tens of tokens per second per request",
+        lambda: (
+            (r := run("ml.g5.xlarge", "generative")).failure is None
+            and 5_000_000 <= r.model_latency_us <= 30_000_000
+            and 30 <= r.max_invocations <= 300
+        ),
+    ),
+    Case(
+        "the published load test holds: ml.c5d.xlarge, P95 <= 100 ms, 1000/min",
+        "developer guide: 3 instances, CostPerHour 0.6899999976158142, MaxInvocations 1113, ModelLatency 100000",
+        lambda: (
+            (r := run("ml.c5d.xlarge", "generic", SEED)).instance_count == 3
+            and r.cost_per_hour == 0.6899999976158142
+            and abs(r.max_invocations - 1113) <= 0.05 * 1113
+            and r.model_latency_us == 100_000
+        ),
+    ),
+    Case(
+        "instances with the same hardware agree on meeting a threshold",
+        "ml.c5.xlarge and ml.c5d.xlarge share CPUs; run-to-run variation shapes throughput only",
+        lambda: (
+            run("ml.c5.xlarge", "generic", SEED).instance_count == run("ml.c5d.xlarge", "generic", SEED).instance_count
+            and run("ml.c5.xlarge", "generic", SEED).failure is None
+        ),
+    ),
+    Case(
+        "a threshold no load can meet is not reported as met",
+        "ml.m5.large's unloaded P95 is above 100 ms: the step fails instead of claiming 100 ms",
+        lambda: str(run("ml.m5.large", "generic", SEED).failure).startswith("LATENCY_THRESHOLD_NOT_MET"),
+    ),
+    Case(
+        "CPU utilisation follows the load reached",
+        "a tight latency threshold stops the test at a lower load than flattening does",
+        lambda: run("ml.c5.xlarge", "generic", SEED).cpu_utilization < run("ml.c5.xlarge", "generic").cpu_utilization,
+    ),
+    Case(
+        "ml.p2.xlarge is one K80 at about a dollar an hour, not eight GPUs at sixteen",
+        "EC2 data: p2.xlarge has one K80 with 12 GiB",
+        lambda: (
+            perf.instance("ml.p2.xlarge")["accelerator"]["count"] == 1
+            and perf.instance("ml.p2.xlarge")["price_per_hour"] < 2
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_expert_relations_hold(case: Case) -> None:
+    assert case.holds(), case.why
+
+
+def test_every_catalog_row_has_sourced_hardware_and_accelerators_have_memory() -> None:
+    for name, record in perf.catalog()["instances"].items():
+        assert record["hardware_source"], name
+        accelerator = record.get("accelerator")
+        if accelerator and "estimate" not in record["hardware_source"]:
+            assert accelerator["count"] >= 1 and accelerator["memory_gib"] > 0, name
+    estimated = [n for n, r in perf.catalog()["instances"].items() if "estimate" in r["hardware_source"]]
+    assert estimated == ["ml.p6e-gb200.36xlarge"]
