@@ -72,16 +72,29 @@ class InputError(IrcliError):
     exit_status = ExitStatus.INVALID_INPUT
 
 
+# A request with thousands of problems is described by its first few: the rest would bury them.
+MAX_LISTED = 20
+# Validation stops looking after this many problems, so a hostile request costs bounded time.
+MAX_COLLECTED = 1000
+
+
+def counted(count: int) -> str:
+    return f"at least {count:,}" if count >= MAX_COLLECTED else f"{count:,}"
+
+
 class ValidationFailed(InputError):
-    """The request breaks the schema or the service's rules; every violation is listed."""
+    """The request breaks the schema or the service's rules; the first MAX_LISTED violations are listed."""
 
     def __init__(self, operation: str, violations: list[Violation]) -> None:
         self.operation = operation
         self.violations = violations
         count = len(violations)
-        lines = "\n".join(f"  - {violation}" for violation in violations)
+        lines = [f"  - {violation}" for violation in violations[:MAX_LISTED]]
+        if count > MAX_LISTED:
+            lines.append(f"  ... and {counted(count - MAX_LISTED)} more")
         noun = "problem" if count == 1 else "problems"
-        super().__init__(f"The {operation} request has {count} {noun}:\n{lines}")
+        joined = "\n".join(lines)
+        super().__init__(f"The {operation} request has {counted(count)} {noun}:\n{joined}")
 
 
 class ConfigurationError(IrcliError):

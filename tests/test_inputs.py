@@ -66,7 +66,10 @@ def test_nan_and_infinity_load_and_are_refused_by_path(cli: object) -> None:
 
 def test_huge_integers_do_not_crash() -> None:
     assert "not valid JSON" in refused(b'{"a": ' + b"9" * 5000 + b"}", JSON)
-    assert load_bytes(b'{"a": ' + b"9" * 40 + b"}", JSON) == {"a": int("9" * 40)}
+    assert load_bytes(b'{"a": ' + b"9" * 18 + b"}", JSON) == {"a": int("9" * 18)}
+    # Wider than any member takes: refused by path before anything tries to print it.
+    assert "a is an integer of 133 bits" in refused(b'{"a": ' + b"9" * 40 + b"}", JSON)
+    assert "is an integer of 80,000 bits" in refused(b"a: 0x" + b"f" * 20000 + b"\n")
 
 
 def test_encodings_and_boms() -> None:

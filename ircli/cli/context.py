@@ -93,6 +93,8 @@ class CliContext:
         self.writer.emit(data, view)
 
     def note(self, text: str) -> None:
-        """A line for people, on stderr, never mixed into the data."""
-        self.env.stderr.write(text + "\n")
+        """A line for people, on stderr, never mixed into the data; nothing raw reaches the terminal."""
+        from ircli.cli.output.safe import escape_controls
+
+        self.env.stderr.write(escape_controls(text, keep="\n") + "\n")
         self.env.stderr.flush()

@@ -20,8 +20,10 @@ from ircli.lib.redaction import redact
 
 
 def _print_error(env: Environment, message: str) -> None:
+    from ircli.cli.output.safe import escape_controls
+
     try:
-        env.stderr.write(redact(message).rstrip("\n") + "\n")
+        env.stderr.write(escape_controls(redact(message), keep="\n").rstrip("\n") + "\n")
         env.stderr.flush()
     except (BrokenPipeError, ValueError):
         pass

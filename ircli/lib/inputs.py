@@ -21,6 +21,10 @@ MAX_INPUT_BYTES = 10 * 1024 * 1024
 # Expanded node count above which a YAML document is refused (aliases can make a small file huge).
 MAX_YAML_NODES = 1_000_000
 MAX_DEPTH = 64
+# The largest legal request (10 configurations with 5 parameter ranges each, 10 phases, 50 tags) holds
+# about 2,000 values; a document with far more separators than that is refused before it is parsed, so
+# that a 10 MiB list cannot cost seconds of parsing and hundreds of MB of memory.
+MAX_SEPARATORS = 100_000
 
 
 class DocumentFormat(str, Enum):
@@ -34,26 +38,31 @@ def read_source(value: str, *, stdin: IO[bytes] | None = None) -> tuple[bytes, s
         stream = stdin if stdin is not None else sys.stdin.buffer
         return _bounded_read(stream, "standard input"), "standard input"
     if value.startswith("file://"):
-        return _read_path(Path(value[len("file://") :])), value
+        return _read_path(Path(value[len("file://") :])), _shortened(value)
     stripped = value.lstrip()
     if stripped[:1] in ("{", "[") or "\n" in value or ": " in value:
         data = value.encode("utf-8")
         if len(data) > MAX_INPUT_BYTES:
             raise InputError(f"The inline document is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB.")
         return data, "the inline document"
-    return _read_path(Path(value)), value
+    return _read_path(Path(value)), _shortened(value)
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else f"{text[: limit // 2 - 2]}...{text[-(limit // 2 - 1) :]}"
 
 
 def _read_path(path: Path) -> bytes:
-    label = str(path)
-    if path.is_dir():
-        raise InputError(f"{label} is a directory; give the path of a JSON or YAML file.")
+    label = _shortened(str(path))
     try:
+        is_directory = path.is_dir()
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError(f"{label}: no such file. Give a path, file://path, - for stdin, or a document.") from None
     except OSError as exc:
         raise InputError(f"{label} cannot be read: {exc.strerror or exc}.") from None
+    if is_directory:
+        raise InputError(f"{label} is a directory; give the path of a JSON or YAML file.")
     if size > MAX_INPUT_BYTES:
         raise InputError(
             f"{label} is {size / (1024 * 1024):.1f} MiB; request documents are limited to "
@@ -104,6 +113,12 @@ def parse_document(data: bytes, fmt: DocumentFormat, label: str) -> dict[str, An
     text = decode_text(data, label)
     if not text.strip():
         raise InputError(f"{label} is empty; a request document is a {fmt.value.upper()} mapping.")
+    separators = text.count(",") + text.count("\n")
+    if separators > MAX_SEPARATORS:
+        raise InputError(
+            f"{label} holds {separators:,} items or lines, far more than any request has (at most "
+            f"{MAX_SEPARATORS:,} are read); refusing to parse it."
+        )
     document = _parse_json(text, label) if fmt is DocumentFormat.JSON else _parse_yaml(text, label)
     if not isinstance(document, dict):
         kind = type(document).__name__
@@ -139,7 +154,11 @@ def _parse_json(text: str, label: str) -> Any:
 def _yaml_loader() -> type:
     import yaml
 
-    class StrictSafeLoader(yaml.SafeLoader):
+    # libyaml's parser when PyYAML has it (it does in the published wheels): the pure-Python one takes
+    # tens of seconds on megabytes.
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictSafeLoader(base):  # type: ignore[misc, valid-type]
         """SafeLoader without implicit timestamps and with duplicate keys refused."""
 
     StrictSafeLoader.yaml_implicit_resolvers = {
@@ -219,13 +238,25 @@ def _parse_yaml(text: str, label: str) -> Any:
             loader.dispose()
 
 
+# No member takes an integer wider than 64 bits (the schemas bound every integer); wider ones (YAML's
+# `0x` and `0b` forms have no digit limit) are refused here, before anything tries to print them.
+MAX_INTEGER_BITS = 64
+
+
 def _check_depth(document: Any, label: str) -> None:
-    stack: list[tuple[Any, int]] = [(document, 0)]
+    from ircli.errors import format_path
+
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(document, 0, ())]
     while stack:
-        item, depth = stack.pop()
+        item, depth, path = stack.pop()
         if depth > MAX_DEPTH:
             raise InputError(f"{label} is nested more than {MAX_DEPTH} levels deep; no request is that deep.")
         if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
+            stack.extend((child, depth + 1, (*path, str(key))) for key, child in item.items())
         elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+            stack.extend((child, depth + 1, (*path, index)) for index, child in enumerate(item))
+        elif isinstance(item, int) and item.bit_length() > MAX_INTEGER_BITS:
+            raise InputError(
+                f"{label}: {format_path(path) or 'the document'} is an integer of {item.bit_length():,} bits; "
+                f"no member takes more than {MAX_INTEGER_BITS}."
+            )

@@ -8,11 +8,12 @@ to schema validation.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from ircli.errors import Violation
+from ircli.errors import MAX_COLLECTED, Violation
 
 Path = tuple[str | int, ...]
 Rule = Callable[[dict[str, Any]], Iterator[Violation]]
@@ -306,4 +307,4 @@ RULES: dict[str, Rule] = {
 
 def rule_violations(operation: str, request: dict[str, Any]) -> list[Violation]:
     rule = RULES.get(operation)
-    return list(rule(request)) if rule else []
+    return list(itertools.islice(rule(request), MAX_COLLECTED)) if rule else []

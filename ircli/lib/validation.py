@@ -16,7 +16,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from ircli.errors import ValidationFailed, Violation
+from ircli.errors import MAX_COLLECTED, MAX_LISTED, ValidationFailed, Violation, counted
 from ircli.lib.schema_check import SchemaChecker, SchemaError, original_pattern, pattern_matches
 
 
@@ -71,8 +71,10 @@ def schema_violations(operation: str, kind: str, document: Any, engine: Engine =
             if key not in seen:
                 seen.add(key)
                 found.append(violation)
+        if len(found) >= MAX_COLLECTED:
+            break
     found.extend(_non_finite_numbers(document, ()))
-    return sorted(found, key=_sort_key)
+    return sorted(found[:MAX_COLLECTED], key=_sort_key)
 
 
 def _sort_key(violation: Violation) -> tuple[Any, ...]:
@@ -207,11 +209,13 @@ def service_message(violations: list[Violation]) -> str:
     described = [
         f"Value {_service_value(v.value)}{f' at {service_path(v.path)!r}' if v.path else ''} failed to satisfy "
         f"constraint: {v.service_constraint or v.message}"
-        for v in violations
+        for v in violations[:MAX_LISTED]
     ]
-    count = len(described)
+    count = len(violations)
+    if count > MAX_LISTED:
+        described.append(f"and {counted(count - MAX_LISTED)} more")
     noun = "error" if count == 1 else "errors"
-    return f"{count} validation {noun} detected: " + "; ".join(described)
+    return f"{counted(count)} validation {noun} detected: " + "; ".join(described)
 
 
 def _service_value(value: Any) -> str:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from ircli.cli.output.cells import environment_label
+from ircli.cli.output.safe import escape_controls
 from ircli.lib.labels import endpoint_label
 from ircli.lib.service import JobProgress
 
@@ -44,11 +45,11 @@ def live_panel(job_name: str, progress: JobProgress) -> Any:
         benchmark = step.get("InferenceBenchmark", {})
         status = str(step.get("Status", ""))
         table.add_row(
-            Text(status, style=styles.get(status, "dim")),
-            endpoint_label(benchmark.get("EndpointConfiguration", {})),
-            environment_label(benchmark.get("ModelConfiguration", {})),
+            Text(escape_controls(status), style=styles.get(status, "dim")),
+            Text(escape_controls(endpoint_label(benchmark.get("EndpointConfiguration", {})))),
+            Text(escape_controls(environment_label(benchmark.get("ModelConfiguration", {})))),
         )
-    header = Text(f"{job_name}: {summary(progress)}", style="bold")
+    header = Text(escape_controls(f"{job_name}: {summary(progress)}"), style="bold")
     filled = round(BAR_WIDTH * finished / total)
     bar = Text("█" * filled, style="green") + Text("░" * (BAR_WIDTH - filled), style="dim")
     return Group(header, bar, table)
@@ -69,7 +70,7 @@ def job_progress(job_name: str, stream: IO[str], *, console: Any = None) -> Iter
     def on_update(progress: JobProgress) -> None:
         line = summary(progress).rsplit(", ", 1)[0]  # a change of state, not of elapsed time
         if not last or last[0] != line:
-            stream.write(f"{job_name}: {summary(progress)}\n")
+            stream.write(escape_controls(f"{job_name}: {summary(progress)}") + "\n")
             stream.flush()
             last[:] = [line]
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.formats import Screen
 from ircli.cli.output.model import TableData
+from ircli.cli.output.safe import escape_controls
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View
@@ -19,10 +20,10 @@ _FORMATTED_NUMBER = re.compile(r"^[+-]?\$?[0-9][0-9,]*(\.[0-9]+)?%?$")
 
 def csv_cell(text: str) -> str:
     """Numbers as spreadsheets read them: no currency sign, thousands separators or percent sign (the
-    column headers carry the units)."""
+    column headers carry the units); control characters escaped (CSV quotes newlines itself)."""
     if _FORMATTED_NUMBER.match(text):
         return text.replace("$", "").replace(",", "").replace("%", "")
-    return text
+    return escape_controls(text, keep="\n")
 
 
 def to_csv(tables: list[TableData]) -> str:
@@ -31,7 +32,7 @@ def to_csv(tables: list[TableData]) -> str:
     for index, table in enumerate(tables):
         if index:
             buffer.write("\n")
-        writer.writerow([column.header for column in table.columns])
+        writer.writerow([escape_controls(column.header) for column in table.columns])
         writer.writerows([csv_cell(cell) for cell in row] for row in table.rows)
     return buffer.getvalue()
 

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.document import jsonable
 from ircli.cli.output.formats import Screen
+from ircli.cli.output.safe import json_safe
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(jsonable(data), indent=4, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(jsonable(data), indent=4, ensure_ascii=False)) + "\n"
 
 
 class JsonFormatter:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ircli.cli.output.console import make_console
 from ircli.cli.output.formats import Screen
 from ircli.cli.output.model import TableData, fit_columns
+from ircli.cli.output.safe import escape_controls
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View
@@ -16,12 +17,13 @@ if TYPE_CHECKING:
 def rich_table(table: TableData, width: int | None = None) -> Any:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     if width is not None:
         table = fit_columns(table, width)
     header_only = not table.title and len(table.columns) == 2 and table.columns[0].header == "Field"
     rendered = Table(
-        title=table.title or None,
+        title=Text(escape_controls(table.title), style="bold") if table.title else None,
         title_justify="left",
         title_style="bold",
         box=None if header_only else box.SIMPLE_HEAD,
@@ -32,7 +34,7 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
     )
     for column in table.columns:
         rendered.add_column(
-            column.header,
+            Text(escape_controls(column.header)),
             justify=column.justify,  # type: ignore[arg-type]
             style=column.style or None,
             min_width=column.min_width,
@@ -41,14 +43,14 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
         )
     for index, row in enumerate(table.rows):
         style = table.row_styles[index] if index < len(table.row_styles) else None
-        rendered.add_row(*row, style=style or None)
+        # Cells are Text, never markup: a value like "[bold]" is shown as written.
+        rendered.add_row(*(Text(escape_controls(cell, keep="\n")) for cell in row), style=style or None)
     if not table.caption:
         return rendered
     from rich.console import Group
-    from rich.text import Text
 
     # Notes wrap at the terminal's width, not the table's.
-    return Group(rendered, Text(table.caption, style="dim"))
+    return Group(rendered, Text(escape_controls(table.caption, keep="\n"), style="dim"))
 
 
 class TableFormatter:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.document import jsonable
 from ircli.cli.output.formats import Screen
+from ircli.cli.output.safe import escape_controls
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View
@@ -23,7 +24,8 @@ def _scalar(value: Any) -> str:
         return "None"
     if isinstance(value, bool):
         return "True" if value else "False"
-    return str(value)
+    # Tabs and newlines separate fields and records here, so inside a value they are escaped too.
+    return escape_controls(str(value))
 
 
 def _text(item: Any, lines: list[str], identifier: str | None, scalar_keys: list[str] | None) -> None:
@@ -55,7 +57,7 @@ def _text_list(items: list[Any], lines: list[str], identifier: str | None) -> No
     nested = [element for element in items if isinstance(element, list)]
     if scalars:
         if identifier is not None:
-            lines.extend(f"{identifier.upper()}\t{_scalar(element)}" for element in scalars)
+            lines.extend(f"{escape_controls(identifier.upper())}\t{_scalar(element)}" for element in scalars)
         else:
             lines.append("\t".join(_scalar(element) for element in scalars))
     for element in nested:
@@ -71,7 +73,7 @@ def _text_dict(item: dict[str, Any], lines: list[str], identifier: str | None, s
         nested = [(k, item[k]) for k in sorted(set(item) - set(scalar_keys))]
     if scalars:
         if identifier is not None:
-            scalars.insert(0, identifier.upper())
+            scalars.insert(0, escape_controls(identifier.upper()))
         lines.append("\t".join(scalars))
     for key, value in nested:
         _text(value, lines, key, None)
