@@ -287,7 +287,7 @@ complete -c ircli -n '__fish_seen_subcommand_from schema ; and __fish_seen_subco
 complete -c ircli -n '__fish_seen_subcommand_from schema ; and __fish_seen_subcommand_from validate' -l operation -x
 complete -c ircli -n '__fish_seen_subcommand_from schema ; and __fish_seen_subcommand_from validate' -l format -x -a 'json yaml'
 complete -c ircli -n '__fish_seen_subcommand_from schema ; and __fish_seen_subcommand_from validate' -l help
-complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'reset' -d 'Delete every simulated job, endpoint configuration and endpoint.'
+complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'reset' -d 'Delete every simulated job, model, endpoint configuration and endpoint: back to a fresh state (the'
 complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'serve' -d 'Serve the simulator over HTTP for boto3, the AWS CLI and the SageMaker SDKs (AWS_ENDPOINT_URL).'
 complete -c ircli -n '__fish_seen_subcommand_from simulator; and not __fish_seen_subcommand_from reset serve status' -a 'status' -d 'Where the simulator\'s state lives and how many jobs, endpoint configurations and endpoints it holds.'
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from reset' -l yes

@@ -1,6 +1,6 @@
 """`python -m ircli` runs the same entry point as the `ircli` console script."""
 
-from ircli.cli.main import main
+from ircli.entry import main
 
 if __name__ == "__main__":
     main()

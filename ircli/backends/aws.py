@@ -138,3 +138,6 @@ class AwsBackend:
             raise IrcliError(f"Could not connect to the endpoint URL: {exc.kwargs.get('endpoint_url', '')}") from None
         response.pop("ResponseMetadata", None)
         return response
+
+    def close(self) -> None:
+        """boto3's clients hold nothing that needs closing."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +25,8 @@ class LocalBackend:
             return self.simulator.dispatch(operation, request, validated=True)
         except SimulatorError as exc:
             raise ServiceError(exc.code, exc.message, operation) from None
+        except sqlite3.DatabaseError as exc:  # a damaged store, a full disk: the environment's problem
+            raise self.simulator.store.problem(exc) from None
+
+    def close(self) -> None:
+        self.simulator.store.close()

@@ -93,6 +93,7 @@ def root(
         no_color=no_color,
     )
     ctx.obj = CliContext(options=options, env=env)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def command_function(command: Command) -> Callable[..., Any]:

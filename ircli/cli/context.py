@@ -89,6 +89,11 @@ class CliContext:
         tty = self.env.stderr_isatty if stderr else self.env.stdout_isatty
         return make_console(stream, width=self.env.width, color=self.color, terminal=bool(tty))
 
+    def close(self) -> None:
+        """Release the backend (the simulator's database connection), once the command is done."""
+        if "service" in self.__dict__:
+            self.service.close()
+
     def emit(self, data: Any, view: View = GENERIC) -> None:
         self.writer.emit(data, view)
 

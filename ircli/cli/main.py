@@ -48,7 +48,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
-        _print_error(env, "ircli: interrupted")
+        _print_error(env, interrupt_message())
         return ExitStatus.INTERRUPTED
     except TyperException as exc:
         if debug:
@@ -61,7 +61,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
         _print_error(env, f"ircli: {exc.render()}")
         return int(exc.exit_status)
     except KeyboardInterrupt:
-        _print_error(env, "ircli: interrupted")
+        _print_error(env, interrupt_message())
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
@@ -101,7 +101,62 @@ def _silence_stdout() -> None:
         pass
 
 
+FOLLOW_UP = {
+    # operation: (how to look, how to undo), with {name}
+    "CreateInferenceRecommendationsJob": ("ircli describe-job {name}", "ircli stop-job {name}"),
+    "CreateEndpoint": (
+        "ircli endpoint-config describe-endpoint {name}",
+        "ircli endpoint-config delete-endpoint {name}",
+    ),
+    "UpdateEndpoint": ("ircli endpoint-config describe-endpoint {name}", ""),
+    "UpdateEndpointWeightsAndCapacities": ("ircli endpoint-config describe-endpoint {name}", ""),
+    "CreateEndpointConfig": ("ircli endpoint-config describe {name}", "ircli endpoint-config delete {name}"),
+    "CreateModel": ("ircli model describe {name}", "ircli model delete {name}"),
+}
+
+
+def interrupt_message() -> str:
+    """What an interrupt leaves behind: nothing, or a change that may have reached (or did reach) the service."""
+    # Not imported here: an interrupt may arrive while the module is half imported, and then nothing was sent.
+    service = sys.modules.get("ircli.lib.service")
+    changes = getattr(service, "CHANGES_SENT", None) or []
+    if not changes:
+        return "ircli: interrupted; nothing was sent."
+    change = changes[-1]
+    look, undo = FOLLOW_UP.get(change.operation, ("", ""))
+    what = f"{change.operation} {change.name or ''}".strip()
+    if change.answered and change.operation == "CreateInferenceRecommendationsJob":
+        lines = [f"ircli: interrupted. Job {change.name} is still running on the service."]
+    elif change.answered:
+        lines = [f"ircli: interrupted. {what} was done by the service."]
+    else:
+        lines = [f"ircli: interrupted. {what} may have reached the service."]
+    if look:
+        lines.append(f"Check it with: {look.format(name=change.name)}")
+    if undo:
+        verb = "Stop" if undo.startswith("ircli stop-job") else "Delete"
+        lines.append(f"{verb} it with: {undo.format(name=change.name)}")
+    return "\n".join(lines)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C at any moment: say what may have happened and end at once (exit 130). Ending here, rather than
+    raising KeyboardInterrupt, leaves no chance of it being swallowed in a finaliser; the store's writes are
+    transactions, so stopping between two statements loses nothing."""
+    try:
+        env = Environment()
+        if env.stderr_isatty:
+            env.stderr.write("\x1b[?25h")  # a live display may have hidden the cursor
+        _print_error(env, interrupt_message())
+    except BaseException:  # interrupted in the middle of an import: say the least, but say it
+        os.write(2, b"ircli: interrupted\n")
+    os._exit(ExitStatus.INTERRUPTED)
+
+
 def main() -> NoReturn:
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupted)
     status = run()
     try:
         sys.stdout.flush()

@@ -27,6 +27,9 @@ class Backend(Protocol):
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]: ...
 
+    def close(self) -> None:
+        """Release what the backend holds (the simulator's database connection)."""
+
 
 @dataclass(frozen=True)
 class BackendSettings:

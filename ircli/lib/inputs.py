@@ -19,7 +19,7 @@ from ircli.errors import InputError
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 # Expanded node count above which a YAML document is refused (aliases can make a small file huge).
-MAX_YAML_NODES = 1_000_000
+MAX_YAML_NODES = 100_000
 MAX_DEPTH = 64
 # The largest legal request (10 configurations with 5 parameter ranges each, 10 phases, 50 tags) holds
 # about 2,000 values; a document with far more separators than that is refused before it is parsed, so
@@ -56,13 +56,16 @@ def _read_path(path: Path) -> bytes:
     label = _shortened(str(path))
     try:
         is_directory = path.is_dir()
+        is_file = path.is_file()
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError(f"{label}: no such file. Give a path, file://path, - for stdin, or a document.") from None
-    except OSError as exc:
-        raise InputError(f"{label} cannot be read: {exc.strerror or exc}.") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise InputError(f"{label} cannot be read: {getattr(exc, 'strerror', None) or exc}.") from None
     if is_directory:
         raise InputError(f"{label} is a directory; give the path of a JSON or YAML file.")
+    if not is_file:  # a device, a FIFO or a socket could block or never end
+        raise InputError(f"{label} is not a regular file; give the path of a JSON or YAML file, or - for stdin.")
     if size > MAX_INPUT_BYTES:
         raise InputError(
             f"{label} is {size / (1024 * 1024):.1f} MiB; request documents are limited to "
@@ -208,11 +211,29 @@ def _expanded_size(node: Any, memo: dict[int, int], depth: int = 0) -> int:
     return size
 
 
+def _check_yaml_events(text: str, label: str) -> None:
+    """Walk the parser's events (libyaml's parser keeps its own stack) before anything is composed: the
+    composer recurses once per level, and a document nested 100,000 deep would overflow the C stack."""
+    import yaml
+
+    depth = 0
+    for count, event in enumerate(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"{label} is nested more than {MAX_DEPTH} levels deep; no request is that deep.")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        if count > 2 * MAX_SEPARATORS:
+            raise InputError(f"{label} holds more than {MAX_SEPARATORS:,} values; refusing to load it.")
+
+
 def _parse_yaml(text: str, label: str) -> Any:
     import yaml
 
     loader = None
     try:
+        _check_yaml_events(text, label)
         loader = _yaml_loader()(text)  # the reader checks the characters as it is built
         node = loader.get_single_node()
         if node is None:

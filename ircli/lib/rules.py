@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-from ircli.errors import MAX_COLLECTED, Violation
+from ircli.errors import MAX_COLLECTED, MAX_LISTED, Violation
 
 Path = tuple[str | int, ...]
 Rule = Callable[[dict[str, Any]], Iterator[Violation]]
@@ -23,6 +23,11 @@ PERCENTILES = ("P95", "P99")
 JOB_API = "CreateInferenceRecommendationsJob API reference"
 SERVERLESS_API = "ProductionVariantServerlessConfig API reference"
 SCALING_API = "GetScalingConfigurationRecommendation API reference"
+
+
+@cache
+def known_instance_types() -> frozenset[str]:
+    return frozenset(instance_types())
 
 
 @cache
@@ -242,13 +247,17 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
             )
 
     container = _dict(config.get("ContainerConfig"))
+    unknown = 0
     for index, name in enumerate(_list(container.get("SupportedInstanceTypes"))):
         # SupportedInstanceTypes is a list of plain strings in the model, but the service benchmarks them as
         # production-variant instance types, so only those are accepted.
-        if isinstance(name, str) and name not in instance_types():
-            close = difflib.get_close_matches(name, instance_types(), n=3)
-            if not close and not name.startswith("ml."):
-                close = difflib.get_close_matches("ml." + name, instance_types(), n=3)
+        if isinstance(name, str) and name not in known_instance_types():
+            unknown += 1
+            close = []
+            if unknown <= MAX_LISTED:  # a did-you-mean only where it will be read
+                close = difflib.get_close_matches(name, instance_types(), n=3)
+                if not close and not name.startswith("ml."):
+                    close = difflib.get_close_matches("ml." + name, instance_types(), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else " (see ircli schema show create-job)"
             yield Violation(
                 (*base, "ContainerConfig", "SupportedInstanceTypes", index),

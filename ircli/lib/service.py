@@ -21,6 +21,21 @@ from ircli.lib.validation import check_request
 from ircli.operations import result_key as paginated_member
 
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
+CHANGES = ("Create", "Update", "Delete", "Stop", "Register", "Deregister", "Put", "Add")
+NAME_MEMBERS = ("JobName", "EndpointName", "EndpointConfigName", "ModelName", "ModelPackageGroupName")
+
+
+@dataclass
+class Change:
+    """A request that changes something, as far as this process knows: sent, and answered or not."""
+
+    operation: str
+    name: str | None
+    answered: bool = False
+
+
+# The changes this process has sent, newest last, so that an interrupt can say what may have happened.
+CHANGES_SENT: list[Change] = []
 
 
 def normalise(value: Any) -> Any:
@@ -68,6 +83,9 @@ class RecommenderService:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
 
+    def close(self) -> None:
+        self.backend.close()
+
     @property
     def poll_interval(self) -> float:
         return self.backend.poll_interval
@@ -77,7 +95,14 @@ class RecommenderService:
         caller has just done so (`validated`)."""
         if not validated:
             check_request(operation, request)
+        change = None
+        if operation.startswith(CHANGES):
+            name = next((str(request[m]) for m in NAME_MEMBERS if isinstance(request.get(m), str)), None)
+            change = Change(operation, name)
+            CHANGES_SENT.append(change)
         response: dict[str, Any] = normalise(self.backend.call(operation, request))
+        if change is not None:
+            change.answered = True
         return response
 
     def paginate(

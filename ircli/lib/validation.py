@@ -110,9 +110,12 @@ def _translate(error: SchemaError) -> list[Violation]:
         ]
     if keyword == "additionalProperties" and limit is False:
         known = list(error.schema.get("properties", {}))
-        violations = []
+        violations: list[Violation] = []
         for name in instance:
             if name in known:
+                continue
+            if len(violations) >= MAX_LISTED:  # past what is shown: the count matters, not the hints
+                violations.append(Violation((*path, str(name)), "unknown member", "unknown", name))
                 continue
             close = difflib.get_close_matches(str(name), known, n=1)
             hint = f"; did you mean {close[0]}?" if close else f"; valid members: {', '.join(known)}"

@@ -11,14 +11,17 @@ A job's status is not stored: it follows from the clock and the job's timeline c
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ircli.errors import ConfigurationError
 
+RESET_HINT = "Run `ircli simulator reset --yes`: it moves the file aside (and says where) and starts afresh."
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 60.0
 
@@ -146,18 +149,69 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self.state_dir.mkdir(parents=True, exist_ok=True)
+            self._prepare_files()
             connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        except (OSError, sqlite3.OperationalError) as exc:
+        except sqlite3.DatabaseError as exc:
+            raise self.problem(exc) from None
+        except OSError as exc:
             raise ConfigurationError(
-                f"The simulator state directory {self.state_dir} is not usable: {exc}.",
+                f"The simulator state directory {self.state_dir} is not usable: {exc.strerror or exc}.",
                 hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
             ) from None
         connection.row_factory = sqlite3.Row
         return connection
+
+    def _prepare_files(self) -> None:
+        """The state is private: the directory 0700 when ircli makes it, the database 0600, whatever the
+        umask (SQLite gives its -wal and -shm files the database's mode). A link is not followed."""
+        if not self.state_dir.exists():
+            self.state_dir.mkdir(parents=True, mode=0o700)
+            os.chmod(self.state_dir, 0o700)  # mkdir's mode is filtered by the umask
+        if self.path.is_symlink():
+            raise ConfigurationError(
+                f"The simulator state {self.path} is a symbolic link; ircli keeps its state in a file of its own.",
+                hint=RESET_HINT,
+            )
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(f"{self.path}{suffix}")
+            if path.exists() and path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+
+    def problem(self, exc: sqlite3.Error) -> ConfigurationError:
+        """What a database error means for the user, and what to do (exit 253)."""
+        text = str(exc)
+        if "full" in text:
+            return ConfigurationError(
+                f"The disk holding the simulator state {self.path} is full; nothing was written.",
+                hint="Free some space (the state is unchanged), or choose another --state-dir.",
+            )
+        if "readonly" in text or "unable to open" in text:
+            return ConfigurationError(
+                f"The simulator state in {self.path} cannot be written: {text}.",
+                hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
+            )
+        return ConfigurationError(
+            f"The simulator state {self.path} is damaged or not ircli's ({text}).", hint=RESET_HINT
+        )
+
+    def set_aside(self) -> Path | None:
+        """Move a damaged state file (and its -wal, -shm) aside, keeping it for inspection; where it went."""
+        self.close()
+        if not (self.path.exists() or self.path.is_symlink()):
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"state.db.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists() or source.is_symlink():
+                source.rename(Path(f"{target}{suffix}"))
+        self._ready = False
+        return target
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -173,7 +227,10 @@ class Store:
         return connection
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise self.problem(exc) from None
         if version > SCHEMA_VERSION:
             raise ConfigurationError(
                 f"The simulator state in {self.state_dir} was written by a newer ircli (schema {version}).",
@@ -190,11 +247,8 @@ class Store:
                 connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 if version < 2 and self.on_create is not None:  # the layout that added models
                     self.on_create(connection)
-        except sqlite3.OperationalError as exc:
-            raise ConfigurationError(
-                f"The simulator state in {self.path} cannot be written: {exc}.",
-                hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
-            ) from None
+        except sqlite3.DatabaseError as exc:
+            raise self.problem(exc) from None
 
     @contextmanager
     def _transaction(self, connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
@@ -202,7 +256,9 @@ class Store:
         try:
             yield connection
         except BaseException:
-            connection.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk): the original error is the news.
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
 
@@ -213,12 +269,11 @@ class Store:
             with self._transaction(self.connection) as connection:
                 yield connection
         except sqlite3.OperationalError as exc:
-            if "readonly" in str(exc) or "unable to open" in str(exc):
-                raise ConfigurationError(
-                    f"The simulator state in {self.path} cannot be written: {exc}.",
-                    hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
-                ) from None
-            raise
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            raise self.problem(exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise self.problem(exc) from None
 
     def read(self) -> sqlite3.Connection:
         return self.connection

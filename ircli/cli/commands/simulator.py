@@ -84,20 +84,37 @@ def reset(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete every simulated job, endpoint configuration and endpoint."""
+    """Delete every simulated job, model, endpoint configuration and endpoint: back to a fresh state (the
+    sample models included). A damaged state file is moved aside, and where it went is said."""
+    import sqlite3
+
     from ircli.simulator import open_simulator
 
     cli = context(ctx)
     store = open_simulator(cli.state_dir).store
-    counts = store.counts()
+    try:
+        counts: dict[str, int] | None = store.counts()
+    except (ConfigurationError, sqlite3.DatabaseError):
+        counts = None  # damaged: nothing in it can be counted, or kept
     if not yes:
         if not cli.env.stdin_isatty:
             raise InputError("simulator reset deletes all simulated state; pass --yes to confirm without a terminal.")
         summary = (
             f"{counts['jobs']} jobs, {counts['endpoint_configs']} endpoint configs, {counts['endpoints']} endpoints"
+            if counts
+            else "the damaged state"
         )
         if not typer.confirm(f"Delete {summary} in {store.state_dir}?", default=False, err=True):
             cli.note("Nothing was deleted.")
             return
-    store.reset()
-    cli.note(f"Reset the simulator state in {store.state_dir}.")
+    if counts is not None:
+        try:
+            store.reset()
+            cli.note(f"Reset the simulator state in {store.state_dir}.")
+            return
+        except (ConfigurationError, sqlite3.DatabaseError):
+            pass  # damaged beyond what a count reads: set it aside as well
+    moved = store.set_aside()
+    fresh = open_simulator(cli.state_dir).store
+    fresh.counts()  # creates the new state, sample models included
+    cli.note(f"Moved the damaged simulator state to {moved} and started afresh in {store.state_dir}.")

@@ -1,0 +1,340 @@
+"""A corpus of hostile input that grows: every case must be accepted or refused with the documented exit
+code, no traceback, a bounded message, within 1 s and 100 MB. Families: YAML and JSON bombs, nesting,
+size, separators, encodings, tags, huge numbers, control characters, special files, long paths,
+adversarial values for every pattern of every request schema, thousands of bogus values, damaged stores."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import sqlite3
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from ircli.schemas import load_schema
+
+from ircli.operations import OPERATIONS
+from tests.conftest import EXAMPLES, CliRunner
+
+pytestmark = pytest.mark.slow
+
+SECONDS = 1.0
+MEGABYTES = 100
+ROLE = "arn:aws:iam::123456789012:role/R"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    args: Callable[[Path], list[str]]  # the command line, given a scratch directory
+    codes: tuple[int, ...] = (252,)
+
+
+def file_case(name: str, data: bytes, *, json_input: bool = False, codes: tuple[int, ...] = (252,)) -> Case:
+    def args(directory: Path) -> list[str]:
+        path = directory / name
+        path.write_bytes(data)
+        return ["create-job", "--cli-input-json" if json_input else "--cli-input-yaml", str(path), "--dry-run"]
+
+    return Case(name, args, codes)
+
+
+def request(**input_config: object) -> dict[str, object]:
+    config: dict[str, object] = {"ModelName": "churn-xgboost"}
+    config.update(input_config)
+    return {"JobName": "hostile", "JobType": "Default", "RoleArn": ROLE, "InputConfig": config}
+
+
+def bombs() -> list[Case]:
+    cases = []
+    for depth in range(3, 10):
+        lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+        lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, depth)]
+        cases.append(file_case(f"alias-bomb-{depth}.yaml", "\n".join(lines).encode()))
+    # Aliases that stay under the node guard but would print hundreds of thousands of errors.
+    cases.append(
+        file_case("alias-errors.yaml", b"a: &a [" + b"x," * 700 + b"x]\nJobName: [*a, *a, *a, *a, *a, *a, *a]\n")
+    )
+    for depth in (65, 100, 1000, 10_000, 100_000):
+        cases.append(
+            file_case(f"nested-{depth}.json", b'{"JobName": ' + b"[" * depth + b"]" * depth + b"}", json_input=True)
+        )
+        cases.append(file_case(f"nested-{depth}.yaml", b"JobName: " + b"[" * depth + b"]" * depth + b"\n"))
+    return cases
+
+
+def sizes() -> list[Case]:
+    cases = []
+    for megabytes in (1, 2, 5, 9.9):
+        count = int(megabytes * 1024 * 1024 / 2)
+        cases.append(file_case(f"flow-{megabytes}MiB.yaml", b"JobName: [" + b"1," * count + b"1]\n"))
+        cases.append(
+            file_case(f"array-{megabytes}MiB.json", b'{"JobName": [' + b"1," * count + b"1]}", json_input=True)
+        )
+        floats = int(megabytes * 1024 * 1024 / 4)
+        cases.append(file_case(f"floats-{megabytes}MiB.json", b'{"a": [' + b"1.5," * floats + b"1]}", json_input=True))
+        cases.append(file_case(f"lines-{megabytes}MiB.yaml", b"".join(b"k%d: v\n" % i for i in range(count // 4))))
+        cases.append(
+            file_case(
+                f"string-{megabytes}MiB.json", b'{"JobName": "' + b"a" * (count * 2 - 20) + b'"}', json_input=True
+            )
+        )
+    cases.append(file_case("eleven-MiB.json", b'{"JobName": "' + b"a" * (11 * 1024 * 1024) + b'"}', json_input=True))
+    return cases
+
+
+def numbers() -> list[Case]:
+    digits = 20_000
+    return [
+        file_case("json-int-5000.json", b'{"a": ' + b"9" * 5000 + b"}", json_input=True),
+        file_case(
+            "json-int-40.json", json.dumps(request(JobDurationInSeconds=int("9" * 40))).encode(), json_input=True
+        ),
+        file_case("yaml-hex.yaml", b"a: 0x" + b"f" * digits + b"\n"),
+        file_case("yaml-bin.yaml", b"a: 0b" + b"1" * digits + b"\n"),
+        file_case("yaml-oct.yaml", b"a: 0o" + b"7" * digits + b"\n"),
+        file_case("yaml-sexagesimal.yaml", b"a: 1" + b":59" * 4000 + b"\n"),
+        file_case("yaml-decimal.yaml", b"a: " + b"9" * digits + b"\n"),
+        file_case("yaml-float.yaml", b"a: 1e" + b"9" * 400 + b"\n"),
+        file_case("nan.json", b'{"JobName": NaN}', json_input=True),
+        file_case("infinity.yaml", b"JobName: x\nInputConfig:\n  JobDurationInSeconds: .inf\n"),
+        file_case("negative-huge.json", b'{"a": -' + b"9" * 4000 + b"}", json_input=True),
+    ]
+
+
+def encodings() -> list[Case]:
+    text = "JobName: caf\u00e9\n"
+    return [
+        file_case("latin1.yaml", text.encode("latin-1")),
+        file_case("utf16-no-bom.yaml", text.encode("utf-16-le")),
+        file_case("utf32.yaml", text.encode("utf-32")),
+        file_case("overlong.yaml", b"JobName: \xc0\xaf\n"),
+        file_case("surrogate.yaml", b"JobName: \xed\xa0\x80\n"),
+        file_case("nul.yaml", b"JobName: a\x00b\n"),
+        file_case("binary.json", bytes(range(256)) * 4, json_input=True),
+        file_case("bom-broken.json", b"\xef\xbb\xbf{broken", json_input=True),
+        file_case("utf16-bom-odd.yaml", b"\xff\xfeJ\x00o\x00b"),
+        file_case("empty.yaml", b""),
+        file_case("whitespace.json", b" \n\t", json_input=True),
+        file_case("scalar.yaml", b"42\n"),
+        file_case("list.json", b"[1, 2]", json_input=True),
+    ]
+
+
+def tags_and_keys() -> list[Case]:
+    return [
+        file_case("python-object.yaml", b"JobName: !!python/object/apply:os.system ['touch /tmp/ircli-pwned']\n"),
+        file_case("python-name.yaml", b"JobName: !!python/name:os.system\n"),
+        file_case("python-module.yaml", b"JobName: !!python/module:os\n"),
+        file_case("custom-tag.yaml", b"JobName: !Ref x\n"),
+        file_case("set-tag.yaml", b"JobName: !!set {a, b}\n"),
+        file_case("binary-tag.yaml", b"JobName: !!binary aGVsbG8=\n"),
+        file_case("timestamp.yaml", b"JobName: 2026-01-01\n"),
+        file_case("duplicate.yaml", b"JobName: a\nJobName: b\n"),
+        file_case("duplicate.json", b'{"JobName": "a", "JobName": "b"}', json_input=True),
+        file_case("mapping-key.yaml", b"? [a, b]\n: c\n"),
+        file_case("merge-bomb.yaml", b"a: &a {x: 1}\nb:\n  <<: [*a, *a, *a, *a]\n"),
+    ]
+
+
+CONTROLS = ["\x1b[2J", "\x1b]0;title\x07", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "\x9b31m", "\u202eevil", "\x07"]
+
+
+def control_characters() -> list[Case]:
+    cases = []
+    for index, sequence in enumerate(CONTROLS):
+        for member in ("JobDescription", "JobName", "RoleArn"):
+            document = request()
+            document[member] = f"x{sequence}y"
+            # A description may hold them (the model allows it): accepted, and shown escaped.
+            codes = (0, 252) if member == "JobDescription" else (252,)
+            data = json.dumps(document).encode()
+            cases.append(file_case(f"control-{index}-{member}.json", data, json_input=True, codes=codes))
+        bogus = request(Bogus=f"x{sequence}")
+        cases.append(
+            file_case(f"control-key-{index}.json", json.dumps({**bogus, f"k{sequence}": 1}).encode(), json_input=True)
+        )
+    return cases
+
+
+def special_files() -> list[Case]:
+    def fifo(directory: Path) -> list[str]:
+        path = directory / "fifo.yaml"
+        if not path.exists():
+            os.mkfifo(path)
+        return ["create-job", "--cli-input-yaml", str(path), "--dry-run"]
+
+    def directory_input(directory: Path) -> list[str]:
+        path = directory / "folder.yaml"
+        path.mkdir(exist_ok=True)
+        return ["create-job", "--cli-input-yaml", str(path), "--dry-run"]
+
+    def loop(directory: Path) -> list[str]:
+        path = directory / "loop.yaml"
+        if not path.is_symlink():
+            path.symlink_to(path)
+        return ["create-job", "--cli-input-yaml", str(path), "--dry-run"]
+
+    return [
+        Case("dev-zero", lambda d: ["create-job", "--cli-input-yaml", "/dev/zero", "--dry-run"]),
+        Case("dev-null", lambda d: ["create-job", "--cli-input-yaml", "/dev/null", "--dry-run"]),
+        Case("fifo", fifo),
+        Case("directory", directory_input),
+        Case("symlink-loop", loop),
+        Case("long-path", lambda d: ["create-job", "--cli-input-yaml", "a/" * 150 + "x.yaml", "--dry-run"]),
+        Case("long-file-url", lambda d: ["create-job", "--cli-input-yaml", "file://" + "b" * 5000, "--dry-run"]),
+        Case("long-name", lambda d: ["create-job", "--cli-input-yaml", "c" * 300, "--dry-run"]),
+        Case("nul-in-path", lambda d: ["create-job", "--cli-input-yaml", "file://a\x00b", "--dry-run"]),
+        Case("control-in-path", lambda d: ["create-job", "--cli-input-yaml", "a\x1b]0;t\x07.yaml", "--dry-run"]),
+    ]
+
+
+def bogus_values() -> list[Case]:
+    def types(count: int) -> bytes:
+        return json.dumps(
+            request(ContainerConfig={"SupportedInstanceTypes": [f"ml.bogus{i}" for i in range(count)]})
+        ).encode()
+
+    def configurations(count: int) -> bytes:
+        return json.dumps(request(EndpointConfigurations=[{"InstanceType": "ml.nope"}] * count)).encode()
+
+    return [
+        *(file_case(f"bogus-types-{n}.json", types(n), json_input=True) for n in (100, 30_000, 50_000)),
+        *(file_case(f"bogus-configurations-{n}.json", configurations(n), json_input=True) for n in (11, 30_000)),
+        file_case(
+            "bogus-tags.json", json.dumps({**request(), "Tags": [{"Key": ""}] * 20_000}).encode(), json_input=True
+        ),
+        file_case(
+            "unknown-members.json",
+            json.dumps({**request(), **{f"x{i}": i for i in range(20_000)}}).encode(),
+            json_input=True,
+        ),
+    ]
+
+
+ADVERSARIAL = (
+    "a{n}\n",
+    "s3://{a}/{b}\n",
+    "-{n}!",
+    "arn:aws:{colons}!",
+    "a-{pairs}!",
+    "1{n}x",
+)
+
+
+def string_patterns() -> list[Case]:
+    """Every string with a pattern in every request schema, given values built to make a backtracking
+    matcher work hard, just under and far over the member's length limit."""
+    seen: dict[str, int | None] = {}
+    for operation in OPERATIONS:
+        for definition in load_schema(operation, "request")["$defs"].values():
+            if definition.get("type") == "string" and "pattern" in definition:
+                seen.setdefault(definition["pattern"], definition.get("maxLength"))
+    cases = []
+    for number, (pattern, limit) in enumerate(sorted(seen.items())):
+        for size in (min(limit or 4096, 4096), 80_000):
+            value = "a" * (size // 2) + "/" + "-a" * (size // 4) + "\n"
+            document = request(ContainerConfig={"PayloadConfig": {"SamplePayloadUrl": value}})
+            document["JobDescription"] = value
+            cases.append(file_case(f"pattern-{number}-{size}.json", json.dumps(document).encode(), json_input=True))
+        del pattern
+    return cases
+
+
+def damaged_stores() -> list[Case]:
+    def store_with(
+        content: bytes | None, *, link: bool = False, directory: bool = False
+    ) -> Callable[[Path], list[str]]:
+        def args(scratch: Path) -> list[str]:
+            state = scratch / "state"
+            state.mkdir(exist_ok=True)
+            database = state / "state.db"
+            if link and not database.is_symlink():
+                (scratch / "other").write_text("other")
+                database.symlink_to(scratch / "other")
+            elif directory:
+                database.mkdir(exist_ok=True)
+            elif content is not None:
+                database.write_bytes(content)
+            return ["--state-dir", str(state), "list-jobs"]
+
+        return args
+
+    def older_layout(scratch: Path) -> list[str]:
+        state = scratch / "old"
+        state.mkdir(exist_ok=True)
+        connection = sqlite3.connect(state / "state.db")
+        connection.execute("CREATE TABLE IF NOT EXISTS jobs (name TEXT)")  # a layout ircli never wrote
+        connection.execute("PRAGMA user_version=1")
+        connection.commit()
+        connection.close()
+        return ["--state-dir", str(state), "list-jobs"]
+
+    def newer_layout(scratch: Path) -> list[str]:
+        state = scratch / "newer"
+        state.mkdir(exist_ok=True)
+        connection = sqlite3.connect(state / "state.db")
+        connection.execute("PRAGMA user_version=99")
+        connection.commit()
+        connection.close()
+        return ["--state-dir", str(state), "list-jobs"]
+
+    return [
+        Case("store-garbage", store_with(b"garbage" * 100), (253,)),
+        Case("store-truncated-header", store_with(b"SQLite format 3\x00" + b"\x00" * 50), (253,)),
+        Case("store-symlink", store_with(None, link=True), (253,)),
+        Case("store-directory", store_with(None, directory=True), (253,)),
+        Case("store-older-layout", older_layout, (253,)),
+        Case("store-newer-layout", newer_layout, (253,)),
+    ]
+
+
+CORPUS = [
+    *bombs(),
+    *sizes(),
+    *numbers(),
+    *encodings(),
+    *tags_and_keys(),
+    *control_characters(),
+    *special_files(),
+    *bogus_values(),
+    *string_patterns(),
+    *damaged_stores(),
+]
+
+
+def test_the_corpus_is_large() -> None:
+    assert len(CORPUS) >= 200
+    assert len({case.name for case in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.name)
+def test_hostile_input_is_refused_fast_and_small(case: Case, cli: CliRunner, tmp_path: Path) -> None:
+    args = case.args(tmp_path)
+    gc.collect()
+    started = time.perf_counter()
+    result = cli(*args)
+    elapsed = time.perf_counter() - started
+    assert result.code in case.codes, (result.code, result.err[-500:])
+    assert "Traceback" not in result.err
+    assert result.code == 0 or result.err.startswith("ircli: "), result.err[-500:]
+    assert "\x1b" not in result.err + result.out and "\x07" not in result.err + result.out
+    assert len(result.err) < 20_000 and len(result.err.splitlines()) <= 30
+    assert elapsed < SECONDS, f"{elapsed:.2f} s"
+    tracemalloc.start()
+    try:
+        cli(*args)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < MEGABYTES * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
+    assert not Path("/tmp/ircli-pwned").exists()
+
+
+def test_a_valid_example_is_still_accepted(cli: CliRunner) -> None:
+    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--dry-run").code == 0
