@@ -26,9 +26,16 @@ def original_pattern(pattern: str) -> str:
 
 @lru_cache(maxsize=512)
 def compiled_pattern(pattern: str) -> Any:
-    import regex
+    """The standard library's `re` where it can read the pattern (most of the model's; it costs no import
+    time), the `regex` module for the `\\p{L}`-style classes it cannot."""
+    import re
 
-    return regex.compile(original_pattern(pattern))
+    try:
+        return re.compile(original_pattern(pattern))
+    except re.error:
+        import regex
+
+        return regex.compile(original_pattern(pattern))
 
 
 # A pattern gets this long to decide before the value counts as not matching: with lengths checked first,
@@ -39,8 +46,13 @@ PATTERN_SECONDS = 0.25
 
 def pattern_matches(pattern: str, text: str) -> bool:
     """The service matches a member's pattern against the whole value."""
+    import re
+
+    compiled = compiled_pattern(pattern)
+    if isinstance(compiled, re.Pattern):  # `re` takes no time bound; the length checked first bounds it
+        return compiled.fullmatch(text) is not None
     try:
-        return compiled_pattern(pattern).fullmatch(text, timeout=PATTERN_SECONDS) is not None
+        return compiled.fullmatch(text, timeout=PATTERN_SECONDS) is not None
     except TimeoutError:
         return False
 

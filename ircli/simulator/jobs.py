@@ -29,7 +29,6 @@ from ircli.simulator.common import (
     to_epoch,
 )
 from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
-from ircli.simulator.plans import make_plan
 from ircli.simulator.store import LAST_MODIFIED_SQL, STATUS_SQL
 
 
@@ -57,6 +56,8 @@ class Jobs(Resource):
                 )
         now = self.clock()
         factor = speed_factor(self.speed)
+        from ircli.simulator.plans import make_plan  # the performance model: only creating a job needs it
+
         plan = make_plan(request, simulate, factor, self.sim.endpoints.materialized_endpoint)
         with self.store.write() as db:
             if db.execute("SELECT 1 FROM jobs WHERE name = ?", (name,)).fetchone():

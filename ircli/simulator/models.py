@@ -14,20 +14,23 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from ircli.lib.validation import request_violations, service_message
-from ircli.simulator.autoscaling import AutoScaling
-from ircli.simulator.common import speed_factor
-from ircli.simulator.endpoint_configs import EndpointConfigs
-from ircli.simulator.endpoints import Endpoints
+from ircli.simulator.common import Resource, speed_factor
 from ircli.simulator.exceptions import UnknownOperationException, ValidationException
-from ircli.simulator.inference_models import Models, seed
-from ircli.simulator.jobs import Jobs
-from ircli.simulator.logs import Logs
-from ircli.simulator.pruning import prune
-from ircli.simulator.runtime import Runtime
-from ircli.simulator.scaling import Scaling
 from ircli.simulator.store import Store
-from ircli.simulator.tagging import Tags
+
+# Resource name -> (module, class): each is imported on first use, so that describing a job does not load
+# the performance model, the log builder or Application Auto Scaling.
+RESOURCES: dict[str, tuple[str, str]] = {
+    "jobs": ("ircli.simulator.jobs", "Jobs"),
+    "endpoint_configs": ("ircli.simulator.endpoint_configs", "EndpointConfigs"),
+    "endpoints": ("ircli.simulator.endpoints", "Endpoints"),
+    "scaling": ("ircli.simulator.scaling", "Scaling"),
+    "models": ("ircli.simulator.inference_models", "Models"),
+    "tags": ("ircli.simulator.tagging", "Tags"),
+    "runtime": ("ircli.simulator.runtime", "Runtime"),
+    "logs": ("ircli.simulator.logs", "Logs"),
+    "autoscaling": ("ircli.simulator.autoscaling", "AutoScaling"),
+}
 
 __all__ = ["Simulator", "speed_factor"]
 
@@ -89,18 +92,26 @@ class Simulator:
         self.store = store
         self.clock = clock or time.time
         if store.on_create is None:
-            store.on_create = lambda connection: seed(connection, self.clock())
+            store.on_create = self._seed
         self.region = region
         self.speed = speed  # IRCLI_SIM_SPEED's value; None is the default speed
-        self.jobs = Jobs(self)
-        self.endpoint_configs = EndpointConfigs(self)
-        self.endpoints = Endpoints(self)
-        self.scaling = Scaling(self)
-        self.models = Models(self)
-        self.tags = Tags(self)
-        self.runtime = Runtime(self)
-        self.logs = Logs(self)
-        self.autoscaling = AutoScaling(self)
+        self._resources: dict[str, Resource] = {}
+
+    def _seed(self, connection: Any) -> None:
+        from ircli.simulator.inference_models import seed
+
+        seed(connection, self.clock())
+
+    def __getattr__(self, name: str) -> Any:
+        """The resource models, made on first use."""
+        if name not in RESOURCES:
+            raise AttributeError(name)
+        if name not in self._resources:
+            import importlib
+
+            module, cls = RESOURCES[name]
+            self._resources[name] = getattr(importlib.import_module(module), cls)(self)
+        return self._resources[name]
 
     def handler(self, operation: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
         if operation not in self.HANDLERS:
@@ -114,6 +125,9 @@ class Simulator:
         the service's rules (ircli's service layer does, before every call)."""
         handler = self.handler(operation)
         if not validated:
+            from ircli.lib.validation import request_violations, service_message
+            from ircli.simulator.pruning import prune
+
             # The service ignores members it does not know; everything else it checks.
             violations = [v for v in request_violations(operation, request) if v.rule != "unknown"]
             if violations:

@@ -23,18 +23,11 @@ from ircli.cli.options import (
     ranking_requested,
 )
 from ircli.cli.output.formats import OutputFormat
-from ircli.cli.output.views import View
-from ircli.cli.output.views.jobs import (
-    describe_job_tables,
-    list_jobs_tables,
-    list_steps_tables,
-    scaling_tables,
-)
+from ircli.cli.output.views import View, lazy_tables
 from ircli.cli.waiting import wait_for_job
 from ircli.errors import InputError
-from ircli.lib.ranking import Limits, Ranking, Weights, rank
-from ircli.lib.service import application_autoscaling_inputs
 
+VIEWS = "ircli.cli.output.views.jobs"
 DESCRIBE = "DescribeInferenceRecommendationsJob"
 LIST_JOBS = "ListInferenceRecommendationsJobs"
 LIST_STEPS = "ListInferenceRecommendationsJobSteps"
@@ -45,7 +38,7 @@ JobNameArgument = Annotated[str | None, typer.Argument(help="The job's name (or 
 JobNameOption = Annotated[str | None, typer.Option("--job-name", help="The job's name.")]
 
 
-def _charts(recommendations: list[dict[str, Any]], ranking: Ranking | None) -> Any:
+def _charts(recommendations: list[dict[str, Any]], ranking: Any) -> Any:
     def charts(_: Any, width: int) -> list[Any]:
         from ircli.cli.output.charts import bar_charts
 
@@ -77,11 +70,13 @@ def describe_job(
     recommendations = job.get("InferenceRecommendations") or []
     ranking = None
     if ranking_requested(rank_by, max_latency_ms, max_cost_per_hour, min_invocations, top):
+        from ircli.lib.ranking import Limits, Weights, rank
+
         ranking = rank(
             recommendations, Weights.parse(rank_by), Limits(max_latency_ms, max_cost_per_hour, min_invocations), top
         )
     view = View(
-        tables=lambda data: describe_job_tables(data, ranking),
+        tables=lazy_tables(VIEWS, "describe_job_tables", ranking),
         charts=_charts(recommendations, ranking) if chart else None,
     )
     call.cli.emit(job, view)
@@ -125,7 +120,7 @@ def list_jobs(
         "SortOrder": sort_order,
     }
     result = call.paginate(call.request(flags), max_items=max_items, starting_token=starting_token, page_size=page_size)
-    call.cli.emit(result, View(tables=list_jobs_tables))
+    call.cli.emit(result, View(tables=lazy_tables(VIEWS, "list_jobs_tables")))
 
 
 def _timestamp(value: str | None) -> Any:
@@ -148,7 +143,7 @@ def list_steps(
     """List a job's steps (one benchmark per endpoint configuration and parameter combination)."""
     flags = {"JobName": pick_name(name, job_name), "Status": status, "StepType": step_type}
     result = call.paginate(call.request(flags), max_items=max_items, starting_token=starting_token, page_size=page_size)
-    call.cli.emit(result, View(tables=list_steps_tables))
+    call.cli.emit(result, View(tables=lazy_tables(VIEWS, "list_steps_tables")))
 
 
 @api_command(STOP)
@@ -236,12 +231,14 @@ def scaling_recommendation(
         request = call.request(flags)
     response = call.send(request)
     if emit is None:
-        cli.emit(response, View(tables=scaling_tables))
+        cli.emit(response, View(tables=lazy_tables(VIEWS, "scaling_tables")))
         return
     assert emit is EmitFormat.APPLICATION_AUTOSCALING  # the only member
     target = target_endpoint_name or request.get("EndpointName")
     if not target:
         raise InputError("--emit application-autoscaling needs --target-endpoint-name: the deployed endpoint to scale.")
+    from ircli.lib.service import application_autoscaling_inputs
+
     cli.emit(application_autoscaling_inputs(response, endpoint_name=target, variant_name=variant_name), APPLY_VIEW)
 
 

@@ -31,5 +31,17 @@ class View:
 GENERIC = View()
 
 
+def lazy_tables(module: str, function: str, *args: Any) -> Tabulator:
+    """A tabulator imported only when a table is drawn: the json path never loads the view's module."""
+
+    def tables(data: Any) -> list[TableData]:
+        import importlib
+
+        built: list[TableData] = getattr(importlib.import_module(module), function)(data, *args)
+        return built
+
+    return tables
+
+
 def tables_view(tables: Tabulator) -> View:
     return View(tables=tables)
