@@ -100,6 +100,10 @@ def populate(state: Path, jobs: int) -> float:
     from ircli.simulator.store import Store
 
     simulator = Simulator(Store(state), speed="instant")
+    for name in [f"model-{index}" for index in range(50)] + ["big-model"]:  # jobs must name existing models
+        simulator.dispatch(
+            "CreateModel", {"ModelName": name, "PrimaryContainer": {"Image": "image"}, "ExecutionRoleArn": ROLE}
+        )
     started = time.perf_counter()
     for index in range(jobs):
         simulator.dispatch(

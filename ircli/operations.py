@@ -46,6 +46,9 @@ class Command:
     module: str  # the module under `ircli.cli.commands` that defines it
     operation: str | None = None  # the API operation it sends, if it sends one
     argument: Names | None = None  # what its positional argument(s) name
+    # For a top-level command, the first paragraph of its help, so that `ircli --help` lists the commands
+    # without importing them (a test keeps it equal to the function's docstring).
+    summary: str = ""
 
     @property
     def group(self) -> str | None:
@@ -101,17 +104,78 @@ OPERATION_LIST: tuple[Operation, ...] = (
 OPERATIONS: dict[str, Operation] = {operation.name: operation for operation in OPERATION_LIST}
 
 COMMANDS: tuple[Command, ...] = (
-    Command("create-job", "create_job", "CreateInferenceRecommendationsJob"),
-    Command("describe-job", "jobs", "DescribeInferenceRecommendationsJob", argument=Names.JOB),
-    Command("list-jobs", "jobs", "ListInferenceRecommendationsJobs"),
-    Command("list-steps", "jobs", "ListInferenceRecommendationsJobSteps", argument=Names.JOB),
-    Command("stop-job", "jobs", "StopInferenceRecommendationsJob", argument=Names.JOB),
-    Command("wait", "jobs", argument=Names.JOB),
-    Command("logs", "logs", "GetLogEvents", argument=Names.JOB),
-    Command("scaling-recommendation", "jobs", "GetScalingConfigurationRecommendation"),
-    Command("rank-recommendations", "analysis", argument=Names.JOB),
-    Command("compare-jobs", "analysis", argument=Names.JOB),
-    Command("list-endpoints", "endpoint_listing", "ListEndpoints"),
+    Command(
+        "create-job",
+        "create_job",
+        "CreateInferenceRecommendationsJob",
+        summary="Start a recommendation job: an instance recommendation (Default) or a load test (Advanced).",
+    ),
+    Command(
+        "describe-job",
+        "jobs",
+        "DescribeInferenceRecommendationsJob",
+        argument=Names.JOB,
+        summary="Show a job: status, timing, failure reason, recommendations and endpoint performances (the raw "
+        "API response with --output json; the ranking options order the table).",
+    ),
+    Command(
+        "list-jobs",
+        "jobs",
+        "ListInferenceRecommendationsJobs",
+        summary="List recommendation jobs, all pages unless --max-items is given.",
+    ),
+    Command(
+        "list-steps",
+        "jobs",
+        "ListInferenceRecommendationsJobSteps",
+        argument=Names.JOB,
+        summary="List a job's steps (one benchmark per endpoint configuration and parameter combination).",
+    ),
+    Command(
+        "stop-job",
+        "jobs",
+        "StopInferenceRecommendationsJob",
+        argument=Names.JOB,
+        summary="Stop a job. It goes STOPPING, then STOPPED; finished benchmarks keep their recommendations.",
+    ),
+    Command(
+        "wait",
+        "jobs",
+        argument=Names.JOB,
+        summary="Wait for a job to end: exit 0 when COMPLETED, 255 when FAILED or STOPPED, 124 on timeout.",
+    ),
+    Command(
+        "logs",
+        "logs",
+        "GetLogEvents",
+        argument=Names.JOB,
+        summary="Show a job's execution log: when each benchmark started, what it measured, why it failed.",
+    ),
+    Command(
+        "scaling-recommendation",
+        "jobs",
+        "GetScalingConfigurationRecommendation",
+        summary="Recommend an auto-scaling policy from a completed job's recommendation or benchmarked endpoint.",
+    ),
+    Command(
+        "rank-recommendations",
+        "analysis",
+        argument=Names.JOB,
+        summary="Rank a job's recommendations by cost, latency and throughput and name the top pick. With "
+        "--output json: a list of {Rank, Score, ParetoOptimal, TopPick, Recommendation}.",
+    ),
+    Command(
+        "compare-jobs",
+        "analysis",
+        argument=Names.JOB,
+        summary="Compare two jobs' recommendations for the same endpoint configurations, with signed % changes.",
+    ),
+    Command(
+        "list-endpoints",
+        "endpoint_listing",
+        "ListEndpoints",
+        summary="List endpoints with their status, all pages unless --max-items is given.",
+    ),
     Command("model create", "models", "CreateModel"),
     Command("model describe", "models", "DescribeModel", argument=Names.MODEL),
     Command("model list", "models", "ListModels"),

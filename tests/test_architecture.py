@@ -11,7 +11,7 @@ import pytest
 from ircli.cli.app import app_command, command_function
 from ircli.operations import COMMANDS, OPERATIONS, TOP_LEVEL, Command, Names, resolve_operation
 from ircli.simulator.models import Simulator
-from tests.conftest import REPO
+from tests.conftest import REPO, CliRunner
 
 PACKAGE = REPO / "ircli"
 
@@ -22,7 +22,7 @@ def test_every_registered_command_has_a_function_and_a_place_in_the_tree(command
 
     assert isinstance(command, Command)
     assert callable(command_function(command))
-    node = app_command()
+    node = app_command(everything=True)
     for word in command.path.split():
         node = node.commands[word]
     assert node.name == command.path.split()[-1]
@@ -151,3 +151,22 @@ def test_every_package_is_packaged() -> None:
     declared = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
     found = {module_name(p) for p in SOURCES if p.name == "__init__.py"}
     assert found - declared == set()
+
+
+def test_top_level_summaries_in_the_registry_are_the_commands_own() -> None:
+    import inspect
+
+    for command in COMMANDS:
+        if command.group is None:
+            doc = inspect.getdoc(command_function(command)) or ""
+            assert command.summary == " ".join(doc.split("\n\n")[0].split()), command.path
+
+
+def test_root_help_needs_no_command_module(cli: CliRunner) -> None:
+    import sys
+
+    for module in [m for m in sys.modules if m.startswith("ircli.cli.commands.")]:
+        del sys.modules[module]
+    app_command.cache_clear()
+    assert "create-job" in cli("--help").out
+    assert not [m for m in sys.modules if m.startswith("ircli.cli.commands.")]

@@ -101,7 +101,7 @@ def command_specs() -> tuple[list[CommandSpec], CommandSpec]:
         first_line = (command.help or "").strip().splitlines()[0] if command.help else ""
         return CommandSpec(path, first_line, options, valued, hasattr(command, "commands"))
 
-    root = app_command()
+    root = app_command(everything=True)
     specs = []
     for name, command in sorted(root.commands.items()):
         specs.append(spec(command, name))

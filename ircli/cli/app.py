@@ -106,9 +106,12 @@ def command_function(command: Command) -> Callable[..., Any]:
 
 
 @lru_cache(maxsize=16)
-def app_command(only: str | None = None) -> Any:
-    """The click command of the application: every command, or the root with just `only` (building every
-    command costs start-up time, so a run builds only its own)."""
+def app_command(only: str | None = None, *, everything: bool = False) -> Any:
+    """The click command of the application. A run builds only its own command (`only`); `ircli --help`
+    (no command) gets the root with each command's name and summary from the registry, nothing imported;
+    `everything` builds the whole tree (for completions and tests)."""
+    if only is None and not everything:
+        return _root_for_help()
     app = typer.Typer(
         name="ircli",
         help=HELP,
@@ -122,7 +125,7 @@ def app_command(only: str | None = None) -> Any:
     groups: dict[str, typer.Typer] = {}
     for command in COMMANDS:
         top = command.group or command.path
-        if only is not None and top != only:
+        if not everything and top != only:
             continue
         if command.group is None:
             app.command(command.path)(command_function(command))
@@ -132,3 +135,17 @@ def app_command(only: str | None = None) -> Any:
             app.add_typer(groups[command.group], name=command.group)
         groups[command.group].command(command.path.split(" ", 1)[1])(command_function(command))
     return typer.main.get_command(app)
+
+
+def _root_for_help() -> Any:
+    """The root command with a placeholder for each top-level command: enough for `--help`, `--version`
+    and the message for an unknown command, without building (or importing) any command."""
+    from typer.core import TyperCommand, TyperGroup
+
+    root_only = app_command("\0 no command")
+    for command in COMMANDS:
+        if command.group is None:
+            root_only.add_command(TyperCommand(command.path, help=command.summary))
+        elif command.group not in root_only.commands:
+            root_only.add_command(TyperGroup(name=command.group, help=GROUPS[command.group]))
+    return root_only
