@@ -22,7 +22,6 @@ from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import GENERIC, View
 from ircli.errors import InputError
 from ircli.lib.inputs import DocumentFormat, load_document
-from ircli.lib.requests import merge
 
 CliInputJson = Annotated[
     str | None,
@@ -80,6 +79,8 @@ class ApiCall:
 
     def request(self, flags: dict[str, Any]) -> dict[str, Any]:
         """The request from the input document, with the flags given on the command line on top."""
+        from ircli.lib.requests import merge
+
         return merge(self.document(), flags)
 
     def send(self, request: dict[str, Any], *, validated: bool = False) -> dict[str, Any]:

@@ -3,7 +3,6 @@ timestamps, short ids, pagination tokens, and `Resource`, the base of the per-re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from datetime import datetime, timezone
@@ -77,6 +76,8 @@ def to_epoch(value: Any) -> float:
 
 
 def short_hash(*parts: Any, length: int = 8) -> str:
+    import hashlib  # not at import: describing a job needs no hash
+
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:length]
 
 

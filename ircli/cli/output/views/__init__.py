@@ -6,29 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.formats import OutputFormat
-from ircli.cli.output.model import TableData
-from ircli.cli.output.views.generic import generic_tables
 
-Tabulator = Callable[[Any], list[TableData]]
+if TYPE_CHECKING:
+    from ircli.cli.output.model import TableData
+
+Tabulator = Callable[[Any], "list[TableData]"]
 # Renderables shown under a terminal table, given the data and the terminal's width.
 Charts = Callable[[Any, int], list[Any]]
 # A line for people on stderr, given the data and the format the user asked for; None for no line.
 Note = Callable[[Any, OutputFormat], "str | None"]
-
-
-@dataclass(frozen=True)
-class View:
-    tables: Tabulator = generic_tables
-    charts: Charts | None = None
-    # Data that reads best as a document says so: e.g. {TABLE: YAML} shows a request as YAML on a terminal.
-    render_as: Mapping[OutputFormat, OutputFormat] = field(default_factory=dict)
-    note: Note | None = None
-
-
-GENERIC = View()
 
 
 def lazy_tables(module: str, function: str, *args: Any) -> Tabulator:
@@ -41,6 +30,18 @@ def lazy_tables(module: str, function: str, *args: Any) -> Tabulator:
         return built
 
     return tables
+
+
+@dataclass(frozen=True)
+class View:
+    tables: Tabulator = field(default_factory=lambda: lazy_tables("ircli.cli.output.views.generic", "generic_tables"))
+    charts: Charts | None = None
+    # Data that reads best as a document says so: e.g. {TABLE: YAML} shows a request as YAML on a terminal.
+    render_as: Mapping[OutputFormat, OutputFormat] = field(default_factory=dict)
+    note: Note | None = None
+
+
+GENERIC = View()
 
 
 def tables_view(tables: Tabulator) -> View:
