@@ -224,7 +224,7 @@ def test_bad_shorthand_and_usage_errors(cli: CliRunner) -> None:
     usage = cli("create-job", "--no-such-option")
     assert usage.code == 2 and "No such option" in usage.err
     assert cli("no-such-command").code == 2
-    assert cli("scaling-recommendation", "--emit", "terraform").code == 2
+    assert cli("scaling-recommendation", "--emit", "terraform").code == 252  # a bad value, not bad usage
 
 
 def test_service_errors_exit_254(cli: CliRunner) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ircli.errors import ConfigurationError
+from ircli.errors import InputError
 from ircli.lib.backend import Backend, BackendKind, BackendSettings
 
 
@@ -15,8 +15,8 @@ def parse_backend(value: str | None) -> BackendKind:
     try:
         return BackendKind(text)
     except ValueError:
-        raise ConfigurationError(
-            f"Unknown backend {text!r}.", hint="Use --backend local (the simulator) or --backend aws."
+        raise InputError(
+            f"Bad value for --backend: {text!r}.", hint="Use --backend local (the simulator) or --backend aws."
         ) from None
 
 

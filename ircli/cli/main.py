@@ -54,7 +54,9 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
         if debug:
             _print_error(env, traceback.format_exc())
         _print_error(env, _usage_message(exc))
-        return ExitStatus.USAGE
+        # A value the parser refuses is an invalid parameter (252), as in the AWS CLI; an unknown command or
+        # option, or one missing its value, is a usage error (2).
+        return ExitStatus.INVALID_INPUT if type(exc).__name__ == "BadParameter" else ExitStatus.USAGE
     except IrcliError as exc:
         if debug:
             _print_error(env, traceback.format_exc())
@@ -81,6 +83,12 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
 
 def _usage_message(exc: Exception) -> str:
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = (
+        message.replace("is not a valid int range", "is not a whole number")
+        .replace("is not a valid float range", "is not a number")
+        .replace("is not a valid integer", "is not a whole number")
+        .replace("is not a valid float", "is not a number")
+    )
     if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `ircli` or `ircli schema`: the help says it all
         return message
     usage_context = getattr(exc, "ctx", None)

@@ -235,6 +235,15 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
             )
 
     for index, threshold in enumerate(_list(stopping.get("ModelLatencyThresholds"))):
+        # A latency is a positive number of milliseconds (the guide's "ValueInMilliseconds: the model
+        # latency percentile value in milliseconds").
+        yield from _range(
+            ("StoppingConditions", "ModelLatencyThresholds", index, "ValueInMilliseconds"),
+            _dict(threshold).get("ValueInMilliseconds"),
+            1,
+            2**31 - 1,
+            LOAD_TEST_GUIDE,
+        )
         percentile = _dict(threshold).get("Percentile")
         # P95 is the percentile of the API's and the guide's examples; the console's load test also offers P99.
         if isinstance(percentile, str) and percentile not in PERCENTILES:
@@ -278,6 +287,18 @@ def scaling_rules(request: dict[str, Any]) -> Iterator[Violation]:
             "oneOf",
             None,
             "Exactly one of RecommendationId or EndpointName must be provided",
+        )
+    objective = _dict(request.get("ScalingPolicyObjective"))
+    low, high = _int(objective.get("MinInvocationsPerMinute")), _int(objective.get("MaxInvocationsPerMinute"))
+    # The objective is a range of expected traffic: its minimum cannot exceed its maximum (SCALING_API,
+    # ScalingPolicyObjective: "the minimum ... and the maximum number of expected requests").
+    if low is not None and high is not None and low > high:
+        yield Violation(
+            ("ScalingPolicyObjective", "MinInvocationsPerMinute"),
+            f"{low} is greater than MaxInvocationsPerMinute ({high}) ({SCALING_API})",
+            "maximum",
+            low,
+            f"Member must have value less than or equal to {high}",
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ircli.errors import InputError, IrcliError, JobEndedUnsuccessfully, ServiceError, WaiterFailed, WaitTimedOut
+from ircli.errors import InputError, JobEndedUnsuccessfully, ServiceError, WaiterFailed, WaitTimedOut
 from ircli.lib.backend import Backend
 from ircli.lib.numbers import finite_or_text
 from ircli.lib.tokens import decode_token, encode_token
@@ -242,7 +242,7 @@ class RecommenderService:
                 result: dict[str, Any] = by_id[recommendation_id]
                 return result
         known = ", ".join(r.get("RecommendationId", "?") for r in job.get("InferenceRecommendations", [])) or "none"
-        raise IrcliError(
+        raise InputError(
             f"Job {job_name} ({job.get('Status')}) has no recommendation {recommendation_ids[0]}. "
             f"Its recommendations: {known}."
         )

@@ -66,15 +66,18 @@ def describe_job(
 ) -> None:
     """Show a job: status, timing, failure reason, recommendations and endpoint performances
     (the raw API response with --output json; the ranking options order the table)."""
+    weights = None
+    if ranking_requested(rank_by, max_latency_ms, max_cost_per_hour, min_invocations, top):
+        from ircli.lib.ranking import Weights
+
+        weights = Weights.parse(rank_by)  # a bad --rank-by is said before anything is sent
     job = call.send(call.request({"JobName": pick_name(name, job_name)}))
     recommendations = job.get("InferenceRecommendations") or []
     ranking = None
-    if ranking_requested(rank_by, max_latency_ms, max_cost_per_hour, min_invocations, top):
-        from ircli.lib.ranking import Limits, Weights, rank
+    if weights is not None:
+        from ircli.lib.ranking import Limits, rank
 
-        ranking = rank(
-            recommendations, Weights.parse(rank_by), Limits(max_latency_ms, max_cost_per_hour, min_invocations), top
-        )
+        ranking = rank(recommendations, weights, Limits(max_latency_ms, max_cost_per_hour, min_invocations), top)
     view = View(
         tables=lazy_tables(VIEWS, "describe_job_tables", ranking),
         charts=_charts(recommendations, ranking) if chart else None,
