@@ -57,12 +57,16 @@ class Violation:
 
 
 def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """`InputConfig.EndpointConfigurations[0].InstanceType`; member names escaped, as they come from input."""
+    from ircli.lib.printable import escape_controls
+
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else part
+            name = escape_controls(part)
+            text += f".{name}" if text else name
     return text
 
 

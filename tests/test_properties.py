@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ircli.cli.environment import Environment
-from ircli.cli.output.safe import escape_controls
 from ircli.errors import MAX_LISTED
+from ircli.lib.printable import escape_controls
 from ircli.lib.validation import Engine, request_violations
 from tests.valid_requests import VALID_REQUESTS
 

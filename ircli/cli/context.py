@@ -99,7 +99,7 @@ class CliContext:
 
     def note(self, text: str) -> None:
         """A line for people, on stderr, never mixed into the data; nothing raw reaches the terminal."""
-        from ircli.cli.output.safe import escape_controls
+        from ircli.lib.printable import escape_controls
 
         self.env.stderr.write(escape_controls(text, keep="\n") + "\n")
         self.env.stderr.flush()

@@ -20,7 +20,7 @@ from ircli.lib.redaction import redact
 
 
 def _print_error(env: Environment, message: str) -> None:
-    from ircli.cli.output.safe import escape_controls
+    from ircli.lib.printable import escape_controls
 
     try:
         env.stderr.write(escape_controls(redact(message), keep="\n").rstrip("\n") + "\n")

@@ -14,6 +14,7 @@ from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View
 from ircli.cli.output.views.jobs import created_job_tables, describe_job_tables
 from ircli.cli.waiting import wait_for_job
+from ircli.errors import JobEndedUnsuccessfully
 from ircli.lib.requests import CreateJobFlags, create_job_members
 from ircli.lib.shorthand import with_tags
 
@@ -241,7 +242,12 @@ def _submit(
         cli.emit(response, View(tables=lambda data: created_job_tables(job_name, data)))
         return
     cli.note(f"Created {response.get('JobArn')}")
-    wait_for_job(cli, job_name, timeout=timeout, interval=interval)
+    try:
+        wait_for_job(cli, job_name, timeout=timeout, interval=interval)
+    except JobEndedUnsuccessfully:
+        # Scripts and CI get the final description on stdout (FailureReason included), then the exit 255.
+        _show_job(cli, job_name)
+        raise
     _show_job(cli, job_name)
 
 

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from ircli.cli.output.cells import environment_label
-from ircli.cli.output.safe import escape_controls
 from ircli.lib.labels import endpoint_label
+from ircli.lib.printable import escape_controls
 from ircli.lib.service import JobProgress
 
 BAR_WIDTH = 40
@@ -64,6 +64,7 @@ def job_progress(job_name: str, stream: IO[str], *, console: Any = None) -> Iter
 
         with Live(console=console, refresh_per_second=4, transient=False) as live:
             yield lambda progress: live.update(live_panel(job_name, progress))
+        console.line()  # the next output starts on a line of its own
         return
     last: list[str] = []
 

@@ -9,6 +9,8 @@ from ircli.cli.output.document import apply_query
 from ircli.cli.output.formats import OutputFormat, Screen, formatter
 from ircli.cli.output.views import GENERIC, View
 
+TABULAR = (OutputFormat.TABLE, OutputFormat.CSV, OutputFormat.MARKDOWN)
+
 
 class Writer:
     def __init__(self, output: OutputFormat, screen: Screen, notes: IO[str], *, query: str | None = None) -> None:
@@ -28,6 +30,10 @@ class Writer:
         note = view.note(data, self.output) if view.note and not self.query else None
         if note:
             self.notes.write(note + "\n")
+            self.notes.flush()
+        if shown in TABULAR and isinstance(data, dict) and data.get("NextToken"):
+            # Tables have no place for a token: it goes after them, on stderr (text and json carry it).
+            self.notes.write(f"More results: --starting-token {data['NextToken']}\n")
             self.notes.flush()
 
     def emit_document(self, data: Any, shown: OutputFormat) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.formats import Screen
 from ircli.cli.output.model import TableData
-from ircli.cli.output.safe import escape_controls
+from ircli.lib.printable import escape_controls
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View

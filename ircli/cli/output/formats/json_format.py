@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.document import jsonable
 from ircli.cli.output.formats import Screen
-from ircli.cli.output.safe import json_safe
+from ircli.lib.printable import json_safe
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View

@@ -6,16 +6,21 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.document import jsonable
 from ircli.cli.output.formats import Screen
-from ircli.cli.output.safe import escape_controls
+from ircli.lib.printable import escape_controls
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View
 
 
 def to_text(data: Any) -> str:
-    """The AWS CLI's text format: tab-separated scalars, nested values on lines named by their key."""
+    """The AWS CLI's text format: tab-separated scalars, nested values on lines named by their key; a
+    listing's NextToken as a last `NEXTTOKEN` row, as the AWS CLI prints it."""
     lines: list[str] = []
-    _text(jsonable(data), lines, None, None)
+    document = jsonable(data)
+    token = document.pop("NextToken", None) if isinstance(document, dict) else None
+    _text(document, lines, None, None)
+    if token is not None:
+        lines.append(f"NEXTTOKEN\t{escape_controls(str(token))}")
     return "".join(line + "\n" for line in lines)
 
 

@@ -181,7 +181,7 @@ def list_jobs_tables(data: dict[str, Any]) -> list[TableData]:
         Column("Model", no_wrap=True, priority=55),
         Column("Failure", priority=70, wrap_width=30),
     ]
-    return [with_next_token(TableData("Inference recommendation jobs", columns, rows), data)]
+    return [TableData("Inference recommendation jobs", columns, rows)]
 
 
 def list_steps_tables(data: dict[str, Any]) -> list[TableData]:
@@ -213,14 +213,7 @@ def list_steps_tables(data: dict[str, Any]) -> list[TableData]:
         Column("Latency ms", "right", no_wrap=True),
         Column("Failure", priority=70, wrap_width=30),
     ]
-    return [with_next_token(TableData("Steps", columns, rows), data)]
-
-
-def with_next_token(table: TableData, data: dict[str, Any]) -> TableData:
-    """A truncated listing (--max-items) says how to go on."""
-    if data.get("NextToken"):
-        table.caption = f"More results: --starting-token {data['NextToken']}"
-    return table
+    return [TableData("Steps", columns, rows)]
 
 
 def scaling_tables(data: dict[str, Any]) -> list[TableData]:

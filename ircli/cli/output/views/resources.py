@@ -6,7 +6,6 @@ from typing import Any
 
 from ircli.cli.output.cells import fmt_time
 from ircli.cli.output.model import Column, TableData
-from ircli.cli.output.views.jobs import with_next_token
 
 
 def model_tables(data: dict[str, Any]) -> list[TableData]:
@@ -41,7 +40,7 @@ def models_tables(data: dict[str, Any]) -> list[TableData]:
         for m in data.get("Models", [])
     ]
     columns = [Column("Model", style="bold", no_wrap=True), Column("Created", no_wrap=True), Column("ARN", priority=40)]
-    return [with_next_token(TableData("Models", columns, rows), data)]
+    return [TableData("Models", columns, rows)]
 
 
 def endpoints_tables(data: dict[str, Any]) -> list[TableData]:
@@ -60,7 +59,7 @@ def endpoints_tables(data: dict[str, Any]) -> list[TableData]:
         Column("Created", no_wrap=True, priority=60),
         Column("Modified", no_wrap=True, priority=50),
     ]
-    return [with_next_token(TableData("Endpoints", columns, rows), data)]
+    return [TableData("Endpoints", columns, rows)]
 
 
 def endpoint_configs_tables(data: dict[str, Any]) -> list[TableData]:
@@ -73,4 +72,4 @@ def endpoint_configs_tables(data: dict[str, Any]) -> list[TableData]:
         Column("Created", no_wrap=True),
         Column("ARN", priority=40),
     ]
-    return [with_next_token(TableData("Endpoint configurations", columns, rows), data)]
+    return [TableData("Endpoint configurations", columns, rows)]

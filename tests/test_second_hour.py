@@ -1,0 +1,41 @@
+"""What a script, a CI job and a second-hour user need: the final document of a failed job on stdout,
+pagination tokens where the AWS CLI puts them, no refused value slipping through."""
+
+from __future__ import annotations
+
+from tests.conftest import EXAMPLES, CliRunner
+
+JOB = str(EXAMPLES / "default-job.yaml")
+
+
+def test_a_failed_job_under_wait_still_prints_its_document(cli: CliRunner) -> None:
+    result = cli(
+        "create-job", "--cli-input-yaml", JOB, "--tag", "ircli:simulate=fail-job", "--wait", "--output", "json"
+    )
+    assert result.code == 255
+    assert result.json["Status"] == "FAILED"
+    assert result.json["FailureReason"].startswith("INVALID_INPUT : 1. Model")
+
+
+def test_tokens_where_the_aws_cli_puts_them(cli: CliRunner) -> None:
+    for name in ("a1", "a2", "a3"):
+        assert cli("create-job", "--cli-input-yaml", JOB, "--job-name", name).code == 0
+    text = cli("list-jobs", "--max-items", "2", "--output", "text")
+    lines = text.out.strip().splitlines()
+    assert lines[-1].startswith("NEXTTOKEN\t") and not lines[0].startswith("ey")
+    token = lines[-1].split("\t", 1)[1]
+    rest = cli("list-jobs", "--starting-token", token, "--output", "json").json["InferenceRecommendationsJobs"]
+    assert len(rest) == 1
+    for output in ("csv", "markdown", "table"):
+        shown = cli("list-jobs", "--max-items", "2", "--output", output)
+        assert f"More results: --starting-token {token}" in shown.err and token not in shown.out
+
+
+def test_values_the_service_refuses_are_refused_before_sending(cli: CliRunner) -> None:
+    negative = cli("create-job", "--cli-input-yaml", JOB, "--model-latency-threshold", "P95=-5", "--dry-run")
+    assert negative.code == 252 and "ValueInMilliseconds: -5 is less than the minimum of 1" in negative.err
+    reversed_objective = cli(
+        "scaling-recommendation", "--job-name", "j", "--recommendation-id", "j/x",
+        "--min-invocations-per-minute", "5000", "--max-invocations-per-minute", "1000",
+    )  # fmt: skip
+    assert reversed_objective.code == 252 and "greater than MaxInvocationsPerMinute" in reversed_objective.err
