@@ -54,6 +54,9 @@ CASES: list[tuple[list[str], dict[str, str], int]] = [
     (["endpoint-config", "update-capacity", "--endpoint-name", "e", "--desired-weight", "1"], {}, INVALID),
     (["simulator", "reset"], {}, INVALID),
     (["logs"], {}, INVALID),
+    (["--region", "mars-1", "list-jobs"], {}, INVALID),
+    (["--backend", "aws", "--region", "us-esat-1", "list-jobs"], {}, INVALID),
+    (["--backend", "aws", "list-jobs"], {"AWS_REGION": "eu-wset-1"}, INVALID),
     # the environment
     (["list-jobs"], {"IRCLI_SIM_SPEED": "warp"}, ENVIRONMENT),
     (["--state-dir", "/proc/ircli-cannot-be-here", "list-jobs"], {}, ENVIRONMENT),

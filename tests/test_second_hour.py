@@ -39,3 +39,9 @@ def test_values_the_service_refuses_are_refused_before_sending(cli: CliRunner) -
         "--min-invocations-per-minute", "5000", "--max-invocations-per-minute", "1000",
     )  # fmt: skip
     assert reversed_objective.code == 252 and "greater than MaxInvocationsPerMinute" in reversed_objective.err
+
+
+def test_regions_are_checked_with_a_did_you_mean(cli: CliRunner) -> None:
+    typo = cli("--backend", "aws", "--region", "us-esat-1", "list-jobs")
+    assert typo.code == 252 and "'us-esat-1' is not an AWS region" in typo.err and "us-east-1" in typo.err
+    assert cli("--region", "eu-west-1", "list-jobs").code == 0

@@ -64,7 +64,15 @@ class CliContext:
     @cached_property
     def service(self) -> RecommenderService:
         from ircli.backends import make_backend
+        from ircli.lib.regions import check_region
 
+        if self.options.region:
+            check_region(self.options.region)
+        elif self.options.backend is BackendKind.AWS:
+            for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+                if self.env.environ.get(variable):
+                    check_region(self.env.environ[variable], source=variable)
+                    break
         settings = BackendSettings(
             kind=self.options.backend,
             region=self.options.region,

@@ -22,6 +22,10 @@ def serve(
     from ircli.simulator.server import make_server
 
     cli = context(ctx)
+    if cli.options.region:
+        from ircli.lib.regions import check_region
+
+        check_region(cli.options.region)
     state_dir = cli.state_dir
     simulator = open_simulator(
         state_dir, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED")
