@@ -19,17 +19,27 @@ complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job de
 complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'simulator' -d 'The embedded simulator: serve it over HTTP, see its state, reset it.'
 complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'stop-job' -d 'Stop a job. It goes STOPPING, then STOPPED; finished benchmarks keep their recommendations.'
 complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -a 'wait' -d 'Wait for a job to end: exit 0 when COMPLETED, 255 when FAILED or STOPPED, 124 on timeout.'
-complete -c ircli -n 'true' -l backend -x -a 'local aws'
-complete -c ircli -n 'true' -l region -x
-complete -c ircli -n 'true' -l profile -x
-complete -c ircli -n 'true' -l endpoint-url -x
-complete -c ircli -n 'true' -l output -x -a 'table json yaml text csv markdown'
-complete -c ircli -n 'true' -l query -x
-complete -c ircli -n 'true' -l state-dir -r -F
-complete -c ircli -n 'true' -l debug
-complete -c ircli -n 'true' -l no-color
-complete -c ircli -n 'true' -l version
-complete -c ircli -n 'true' -l help
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l backend -x -a 'local aws'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l region -x
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l profile -x
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l endpoint-url -x
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l output -x -a 'table json yaml text csv markdown'
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l query -x
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l state-dir -r -F
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l debug
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l no-color
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l version
+complete -c ircli -n 'not __fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l help
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l backend -x -a 'local aws'
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l region -x
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l profile -x
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l endpoint-url -x
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l output -x -a 'table json yaml text csv markdown'
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l query -x
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l state-dir -r -F
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l debug
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l no-color
+complete -c ircli -n '__fish_seen_subcommand_from compare-jobs create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait' -l help
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs' -l fail-on-regression -x
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs' -l help
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs' -a '(__ircli_job_names)'

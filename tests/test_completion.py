@@ -79,3 +79,13 @@ def test_zsh_script_loads_under_compinit() -> None:
     script = f"autoload -U compinit; compinit -u; source {COMPLETIONS / '_ircli'} && print loaded"
     result = subprocess.run(["zsh", "-c", script], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "loaded" and result.stderr == ""
+
+
+def test_bash_offers_only_what_fits_the_option(a_job: Path) -> None:
+    # A free-form value (an ARN, a ranking) gets no suggestions: not flags, not job names.
+    assert bash_complete(["ircli", "create-job", "--role-arn", ""], a_job) == []
+    assert bash_complete(["ircli", "describe-job", "xgboost-default", "--rank-by", ""], a_job) == []
+    # --version belongs to the root only.
+    assert "--version" in bash_complete(["ircli", "--ver"], a_job)
+    assert "--version" not in bash_complete(["ircli", "describe-job", "--ver"], a_job)
+    assert bash_complete(["ircli", "model", "describe", "--model-name", ""], a_job) == []

@@ -119,6 +119,11 @@ def _words(values: list[str]) -> str:
     return " ".join(values)
 
 
+def global_options(root: CommandSpec) -> list[str]:
+    """The options every subcommand also takes: the root's, but --version, which only the root takes."""
+    return [option for option in root.options if option != "--version"]
+
+
 def bash_script() -> str:
     specs, root = command_specs()
     choices = value_choices()
@@ -161,14 +166,20 @@ def bash_script() -> str:
             lines.append(f'        {option}) COMPREPLY=($(compgen -f -- "$cur")); return ;;')
         else:
             lines.append(f'        {option}) COMPREPLY=($(compgen -W "{_words(list(values))}" -- "$cur")); return ;;')
-    lines += ["    esac", '    local words=""', '    case "$path" in']
+    lines += [
+        "    esac",
+        # Any other option that takes a value takes a free-form one: offer nothing (not flags, not names).
+        '    if [[ "$valued" == *" $prev "* ]]; then COMPREPLY=(); compopt +o default 2>/dev/null; return; fi',
+        '    local words=""',
+        '    case "$path" in',
+    ]
     lines.append(f'        "") words="{_words(top)} {_words(root.options)}" ;;')
     for spec in specs:
         if spec.group:
             subs = subcommands(specs, spec.path)
             lines.append(f'        "{spec.path}") words="{_words(subs)} --help" ;;')
         else:
-            lines.append(f'        "{spec.path}") words="{_words(spec.options)} {_words(root.options)}" ;;')
+            lines.append(f'        "{spec.path}") words="{_words(spec.options)} {_words(global_options(root))}" ;;')
     lines += [
         "    esac",
         '    if [[ "$cur" != -* ]]; then',
@@ -233,7 +244,9 @@ def fish_script() -> str:
             else:
                 lines.append(f"complete -c ircli -n '{condition}' {flag}")
 
-    option_lines("true", root)
+    option_lines(f"not __fish_seen_subcommand_from {top_names}", root)
+    after_a_command = CommandSpec(root.path, root.help, global_options(root), root.valued, root.group)
+    option_lines(f"__fish_seen_subcommand_from {top_names}", after_a_command)
     for spec in specs:
         if spec.group:
             subs = subcommands(specs, spec.path)
@@ -271,7 +284,7 @@ def powershell_script() -> str:
             subs = subcommands(specs, spec.path)
             lines.append(f"    '{spec.path}' = {ps_list(subs)}")
         else:
-            lines.append(f"    '{spec.path}' = {ps_list(spec.options + root.options)}")
+            lines.append(f"    '{spec.path}' = {ps_list(spec.options + global_options(root))}")
     lines += ["}", "$IrcliValues = @{"]
     for option, values in sorted(choices.items()):
         if isinstance(values, list):
