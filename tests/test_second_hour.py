@@ -45,3 +45,19 @@ def test_regions_are_checked_with_a_did_you_mean(cli: CliRunner) -> None:
     typo = cli("--backend", "aws", "--region", "us-esat-1", "list-jobs")
     assert typo.code == 252 and "'us-esat-1' is not an AWS region" in typo.err and "us-east-1" in typo.err
     assert cli("--region", "eu-west-1", "list-jobs").code == 0
+
+
+def test_every_option_of_every_command_has_a_help_line() -> None:
+    from ircli.cli.app import app_command
+
+    missing: list[str] = []
+
+    def walk(command: object, path: str) -> None:
+        for parameter in getattr(command, "params", []):
+            if type(parameter).__name__.endswith("Option") and not getattr(parameter, "help", None):
+                missing.append(f"{path} {parameter.opts[0]}")
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}".strip())
+
+    walk(app_command(everything=True), "")
+    assert missing == []

@@ -18,7 +18,7 @@ from ircli.lib.ranking import METRIC, Limits, Weights, rank, ranking_document
 def rank_recommendations(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(help="The job's name (or use --job-name).", show_default=False)] = None,
-    job_name: Annotated[str | None, typer.Option("--job-name")] = None,
+    job_name: Annotated[str | None, typer.Option("--job-name", help="The job's name.")] = None,
     rank_by: RankBy = None,
     max_latency_ms: MaxLatencyMs = None,
     max_cost_per_hour: MaxCostPerHour = None,

@@ -48,12 +48,25 @@ def create_job(
     role_arn: Annotated[
         str | None, typer.Option("--role-arn", help="IAM role SageMaker uses for the job.", rich_help_panel=JOB)
     ] = None,
-    job_description: Annotated[str | None, typer.Option("--job-description", rich_help_panel=JOB)] = None,
+    job_description: Annotated[
+        str | None,
+        typer.Option("--job-description", help="What the job is for (128 characters at most).", rich_help_panel=JOB),
+    ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.", rich_help_panel=JOB)] = None,
     model_package_version_arn: Annotated[
-        str | None, typer.Option("--model-package-version-arn", rich_help_panel=MODEL)
+        str | None,
+        typer.Option(
+            "--model-package-version-arn",
+            help="A versioned model package to benchmark (or give --model-name).",
+            rich_help_panel=MODEL,
+        ),
     ] = None,
-    model_name: Annotated[str | None, typer.Option("--model-name", rich_help_panel=MODEL)] = None,
+    model_name: Annotated[
+        str | None,
+        typer.Option(
+            "--model-name", help="The model to benchmark; it must exist (ircli model list).", rich_help_panel=MODEL
+        ),
+    ] = None,
     domain: Annotated[
         str | None,
         typer.Option(
@@ -66,9 +79,28 @@ def create_job(
     framework: Annotated[
         str | None, typer.Option("--framework", help="ContainerConfig.Framework, e.g. PYTORCH.", rich_help_panel=MODEL)
     ] = None,
-    framework_version: Annotated[str | None, typer.Option("--framework-version", rich_help_panel=MODEL)] = None,
-    nearest_model_name: Annotated[str | None, typer.Option("--nearest-model-name", rich_help_panel=MODEL)] = None,
-    sample_payload_url: Annotated[str | None, typer.Option("--sample-payload-url", rich_help_panel=MODEL)] = None,
+    framework_version: Annotated[
+        str | None,
+        typer.Option(
+            "--framework-version", help="ContainerConfig.FrameworkVersion, e.g. 1.7-1.", rich_help_panel=MODEL
+        ),
+    ] = None,
+    nearest_model_name: Annotated[
+        str | None,
+        typer.Option(
+            "--nearest-model-name",
+            help="A well-known model yours resembles, e.g. xgboost, bert-base-uncased.",
+            rich_help_panel=MODEL,
+        ),
+    ] = None,
+    sample_payload_url: Annotated[
+        str | None,
+        typer.Option(
+            "--sample-payload-url",
+            help="s3:// URL of a tar.gz of sample requests for the load test.",
+            rich_help_panel=MODEL,
+        ),
+    ] = None,
     supported_content_type: Annotated[
         list[str] | None, typer.Option("--supported-content-type", help="Repeatable.", rich_help_panel=MODEL)
     ] = None,
@@ -122,11 +154,19 @@ def create_job(
         ),
     ] = None,
     job_duration_in_seconds: Annotated[
-        int | None, typer.Option("--job-duration-in-seconds", rich_help_panel=LOAD_TEST)
+        int | None,
+        typer.Option(
+            "--job-duration-in-seconds",
+            help="No new benchmark starts after this many seconds.",
+            rich_help_panel=LOAD_TEST,
+        ),
     ] = None,
-    max_number_of_tests: Annotated[int | None, typer.Option("--max-number-of-tests", rich_help_panel=LOAD_TEST)] = None,
+    max_number_of_tests: Annotated[
+        int | None, typer.Option("--max-number-of-tests", help="Benchmarks in all, 1-10.", rich_help_panel=LOAD_TEST)
+    ] = None,
     max_parallel_of_tests: Annotated[
-        int | None, typer.Option("--max-parallel-of-tests", rich_help_panel=LOAD_TEST)
+        int | None,
+        typer.Option("--max-parallel-of-tests", help="Benchmarks at a time, 1-10.", rich_help_panel=LOAD_TEST),
     ] = None,
     max_invocations: Annotated[
         int | None,

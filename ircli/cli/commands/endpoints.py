@@ -18,9 +18,11 @@ from ircli.lib.shorthand import with_tags
 ConfigNameArgument = Annotated[
     str | None, typer.Argument(help="The endpoint configuration's name.", show_default=False)
 ]
-ConfigNameOption = Annotated[str | None, typer.Option("--endpoint-config-name")]
+ConfigNameOption = Annotated[
+    str | None, typer.Option("--endpoint-config-name", help="The endpoint configuration's name.")
+]
 EndpointArgument = Annotated[str | None, typer.Argument(help="The endpoint's name.", show_default=False)]
-EndpointOption = Annotated[str | None, typer.Option("--endpoint-name")]
+EndpointOption = Annotated[str | None, typer.Option("--endpoint-name", help="The endpoint's name.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.")]
 
 
@@ -44,7 +46,7 @@ def create(
         ),
     ] = None,
     model_name: Annotated[str | None, typer.Option("--model-name", help="The model the variant serves.")] = None,
-    variant_name: Annotated[str, typer.Option("--variant-name")] = "AllTraffic",
+    variant_name: Annotated[str, typer.Option("--variant-name", help="The production variant's name.")] = "AllTraffic",
     provisioned_concurrency: Annotated[
         int | None, typer.Option("--provisioned-concurrency", help="Serverless only.")
     ] = None,
@@ -169,9 +171,15 @@ def describe_endpoint(call: ApiCall, name: EndpointArgument = None, endpoint_nam
 def update_capacity(
     call: ApiCall,
     endpoint_name: EndpointOption = None,
-    variant_name: Annotated[str | None, typer.Option("--variant-name")] = None,
-    desired_weight: Annotated[float | None, typer.Option("--desired-weight")] = None,
-    desired_instance_count: Annotated[int | None, typer.Option("--desired-instance-count")] = None,
+    variant_name: Annotated[
+        str | None, typer.Option("--variant-name", help="The variant to change (with the capacity flags).")
+    ] = None,
+    desired_weight: Annotated[
+        float | None, typer.Option("--desired-weight", help="The variant's share of traffic (relative weight).")
+    ] = None,
+    desired_instance_count: Annotated[
+        int | None, typer.Option("--desired-instance-count", help="Instances for an instance-based variant.")
+    ] = None,
     max_concurrency: Annotated[int | None, typer.Option("--max-concurrency", help="Serverless variants.")] = None,
     provisioned_concurrency: Annotated[
         int | None, typer.Option("--provisioned-concurrency", help="Serverless variants.")

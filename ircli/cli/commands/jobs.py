@@ -94,15 +94,27 @@ def list_jobs(
             "--status-equals", "--status", help="PENDING, IN_PROGRESS, COMPLETED, FAILED, STOPPING or STOPPED."
         ),
     ] = None,
-    name_contains: Annotated[str | None, typer.Option("--name-contains")] = None,
+    name_contains: Annotated[
+        str | None, typer.Option("--name-contains", help="Only jobs whose name contains this text.")
+    ] = None,
     creation_time_after: Annotated[
         str | None, typer.Option("--creation-time-after", help="ISO-8601 or epoch seconds.")
     ] = None,
-    creation_time_before: Annotated[str | None, typer.Option("--creation-time-before")] = None,
-    last_modified_time_after: Annotated[str | None, typer.Option("--last-modified-time-after")] = None,
-    last_modified_time_before: Annotated[str | None, typer.Option("--last-modified-time-before")] = None,
-    model_name_equals: Annotated[str | None, typer.Option("--model-name-equals")] = None,
-    model_package_version_arn_equals: Annotated[str | None, typer.Option("--model-package-version-arn-equals")] = None,
+    creation_time_before: Annotated[
+        str | None, typer.Option("--creation-time-before", help="ISO-8601 or epoch seconds.")
+    ] = None,
+    last_modified_time_after: Annotated[
+        str | None, typer.Option("--last-modified-time-after", help="ISO-8601 or epoch seconds.")
+    ] = None,
+    last_modified_time_before: Annotated[
+        str | None, typer.Option("--last-modified-time-before", help="ISO-8601 or epoch seconds.")
+    ] = None,
+    model_name_equals: Annotated[
+        str | None, typer.Option("--model-name-equals", help="Only jobs of this model.")
+    ] = None,
+    model_package_version_arn_equals: Annotated[
+        str | None, typer.Option("--model-package-version-arn-equals", help="Only jobs of this model package version.")
+    ] = None,
     sort_by: Annotated[str | None, typer.Option("--sort-by", help="Name, CreationTime or Status.")] = None,
     sort_order: Annotated[str | None, typer.Option("--sort-order", help="Ascending or Descending.")] = None,
     max_items: MaxItems = None,
@@ -194,8 +206,12 @@ def scaling_recommendation(
     target_cpu_utilization_per_core: Annotated[
         int | None, typer.Option("--target-cpu-utilization-per-core", help="Percent, 1-100 (service default 50).")
     ] = None,
-    min_invocations_per_minute: Annotated[int | None, typer.Option("--min-invocations-per-minute")] = None,
-    max_invocations_per_minute: Annotated[int | None, typer.Option("--max-invocations-per-minute")] = None,
+    min_invocations_per_minute: Annotated[
+        int | None, typer.Option("--min-invocations-per-minute", help="The least traffic you expect, per minute.")
+    ] = None,
+    max_invocations_per_minute: Annotated[
+        int | None, typer.Option("--max-invocations-per-minute", help="The most traffic you expect, per minute.")
+    ] = None,
     emit: Annotated[
         EmitFormat | None,
         typer.Option(
