@@ -61,3 +61,30 @@ def test_every_option_of_every_command_has_a_help_line() -> None:
 
     walk(app_command(everything=True), "")
     assert missing == []
+
+
+def test_every_command_ends_its_help_with_real_examples(cli: CliRunner) -> None:
+    from ircli.cli.help_text import EXAMPLES
+    from ircli.operations import COMMANDS
+
+    for command in COMMANDS:
+        examples = EXAMPLES[command.path]
+        assert 1 <= len(examples) <= 3, command.path
+        shown = cli(*command.path.split(), "--help", width=200).out
+        assert "Examples:" in shown and "Global options" in shown
+        for example in examples:
+            words = example.split()
+            assert " ".join(words[words.index("ircli") + 1 :]).startswith(command.path), example
+            for word in words:
+                if word.startswith("--"):
+                    assert word in shown, (command.path, word)
+
+
+def test_summaries_are_never_cut(cli: CliRunner) -> None:
+    from ircli.operations import COMMANDS
+
+    commands = " ".join(cli("--help", width=100).out.split("Commands:", 1)[1].split()).replace("- ", "-")
+    assert "..." not in commands
+    for command in COMMANDS:
+        if command.group is None:
+            assert command.summary in commands, command.path

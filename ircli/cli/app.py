@@ -13,6 +13,7 @@ from ircli import __version__
 from ircli.backends import parse_backend
 from ircli.cli.context import CliContext, GlobalOptions, resolve_output
 from ircli.cli.environment import Environment
+from ircli.cli.help_text import epilog
 from ircli.operations import COMMANDS, GROUPS, Command
 
 HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommender.
@@ -96,6 +97,14 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
+def summary_of(function: Callable[..., Any]) -> str:
+    """A command's first paragraph of help, on one line."""
+    import inspect
+
+    doc = inspect.getdoc(function) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
 def command_function(command: Command) -> Callable[..., Any]:
     """The function that implements a registered command (see `ircli.cli.commands`)."""
     module = importlib.import_module(f"ircli.cli.commands.{command.module}")
@@ -127,13 +136,17 @@ def app_command(only: str | None = None, *, everything: bool = False) -> Any:
         top = command.group or command.path
         if not everything and top != only:
             continue
+        function = command_function(command)
+        # The listing shows a command's whole summary (click would cut it at 45 characters), and its help
+        # ends with examples, what only a file can set, and where the global options are.
+        short_help, end = summary_of(function), epilog(command.path)
         if command.group is None:
-            app.command(command.path)(command_function(command))
+            app.command(command.path, short_help=short_help, epilog=end)(function)
             continue
         if command.group not in groups:
             groups[command.group] = typer.Typer(help=GROUPS[command.group], no_args_is_help=True, rich_markup_mode=None)
-            app.add_typer(groups[command.group], name=command.group)
-        groups[command.group].command(command.path.split(" ", 1)[1])(command_function(command))
+            app.add_typer(groups[command.group], name=command.group, short_help=GROUPS[command.group])
+        groups[command.group].command(command.path.split(" ", 1)[1], short_help=short_help, epilog=end)(function)
     return typer.main.get_command(app)
 
 
@@ -145,7 +158,8 @@ def _root_for_help() -> Any:
     root_only = app_command("\0 no command")
     for command in COMMANDS:
         if command.group is None:
-            root_only.add_command(TyperCommand(command.path, help=command.summary))
+            root_only.add_command(TyperCommand(command.path, help=command.summary, short_help=command.summary))
         elif command.group not in root_only.commands:
-            root_only.add_command(TyperGroup(name=command.group, help=GROUPS[command.group]))
+            help_text = GROUPS[command.group]
+            root_only.add_command(TyperGroup(name=command.group, help=help_text, short_help=help_text))
     return root_only

@@ -56,10 +56,20 @@ def _schema_errors(operation: str, kind: str, document: Any, engine: Engine) -> 
     if engine is Engine.IRCLI:
         yield from _checker(operation, kind).errors(document)
         return
-    for error in _jsonschema_validator(operation, kind).iter_errors(document):
-        yield SchemaError(
-            tuple(error.absolute_path), error.validator, error.validator_value, error.instance, error.schema
-        )
+    errors = [
+        SchemaError(tuple(error.absolute_path), error.validator, error.validator_value, error.instance, error.schema)
+        for error in _jsonschema_validator(operation, kind).iter_errors(document)
+    ]
+    # ircli reports counts and lengths first: a list already too long has its items unchecked, and a value
+    # already too long its pattern; the reference engine's findings are read the same way.
+    too_long = {e.path for e in errors if e.keyword == "maxItems"}
+    too_long_text = {e.path for e in errors if e.keyword == "maxLength"}
+    for error in errors:
+        if any(error.path[: len(path)] == path and len(error.path) > len(path) for path in too_long):
+            continue
+        if error.keyword == "pattern" and error.path in too_long_text:
+            continue
+        yield error
 
 
 def schema_violations(operation: str, kind: str, document: Any, engine: Engine = Engine.IRCLI) -> list[Violation]:

@@ -1,0 +1,99 @@
+"""What every command's help ends with: one to three real examples, the members only a file can set, and
+where the global options are. Kept apart from the commands so that help reads as one text; a test checks
+that every command has examples and that each names options the command has."""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "create-job": (
+        "ircli create-job --cli-input-yaml examples/default-job.yaml --wait",
+        "ircli create-job --model-name churn-xgboost --role-arn arn:aws:iam::123456789012:role/R "
+        "--supported-instance-type ml.c5.large --supported-instance-type ml.m5.large --dry-run",
+        "ircli create-job --interactive",
+    ),
+    "describe-job": (
+        "ircli describe-job xgboost-default",
+        "ircli describe-job xgboost-default --rank-by cost=high --max-latency-ms 50 --chart",
+        "ircli describe-job xgboost-default --output json --query 'InferenceRecommendations[].Metrics'",
+    ),
+    "list-jobs": (
+        "ircli list-jobs --status-equals COMPLETED",
+        "ircli list-jobs --max-items 20 --output text",
+    ),
+    "list-steps": ("ircli list-steps xgboost-default", "ircli list-steps xgboost-default --status FAILED"),
+    "stop-job": ("ircli stop-job xgboost-default",),
+    "wait": ("ircli wait xgboost-default --timeout 3600",),
+    "logs": ("ircli logs xgboost-default", "ircli logs xgboost-default --follow"),
+    "scaling-recommendation": (
+        "ircli scaling-recommendation --job-name xgboost-default --recommendation-id xgboost-default/33fb9e7b",
+        "ircli scaling-recommendation --job-name xgboost-default --recommendation-id xgboost-default/33fb9e7b "
+        "--emit application-autoscaling --target-endpoint-name churn",
+    ),
+    "rank-recommendations": (
+        "ircli rank-recommendations xgboost-default",
+        "ircli rank-recommendations xgboost-default --rank-by cost=highest,latency=low --top 3",
+    ),
+    "compare-jobs": ("ircli compare-jobs baseline candidate --fail-on-regression 10",),
+    "list-endpoints": ("ircli list-endpoints --status-equals InService",),
+    "model create": (
+        "ircli model create --model-name churn --image 683313688378.dkr.ecr.us-east-1.amazonaws.com/"
+        "sagemaker-xgboost:1.7-1 --model-data-url s3://bucket/model.tar.gz --execution-role-arn "
+        "arn:aws:iam::123456789012:role/R",
+    ),
+    "model describe": ("ircli model describe churn-xgboost",),
+    "model list": ("ircli model list --name-contains churn",),
+    "model delete": ("ircli model delete churn",),
+    "endpoint-config create": (
+        "ircli endpoint-config create --from-recommendation xgboost-default/9309ff62 --model-name churn-xgboost "
+        "--endpoint-config-name churn-config",
+        "ircli endpoint-config create --cli-input-yaml examples/endpoint-config-instance.yaml",
+    ),
+    "endpoint-config describe": ("ircli endpoint-config describe churn-config",),
+    "endpoint-config list": ("ircli endpoint-config list --name-contains churn",),
+    "endpoint-config delete": ("ircli endpoint-config delete churn-config",),
+    "endpoint-config deploy": (
+        "ircli endpoint-config deploy --endpoint-name churn --endpoint-config-name churn-config --wait",
+    ),
+    "endpoint-config describe-endpoint": ("ircli endpoint-config describe-endpoint churn",),
+    "endpoint-config delete-endpoint": ("ircli endpoint-config delete-endpoint churn --wait",),
+    "endpoint-config update-capacity": (
+        "ircli endpoint-config update-capacity --endpoint-name churn --variant-name AllTraffic "
+        "--desired-instance-count 2 --wait",
+    ),
+    "endpoint-config update-endpoint": (
+        "ircli endpoint-config update-endpoint --endpoint-name churn --endpoint-config-name bigger --wait",
+    ),
+    "schema list": ("ircli schema list",),
+    "schema show": ("ircli schema show create-job --output yaml", "ircli schema show describe-job --response"),
+    "schema validate": ("ircli schema validate examples/default-job.yaml --operation create-job",),
+    "simulator serve": ("ircli simulator serve --port 8787", "IRCLI_SIM_SPEED=instant ircli simulator serve"),
+    "simulator status": ("ircli simulator status",),
+    "simulator reset": ("ircli simulator reset --yes",),
+}
+
+# Request members no flag sets: they come from --cli-input-json / --cli-input-yaml.
+FILE_ONLY: dict[str, str] = {
+    "create-job": "InputConfig.VpcConfig, InputConfig.VolumeKmsKeyId, OutputConfig (KmsKeyId, "
+    "CompiledOutputConfig), ContainerConfig.DataInputConfig, ContainerConfig.SupportedEndpointType, "
+    "ContainerConfig.SupportedResponseMIMETypes, EndpointConfigurations[].InferenceSpecificationName",
+    "endpoint-config create": "ProductionVariants (other than from a recommendation), ShadowProductionVariants, "
+    "DataCaptureConfig, KmsKeyId, AsyncInferenceConfig, ExplainerConfig, VpcConfig",
+    "endpoint-config deploy": "DeploymentConfig",
+    "endpoint-config update-endpoint": "DeploymentConfig, RetainAllVariantProperties, ExcludeRetainedVariantProperties",
+    "model create": "Containers (several), InferenceExecutionConfig, VpcConfig, EnableNetworkIsolation",
+}
+
+GLOBAL_NOTE = (
+    "Global options (--backend, --region, --profile, --endpoint-url, --output, --query, --state-dir, --debug, "
+    "--no-color) may stand before or after the command: see ircli --help."
+)
+
+
+def epilog(path: str) -> str:
+    """The end of a command's help. Lines are kept as written (click's \\b marks a paragraph not to rewrap)."""
+    parts = ["\b\nExamples:\n" + "\n".join(f"  {example}" for example in EXAMPLES.get(path, ()))]
+    if path in FILE_ONLY:
+        skeleton = f"ircli {path} --generate-cli-skeleton yaml-input"
+        parts.append(f"Set only from a file: {FILE_ONLY[path]}. Start one with: {skeleton}")
+    parts.append(GLOBAL_NOTE)
+    return "\n\n".join(parts)
