@@ -40,7 +40,14 @@ def test_the_example_ci_workflow_runs_on_the_simulator(tmp_path: object) -> None
         "GITHUB_STEP_SUMMARY": str(state / "summary.md"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    for command in commands:
+    install = next(command for command in steps if command.startswith("pip install "))
+    assert install == "pip install ./.ircli-src"  # from the repository, not from an index that lacks it
+    for command in commands[:-1]:
         result = subprocess.run(["bash", "-c", command], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, f"{command}\n{result.stderr}"
-    assert (state / "summary.md").read_text().startswith("**baseline (A) vs candidate (B)**")
+    gate = subprocess.run(["bash", "-c", commands[-1]], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    # The candidate is a really different model: the gate sees its regressions and fails the build (exit 3).
+    assert gate.returncode == 3, gate.stderr
+    summary = (state / "summary.md").read_text()
+    assert summary.startswith("**baseline (A) vs candidate (B)**") and "latency" in summary.lower()
+    assert "+" in summary  # signed changes, not all zero
