@@ -73,6 +73,7 @@ complete -c ircli -n '__fish_seen_subcommand_from create-job' -l model-latency-t
 complete -c ircli -n '__fish_seen_subcommand_from create-job' -l flat-invocations -x -a 'Continue Stop'
 complete -c ircli -n '__fish_seen_subcommand_from create-job' -l dry-run
 complete -c ircli -n '__fish_seen_subcommand_from create-job' -l interactive
+complete -c ircli -n '__fish_seen_subcommand_from create-job' -l resume -x
 complete -c ircli -n '__fish_seen_subcommand_from create-job' -l wait
 complete -c ircli -n '__fish_seen_subcommand_from create-job' -l timeout -x
 complete -c ircli -n '__fish_seen_subcommand_from create-job' -l interval -x

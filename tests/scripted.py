@@ -17,7 +17,10 @@ class ScriptedPrompter:
         self.log.append(question)
         if not self.answers:
             raise AssertionError(f"no scripted answer for {question!r}")
-        return self.answers.pop(0)
+        answer = self.answers.pop(0)
+        if isinstance(answer, type) and issubclass(answer, BaseException):
+            raise answer  # e.g. KeyboardInterrupt: Ctrl-C at this question
+        return answer
 
     def text(
         self,
@@ -37,6 +40,8 @@ class ScriptedPrompter:
 
     def select(self, question: str, choices: Sequence[str], *, default: str | None = None) -> str:
         answer = self._next(question)
+        if answer is None and default is not None:
+            return default
         matches = [c for c in choices if c == answer or c.startswith(str(answer))]
         if not matches:
             raise AssertionError(f"{answer!r} is not among {list(choices)} for {question!r}")

@@ -38,7 +38,7 @@ def test_every_violation_is_listed_with_its_path() -> None:
         "InputConfig.TrafficPattern.Phases[1].SpawnRate: 5 is greater than the maximum of 3 (load-test guide)" in found
     )
     assert any(m.startswith("InputConfig.Bogus: unknown member") for m in found)
-    assert any(m.startswith("JobName: 'not valid!' does not match the pattern") for m in found)
+    assert any(m.startswith("JobName: 'not valid!' must be letters, digits and hyphens") for m in found)
     assert len(found) == 3
 
 

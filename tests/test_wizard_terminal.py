@@ -60,7 +60,7 @@ def test_default_job_wizard(isolated_state: Path, tmp_path: Path) -> None:
     term.pick("What kind of job?")
     term.pick("How is the model given?")
     term.type("Model name:", "bad model!")
-    term.rejected("does not match the pattern", "churn-xgboost")
+    term.rejected("must be letters, digits and hyphens", "churn-xgboost")
     term.answer("Describe the model's container", "n")
     term.pick("Endpoint configurations to benchmark:")
     term.type("Instance type:", "ml.c5.xlarge")

@@ -3,10 +3,12 @@ message and asked again; the review saves YAML that create-job accepts."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+import typer
 import yaml
 
 from ircli.cli.wizards import create_job_wizard, endpoint_config_wizard, review, scaling_wizard, set_path
@@ -59,7 +61,7 @@ def test_default_job_with_a_rejected_answer() -> None:
     assert request["InputConfig"]["ResourceLimit"] == {"MaxNumberOfTests": 3}
     rejections = [line for line in prompter.log if line.startswith("rejected")]
     assert len(rejections) == 4
-    assert "does not match the pattern" in rejections[0]
+    assert "must be letters, digits and hyphens" in rejections[0] and "[a-zA-Z" not in rejections[0]
     assert "did you mean ml.c5.xlarge" in rejections[1]
     assert "500 is greater than the maximum of 200" in rejections[2]
     assert "11 is greater than the maximum of 10 (load-test guide)" in rejections[3]
@@ -173,3 +175,47 @@ def test_interactive_refuses_without_a_terminal(cli: CliRunner) -> None:
 @pytest.mark.parametrize("command", [["endpoint-config", "create"], ["scaling-recommendation"]])
 def test_other_wizards_refuse_without_a_terminal(cli: CliRunner, command: list[str]) -> None:
     assert cli(*command, "--interactive").code == 253
+
+
+def test_ctrl_c_keeps_a_draft_and_resume_offers_its_answers(cli: CliRunner, tmp_path: Path) -> None:
+    from ircli.cli.commands.create_job import run_wizard
+    from ircli.cli.context import CliContext, GlobalOptions
+    from ircli.cli.environment import Environment
+
+    err = io.StringIO()
+    context = CliContext(
+        GlobalOptions(state_dir=tmp_path / "state"), Environment(stdout=io.StringIO(), stderr=err, environ={})
+    )
+    assert (
+        cli(
+            "--state-dir", str(tmp_path / "state"), "create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")
+        ).code
+        == 0
+    )
+    answers = ["Default", "Model name", "churn-xgboost", False, "Done", "xgboost-default", "my-job", KeyboardInterrupt]
+    prompter = ScriptedPrompter(answers)
+    with pytest.raises(typer.Exit) as stopped:
+        run_wizard(context, prompter, None)
+    assert stopped.value.exit_code == 130
+    # The name already in use was refused as it was typed, on the backend the command talks to.
+    assert any("a job named xgboost-default exists already" in line for line in prompter.log)
+    draft = tmp_path / "state" / "drafts" / "my-job.yaml"
+    assert draft.is_file() and "nothing was sent" in err.getvalue() and f"--resume {draft}" in err.getvalue()
+    assert yaml.safe_load(draft.read_text())["InputConfig"]["ModelName"] == "churn-xgboost"
+    # Resumed: every earlier answer is the default; accepting them all (None) gives the same request.
+    resumed = ScriptedPrompter(
+        [None, None, None, False, "Done", None, "", ROLE, "", "", "Save to a file", str(tmp_path / "job.yaml")]
+    )
+    request, saved, submit = run_wizard(context, resumed, str(draft))
+    assert request["JobName"] == "my-job" and request["InputConfig"]["ModelName"] == "churn-xgboost"
+    assert saved == tmp_path / "job.yaml" and not submit
+
+
+def test_saving_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    from ircli.cli.wizards import review
+
+    request = yaml.safe_load((EXAMPLES / "default-job.yaml").read_text())
+    prompter = ScriptedPrompter(["Save to a file", str(tmp_path / "missing" / "x.yaml"), str(tmp_path / "x.yaml")])
+    saved, _ = review(prompter, "CreateInferenceRecommendationsJob", request, "x.yaml")
+    assert saved == tmp_path / "x.yaml" and not (tmp_path / "missing").exists()
+    assert any("does not exist" in line for line in prompter.log)

@@ -65,15 +65,41 @@ def as_int(text: str) -> int:
 class RequestBuilder:
     """Builds one request member by member, checking each answer as it is given."""
 
-    def __init__(self, prompter: Prompter, operation: str) -> None:
+    def __init__(
+        self,
+        prompter: Prompter,
+        operation: str,
+        *,
+        answers: dict[str, Any] | None = None,
+        resume: dict[str, Any] | None = None,
+        taken: dict[Path_, Callable[[str], str | None]] | None = None,
+    ) -> None:
         self.prompter = prompter
         self.operation = operation
-        self.request: dict[str, Any] = {}
+        # Filled in place, so that whoever holds it still has the answers if the wizard is interrupted.
+        self.request: dict[str, Any] = answers if answers is not None else {}
+        self.resume = resume or {}  # a draft's answers, offered as defaults
+        self.taken = taken or {}  # per member: a check that a name is free, as it is typed
 
     def check(self, path: Path_, value: Any) -> bool | str:
         candidate = set_path(copy.deepcopy(self.request), path, value)
         problems = violations_at(self.operation, candidate, path)
-        return True if not problems else str(problems[0])
+        if problems:
+            return str(problems[0].message)
+        clash = self.taken[path](str(value)) if path in self.taken else None
+        return clash or True
+
+    def earlier(self, path: Path_) -> Any:
+        """The draft's answer at `path`, if the wizard is resuming one."""
+        node: Any = self.resume
+        for part in path:
+            found = (isinstance(node, dict) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and part < len(node)
+            )
+            if not found:
+                return None
+            node = node[part]
+        return node if not isinstance(node, (dict, list)) else None
 
     def ask(
         self,
@@ -95,6 +121,8 @@ class RequestBuilder:
             return self.check(path, value)
 
         hint = " (empty to skip)" if optional else ""
+        earlier = self.earlier(path)
+        default = str(earlier) if earlier is not None else default
         answer = self.prompter.text(question + hint, validate=validate, default=default, choices=choices)
         if optional and not answer.strip():
             return None
@@ -104,20 +132,44 @@ class RequestBuilder:
 
     def choose(self, path: Path_, question: str, choices: list[str], *, optional: bool = False) -> str | None:
         options = [*choices, SKIP] if optional else choices
-        answer = self.prompter.select(question, options)
+        earlier = self.earlier(path)
+        answer = self.prompter.select(question, options, default=earlier if earlier in options else None)
         if answer == SKIP:
             return None
         set_path(self.request, path, answer)
         return answer
 
 
-def create_job_wizard(prompter: Prompter, default_name: str, *, default_role_arn: str = "") -> dict[str, Any]:
-    build = RequestBuilder(prompter, CREATE)
-    kind = prompter.select("What kind of job?", ["Default: instance recommendation", "Advanced: load test"])
+def create_job_wizard(
+    prompter: Prompter,
+    default_name: str,
+    *,
+    default_role_arn: str = "",
+    answers: dict[str, Any] | None = None,
+    resume: dict[str, Any] | None = None,
+    name_taken: Callable[[str], str | None] | None = None,
+) -> dict[str, Any]:
+    """Ask for a create-job request. `answers` is filled as the user answers (kept if interrupted), `resume`
+    offers a draft's answers as defaults, `name_taken` says whether a job name is in use already."""
+    taken: dict[Path_, Callable[[str], str | None]] = {("JobName",): name_taken} if name_taken else {}
+    build = RequestBuilder(prompter, CREATE, answers=answers, resume=resume, taken=taken)
+    kinds = ["Default: instance recommendation", "Advanced: load test"]
+    resumed_kind = next((k for k in kinds if k.startswith(str((resume or {}).get("JobType")))), None)
+    kind = prompter.select("What kind of job?", kinds, default=resumed_kind)
     advanced = kind.startswith("Advanced")
     build.request["JobType"] = "Advanced" if advanced else "Default"
 
-    source = prompter.select("How is the model given?", ["Model name", "Model package version ARN"])
+    sources = ["Model name", "Model package version ARN"]
+    resumed_config = (resume or {}).get("InputConfig", {})
+    resumed_source = next(
+        (
+            s
+            for s, member in zip(sources, ("ModelName", "ModelPackageVersionArn"), strict=True)
+            if member in resumed_config
+        ),
+        None,
+    )
+    source = prompter.select("How is the model given?", sources, default=resumed_source)
     if source == "Model name":
         build.ask(("InputConfig", "ModelName"), "Model name:")
     else:
@@ -273,6 +325,9 @@ def review(prompter: Prompter, operation: str, request: dict[str, Any], default_
             if target.is_dir():
                 prompter.show(f"{target} is a directory; give a file name.")
                 continue
+            if not target.parent.is_dir():
+                prompter.show(f"The folder {target.parent} does not exist; give a path in a folder that does.")
+                continue
             if not target.exists() or prompter.confirm(f"{target} exists. Replace it?", default=False):
                 break
         write_atomically(target, to_yaml(request))
@@ -282,7 +337,6 @@ def review(prompter: Prompter, operation: str, request: dict[str, Any], default_
 
 def write_atomically(path: Path, text: str) -> None:
     """Write the whole file or nothing: an interrupted write leaves no half-written file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -162,8 +162,9 @@ def _translate(error: SchemaError) -> list[Violation]:
             Violation(path, f"{_shown(instance)} is less than the minimum of {limit}", keyword, instance, constraint)
         ]
     if keyword == "pattern":
+        # People read the rule as a sentence (with its source); the service's own text keeps the expression.
         constraint = f"Member must satisfy regular expression pattern: {original_pattern(limit)}"
-        message = f"{_shown(instance)} does not match the pattern {original_pattern(limit)}"
+        message = f"{_shown(instance)} {plain_pattern(original_pattern(limit))} (API model)"
         return [Violation(path, message, keyword, instance, constraint)]
     if keyword == "type":
         expected = limit if isinstance(limit, str) else " or ".join(limit)
@@ -186,6 +187,28 @@ def _translate(error: SchemaError) -> list[Violation]:
         return [Violation(path, message, keyword, instance, "Member must be of the right type")]
     message = f"{_shown(instance)} breaks the schema's {keyword} rule"
     return [Violation(path, message, keyword, instance, message)]
+
+
+# The model's patterns, as sentences. A pattern not listed here gets a general sentence, never the expression.
+PLAIN_PATTERNS = {
+    r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}": "must be letters, digits and hyphens, start and end with a letter or "
+    "digit, at most 63 characters",
+    r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}": "must be letters, digits and hyphens, start and end with a letter or "
+    "digit, at most 64 characters",
+    r"[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?": "must be letters, digits and hyphens, starting and ending with a "
+    "letter or digit",
+    r"(https|s3)://([^/]+)/?(.*)": "must be an s3:// or https:// URL with a bucket or host",
+    r"arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+": "must be an IAM role ARN, like "
+    "arn:aws:iam::123456789012:role/NAME",
+    r"([\p{L}\p{Z}\p{N}_.:/=+\-@]*)": "may hold letters, digits, spaces and _ . : / = + - @ only",
+    r"[-0-9a-zA-Z]+": "must be letters, digits and hyphens",
+    r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/[\S]{1,2048}": "must be a model "
+    "package ARN, like arn:aws:sagemaker:us-east-1:123456789012:model-package/GROUP/1",
+}
+
+
+def plain_pattern(pattern: str) -> str:
+    return PLAIN_PATTERNS.get(pattern, "is not of the form this member takes (ircli schema show OPERATION says it)")
 
 
 def request_violations(operation: str, document: Any, engine: Engine = Engine.IRCLI) -> list[Violation]:

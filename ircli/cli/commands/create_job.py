@@ -14,7 +14,7 @@ from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View
 from ircli.cli.output.views.jobs import created_job_tables, describe_job_tables
 from ircli.cli.waiting import wait_for_job
-from ircli.errors import JobEndedUnsuccessfully
+from ircli.errors import InputError, JobEndedUnsuccessfully
 from ircli.lib.requests import CreateJobFlags, create_job_members
 from ircli.lib.shorthand import with_tags
 
@@ -183,6 +183,10 @@ def create_job(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and print the request; send nothing.")] = False,
     interactive: Interactive = False,
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", help="With --interactive: continue from a draft saved when a wizard was interrupted."),
+    ] = None,
     wait: Annotated[
         bool, typer.Option("--wait", help="Wait for the job to end, then show it.", rich_help_panel=WAITING)
     ] = False,
@@ -196,17 +200,19 @@ def create_job(
 ) -> None:
     """Start a recommendation job: an instance recommendation (Default) or a load test (Advanced)."""
     cli = call.cli
+    if resume and not interactive:
+        raise InputError("--resume continues a wizard: give it with --interactive.")
     if interactive:
         from ircli.cli.prompts import terminal_prompter
-        from ircli.cli.wizards import create_job_wizard, review
 
-        prompter = terminal_prompter(cli)
-        request = create_job_wizard(
-            prompter, generated_job_name(), default_role_arn=cli.env.environ.get("IRCLI_ROLE_ARN", "")
-        )
-        saved, submit = review(prompter, CREATE, request, f"{request['JobName']}.yaml")
-        if saved:
-            cli.note(f"Saved to {saved}; run it again with: ircli create-job --cli-input-yaml {saved}")
+        request, saved, submit = run_wizard(cli, terminal_prompter(cli), resume)
+        if saved and submit:
+            cli.note(
+                f"Saved to {saved}. It names job {request['JobName']}, which now exists: to run it again, give "
+                f"a new name: ircli create-job --cli-input-yaml {saved} --job-name {request['JobName']}-2"
+            )
+        elif saved:
+            cli.note(f"Saved to {saved}; run it with: ircli create-job --cli-input-yaml {saved}")
         if submit:
             _submit(call, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval)
         return
@@ -293,3 +299,43 @@ def _submit(
 
 def _show_job(cli: CliContext, job_name: str) -> None:
     cli.emit(cli.service.describe_job(job_name), View(tables=describe_job_tables))
+
+
+def run_wizard(cli: CliContext, prompter: Any, resume: str | None) -> tuple[dict[str, Any], Any, bool]:
+    """The create-job wizard; on Ctrl-C the answers so far are kept in a draft whose path is printed, and
+    nothing is sent. Job names are checked against the backend as they are typed."""
+    from ircli.cli.wizards import create_job_wizard, review, write_atomically
+    from ircli.errors import ServiceError
+    from ircli.lib.inputs import DocumentFormat, load_document
+
+    draft = load_document(resume, DocumentFormat.YAML) if resume else None
+
+    def name_taken(name: str) -> str | None:
+        try:
+            cli.service.describe_job(name)
+        except ServiceError:
+            return None
+        return f"a job named {name} exists already; choose another name"
+
+    answers: dict[str, Any] = {}
+    try:
+        request = create_job_wizard(
+            prompter,
+            generated_job_name(),
+            default_role_arn=cli.env.environ.get("IRCLI_ROLE_ARN", ""),
+            answers=answers,
+            resume=draft,
+            name_taken=name_taken,
+        )
+        saved, submit = review(prompter, CREATE, request, f"{request['JobName']}.yaml")
+    except KeyboardInterrupt:
+        from ircli.cli.output.formats.yaml_format import to_yaml
+
+        drafts = cli.state_dir / "drafts"
+        drafts.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = drafts / f"{answers.get('JobName') or generated_job_name()}.yaml"
+        write_atomically(path, to_yaml(answers))
+        cli.note(f"Interrupted; nothing was sent. Your answers so far are in {path}")
+        cli.note(f"Continue with: ircli create-job --interactive --resume {path}")
+        raise typer.Exit(130) from None
+    return request, saved, submit
