@@ -63,6 +63,28 @@ def test_every_option_of_every_command_has_a_help_line() -> None:
     assert missing == []
 
 
+def test_every_value_has_a_placeholder_that_says_what_goes_there(cli: CliRunner) -> None:
+    from ircli.cli.app import app_command
+
+    vague: list[str] = []
+
+    def walk(command: object, path: str) -> None:
+        for parameter in getattr(command, "params", []):
+            if getattr(parameter, "is_flag", False):
+                continue
+            shown = str(parameter.metavar)
+            if shown in ("None", "VALUE") or any(mark in shown for mark in "<>{}"):
+                vague.append(f"{path} {parameter.name}: {shown}")
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}".strip())
+
+    walk(app_command(everything=True), "")
+    assert vague == []
+    usage = cli("compare-jobs", "--help").out
+    assert "Usage: ircli compare-jobs [OPTIONS] JOB_A JOB_B" in usage and "--fail-on-regression PERCENT" in usage
+    assert "Usage: ircli describe-job [OPTIONS] [NAME]" in cli("describe-job", "--help").out
+
+
 def test_every_command_ends_its_help_with_real_examples(cli: CliRunner) -> None:
     from ircli.cli.help_text import EXAMPLES
     from ircli.operations import COMMANDS

@@ -13,7 +13,7 @@ from ircli import __version__
 from ircli.backends import parse_backend
 from ircli.cli.context import CliContext, GlobalOptions, resolve_output
 from ircli.cli.environment import Environment
-from ircli.cli.help_text import epilog
+from ircli.cli.help_text import epilog, placeholder
 from ircli.operations import COMMANDS, GROUPS, Command
 
 HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommender.
@@ -147,7 +147,32 @@ def app_command(only: str | None = None, *, everything: bool = False) -> Any:
             groups[command.group] = typer.Typer(help=GROUPS[command.group], no_args_is_help=True, rich_markup_mode=None)
             app.add_typer(groups[command.group], name=command.group, short_help=GROUPS[command.group])
         groups[command.group].command(command.path.split(" ", 1)[1], short_help=short_help, epilog=end)(function)
-    return typer.main.get_command(app)
+    built = typer.main.get_command(app)
+    name_values(built)
+    return built
+
+
+def name_values(command: Any) -> None:
+    """Give every option's value and every argument a placeholder that says what goes there (`--job-name
+    NAME`, `JOB_A`) instead of the parser's type names (`<str>`, `{job_a}`)."""
+    from typer.core import TyperArgument
+
+    class PlainArgument(TyperArgument):
+        # typer wraps a required argument in braces in the usage line; click's convention is the bare name.
+        def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+            name = str(self.metavar)
+            return f"[{name}]" if usage and not self.required else name
+
+    for param in command.params:
+        if param.param_type_name == "argument":
+            param.metavar = str(param.name).upper()
+            param.__class__ = PlainArgument
+        elif not param.is_flag and param.metavar is None:
+            option = max(param.opts, key=len)
+            number = param.type.name in ("int", "float", "int range", "float range", "integer", "integer range")
+            param.metavar = placeholder(option, number=number) or "VALUE"
+    for child in getattr(command, "commands", {}).values():
+        name_values(child)
 
 
 def _root_for_help() -> Any:

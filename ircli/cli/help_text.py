@@ -97,3 +97,77 @@ def epilog(path: str) -> str:
         parts.append(f"Set only from a file: {FILE_ONLY[path]}. Start one with: {skeleton}")
     parts.append(GLOBAL_NOTE)
     return "\n\n".join(parts)
+
+
+# What an option's value looks like in help (`--job-name NAME`), where its name alone does not say.
+PLACEHOLDERS: dict[str, str] = {
+    "--backend": "local|aws",
+    "--output": "FORMAT",
+    "--region": "REGION",
+    "--profile": "PROFILE",
+    "--query": "JMESPATH",
+    "--state-dir": "DIR",
+    "--cli-input-json": "JSON|FILE",
+    "--cli-input-yaml": "YAML|FILE",
+    "--generate-cli-skeleton": "input|yaml-input|output",
+    "--resume": "DRAFT",
+    "--emit": "application-autoscaling",
+    "--tag": "KEY=VALUE",
+    "--environment": "KEY=VALUE",
+    "--environment-parameter-range": "NAME=V1,V2",
+    "--model-latency-threshold": "PERCENTILE=MS",
+    "--serverless-config": "MemorySizeInMB=N,MaxConcurrency=N",
+    "--phase": "InitialNumberOfUsers=N,SpawnRate=N,DurationInSeconds=N",
+    "--stairs": "DurationInSeconds=N,NumberOfSteps=N,UsersPerStep=N",
+    "--flat-invocations": "Continue|Stop",
+    "--traffic-type": "PHASES|STAIRS",
+    "--job-type": "Default|Advanced",
+    "--format": "json|yaml",
+    "--from-recommendation": "JOB/RECOMMENDATION_ID",
+    "--recommendation-id": "RECOMMENDATION_ID",
+    "--rank-by": "KEY=PREFERENCE,...",
+    "--sort-by": "FIELD",
+    "--sort-order": "Ascending|Descending",
+    "--status": "STATUS",
+    "--status-equals": "STATUS",
+    "--step-type": "BENCHMARK",
+    "--operation": "OPERATION",
+    "--image": "IMAGE_URI",
+    "--host": "HOST",
+    "--port": "PORT",
+    "--interval": "SECONDS",
+    "--timeout": "SECONDS",
+    "--job-duration-in-seconds": "SECONDS",
+    "--fail-on-regression": "PERCENT",
+    "--target-cpu-utilization-per-core": "PERCENT",
+    "--max-cost-per-hour": "USD",
+    "--max-latency-ms": "MS",
+    "--min-invocations": "PER_MINUTE",
+    "--desired-weight": "WEIGHT",
+    "--starting-token": "TOKEN",
+    "--supported-content-type": "MIME_TYPE",
+}
+_BY_LAST_WORD = {
+    "name": "NAME",
+    "arn": "ARN",
+    "url": "URL",
+    "type": "INSTANCE_TYPE",
+    "contains": "TEXT",
+    "description": "TEXT",
+    "version": "VERSION",
+    "framework": "FRAMEWORK",
+    "domain": "DOMAIN",
+    "task": "TASK",
+    "after": "TIME",
+    "before": "TIME",
+}
+
+
+def placeholder(option: str, *, number: bool) -> str | None:
+    """The placeholder for an option's value: the table's, else from its last word, else `N` for numbers;
+    None when nothing fits (a test requires every option to have one)."""
+    if option in PLACEHOLDERS:
+        return PLACEHOLDERS[option]
+    words = option.lstrip("-").split("-")
+    last = words[-2] if words[-1] == "equals" and len(words) > 1 else words[-1]
+    return _BY_LAST_WORD.get(last) or ("N" if number else None)

@@ -52,7 +52,9 @@ def create_job(
         str | None,
         typer.Option("--job-description", help="What the job is for (128 characters at most).", rich_help_panel=JOB),
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.", rich_help_panel=JOB)] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="A tag on the job; repeatable.", rich_help_panel=JOB)
+    ] = None,
     model_package_version_arn: Annotated[
         str | None,
         typer.Option(
@@ -117,14 +119,17 @@ def create_job(
     serverless_config: Annotated[
         list[str] | None,
         typer.Option(
-            "--serverless-config", help="MemorySizeInMB=2048,MaxConcurrency=5; repeatable.", rich_help_panel=ENDPOINTS
+            "--serverless-config",
+            help="A serverless candidate, e.g. MemorySizeInMB=2048,MaxConcurrency=5; repeatable.",
+            rich_help_panel=ENDPOINTS,
         ),
     ] = None,
     environment_parameter_range: Annotated[
         list[str] | None,
         typer.Option(
             "--environment-parameter-range",
-            help="NAME=v1,v2,... for every configuration given by flags; repeatable.",
+            help="An environment variable's values to try, e.g. OMP_NUM_THREADS=1,2,4, for every configuration "
+            "given by flags; repeatable.",
             rich_help_panel=ENDPOINTS,
         ),
     ] = None,
@@ -137,20 +142,25 @@ def create_job(
         ),
     ] = None,
     traffic_type: Annotated[
-        str | None, typer.Option("--traffic-type", help="PHASES or STAIRS.", rich_help_panel=LOAD_TEST)
+        str | None,
+        typer.Option(
+            "--traffic-type", help="How the load test adds users (service default PHASES).", rich_help_panel=LOAD_TEST
+        ),
     ] = None,
     phase: Annotated[
         list[str] | None,
         typer.Option(
             "--phase",
-            help="InitialNumberOfUsers=1,SpawnRate=1,DurationInSeconds=120; repeatable.",
+            help="A load-test phase, e.g. InitialNumberOfUsers=1,SpawnRate=1,DurationInSeconds=120; repeatable.",
             rich_help_panel=LOAD_TEST,
         ),
     ] = None,
     stairs: Annotated[
         str | None,
         typer.Option(
-            "--stairs", help="DurationInSeconds=600,NumberOfSteps=5,UsersPerStep=1.", rich_help_panel=LOAD_TEST
+            "--stairs",
+            help="Stair-step traffic, e.g. DurationInSeconds=600,NumberOfSteps=5,UsersPerStep=1.",
+            rich_help_panel=LOAD_TEST,
         ),
     ] = None,
     job_duration_in_seconds: Annotated[

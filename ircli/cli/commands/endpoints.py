@@ -23,7 +23,7 @@ ConfigNameOption = Annotated[
 ]
 EndpointArgument = Annotated[str | None, typer.Argument(help="The endpoint's name.", show_default=False)]
 EndpointOption = Annotated[str | None, typer.Option("--endpoint-name", help="The endpoint's name.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", help="A tag on the resource; repeatable.")]
 
 
 def split_recommendation_reference(reference: str) -> tuple[str, str]:

@@ -29,7 +29,7 @@ def create(
     execution_role_arn: Annotated[
         str | None, typer.Option("--execution-role-arn", help="The IAM role the model runs with.")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="KEY=VALUE; repeatable.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag on the model; repeatable.")] = None,
 ) -> None:
     """Create a model from an image and its artifacts (or a file with --cli-input-yaml)."""
     container: dict[str, object] = {"Image": image, "ModelDataUrl": model_data_url}
