@@ -110,3 +110,40 @@ def test_summaries_are_never_cut(cli: CliRunner) -> None:
     for command in COMMANDS:
         if command.group is None:
             assert command.summary in commands, command.path
+
+
+def test_narrow_tables_keep_identifying_and_baseline_columns(cli: CliRunner) -> None:
+    candidate = str(EXAMPLES / "candidate-job.yaml")
+    assert cli("create-job", "--cli-input-yaml", JOB, "--wait").code == 0
+    assert cli("create-job", "--cli-input-yaml", candidate, "--wait").code == 0
+    narrow = cli("compare-jobs", "xgboost-default", "candidate", "--output", "table", width=80).out
+    header = next(line for line in narrow.splitlines() if line.startswith("Configuration"))
+    for kept in ("$/h A", "ms A", "Inv A", "Cost", "Latency", "Throughput"):
+        assert kept in header, kept
+    assert all(len(line.rstrip()) <= 80 for line in narrow.splitlines())
+    assert "Not shown at this width: Count, $/h B, ms B" in narrow
+    failing = cli(
+        "create-job", "--cli-input-yaml", JOB, "--job-name", "a-job-whose-name-is-long-enough-to-crowd-the-table",
+        "--tag", "ircli:simulate=fail-job", "--wait",
+    )  # fmt: skip
+    assert failing.code == 255
+    listed = cli("list-jobs", "--output", "table", width=120).out
+    assert "Model" in listed.splitlines()[1] and "churn-xgboost" in listed
+
+
+def test_a_piped_table_does_not_wrap_inside_a_value() -> None:
+    from tests.conftest import run_process
+
+    listed = run_process("model", "list", "--output", "table", env={"COLUMNS": ""})
+    assert listed.returncode == 0, listed.stderr
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:model/distilbert-sentiment"
+    assert any(arn in line and "Created" not in line for line in listed.stdout.splitlines()), listed.stdout
+    assert max(len(line) for line in listed.stdout.splitlines()) > 100
+
+
+def test_query_results_render_as_a_table_of_rows(cli: CliRunner) -> None:
+    assert cli("create-job", "--cli-input-yaml", JOB, "--wait").code == 0
+    query = "InferenceRecommendations[].[EndpointConfiguration.InstanceType, Metrics.CostPerHour]"
+    shown = cli("describe-job", "xgboost-default", "--output", "table", "--query", query).out.splitlines()
+    assert shown[0].split() == ["ml.c5.large", "0.102"]
+    assert not any("[" in line for line in shown)

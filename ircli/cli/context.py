@@ -85,9 +85,7 @@ class CliContext:
 
     @cached_property
     def writer(self) -> Writer:
-        screen = Screen(
-            self.env.stdout, width=self.env.width or 100, color=self.color, terminal=bool(self.env.stdout_isatty)
-        )
+        screen = Screen(self.env.stdout, width=self.env.width, color=self.color, terminal=bool(self.env.stdout_isatty))
         return Writer(self.output, screen, self.env.stderr, query=self.options.query)
 
     def console(self, *, stderr: bool = False) -> Any:

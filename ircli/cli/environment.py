@@ -17,7 +17,7 @@ class Environment:
     stdout_isatty: bool | None = None
     stderr_isatty: bool | None = None
     stdin_isatty: bool | None = None
-    width: int | None = None
+    width: int | None = None  # None: unbounded (stdout is not a terminal and COLUMNS is unset)
     color: bool | None = None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
@@ -29,10 +29,13 @@ class Environment:
         if self.stdin_isatty is None:
             self.stdin_isatty = _isatty(sys.stdin)
         if self.width is None:
+            # A piped table is as wide as its data (nothing wrapped inside a value, no column left out) unless
+            # COLUMNS states a width; a terminal's width is its own.
             columns = self.environ.get("COLUMNS", "")
-            self.width = (
-                int(columns) if columns.isdigit() and int(columns) > 0 else shutil.get_terminal_size((100, 24)).columns
-            )
+            if columns.isdigit() and int(columns) > 0:
+                self.width = int(columns)
+            elif self.stdout_isatty:
+                self.width = shutil.get_terminal_size((100, 24)).columns
         if self.color is None:
             self.color = (
                 bool(self.stdout_isatty) and "NO_COLOR" not in self.environ and self.environ.get("TERM") != "dumb"

@@ -3,12 +3,29 @@ environment parameters). A value the service did not report (missing or "NaN") r
 
 from __future__ import annotations
 
+import struct
 from datetime import datetime
 from typing import Any
 
 from ircli.lib.numbers import number
 
 NA = "n/a"
+
+
+def fmt_number(value: float) -> str:
+    """A float as the service meant it: the API's floats are 32-bit, so 0.10199999809265137 reads 0.102 (the
+    shortest text that is the same 32-bit number); other floats read as Python writes them."""
+    try:
+        single = struct.unpack("f", struct.pack("f", value))[0]
+    except (OverflowError, struct.error):
+        return repr(value)
+    if single != value or value != value:
+        return repr(value)
+    for digits in range(1, 10):
+        text = f"{value:.{digits}g}"
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == single:
+            return text
+    return repr(value)
 
 
 def fmt_time(value: Any) -> str:

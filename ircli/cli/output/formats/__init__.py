@@ -27,7 +27,7 @@ class Screen:
     """Where data goes: a text stream, and what a renderer needs to know of it."""
 
     stream: IO[str]
-    width: int = 100
+    width: int | None = None  # None: as wide as the data needs
     color: bool = False
     terminal: bool = False
 

@@ -21,7 +21,9 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
 
     if width is not None:
         table = fit_columns(table, width)
-    header_only = not table.title and len(table.columns) == 2 and table.columns[0].header == "Field"
+    header_only = (not table.title and len(table.columns) == 2 and table.columns[0].header == "Field") or not any(
+        column.header for column in table.columns
+    )
     rendered = Table(
         title=Text(escape_controls(table.title), style="bold") if table.title else None,
         title_justify="left",
@@ -53,14 +55,20 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
     return Group(rendered, Text(escape_controls(table.caption, keep="\n"), style="dim"))
 
 
+UNBOUNDED = 100_000  # wide enough for any table: nothing wraps inside a value
+CHART_WIDTH = 100  # bars need a width; a piped chart gets a terminal's usual one
+
+
 class TableFormatter:
     def write(self, data: Any, view: View, screen: Screen) -> None:
-        console = make_console(screen.stream, width=screen.width, color=screen.color, terminal=screen.terminal)
+        console = make_console(
+            screen.stream, width=screen.width or UNBOUNDED, color=screen.color, terminal=screen.terminal
+        )
         for index, table in enumerate(view.tables(data)):
             if index:
                 console.print()
-            console.print(rich_table(table, console.width))
-        for renderable in view.charts(data, console.width) if view.charts else []:
+            console.print(rich_table(table, screen.width))
+        for renderable in view.charts(data, screen.width or CHART_WIDTH) if view.charts else []:
             console.print()
             console.print(renderable)
 

@@ -37,16 +37,17 @@ def comparison_tables(document: dict[str, Any]) -> list[TableData]:
             ]
         )
         styles.append("red" if item.get("Regressions") else "")
+    # The configuration, the baseline's figures and the changes never go; job B's figures follow from them.
     columns = [
         Column("Configuration", style="bold"),
         Column("Count", priority=40),
-        Column("$/h A", "right", priority=50),
+        Column("$/h A", "right"),
         Column("$/h B", "right", priority=60),
         Column("Cost", "right"),
-        Column("ms A", "right", priority=50),
+        Column("ms A", "right"),
         Column("ms B", "right", priority=60),
         Column("Latency", "right"),
-        Column("Inv A", "right", priority=50),
+        Column("Inv A", "right"),
         Column("Inv B", "right", priority=60),
         Column("Throughput", "right"),
         Column("Regressions", priority=70),

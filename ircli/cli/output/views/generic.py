@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ircli.cli.output.cells import NA, fmt_time
+from ircli.cli.output.cells import NA, fmt_number, fmt_time
 from ircli.cli.output.document import jsonable
 from ircli.cli.output.model import Column, TableData
 from ircli.lib.numbers import is_nan
@@ -22,7 +22,13 @@ def _cell(value: Any) -> str:
         return json.dumps(jsonable(value), separators=(",", ":"))
     if isinstance(value, datetime):
         return fmt_time(value)
+    if isinstance(value, float):
+        return fmt_number(value)
     return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _flatten(item: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:
@@ -44,7 +50,17 @@ def generic_tables(data: Any, title: str = "") -> list[TableData]:
             keys: list[str] = []
             for item in flat:
                 keys.extend(k for k in item if k not in keys)
-            return [TableData(title, [Column(k) for k in keys], [[_cell(item.get(k)) for k in keys] for item in flat])]
+            columns = [
+                Column(k, "right" if all(_is_number(item.get(k)) for item in flat if k in item) else "left")
+                for k in keys
+            ]
+            return [TableData(title, columns, [[_cell(item.get(k)) for k in keys] for item in flat])]
+        if data and all(isinstance(item, list) for item in data):
+            # Rows of a multiselect list (`[].[a, b]`), as the AWS CLI's table shows them: one row each.
+            width = max(len(item) for item in data)
+            rows = [[_cell(item[i]) if i < len(item) else "" for i in range(width)] for item in data]
+            numeric = [all(_is_number(item[i]) for item in data if i < len(item)) for i in range(width)]
+            return [TableData(title, [Column("", "right" if numeric[i] else "left") for i in range(width)], rows)]
         return [TableData(title, [Column("Value")], [[_cell(item)] for item in data])]
     if isinstance(data, dict):
         scalars = {k: v for k, v in data.items() if not (isinstance(v, list) and v and isinstance(v[0], dict))}

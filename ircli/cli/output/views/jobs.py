@@ -178,7 +178,7 @@ def list_jobs_tables(data: dict[str, Any]) -> list[TableData]:
         Column("Status", no_wrap=True),
         Column("Created", no_wrap=True),
         Column("Completed", no_wrap=True, priority=50),
-        Column("Model", no_wrap=True, priority=55),
+        Column("Model", no_wrap=True, priority=80),
         Column("Failure", priority=70, wrap_width=30),
     ]
     return [TableData("Inference recommendation jobs", columns, rows)]
