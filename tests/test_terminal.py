@@ -71,3 +71,26 @@ def test_wait_shows_live_progress_on_a_terminal(isolated_state: Path) -> None:
     text = "\n".join(lines)
     assert "benchmarks done" in text
     assert "COMPLETED" in text and "Recommendations" in text
+
+
+def test_each_running_benchmark_shows_its_stage_and_time_and_ctrl_c_says_how_to_stop(isolated_state: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
+    environment.update(TERM="xterm-256color", IRCLI_HOME=str(isolated_state), IRCLI_SIM_SPEED="20", NO_COLOR="1")
+    job = str(EXAMPLES / "advanced-phases.yaml")
+    # stdout to a file, as a script would: the terminal still gets the live panel.
+    child = pexpect.spawn(
+        "/bin/sh", ["-c", f"exec {sys.executable} -m ircli create-job --cli-input-yaml {job} --wait >/dev/null"],
+        cwd=str(REPO), env=environment, dimensions=(40, 120), encoding="utf-8", timeout=60,
+    )  # fmt: skip
+    child.expect("Status +Benchmark +Stage +Time")
+    child.expect(r"phase 1/2 at 1->3 users +0:0\d of ~0:12")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    tail = ANSI.sub("", child.before).replace("\r\n", "\n")
+    message = tail[tail.index("ircli: interrupted") :]
+    assert message.startswith("ircli: interrupted. Job bert-load-test is still running on the service.\n")
+    assert "Stop it with: ircli stop-job bert-load-test" in message
+    assert "\n" + "ircli: interrupted" in tail  # below the panel, on a line of its own
+    assert "Traceback" not in tail

@@ -7,6 +7,7 @@ registered for redaction so that no output carries them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,9 @@ ENDPOINT_VARIABLES = {"logs": "CLOUDWATCH_LOGS", "application-autoscaling": "APP
 class AwsBackend:
     kind = BackendKind.AWS
     poll_interval = 15.0
+    time_scale = 1.0
+    # `ircli simulator serve` says how fast its time runs; the service does not send this header.
+    TIME_SCALE_HEADER = "x-ircli-time-scale"
 
     def __init__(
         self,
@@ -136,7 +140,10 @@ class AwsBackend:
             raise InputError(str(exc)) from None
         except EndpointConnectionError as exc:
             raise IrcliError(f"Could not connect to the endpoint URL: {exc.kwargs.get('endpoint_url', '')}") from None
-        response.pop("ResponseMetadata", None)
+        headers = response.pop("ResponseMetadata", {}).get("HTTPHeaders", {})
+        if self.TIME_SCALE_HEADER in headers:
+            with contextlib.suppress(ValueError):
+                self.time_scale = max(0.0, float(headers[self.TIME_SCALE_HEADER]))
         return response
 
     def close(self) -> None:

@@ -19,7 +19,8 @@ class LocalBackend:
     def __init__(self, state_dir: Path, *, region: str = "us-east-1", speed: str | None = None) -> None:
         from ircli.simulator.common import speed_factor
 
-        speed_factor(speed)  # a bad IRCLI_SIM_SPEED is the environment's fault, said before anything runs
+        # A bad IRCLI_SIM_SPEED is the environment's fault, said before anything runs.
+        self.time_scale = speed_factor(speed)
         self.simulator = open_simulator(state_dir, region=region, speed=speed)
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:

@@ -93,7 +93,12 @@ class CliContext:
 
         stream = self.env.stderr if stderr else self.env.stdout
         tty = self.env.stderr_isatty if stderr else self.env.stdout_isatty
-        return make_console(stream, width=self.env.width, color=self.color, terminal=bool(tty))
+        color = self.color
+        if stderr and self.env.stderr_isatty and not self.env.stdout_isatty:
+            # stdout redirected to a file: the progress on the terminal may still have colour.
+            environ = self.env.environ
+            color = not self.options.no_color and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"
+        return make_console(stream, width=self.env.width, color=color, terminal=bool(tty))
 
     def close(self) -> None:
         """Release the backend (the simulator's database connection), once the command is done."""

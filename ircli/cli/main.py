@@ -155,6 +155,9 @@ def _interrupted(signum: int, frame: object) -> None:
         env = Environment()
         if env.stderr_isatty:
             env.stderr.write("\x1b[?25h")  # a live display may have hidden the cursor
+            progress = sys.modules.get("ircli.cli.output.progress")
+            if progress is not None and progress.LIVE_ON_SCREEN[0]:
+                env.stderr.write("\n")  # below the display, whose last line has no end yet
         _print_error(env, interrupt_message())
     except BaseException:  # interrupted in the middle of an import: say the least, but say it
         os.write(2, b"ircli: interrupted\n")

@@ -16,9 +16,13 @@ def wait_for_job(cli: CliContext, job_name: str | None, *, timeout: float, inter
     if not job_name:
         raise InputError("Give the job's name: ircli wait JOB_NAME (or --job-name).")
     console = cli.console(stderr=True) if cli.env.stderr_isatty else None
-    with job_progress(job_name, cli.env.stderr, console=console) as on_update:
+    with job_progress(job_name, cli.env.stderr, console=console) as watcher:
         cli.service.wait_for_job(
-            job_name, timeout=timeout, interval=interval or cli.service.poll_interval, on_update=on_update
+            job_name,
+            timeout=timeout,
+            interval=interval or cli.service.poll_interval,
+            on_update=watcher.update,
+            sleep=watcher.sleep,
         )
 
 

@@ -24,6 +24,9 @@ class Backend(Protocol):
     # How often a waiter polls by default, in seconds: the simulator answers at once, the service is
     # polled as the AWS CLI's waiters poll it.
     poll_interval: float
+    # Wall-clock seconds per second of the service's time: 1 for the service, the simulator's speed for it
+    # (how long a benchmark is expected to take, in progress displays).
+    time_scale: float
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]: ...
 

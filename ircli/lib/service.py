@@ -70,6 +70,7 @@ class JobProgress:
     job: dict[str, Any]
     steps: list[dict[str, Any]] = field(default_factory=list)
     elapsed: float = 0.0
+    time_scale: float = 1.0  # the backend's: wall seconds per second of the service's time
 
     @property
     def status(self) -> str:
@@ -177,7 +178,7 @@ class RecommenderService:
         started = clock()
         while True:
             job = self.describe_job(job_name)
-            progress = JobProgress(job, self.job_steps(job_name), clock() - started)
+            progress = JobProgress(job, self.job_steps(job_name), clock() - started, self.backend.time_scale)
             if on_update is not None:
                 on_update(progress)
             if progress.status == "COMPLETED":

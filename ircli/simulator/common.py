@@ -23,7 +23,7 @@ SIMULATE_TAG = "ircli:simulate"
 REALTIME = {
     "pending": 120.0,
     "default_job": 2700.0,
-    "advanced_deploy": 300.0,
+    "deploy": 300.0,  # an endpoint for a benchmark, before its load test starts
     "stopping": 60.0,
     "endpoint_create": 300.0,
     "endpoint_update": 180.0,

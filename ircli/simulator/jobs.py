@@ -182,7 +182,7 @@ class Jobs(Resource):
             "Metrics": self._metrics(step["result"]),
             "EndpointConfiguration": self._endpoint_configuration(step),
             "ModelConfiguration": self._model_configuration(step),
-            "InvocationStartTime": to_datetime(created + step["start"]),
+            "InvocationStartTime": to_datetime(created + invocations_start(step)),
             "InvocationEndTime": to_datetime(created + step["end"]),
         }
 
@@ -291,8 +291,8 @@ class Jobs(Resource):
                 "EndpointConfiguration": self._endpoint_configuration(step),
                 "ModelConfiguration": self._model_configuration(step),
             }
-            if status in ("IN_PROGRESS", "COMPLETED", "FAILED", "STOPPED") and now >= created + step["start"]:
-                benchmark["InvocationStartTime"] = to_datetime(created + step["start"])
+            if status in ("IN_PROGRESS", "COMPLETED", "FAILED", "STOPPED") and now >= created + invocations_start(step):
+                benchmark["InvocationStartTime"] = to_datetime(created + invocations_start(step))
             if status == "COMPLETED":
                 benchmark["Metrics"] = self._metrics(step["result"])
                 benchmark["EndpointMetrics"] = {
@@ -344,3 +344,9 @@ class Jobs(Resource):
                 )
             db.execute("UPDATE jobs SET stop_at = ? WHERE name = ?", (self.clock(), name))
         return {}
+
+
+def invocations_start(step: dict[str, Any]) -> float:
+    """When a benchmark's load test starts, as an offset from the job's creation: once its endpoint is up
+    (older stored plans do not say, and start it with the step)."""
+    return float(step.get("invocations", step["start"]))

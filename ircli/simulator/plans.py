@@ -55,9 +55,11 @@ def make_plan(
         traffic_seconds = sum(p["DurationInSeconds"] for p in traffic.get("Phases", [])) or traffic.get(
             "Stairs", {}
         ).get("DurationInSeconds", 600)
-        step_seconds = REALTIME["advanced_deploy"] + traffic_seconds
+        deploy_seconds = REALTIME["deploy"]
+        step_seconds = deploy_seconds + traffic_seconds
     else:
         step_seconds = (REALTIME["default_job"] - REALTIME["pending"]) / waves
+        deploy_seconds = min(REALTIME["deploy"], step_seconds / 4)
     bound = config.get("JobDurationInSeconds")
     job_name = request["JobName"]
     steps = []
@@ -68,6 +70,8 @@ def make_plan(
             break  # the service schedules no new test after JobDurationInSeconds
         if bound is not None:
             end = min(end, max(start, bound))
+        # Invocations start once the endpoint is up.
+        invocations = min(end, start + deploy_seconds)
         result = benchmark(endpoint, env, profile, conditions)
         if simulate == "fail-step" and index == 0:
             result = perf.Benchmark(failure=f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)")
@@ -79,6 +83,7 @@ def make_plan(
                 "inference_specification": endpoint.get("InferenceSpecificationName"),
                 "env": env,
                 "start": start * factor,
+                "invocations": invocations * factor,
                 "end": end * factor,
                 "endpoint_name": f"sm-epc-{job_name[:40]}-{step_id}"[:63].rstrip("-"),
                 "recommendation_id": f"{job_name}/{step_id}",

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any, cast
 
 from ircli.simulator import protocols
+from ircli.simulator.common import speed_factor
 from ircli.simulator.exceptions import SerializationException, SimulatorError
 from ircli.simulator.models import Simulator
 
@@ -55,6 +56,7 @@ class SimulatorApp:
             *reply.headers,
             ("Content-Length", str(len(reply.body))),
             ("x-amzn-RequestId", protocols.request_id()),
+            ("x-ircli-time-scale", repr(speed_factor(self.simulator.speed))),
         ]
         start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
         return [reply.body]

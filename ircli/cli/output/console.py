@@ -13,7 +13,8 @@ def make_console(stream: IO[str], *, width: int | None, color: bool, terminal: b
         width=width,
         color_system="auto" if color else None,
         no_color=not color,
-        force_terminal=terminal and color,
+        # A terminal gets cursor control (a live display) even without colour; elsewhere rich looks for itself.
+        force_terminal=True if terminal else None,
         highlight=False,
         emoji=False,
         soft_wrap=False,
