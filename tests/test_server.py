@@ -166,3 +166,20 @@ def test_a_slow_client_does_not_block_others(server: RunningServer, client: Any)
     assert client.list_inference_recommendations_jobs()["InferenceRecommendationsJobs"] == []
     assert time.monotonic() - started < 5
     slow.close()
+
+
+def test_the_server_says_how_fast_its_time_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ircli.backends.aws import AwsBackend
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    running, thread = serve_in_thread(Simulator(Store(tmp_path / "fast"), speed="60"))
+    try:
+        backend = AwsBackend(region="us-east-1", endpoint_url=url(running))
+        assert backend.time_scale == 1.0  # the service's own time until told otherwise
+        backend.call("ListInferenceRecommendationsJobs", {})
+        assert backend.time_scale == 1 / 60
+    finally:
+        running.shutdown()
+        running.server_close()
+        thread.join(timeout=5)
