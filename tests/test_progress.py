@@ -72,6 +72,7 @@ def test_a_finished_benchmark_replaces_the_estimate_and_a_default_job_uses_the_p
         default, [step("COMPLETED", started=500, ended=100), step("IN_PROGRESS", started=300)], now=NOW, time_scale=1.0
     )
     assert measured[1].expected == 400 and measured[1].fraction == 0.75 and measured[0].fraction == 1.0
+    assert timing(measured[0]) == "6:40"  # a finished load test shows how long it took
     overdue = benchmark_states(default, [step("IN_PROGRESS", started=5000)], now=NOW, time_scale=1.0)
     assert overdue[0].fraction == 0.99  # never shown finished while it runs
 

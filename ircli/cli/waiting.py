@@ -43,4 +43,5 @@ def wait_for_endpoint(
     cli.service.wait_for_endpoint(
         name, deleted=deleted, timeout=timeout, interval=interval or cli.service.poll_interval, on_update=on_update
     )
-    cli.note(f"endpoint {name}: {'deleted' if deleted else 'InService'}")
+    if deleted or last != ["InService"]:
+        cli.note(f"endpoint {name}: {'deleted' if deleted else 'InService'}")

@@ -32,7 +32,7 @@ class BenchmarkState:
     environment: dict[str, str]
     status: str
     stage: str  # waiting | deploying | load test... | done | failed | stopped
-    elapsed: float | None  # seconds of load test so far (wall clock)
+    elapsed: float | None  # seconds of load test so far, or that it took (wall clock)
     expected: float | None  # seconds the load test is expected to take (wall clock)
 
     @property
@@ -76,14 +76,18 @@ def _epoch(value: Any) -> float | None:
     return None
 
 
+def _took(benchmark: dict[str, Any]) -> float | None:
+    start, end = _epoch(benchmark.get("InvocationStartTime")), _epoch(benchmark.get("InvocationEndTime"))
+    return end - start if start is not None and end is not None and end >= start else None
+
+
 def _observed_seconds(steps: list[dict[str, Any]]) -> float | None:
     """How long this job's finished load tests took: the best estimate for the ones still running."""
-    durations = []
-    for step in steps:
-        benchmark = step.get("InferenceBenchmark", {})
-        start, end = _epoch(benchmark.get("InvocationStartTime")), _epoch(benchmark.get("InvocationEndTime"))
-        if step.get("Status") == "COMPLETED" and start is not None and end is not None and end >= start:
-            durations.append(end - start)
+    durations = [
+        took
+        for step in steps
+        if step.get("Status") == "COMPLETED" and (took := _took(step.get("InferenceBenchmark", {}))) is not None
+    ]
     return statistics.median(durations) if durations else None
 
 
@@ -120,7 +124,7 @@ def benchmark_states(
                 },
                 status=status,
                 stage=stage,
-                elapsed=elapsed if status == "IN_PROGRESS" else None,
+                elapsed=elapsed if status == "IN_PROGRESS" else _took(benchmark) if status == "COMPLETED" else None,
                 expected=expected if status == "IN_PROGRESS" else None,
             )
         )

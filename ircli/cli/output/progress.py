@@ -27,7 +27,8 @@ def clock_text(seconds: float) -> str:
 
 
 def timing(state: BenchmarkState) -> str:
-    """`0:12 of ~0:26` for a running load test (its time against the time expected); nothing otherwise."""
+    """`0:12 of ~0:26` for a running load test (its time against the time expected), `0:25` for a finished
+    one; nothing otherwise."""
     if state.elapsed is None:
         return ""
     if not state.expected:
