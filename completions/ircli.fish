@@ -109,6 +109,7 @@ complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_s
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l provisioned-concurrency -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l tag -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l interactive
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l resume -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l generate-cli-skeleton -x -a 'input yaml-input output'
@@ -285,6 +286,7 @@ complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l emi
 complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l target-endpoint-name -x
 complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l variant-name -x
 complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l interactive
+complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l resume -x
 complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l generate-cli-skeleton -x -a 'input yaml-input output'

@@ -219,3 +219,57 @@ def test_saving_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> 
     saved, _ = review(prompter, "CreateInferenceRecommendationsJob", request, "x.yaml")
     assert saved == tmp_path / "x.yaml" and not (tmp_path / "missing").exists()
     assert any("does not exist" in line for line in prompter.log)
+
+
+def test_the_endpoint_config_wizard_offers_the_jobs_model_checks_names_and_keeps_a_draft(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ircli.cli.prompts
+
+    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "serverless-job.yaml")).code == 0
+    serverless = next(
+        r["RecommendationId"]
+        for r in cli("describe-job", "distilbert-serverless", "--output", "json").json["InferenceRecommendations"]
+        if "ServerlessConfig" in r["EndpointConfiguration"]
+    )
+    made = cli(
+        "endpoint-config", "create", "--from-recommendation", f"distilbert-serverless/{serverless}",
+        "--model-name", "distilbert-sentiment", "--endpoint-config-name", "distilbert-serverless-config",
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    # The job, its first-ranked serverless recommendation, the default name (taken: refused as typed),
+    # another name, the default variant and the default model, then Ctrl-C.
+    first = ScriptedPrompter(["distilbert-serverless", "#", None, "my-config", None, None, KeyboardInterrupt])
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: first)
+    stopped = cli("endpoint-config", "create", "--interactive")
+    assert stopped.code == 130 and "nothing was sent" in stopped.err
+    assert any("an endpoint configuration named distilbert-serverless-config exists already" in x for x in first.log)
+    draft_path = stopped.err.split("--resume ")[-1].strip()
+    draft = yaml.safe_load(Path(draft_path).read_text())
+    assert draft["ProductionVariants"][0]["ModelName"] == "distilbert-sentiment"  # the job's model, offered
+    assert draft["WizardPicks"]["Job"] == "distilbert-serverless"
+    # Resumed: every pick and answer is offered again; accepting them all submits the same request.
+    again = ScriptedPrompter([None, None, None, None, None, "", "Submit"])
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: again)
+    resumed = cli("endpoint-config", "create", "--interactive", "--resume", draft_path)
+    assert resumed.code == 0, resumed.err
+    config = cli("endpoint-config", "describe", "my-config", "--output", "json").json
+    assert config["ProductionVariants"][0]["ModelName"] == "distilbert-sentiment"
+    assert "ServerlessConfig" in config["ProductionVariants"][0]
+
+
+def test_the_scaling_wizard_keeps_a_draft_and_resumes_it(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ircli.cli.prompts
+
+    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
+    first = ScriptedPrompter(["xgboost-default", "#2", "60", KeyboardInterrupt])
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: first)
+    stopped = cli("scaling-recommendation", "--interactive")
+    assert stopped.code == 130 and "Continue with: ircli scaling-recommendation --interactive --resume" in stopped.err
+    draft = stopped.err.split("--resume ")[-1].strip()
+    again = ScriptedPrompter([None, None, None, "100", "5000"])
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: again)
+    resumed = cli("scaling-recommendation", "--interactive", "--resume", draft, "--output", "json")
+    assert resumed.code == 0, resumed.err
+    chosen = yaml.safe_load(Path(draft).read_text())
+    assert chosen["TargetCpuUtilizationPerCore"] == 60 and chosen["RecommendationId"].startswith("xgboost-default/")

@@ -99,6 +99,20 @@ Interactive = Annotated[
     ),
 ]
 
+Resume = Annotated[
+    str | None,
+    typer.Option(
+        "--resume",
+        help="With --interactive: continue from a draft saved when a wizard was interrupted.",
+        rich_help_panel=INPUT,
+    ),
+]
+
+
+def check_resume(resume: str | None, interactive: bool) -> None:
+    if resume and not interactive:
+        raise InputError("--resume continues a wizard: give it with --interactive.")
+
 
 WAITING = "Waiting"
 Wait = Annotated[

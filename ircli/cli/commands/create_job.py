@@ -9,12 +9,12 @@ import typer
 
 from ircli.cli.api import ApiCall, api_command
 from ircli.cli.context import CliContext
-from ircli.cli.options import Interactive
+from ircli.cli.options import Interactive, Resume, check_resume
 from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View
 from ircli.cli.output.views.jobs import created_job_tables, describe_job_tables
 from ircli.cli.waiting import wait_for_job
-from ircli.errors import InputError, JobEndedUnsuccessfully
+from ircli.errors import JobEndedUnsuccessfully
 from ircli.lib.requests import CreateJobFlags, create_job_members
 from ircli.lib.shorthand import with_tags
 
@@ -193,10 +193,7 @@ def create_job(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and print the request; send nothing.")] = False,
     interactive: Interactive = False,
-    resume: Annotated[
-        str | None,
-        typer.Option("--resume", help="With --interactive: continue from a draft saved when a wizard was interrupted."),
-    ] = None,
+    resume: Resume = None,
     wait: Annotated[
         bool, typer.Option("--wait", help="Wait for the job to end, then show it.", rich_help_panel=WAITING)
     ] = False,
@@ -210,8 +207,7 @@ def create_job(
 ) -> None:
     """Start a recommendation job: an instance recommendation (Default) or a load test (Advanced)."""
     cli = call.cli
-    if resume and not interactive:
-        raise InputError("--resume continues a wizard: give it with --interactive.")
+    check_resume(resume, interactive)
     if interactive:
         from ircli.cli.prompts import terminal_prompter
 
@@ -314,38 +310,18 @@ def _show_job(cli: CliContext, job_name: str) -> None:
 def run_wizard(cli: CliContext, prompter: Any, resume: str | None) -> tuple[dict[str, Any], Any, bool]:
     """The create-job wizard; on Ctrl-C the answers so far are kept in a draft whose path is printed, and
     nothing is sent. Job names are checked against the backend as they are typed."""
-    from ircli.cli.wizards import create_job_wizard, review, write_atomically
-    from ircli.errors import ServiceError
-    from ircli.lib.inputs import DocumentFormat, load_document
+    from ircli.cli.wizards import create_job_wizard, review
+    from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, load_draft, name_check
 
-    draft = load_document(resume, DocumentFormat.YAML) if resume else None
-
-    def name_taken(name: str) -> str | None:
-        try:
-            cli.service.describe_job(name)
-        except ServiceError:
-            return None
-        return f"a job named {name} exists already; choose another name"
-
-    answers: dict[str, Any] = {}
-    try:
+    earlier, draft = load_draft(resume), Draft()
+    with kept_if_interrupted(cli, "create-job", draft, lambda: draft.request.get("JobName") or generated_job_name()):
         request = create_job_wizard(
             prompter,
             generated_job_name(),
             default_role_arn=cli.env.environ.get("IRCLI_ROLE_ARN", ""),
-            answers=answers,
-            resume=draft,
-            name_taken=name_taken,
+            answers=draft.request,
+            resume=earlier.request,
+            name_taken=name_check(cli.service.describe_job, "a job"),
         )
         saved, submit = review(prompter, CREATE, request, f"{request['JobName']}.yaml")
-    except KeyboardInterrupt:
-        from ircli.cli.output.formats.yaml_format import to_yaml
-
-        drafts = cli.state_dir / "drafts"
-        drafts.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = drafts / f"{answers.get('JobName') or generated_job_name()}.yaml"
-        write_atomically(path, to_yaml(answers))
-        cli.note(f"Interrupted; nothing was sent. Your answers so far are in {path}")
-        cli.note(f"Continue with: ircli create-job --interactive --resume {path}")
-        raise typer.Exit(130) from None
     return request, saved, submit

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import ApiCall, api_command
-from ircli.cli.options import Interactive, Wait, WaitInterval, WaitTimeout, pick_name
+from ircli.cli.options import Interactive, Resume, Wait, WaitInterval, WaitTimeout, check_resume, pick_name
 from ircli.cli.output.views import View
 from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
 from ircli.cli.waiting import wait_for_endpoint
@@ -52,16 +52,35 @@ def create(
     ] = None,
     tag: Tags = None,
     interactive: Interactive = False,
+    resume: Resume = None,
 ) -> None:
     """Create an endpoint configuration from a file, or from a job's recommendation."""
     cli = call.cli
+    check_resume(resume, interactive)
     if interactive:
         from ircli.cli.prompts import terminal_prompter
         from ircli.cli.wizards import endpoint_config_wizard, review
+        from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, load_draft, name_check
 
-        prompter = terminal_prompter(cli)
-        wizard_request = endpoint_config_wizard(prompter, cli.service.list_all_jobs(), cli.service.describe_job)
-        saved, submit = review(prompter, call.operation, wizard_request, f"{wizard_request['EndpointConfigName']}.yaml")
+        prompter, earlier, draft = terminal_prompter(cli), load_draft(resume), Draft()
+
+        def draft_name() -> str:
+            return str(draft.request.get("EndpointConfigName") or draft.picks.get("Job", "endpoint-config"))
+
+        with kept_if_interrupted(cli, "endpoint-config create", draft, draft_name):
+            wizard_request = endpoint_config_wizard(
+                prompter,
+                cli.service.list_all_jobs(),
+                cli.service.describe_job,
+                draft=draft,
+                resume=earlier,
+                name_taken=name_check(
+                    lambda name: cli.service.call("DescribeEndpointConfig", {"EndpointConfigName": name}),
+                    "an endpoint configuration",
+                ),
+            )
+            default_path = f"{wizard_request['EndpointConfigName']}.yaml"
+            saved, submit = review(prompter, call.operation, wizard_request, default_path)
         if saved:
             cli.note(f"Saved to {saved}; create it with: ircli endpoint-config create --cli-input-yaml {saved}")
         if submit:

@@ -17,8 +17,10 @@ from ircli.cli.options import (
     MinInvocations,
     PageSize,
     RankBy,
+    Resume,
     StartingToken,
     Top,
+    check_resume,
     pick_name,
     ranking_requested,
 )
@@ -228,9 +230,11 @@ def scaling_recommendation(
         str, typer.Option("--variant-name", help="With --emit: the variant to scale.")
     ] = "AllTraffic",
     interactive: Interactive = False,
+    resume: Resume = None,
 ) -> None:
     """Recommend an auto-scaling policy from a completed job's recommendation or benchmarked endpoint."""
     cli = call.cli
+    check_resume(resume, interactive)
     flags = {
         "InferenceRecommendationsJobName": job_name,
         "RecommendationId": recommendation_id,
@@ -244,8 +248,21 @@ def scaling_recommendation(
     if interactive:
         from ircli.cli.prompts import terminal_prompter
         from ircli.cli.wizards import scaling_wizard
+        from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, load_draft
 
-        request = scaling_wizard(terminal_prompter(cli), cli.service.list_all_jobs(), cli.service.describe_job)
+        earlier, draft = load_draft(resume), Draft()
+
+        def draft_name() -> str:
+            return f"scaling-{draft.request.get('InferenceRecommendationsJobName', 'recommendation')}"
+
+        with kept_if_interrupted(cli, "scaling-recommendation", draft, draft_name):
+            request = scaling_wizard(
+                terminal_prompter(cli),
+                cli.service.list_all_jobs(),
+                cli.service.describe_job,
+                draft=draft,
+                resume=earlier,
+            )
     else:
         request = call.request(flags)
     response = call.send(request)
