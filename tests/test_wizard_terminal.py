@@ -5,6 +5,7 @@ YAML file that `ircli create-job --cli-input-yaml` accepts."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 DOWN, ENTER, CLEAR = "\x1b[B", "\r", "\x15"
 ROLE = "arn:aws:iam::123456789012:role/R"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 class Terminal:
@@ -111,6 +113,8 @@ def test_advanced_job_wizard(isolated_state: Path, tmp_path: Path) -> None:
     term.pick("What now?", downs=2)
     term.type("Save to:", str(target))
     assert term.finish() == 0
+    hint = re.search(r"ircli create-job --cli-input-yaml (\S+) --job-name (\S+)", ANSI.sub("", term.child.before))
+    assert hint is not None and hint.group(2) == "wizard-advanced-2"
     saved = yaml.safe_load(target.read_text())
     assert saved["InputConfig"]["TrafficPattern"]["Phases"] == [
         {"InitialNumberOfUsers": 1, "SpawnRate": 2, "DurationInSeconds": 300}
@@ -118,14 +122,23 @@ def test_advanced_job_wizard(isolated_state: Path, tmp_path: Path) -> None:
     env = {"IRCLI_HOME": str(isolated_state), "IRCLI_SIM_SPEED": "instant"}
     described = run_process("describe-job", "wizard-advanced", "--output", "json", env=env)
     assert '"Status": "COMPLETED"' in described.stdout  # "Save and submit" submitted it too
-    again = run_process("create-job", "--cli-input-yaml", str(target), "--job-name", "wizard-again", env=env)
-    assert again.returncode == 0, again.stderr
+    again = run_process("create-job", "--cli-input-yaml", hint.group(1), "--job-name", hint.group(2), env=env)
+    assert again.returncode == 0, again.stderr  # the re-run hint works as printed
 
 
-def test_ctrl_c_exits_130_and_writes_nothing(isolated_state: Path, tmp_path: Path) -> None:
+def test_ctrl_c_keeps_the_answers_in_a_draft_and_sends_nothing(isolated_state: Path, tmp_path: Path) -> None:
     term = Terminal(isolated_state)
     term.pick("What kind of job?")
-    term.child.expect_exact("How is the model given?")
+    term.pick("How is the model given?")
+    term.type("Model name:", "churn-xgboost")
+    term.child.expect_exact("Describe the model's container")
     term.child.sendintr()
     assert term.finish() == 130
-    assert list(tmp_path.glob("*.yaml")) == []
+    said = " ".join(ANSI.sub("", term.child.before).split())
+    assert "Interrupted; nothing was sent." in said
+    draft = Path(said.split("--interactive --resume ")[1].split()[0])
+    assert yaml.safe_load(draft.read_text())["InputConfig"]["ModelName"] == "churn-xgboost"
+    assert draft.parent == isolated_state / "drafts" and list(tmp_path.glob("*.yaml")) == []
+    env = {"IRCLI_HOME": str(isolated_state)}
+    listed = run_process("list-jobs", "--output", "json", env=env).stdout
+    assert yaml.safe_load(listed)["InferenceRecommendationsJobs"] == []  # nothing was sent
