@@ -204,10 +204,12 @@ def test_ctrl_c_keeps_a_draft_and_resume_offers_its_answers(cli: CliRunner, tmp_
     assert yaml.safe_load(draft.read_text())["InputConfig"]["ModelName"] == "churn-xgboost"
     # Resumed: every earlier answer is the default; accepting them all (None) gives the same request.
     resumed = ScriptedPrompter(
-        [None, None, None, False, "Done", None, "", ROLE, "", "", "Save to a file", str(tmp_path / "job.yaml")]
+        [None, None, None, False, "Done", None, "", None, "", "", "Save to a file", str(tmp_path / "job.yaml")]
     )
     request, saved, submit = run_wizard(context, resumed, str(draft))
     assert request["JobName"] == "my-job" and request["InputConfig"]["ModelName"] == "churn-xgboost"
+    last_job = yaml.safe_load((EXAMPLES / "default-job.yaml").read_text())
+    assert request["RoleArn"] == last_job["RoleArn"]  # the role of the newest job, offered
     assert saved == tmp_path / "job.yaml" and not submit
 
 

@@ -318,10 +318,23 @@ def run_wizard(cli: CliContext, prompter: Any, resume: str | None) -> tuple[dict
         request = create_job_wizard(
             prompter,
             generated_job_name(),
-            default_role_arn=cli.env.environ.get("IRCLI_ROLE_ARN", ""),
+            default_role_arn=cli.env.environ.get("IRCLI_ROLE_ARN") or last_role_arn(cli),
             answers=draft.request,
             resume=earlier.request,
             name_taken=name_check(cli.service.describe_job, "a job"),
         )
         saved, submit = review(prompter, CREATE, request, f"{request['JobName']}.yaml")
     return request, saved, submit
+
+
+def last_role_arn(cli: CliContext) -> str:
+    """The role of the newest job, the value a wizard offers for the next one ("" when there is none)."""
+    from ircli.errors import IrcliError
+
+    try:
+        newest = cli.service.call(
+            "ListInferenceRecommendationsJobs", {"SortBy": "CreationTime", "SortOrder": "Descending", "MaxResults": 1}
+        ).get("InferenceRecommendationsJobs", [])
+        return str(cli.service.describe_job(newest[0]["JobName"]).get("RoleArn", "")) if newest else ""
+    except IrcliError:  # offering a default is a courtesy; the wizard goes on without one
+        return ""
