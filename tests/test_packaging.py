@@ -33,7 +33,7 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
     (wheel,) = dist.glob("ircli-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "ircli/schemas/CreateInferenceRecommendationsJob.request.json" in names
-    assert "ircli/simulator/catalog.json" in names
+    assert "ircli/lib/catalog.json" in names
     assert not any(name.startswith(("tests/", "tools/", "ircli/schemas/generate")) for name in names)
 
     target = tmp_path / "venv"

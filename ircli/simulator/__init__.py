@@ -1,8 +1,8 @@
 """The embedded simulator of SageMaker Inference Recommender and of the endpoint APIs around it.
 
-`models` holds API-shaped state over the SQLite `store`; `perf` is the performance model and
-`catalog.json` its instance data; `responses` parses wire requests and `server` serves them over HTTP;
-`exceptions` carries the service's error codes.
+`models` holds API-shaped state over the SQLite `store`; `perf` is the performance model (over the
+instance catalog, `ircli/lib/catalog.json`); `responses` parses wire requests and `server` serves them over
+HTTP; `exceptions` carries the service's error codes.
 """
 
 from __future__ import annotations

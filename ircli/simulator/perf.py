@@ -25,9 +25,9 @@ import json
 import math
 import struct
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from ircli.lib.catalog import catalog, instance
 
 FLATTENING_UTILISATION = 0.85
 # The percentiles a latency threshold may name: P95 (the API's examples) and P99 (the console's load test).
@@ -169,18 +169,6 @@ ACCELERATOR_SPEED = {
     "Trainium": 1.5,
     "Trainium2": 3.0,
 }
-
-
-@lru_cache(maxsize=1)
-def catalog() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("catalog.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def instance(instance_type: str) -> dict[str, Any]:
-    record: dict[str, Any] = catalog()["instances"][instance_type]
-    return record
 
 
 def profile_for(container: dict[str, Any] | None) -> ModelProfile:
