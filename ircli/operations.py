@@ -171,6 +171,13 @@ COMMANDS: tuple[Command, ...] = (
         summary="Compare two jobs' recommendations for the same endpoint configurations, with signed % changes.",
     ),
     Command(
+        "cost-estimate",
+        "costs",
+        argument=Names.JOB,
+        summary="Monthly cost and latency of each of a job's recommendations at your traffic, ranked, with the "
+        "break-even between serverless and real-time.",
+    ),
+    Command(
         "list-endpoints",
         "endpoint_listing",
         "ListEndpoints",

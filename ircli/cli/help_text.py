@@ -34,6 +34,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli rank-recommendations xgboost-default --rank-by cost=highest,latency=low --top 3",
     ),
     "compare-jobs": ("ircli compare-jobs baseline candidate --fail-on-regression 10",),
+    "cost-estimate": (
+        "ircli cost-estimate xgboost-default --average-per-minute 20000 --peak-per-minute 60000",
+        "ircli cost-estimate distilbert-serverless --traffic-profile examples/traffic-week.csv --max-latency-ms 100",
+        "ircli cost-estimate xgboost-default --average-per-minute 20000 --peak-per-minute 60000 --output json",
+    ),
     "list-endpoints": ("ircli list-endpoints --status-equals InService",),
     "model create": (
         "ircli model create --model-name churn --image 683313688378.dkr.ecr.us-east-1.amazonaws.com/"
@@ -119,6 +124,9 @@ PLACEHOLDERS: dict[str, str] = {
     "--serverless-config": "MemorySizeInMB=N,MaxConcurrency=N",
     "--phase": "InitialNumberOfUsers=N,SpawnRate=N,DurationInSeconds=N",
     "--stairs": "DurationInSeconds=N,NumberOfSteps=N,UsersPerStep=N",
+    "--traffic-profile": "FILE",
+    "--average-per-minute": "N",
+    "--peak-per-minute": "N",
     "--flat-invocations": "Continue|Stop",
     "--traffic-type": "PHASES|STAIRS",
     "--job-type": "Default|Advanced",

@@ -113,21 +113,32 @@ def load_document(value: str, fmt: DocumentFormat, *, stdin: IO[bytes] | None = 
 
 
 def parse_document(data: bytes, fmt: DocumentFormat, label: str) -> dict[str, Any]:
+    document = parse_value(data, fmt, label, expected=f"a request document is a {fmt.value.upper()} mapping")
+    if not isinstance(document, dict):
+        kind = type(document).__name__
+        raise InputError(f"{label} holds a {kind}, but a request document must be a mapping of member names.")
+    return document
+
+
+def parse_value(data: bytes, fmt: DocumentFormat, label: str, *, expected: str) -> Any:
+    """Any JSON or YAML value, within the same bounds as a request document (`expected` says what the
+    caller wants, for the message about an empty input)."""
     text = decode_text(data, label)
     if not text.strip():
-        raise InputError(f"{label} is empty; a request document is a {fmt.value.upper()} mapping.")
+        raise InputError(f"{label} is empty; {expected}.")
+    check_separators(text, label)
+    document = _parse_json(text, label) if fmt is DocumentFormat.JSON else _parse_yaml(text, label)
+    _check_depth(document, label)
+    return document
+
+
+def check_separators(text: str, label: str) -> None:
     separators = text.count(",") + text.count("\n")
     if separators > MAX_SEPARATORS:
         raise InputError(
             f"{label} holds {separators:,} items or lines, far more than any request has (at most "
             f"{MAX_SEPARATORS:,} are read); refusing to parse it."
         )
-    document = _parse_json(text, label) if fmt is DocumentFormat.JSON else _parse_yaml(text, label)
-    if not isinstance(document, dict):
-        kind = type(document).__name__
-        raise InputError(f"{label} holds a {kind}, but a request document must be a mapping of member names.")
-    _check_depth(document, label)
-    return document
 
 
 def detect_format(path: str) -> DocumentFormat:

@@ -1,0 +1,123 @@
+"""cost-estimate: a completed job's recommendations priced for a month at the user's traffic."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import typer
+
+from ircli.cli.api import context
+from ircli.cli.options import pick_name
+from ircli.cli.output.views import View, lazy_tables
+from ircli.errors import InputError
+
+VIEWS = "ircli.cli.output.views.costs"
+TRAFFIC = "Traffic"
+
+
+def cost_estimate(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="The job's name (or use --job-name).", show_default=False)] = None,
+    job_name: Annotated[str | None, typer.Option("--job-name", help="The job's name.")] = None,
+    average_per_minute: Annotated[
+        float | None,
+        typer.Option(
+            "--average-per-minute",
+            help="Average invocations per minute (with --peak-per-minute).",
+            rich_help_panel=TRAFFIC,
+        ),
+    ] = None,
+    peak_per_minute: Annotated[
+        float | None,
+        typer.Option("--peak-per-minute", help="Busiest hour's invocations per minute.", rich_help_panel=TRAFFIC),
+    ] = None,
+    traffic_profile: Annotated[
+        str | None,
+        typer.Option(
+            "--traffic-profile",
+            help="Invocations per minute for each hour of a day (24 values) or a week (168): CSV, JSON or YAML.",
+            rich_help_panel=TRAFFIC,
+        ),
+    ] = None,
+    max_latency_ms: Annotated[
+        float | None,
+        typer.Option(
+            "--max-latency-ms",
+            min=0,
+            help="Your latency limit: hours where an option would break it are counted, and options that keep "
+            "it rank first.",
+        ),
+    ] = None,
+    provisioned_concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--provisioned-concurrency",
+            min=1,
+            max=200,
+            help="Serverless options: keep this many warm all month (priced on top).",
+        ),
+    ] = None,
+    target_cpu_utilization_per_core: Annotated[
+        int | None,
+        typer.Option(
+            "--target-cpu-utilization-per-core",
+            min=1,
+            max=100,
+            help="For the scaling recommendations behind the fleet sizes (service default 50).",
+        ),
+    ] = None,
+    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Monthly cost against traffic (terminal).")] = True,
+) -> None:
+    """Monthly cost and latency of each of a job's recommendations at your traffic, ranked, with the
+    break-even between serverless and real-time."""
+    from ircli.lib.cost import Options, estimate_costs
+
+    cli = context(ctx)
+    job_name = pick_name(name, job_name)
+    if not job_name:
+        raise InputError("Give the job's name: ircli cost-estimate JOB_NAME (or --job-name).")
+    traffic = _traffic(cli, average_per_minute, peak_per_minute, traffic_profile)
+    options = Options(max_latency_ms, provisioned_concurrency, target_cpu_utilization_per_core)
+    job = cli.service.describe_job(job_name)
+    recommendations = job.get("InferenceRecommendations") or []
+    if not recommendations:
+        raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to price yet.")
+    scaling = {}
+    objective = {
+        "MinInvocationsPerMinute": math.floor(traffic.trough),
+        "MaxInvocationsPerMinute": max(1, math.ceil(traffic.peak)),
+    }
+    for recommendation in recommendations:
+        if "InstanceType" not in recommendation.get("EndpointConfiguration", {}):
+            continue
+        request: dict[str, Any] = {
+            "InferenceRecommendationsJobName": job_name,
+            "RecommendationId": recommendation["RecommendationId"],
+            "ScalingPolicyObjective": objective,
+        }
+        if target_cpu_utilization_per_core is not None:
+            request["TargetCpuUtilizationPerCore"] = target_cpu_utilization_per_core
+        scaling[recommendation["RecommendationId"]] = cli.service.call("GetScalingConfigurationRecommendation", request)
+    document = estimate_costs(job, scaling, traffic, options)
+
+    def charts(data: Any, width: int) -> list[Any]:
+        from ircli.cli.output.views.costs import cost_chart
+
+        return [cost_chart(data, width)]
+
+    cli.emit(document, View(tables=lazy_tables(VIEWS, "cost_tables"), charts=charts if chart else None))
+
+
+def _traffic(cli: Any, average: float | None, peak: float | None, profile: str | None) -> Any:
+    from ircli.lib import traffic
+
+    if profile is not None:
+        if average is not None or peak is not None:
+            raise InputError("Give --traffic-profile, or --average-per-minute with --peak-per-minute, not both.")
+        return traffic.load_profile(profile, stdin=cli.env.stdin_bytes())
+    if average is None or peak is None:
+        raise InputError(
+            "Say what traffic to price: --average-per-minute N --peak-per-minute N, or --traffic-profile FILE."
+        )
+    return traffic.from_average_and_peak(average, peak)
