@@ -141,3 +141,27 @@ def test_every_format_carries_the_assumptions(cli: CliRunner) -> None:
     assert "Monthly cost against steady traffic" in charted and "A ml." in charted
     plain = cli("cost-estimate", "xgboost-default", *traffic, "--output", "table", "--no-chart", width=120).out
     assert "Monthly cost against steady traffic" not in plain
+
+
+def test_the_aws_backend_gives_the_same_estimate(cli: CliRunner, tmp_path: Path) -> None:
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.server import serve_in_thread
+    from ircli.simulator.store import Store
+
+    running, thread = serve_in_thread(Simulator(Store(tmp_path / "served"), speed="instant"))
+    host, port = running.server_address[:2]
+    remote = ["--backend", "aws", "--region", "us-east-1", "--endpoint-url", f"http://{host}:{port}"]
+    credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    traffic = ["--average-per-minute", "20000", "--peak-per-minute", "30000", "--output", "json"]
+    try:
+        job = str(EXAMPLES / "default-job.yaml")
+        assert cli(*remote, "create-job", "--cli-input-yaml", job, environ=credentials).code == 0
+        assert cli("create-job", "--cli-input-yaml", job).code == 0
+        served = cli(*remote, "cost-estimate", "xgboost-default", *traffic, environ=credentials)
+        local = cli("cost-estimate", "xgboost-default", *traffic)
+    finally:
+        running.shutdown()
+        running.server_close()
+        thread.join(timeout=5)
+    assert served.code == 0, served.err
+    assert served.json["Estimates"] == local.json["Estimates"]
