@@ -36,7 +36,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "compare-jobs": ("ircli compare-jobs baseline candidate --fail-on-regression 10",),
     "cost-estimate": (
         "ircli cost-estimate xgboost-default --average-per-minute 20000 --peak-per-minute 60000",
-        "ircli cost-estimate distilbert-serverless --traffic-profile examples/traffic-week.csv --max-latency-ms 100",
+        "ircli cost-estimate xgboost-default --traffic-profile examples/traffic-day.csv --max-latency-ms 25",
         "ircli cost-estimate xgboost-default --average-per-minute 20000 --peak-per-minute 60000 --output json",
     ),
     "list-endpoints": ("ircli list-endpoints --status-equals InService",),
