@@ -39,7 +39,16 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(delay: float, tmp_pa
     )
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=20)
+    try:
+        _, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+        # The interpreter's site module reported the interrupt while reading a .pth file and went on: the
+        # signal came before any ircli code existed to receive it.
+        if "Error processing line" not in err:
+            raise
+        pytest.skip("interrupted inside the interpreter's own start-up (site), before any ircli code runs")
     if process.returncode == 1 and "init_import_site" in err:
         pytest.skip("interrupted inside the interpreter's own start-up, before any ircli code runs")
     assert process.returncode == 130, err
