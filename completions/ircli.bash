@@ -6,7 +6,7 @@ _ircli_job_names() {
 _ircli() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="" path="" word i skip=0
     [ "$COMP_CWORD" -gt 0 ] && prev="${COMP_WORDS[COMP_CWORD-1]}"
-    local valued=" --average-per-minute --backend --cli-input-json --cli-input-yaml --creation-time-after --creation-time-before --desired-instance-count --desired-weight --domain --emit --endpoint-config-name --endpoint-name --endpoint-url --environment --environment-parameter-range --execution-role-arn --fail-on-regression --flat-invocations --format --framework --framework-version --from-recommendation --generate-cli-skeleton --host --image --inference-recommendations-job-name --instance-type --interval --job-description --job-duration-in-seconds --job-name --job-type --last-modified-time-after --last-modified-time-before --max-concurrency --max-cost-per-hour --max-invocations --max-invocations-per-minute --max-items --max-latency-ms --max-number-of-tests --max-parallel-of-tests --min-invocations --min-invocations-per-minute --model-data-url --model-latency-threshold --model-name --model-name-equals --model-package-version-arn --model-package-version-arn-equals --name-contains --nearest-model-name --operation --output --page-size --peak-per-minute --phase --port --profile --provisioned-concurrency --query --rank-by --recommendation-id --region --resume --role-arn --sample-payload-url --serverless-config --sort-by --sort-order --stairs --starting-token --state-dir --status --status-equals --step-type --supported-content-type --supported-instance-type --tag --target-cpu-utilization-per-core --target-endpoint-name --task --timeout --top --traffic-profile --traffic-type --variant-name "
+    local valued=" --average-per-minute --backend --cli-input-json --cli-input-yaml --creation-time-after --creation-time-before --desired-instance-count --desired-weight --domain --emit --endpoint-config-name --endpoint-name --endpoint-url --environment --environment-parameter-range --execution-role-arn --fail-on-regression --flat-invocations --format --framework --framework-version --from-recommendation --generate-cli-skeleton --host --html --image --inference-recommendations-job-name --instance-type --interval --job-description --job-duration-in-seconds --job-name --job-type --last-modified-time-after --last-modified-time-before --max-concurrency --max-cost-per-hour --max-invocations --max-invocations-per-minute --max-items --max-latency-ms --max-number-of-tests --max-parallel-of-tests --min-invocations --min-invocations-per-minute --model-data-url --model-latency-threshold --model-name --model-name-equals --model-package-version-arn --model-package-version-arn-equals --name-contains --nearest-model-name --operation --output --page-size --peak-per-minute --phase --port --profile --provisioned-concurrency --query --rank-by --recommendation-id --region --resume --role-arn --sample-payload-url --serverless-config --sort-by --sort-order --stairs --starting-token --state-dir --status --status-equals --step-type --supported-content-type --supported-instance-type --tag --target-cpu-utilization-per-core --target-endpoint-name --task --timeout --top --traffic-profile --traffic-type --variant-name "
     for ((i = 1; i < COMP_CWORD; i++)); do
         word="${COMP_WORDS[i]}"
         if [ "$skip" = 1 ]; then skip=0; continue; fi
@@ -15,7 +15,7 @@ _ircli() {
             -*) [[ "$valued" == *" $word "* ]] && skip=1 ;;
             *)
                 case "$path" in
-                    "") case " compare-jobs cost-estimate create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait " in *" $word "*) path="$word" ;; esac ;;
+                    "") case " compare-jobs cost-estimate create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations report scaling-recommendation schema simulator stop-job wait " in *" $word "*) path="$word" ;; esac ;;
                     "endpoint-config") case " create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint " in *" $word "*) path="$path $word" ;; esac ;;
                     "model") case " create delete describe list " in *" $word "*) path="$path $word" ;; esac ;;
                     "schema") case " list show validate " in *" $word "*) path="$path $word" ;; esac ;;
@@ -52,7 +52,7 @@ _ircli() {
     if [[ "$valued" == *" $prev "* ]]; then COMPREPLY=(); compopt +o default 2>/dev/null; return; fi
     local words=""
     case "$path" in
-        "") words="compare-jobs cost-estimate create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations scaling-recommendation schema simulator stop-job wait --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --version --help" ;;
+        "") words="compare-jobs cost-estimate create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs model rank-recommendations report scaling-recommendation schema simulator stop-job wait --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --version --help" ;;
         "compare-jobs") words="--fail-on-regression --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
         "cost-estimate") words="--job-name --average-per-minute --peak-per-minute --traffic-profile --max-latency-ms --provisioned-concurrency --target-cpu-utilization-per-core --chart --no-chart --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
         "create-job") words="--job-name --job-type --role-arn --job-description --tag --model-package-version-arn --model-name --domain --task --framework --framework-version --nearest-model-name --sample-payload-url --supported-content-type --supported-instance-type --instance-type --serverless-config --environment-parameter-range --endpoint-name --traffic-type --phase --stairs --job-duration-in-seconds --max-number-of-tests --max-parallel-of-tests --max-invocations --model-latency-threshold --flat-invocations --dry-run --interactive -i --resume --wait --timeout --interval --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
@@ -77,6 +77,7 @@ _ircli() {
         "model describe") words="--model-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
         "model list") words="--name-contains --sort-by --sort-order --max-items --starting-token --page-size --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
         "rank-recommendations") words="--job-name --rank-by --max-latency-ms --max-cost-per-hour --min-invocations --top --chart --no-chart --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
+        "report") words="--html --average-per-minute --peak-per-minute --traffic-profile --max-latency-ms --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
         "scaling-recommendation") words="--job-name --inference-recommendations-job-name --recommendation-id --endpoint-name --target-cpu-utilization-per-core --min-invocations-per-minute --max-invocations-per-minute --emit --target-endpoint-name --variant-name --interactive -i --resume --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
         "schema") words="list show validate --help" ;;
         "schema list") words="--help --backend --region --profile --endpoint-url --output --query --state-dir --debug --no-color --help" ;;
@@ -91,7 +92,7 @@ _ircli() {
     esac
     if [[ "$cur" != -* ]]; then
         case "$path" in
-            describe-job|list-steps|stop-job|wait|logs|rank-recommendations|compare-jobs|cost-estimate) words="$words $(_ircli_job_names)" ;;
+            describe-job|list-steps|stop-job|wait|logs|rank-recommendations|compare-jobs|cost-estimate|report) words="$words $(_ircli_job_names)" ;;
         esac
     fi
     COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -178,6 +178,12 @@ COMMANDS: tuple[Command, ...] = (
         "break-even between serverless and real-time.",
     ),
     Command(
+        "report",
+        "report",
+        argument=Names.JOB,
+        summary="Write one or more jobs as a self-contained HTML report to share, with their comparison for two.",
+    ),
+    Command(
         "list-endpoints",
         "endpoint_listing",
         "ListEndpoints",

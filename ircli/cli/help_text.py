@@ -39,6 +39,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli cost-estimate xgboost-default --traffic-profile examples/traffic-day.csv --max-latency-ms 25",
         "ircli cost-estimate xgboost-default --average-per-minute 20000 --peak-per-minute 60000 --output json",
     ),
+    "report": (
+        "ircli report xgboost-default --html report.html",
+        "ircli report baseline candidate --html report.html --traffic-profile examples/traffic-day.csv",
+    ),
     "list-endpoints": ("ircli list-endpoints --status-equals InService",),
     "model create": (
         "ircli model create --model-name churn --image 683313688378.dkr.ecr.us-east-1.amazonaws.com/"
@@ -125,6 +129,7 @@ PLACEHOLDERS: dict[str, str] = {
     "--phase": "InitialNumberOfUsers=N,SpawnRate=N,DurationInSeconds=N",
     "--stairs": "DurationInSeconds=N,NumberOfSteps=N,UsersPerStep=N",
     "--traffic-profile": "FILE",
+    "--html": "FILE",
     "--average-per-minute": "N",
     "--peak-per-minute": "N",
     "--flat-invocations": "Continue|Stop",

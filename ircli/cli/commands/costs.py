@@ -71,35 +71,18 @@ def cost_estimate(
 ) -> None:
     """Monthly cost and latency of each of a job's recommendations at your traffic, ranked, with the
     break-even between serverless and real-time."""
-    from ircli.lib.cost import Options, estimate_costs
+    from ircli.lib.cost import Options
 
     cli = context(ctx)
     job_name = pick_name(name, job_name)
     if not job_name:
         raise InputError("Give the job's name: ircli cost-estimate JOB_NAME (or --job-name).")
-    traffic = _traffic(cli, average_per_minute, peak_per_minute, traffic_profile)
+    traffic = traffic_of(cli, average_per_minute, peak_per_minute, traffic_profile)
     options = Options(max_latency_ms, provisioned_concurrency, target_cpu_utilization_per_core)
     job = cli.service.describe_job(job_name)
-    recommendations = job.get("InferenceRecommendations") or []
-    if not recommendations:
+    if not job.get("InferenceRecommendations"):
         raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to price yet.")
-    scaling = {}
-    objective = {
-        "MinInvocationsPerMinute": math.floor(traffic.trough),
-        "MaxInvocationsPerMinute": max(1, math.ceil(traffic.peak)),
-    }
-    for recommendation in recommendations:
-        if "InstanceType" not in recommendation.get("EndpointConfiguration", {}):
-            continue
-        request: dict[str, Any] = {
-            "InferenceRecommendationsJobName": job_name,
-            "RecommendationId": recommendation["RecommendationId"],
-            "ScalingPolicyObjective": objective,
-        }
-        if target_cpu_utilization_per_core is not None:
-            request["TargetCpuUtilizationPerCore"] = target_cpu_utilization_per_core
-        scaling[recommendation["RecommendationId"]] = cli.service.call("GetScalingConfigurationRecommendation", request)
-    document = estimate_costs(job, scaling, traffic, options)
+    document = cost_document(cli, job, traffic, options)
 
     def charts(data: Any, width: int) -> list[Any]:
         from ircli.cli.output.views.costs import cost_chart
@@ -109,7 +92,31 @@ def cost_estimate(
     cli.emit(document, View(tables=lazy_tables(VIEWS, "cost_tables"), charts=charts if chart else None))
 
 
-def _traffic(cli: Any, average: float | None, peak: float | None, profile: str | None) -> Any:
+def cost_document(cli: Any, job: dict[str, Any], traffic: Any, options: Any) -> dict[str, Any]:
+    """The estimate for `job`: its instance recommendations' scaling recommendations fetched for the
+    traffic's range, then priced (`ircli.lib.cost`)."""
+    from ircli.lib.cost import estimate_costs
+
+    objective = {
+        "MinInvocationsPerMinute": math.floor(traffic.trough),
+        "MaxInvocationsPerMinute": max(1, math.ceil(traffic.peak)),
+    }
+    scaling = {}
+    for recommendation in job.get("InferenceRecommendations") or []:
+        if "InstanceType" not in recommendation.get("EndpointConfiguration", {}):
+            continue
+        request: dict[str, Any] = {
+            "InferenceRecommendationsJobName": job["JobName"],
+            "RecommendationId": recommendation["RecommendationId"],
+            "ScalingPolicyObjective": objective,
+        }
+        if options.target_cpu_utilization is not None:
+            request["TargetCpuUtilizationPerCore"] = options.target_cpu_utilization
+        scaling[recommendation["RecommendationId"]] = cli.service.call("GetScalingConfigurationRecommendation", request)
+    return estimate_costs(job, scaling, traffic, options)
+
+
+def traffic_of(cli: Any, average: float | None, peak: float | None, profile: str | None) -> Any:
     from ircli.lib import traffic
 
     if profile is not None:
