@@ -254,7 +254,7 @@ def assumptions(
             {
                 "Assumption": f"{instance_type} price",
                 "Value": f"${estimate['UnitPricePerHour']:.4f}/h, the job's CostPerHour / InitialInstanceCount "
-                f"(catalog source: {source})",
+                f"(catalog source: {source}; catalog prices as of {catalog().get('prices_as_of', 'unknown')})",
             }
         )
     if any(e["Kind"] == "Serverless" for e in estimates):
