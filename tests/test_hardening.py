@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import EXAMPLES, REPO, CliRunner, run_process
 
-HEAVY = ("boto3", "botocore", "questionary", "jsonschema", "prompt_toolkit")
+HEAVY = ("boto3", "botocore", "questionary", "jsonschema", "prompt_toolkit", "jinja2", "markupsafe")
 
 PROBE = f"""
 import io, sys, contextlib
