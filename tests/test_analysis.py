@@ -28,8 +28,10 @@ def test_rank_recommendations_json_rows(cli: CliRunner) -> None:
 def test_rank_limits_top_and_errors(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     assert len(cli("rank-recommendations", "xgboost-default", "--top", "2").json) == 2
+    every = cli("rank-recommendations", "xgboost-default").json
     limited = cli("rank-recommendations", "xgboost-default", "--max-latency-ms", "15").json
-    assert all(row["Recommendation"]["Metrics"]["ModelLatency"] <= 15000 for row in limited)
+    assert all(row["Recommendation"]["Metrics"]["ModelLatency"] <= 15 for row in limited)
+    assert 0 < len(limited) < len(every)
     none = cli("rank-recommendations", "xgboost-default", "--max-cost-per-hour", "0.01")
     assert none.code == 252 and "No recommendation meets the limits" in none.err
     assert cli("rank-recommendations", "xgboost-default", "--rank-by", "speed=high").code == 252

@@ -51,7 +51,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
                     "CostPerHour": 0.69,
                     "CostPerInference": 1.03e-05,
                     "MaxInvocations": 1113,
-                    "ModelLatency": 100000,
+                    "ModelLatency": 100,
                     "CpuUtilization": float("nan"),
                     "MemoryUtilization": 12.5,
                 },

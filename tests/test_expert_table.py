@@ -69,18 +69,19 @@ CASES = [
         "one 24 GB A10G holds it; public benchmarks report tens of tokens per second per request",
         lambda: (
             (r := run("ml.g5.xlarge", "generative")).failure is None
-            and 5_000_000 <= r.model_latency_us <= 30_000_000
+            and 5_000 <= r.model_latency_ms <= 30_000
             and 30 <= r.max_invocations <= 300
         ),
     ),
     Case(
         "the published load test holds: ml.c5d.xlarge, P95 <= 100 ms, 1000/min",
-        "developer guide: 3 instances, CostPerHour 0.6899999976158142, MaxInvocations 1113, ModelLatency 100000",
+        "developer guide: 3 instances, CostPerHour 0.6899999976158142, MaxInvocations 1113, ModelLatency 100000 "
+        "(microseconds in that 2021 example; today's service reports the same 100 ms as 100)",
         lambda: (
             (r := run("ml.c5d.xlarge", "generic", SEED)).instance_count == 3
             and r.cost_per_hour == 0.6899999976158142
             and abs(r.max_invocations - 1113) <= 0.05 * 1113
-            and r.model_latency_us == 100_000
+            and r.model_latency_ms == 100
         ),
     ),
     Case(

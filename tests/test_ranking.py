@@ -11,7 +11,7 @@ from ircli.lib.ranking import Importance, Limits, Weights, pareto_flags, rank
 
 
 def rec(name: str, cost: Any, latency_ms: Any, invocations: Any, count: int = 1) -> dict[str, Any]:
-    latency = latency_ms * 1000 if isinstance(latency_ms, (int, float)) else latency_ms
+    latency = latency_ms  # ModelLatency is milliseconds, as the service reports it
     return {
         "RecommendationId": name,
         "Metrics": {"CostPerHour": cost, "ModelLatency": latency, "MaxInvocations": invocations},
@@ -53,7 +53,7 @@ def test_limits_filter_and_say_why() -> None:
     ranking = rank([CHEAP, FAST, BALANCED], limits=Limits(max_latency_ms=50, max_cost_per_hour=0.5))
     assert [r.recommendation["RecommendationId"] for r in ranking.ranked] == ["balanced"]
     reasons = {r["RecommendationId"]: why for r, why in ranking.excluded}
-    assert reasons == {"cheap": "latency 80.0 ms > 50 ms", "fast": "cost $0.9000/h > $0.5/h"}
+    assert reasons == {"cheap": "latency 80 ms > 50 ms", "fast": "cost $0.9000/h > $0.5/h"}
     assert rank([CHEAP, FAST], limits=Limits(min_invocations=2000)).ranked[0].recommendation is FAST
 
 
@@ -80,7 +80,7 @@ def test_ties_keep_the_api_order_and_top_limits() -> None:
 def test_top_pick_reason_names_what_it_leads_on_and_trades() -> None:
     ranking = rank([CHEAP, FAST], Weights.parse("cost=highest"))
     assert ranking.top_pick_reason == (
-        "ml.cheap x1 ranks first with the lowest cost ($0.1000/h); it trades latency 80.0 ms (best 10.0 ms), "
+        "ml.cheap x1 ranks first with the lowest cost ($0.1000/h); it trades latency 80 ms (best 10 ms), "
         "throughput 1,000 invocations/min (best 3,000 invocations/min)."
     )
     assert rank([CHEAP]).top_pick_reason == "ml.cheap x1 is the only candidate."

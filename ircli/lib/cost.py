@@ -20,6 +20,7 @@ from typing import Any
 from ircli.lib.labels import recommendation_label
 from ircli.lib.numbers import number
 from ircli.lib.traffic import TrafficProfile
+from ircli.lib.units import model_latency_ms
 
 HOURS_PER_MONTH = 730
 # Where a benchmark stops without a latency threshold, invocations flatten: taken as this utilisation.
@@ -71,7 +72,7 @@ def instance_estimate(
     low, high = int(dynamic.get("MinCapacity", 1)), int(dynamic.get("MaxCapacity", 1))
     hourly = [min(high, max(low, math.ceil(load / target))) for load in traffic.per_minute]
     at_peak = min(high, max(low, math.ceil(traffic.peak / target)))
-    benchmark_ms = float(number(metrics.get("ModelLatency")) or 0.0) / 1000
+    benchmark_ms = model_latency_ms(metrics) or 0.0
     slots = slots_of(recommendation)
     latency = [
         latency_at(benchmark_ms, slots, load / n / per_instance_capacity) if per_instance_capacity else math.inf
@@ -100,7 +101,7 @@ def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfi
     gigabytes = int(config.get("MemorySizeInMB", 1024)) / 1024
     price = float(prices["price_per_gb_second"])
     cost_per_inference = number(metrics.get("CostPerInference"))
-    benchmark_ms = float(number(metrics.get("ModelLatency")) or 0.0) / 1000
+    benchmark_ms = model_latency_ms(metrics) or 0.0
     # The billed duration the service's own CostPerInference implies; the latency when it gives none.
     duration_s = cost_per_inference / (gigabytes * price) if cost_per_inference else benchmark_ms / 1000
     capacity = float(number(metrics.get("MaxInvocations")) or 0.0)

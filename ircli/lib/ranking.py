@@ -18,6 +18,7 @@ from typing import Any
 from ircli.errors import InputError
 from ircli.lib.labels import recommendation_label
 from ircli.lib.numbers import number
+from ircli.lib.units import format_latency_ms, model_latency_ms
 
 
 class Importance(str, Enum):
@@ -98,14 +99,14 @@ class Limits:
     min_invocations: float | None = None
 
     def violation(self, metrics: dict[str, Any]) -> str | None:
-        latency = number(metrics.get("ModelLatency"))
+        latency = model_latency_ms(metrics)
         cost = number(metrics.get("CostPerHour"))
         invocations = number(metrics.get("MaxInvocations"))
         if self.max_latency_ms is not None:
             if latency is None:
                 return "latency not reported"
-            if latency / 1000 > self.max_latency_ms:
-                return f"latency {latency / 1000:,.1f} ms > {self.max_latency_ms:g} ms"
+            if latency > self.max_latency_ms:
+                return f"latency {format_latency_ms(latency)} > {self.max_latency_ms:g} ms"
         if self.max_cost_per_hour is not None:
             if cost is None:
                 return "cost not reported"
@@ -226,7 +227,7 @@ def _format(objective: Objective, value: float | None) -> str:
     if objective is Objective.COST:
         return f"${value:,.4f}/h"
     if objective is Objective.LATENCY:
-        return f"{value / 1000:,.1f} ms"
+        return format_latency_ms(value)
     return f"{value:,.0f} invocations/min"
 
 

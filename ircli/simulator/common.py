@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.errors import ConfigurationError
 from ircli.lib.tokens import decode_token, encode_token
+from ircli.lib.units import reported_model_latency
 from ircli.simulator.exceptions import ValidationException
 
 if TYPE_CHECKING:
@@ -181,3 +182,11 @@ def _sortable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.timestamp()
     return "" if value is None else value
+
+
+def stored_latency_ms(result: dict[str, Any]) -> int:
+    """A stored benchmark result's ModelLatency in milliseconds. Results a store kept from before the simulator
+    reported milliseconds carry `model_latency_us` instead; they read the same in the new unit."""
+    if "model_latency_ms" in result:
+        return int(result["model_latency_ms"])
+    return reported_model_latency(result.get("model_latency_us", 0) / 1000)

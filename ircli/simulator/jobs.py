@@ -25,6 +25,7 @@ from ircli.simulator.common import (
     encode_offset_token,
     short_hash,
     speed_factor,
+    stored_latency_ms,
     to_datetime,
     to_epoch,
 )
@@ -145,7 +146,7 @@ class Jobs(Resource):
             "CostPerHour": result["cost_per_hour"],
             "CostPerInference": result["cost_per_inference"],
             "MaxInvocations": result["max_invocations"],
-            "ModelLatency": result["model_latency_us"],
+            "ModelLatency": stored_latency_ms(result),
             "CpuUtilization": finite_or_text(result["cpu_utilization"]),
             "MemoryUtilization": finite_or_text(result["memory_utilization"]),
         }
@@ -297,7 +298,7 @@ class Jobs(Resource):
                 benchmark["Metrics"] = self._metrics(step["result"])
                 benchmark["EndpointMetrics"] = {
                     "MaxInvocations": step["result"]["max_invocations"],
-                    "ModelLatency": step["result"]["model_latency_us"],
+                    "ModelLatency": stored_latency_ms(step["result"]),
                 }
                 benchmark["InvocationEndTime"] = to_datetime(created + step["end"])
             if status == "FAILED":

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ircli.lib.labels import endpoint_label
-from ircli.simulator.common import ACCOUNT_ID, Resource, decode_offset_token, encode_offset_token, short_hash
+from ircli.simulator.common import (
+    ACCOUNT_ID,
+    Resource,
+    decode_offset_token,
+    encode_offset_token,
+    short_hash,
+    stored_latency_ms,
+)
 from ircli.simulator.exceptions import InvalidParameterException, ResourceNotFoundException, ValidationException
 
 LOG_GROUP = "/aws/sagemaker/InferenceRecommendationsJobs"
@@ -72,11 +79,11 @@ def job_events(row: Any, now: float) -> list[Event]:
                 end,
                 3,
                 f"Benchmark {index}/{total} completed: {configuration} x{result['instance_count']}, "
-                f"MaxInvocations {result['max_invocations']}/min, ModelLatency {result['model_latency_us'] / 1000:.1f} "
-                f"ms, CostPerHour {result['cost_per_hour']:.4f}."
+                f"MaxInvocations {result['max_invocations']}/min, ModelLatency {stored_latency_ms(result)} ms,"
+                f" CostPerHour {result['cost_per_hour']:.4f}."
                 if "ServerlessConfig" not in step["endpoint"]
                 else f"Benchmark {index}/{total} completed: {configuration}, MaxInvocations "
-                f"{result['max_invocations']}/min, ModelLatency {result['model_latency_us'] / 1000:.1f} ms.",
+                f"{result['max_invocations']}/min, ModelLatency {stored_latency_ms(result)} ms.",
             )
         )
     if stop_at is not None:

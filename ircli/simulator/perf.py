@@ -12,7 +12,8 @@ Deterministic for the same request. The figures are simulated, not measured; the
   (rho = 0.85); with one it stops where the percentile reaches the threshold.
 * InitialInstanceCount = ceil(StoppingConditions.MaxInvocations / per-instance MaxInvocations) (1 without
   it); MaxInvocations is for the whole endpoint; CostPerHour = float32(price x count);
-  CostPerInference = float32(CostPerHour / (MaxInvocations x 60)); latencies are microseconds.
+  CostPerInference = float32(CostPerHour / (MaxInvocations x 60)); ModelLatency is whole milliseconds
+  and ModelSetupTime microseconds, as today's service reports them (ircli.lib.units).
 * Serverless: MaxConcurrency requests at once on a slice of CPU that grows with MemorySizeInMB; cost from
   the GB-second price; ModelSetupTime is the cold start; CPU and memory utilisation are NaN.
 * A model that needs more memory than the instance (or serverless size) has fails that step.
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ircli.lib.catalog import catalog, instance
+from ircli.lib.units import reported_model_latency
 
 FLATTENING_UTILISATION = 0.85
 # The percentiles a latency threshold may name: P95 (the API's examples) and P99 (the console's load test).
@@ -209,7 +211,7 @@ class Benchmark:
     """What one benchmark step measured. `failure` set means the step failed."""
 
     max_invocations: int = 0  # whole endpoint, per minute
-    model_latency_us: int = 0
+    model_latency_ms: int = 0  # whole milliseconds, as the service reports ModelLatency (ircli.lib.units)
     instance_count: int = 1
     cost_per_hour: float = 0.0
     cost_per_inference: float = 0.0
@@ -352,7 +354,7 @@ def benchmark_instance(
     memory = min(100.0, (profile.memory_gib + 0.5 + working_gib) / spec["memory_gib"] * 100.0)
     return Benchmark(
         max_invocations=max_invocations,
-        model_latency_us=round(latency_ms * 1000),
+        model_latency_ms=reported_model_latency(latency_ms),
         instance_count=count,
         cost_per_hour=cost_per_hour,
         cost_per_inference=float32(cost_per_hour / (max_invocations * 60)),
@@ -393,7 +395,7 @@ def benchmark_serverless(
     setup_ms = (1500 + 900 * profile.memory_gib) * jitter("setup", memory_mb, profile.name, spread=0.1)
     return Benchmark(
         max_invocations=invocations,
-        model_latency_us=round(latency_ms * 1000),
+        model_latency_ms=reported_model_latency(latency_ms),
         instance_count=0,
         cost_per_hour=cost_per_hour,
         cost_per_inference=float32(cost_per_hour / (invocations * 60)),

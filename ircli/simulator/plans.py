@@ -148,10 +148,10 @@ def endpoint_performance(
         count = variant.get("instance_count") or 1
         result = perf.Benchmark(
             max_invocations=single.max_invocations * count,
-            model_latency_us=single.model_latency_us,
+            model_latency_ms=single.model_latency_ms,
             failure=single.failure,
         )
     return {
-        "Metrics": {"MaxInvocations": result.max_invocations, "ModelLatency": result.model_latency_us},
+        "Metrics": {"MaxInvocations": result.max_invocations, "ModelLatency": result.model_latency_ms},
         "EndpointInfo": {"EndpointName": endpoint["EndpointName"]},
     }

@@ -1,4 +1,4 @@
-"""Cell texts: how one value reads in a table (money, counts, milliseconds from microseconds, times,
+"""Cell texts: how one value reads in a table (money, counts, latencies in milliseconds, times,
 environment parameters). A value the service did not report (missing or "NaN") reads `n/a`."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ircli.lib.numbers import number
+from ircli.lib.units import format_latency_ms
 
 NA = "n/a"
 
@@ -46,9 +47,10 @@ def fmt_int(value: Any) -> str:
     return NA if amount is None else f"{int(amount):,}"
 
 
-def fmt_ms_from_us(value: Any) -> str:
+def fmt_latency_ms(value: Any) -> str:
+    """A ModelLatency cell: milliseconds, as the service reports them (see ircli.lib.units)."""
     amount = number(value)
-    return NA if amount is None else f"{amount / 1000:,.1f}"
+    return NA if amount is None else format_latency_ms(amount).removesuffix(" ms")
 
 
 def fmt_percent(value: Any) -> str:

@@ -8,12 +8,13 @@ from typing import Any
 from ircli.cli.output.cells import environment_label
 from ircli.lib.labels import endpoint_label
 from ircli.lib.numbers import number
+from ircli.lib.units import format_latency_ms
 
 MAX_BAR = 60
 
 CHARTS: tuple[tuple[str, str, Callable[[float], str], str], ...] = (
     ("Cost per hour", "CostPerHour", lambda v: f"${v:,.4f}", "lower is better"),
-    ("Model latency", "ModelLatency", lambda v: f"{v / 1000:,.1f} ms", "lower is better"),
+    ("Model latency", "ModelLatency", format_latency_ms, "lower is better"),
     ("Throughput", "MaxInvocations", lambda v: f"{v:,.0f}/min", "higher is better"),
 )
 

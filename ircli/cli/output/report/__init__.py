@@ -13,6 +13,7 @@ from typing import Any
 from ircli.cli.output.model import TableData
 from ircli.cli.output.report.svg import Point, scatter
 from ircli.lib.numbers import number
+from ircli.lib.units import model_latency_ms
 
 
 def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
@@ -23,14 +24,14 @@ def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
     for item in ranked:
         recommendation = item["Recommendation"]
         metrics = recommendation.get("Metrics", {})
-        latency, cost = number(metrics.get("ModelLatency")), number(metrics.get("CostPerHour"))
+        latency, cost = model_latency_ms(metrics), number(metrics.get("CostPerHour"))
         if latency is None or cost is None:
             continue
         points.append(
             Point(
                 label=recommendation_label(recommendation),
                 recommendation_id=str(recommendation.get("RecommendationId")),
-                latency_ms=latency / 1000,
+                latency_ms=latency,
                 cost_per_hour=cost,
                 invocations_per_minute=number(metrics.get("MaxInvocations")) or 0.0,
                 pareto=bool(item["ParetoOptimal"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ircli.cli.output.cells import NA, fmt_int, fmt_money, fmt_ms_from_us
+from ircli.cli.output.cells import NA, fmt_int, fmt_latency_ms, fmt_money
 from ircli.cli.output.model import Column, TableData
 
 
@@ -27,8 +27,8 @@ def comparison_tables(document: dict[str, Any]) -> list[TableData]:
                 fmt_money(cost["JobA"]),
                 fmt_money(cost["JobB"]),
                 _signed(cost["ChangePercent"]),
-                fmt_ms_from_us(latency["JobA"]),
-                fmt_ms_from_us(latency["JobB"]),
+                fmt_latency_ms(latency["JobA"]),
+                fmt_latency_ms(latency["JobB"]),
                 _signed(latency["ChangePercent"]),
                 fmt_int(throughput["JobA"]),
                 fmt_int(throughput["JobB"]),

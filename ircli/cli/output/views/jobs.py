@@ -13,8 +13,8 @@ from ircli.cli.output.cells import (
     environment_names,
     fmt_duration,
     fmt_int,
+    fmt_latency_ms,
     fmt_money,
-    fmt_ms_from_us,
     fmt_percent,
     fmt_time,
 )
@@ -31,7 +31,7 @@ def recommendation_cells(recommendation: dict[str, Any], names: dict[str, str] |
         fmt_money(metrics.get("CostPerHour")),
         cost_per_million(metrics),
         fmt_int(metrics.get("MaxInvocations")),
-        fmt_ms_from_us(metrics.get("ModelLatency")),
+        fmt_latency_ms(metrics.get("ModelLatency")),
         fmt_percent(metrics.get("CpuUtilization")),
         fmt_percent(metrics.get("MemoryUtilization")),
     ]
@@ -150,7 +150,7 @@ def describe_job_tables(job: dict[str, Any], ranking: Ranking | None = None) -> 
                     [
                         str(p.get("EndpointInfo", {}).get("EndpointName", "")),
                         fmt_int(p.get("Metrics", {}).get("MaxInvocations")),
-                        fmt_ms_from_us(p.get("Metrics", {}).get("ModelLatency")),
+                        fmt_latency_ms(p.get("Metrics", {}).get("ModelLatency")),
                     ]
                     for p in performances
                 ],
@@ -198,7 +198,7 @@ def list_steps_tables(data: dict[str, Any]) -> list[TableData]:
                 environment_label(benchmark.get("ModelConfiguration", {})),
                 fmt_money(metrics.get("CostPerHour")) if metrics else "",
                 fmt_int(metrics.get("MaxInvocations")) if metrics else "",
-                fmt_ms_from_us(metrics.get("ModelLatency")) if metrics else "",
+                fmt_latency_ms(metrics.get("ModelLatency")) if metrics else "",
                 str(benchmark.get("FailureReason", "")),
             ]
         )
@@ -227,7 +227,7 @@ def scaling_tables(data: dict[str, Any]) -> list[TableData]:
         ],
         ["Target CPU per core", f"{data.get('TargetCpuUtilizationPerCore', 50)}%"],
         ["Benchmarked invocations/instance", fmt_int(metric.get("InvocationsPerInstance"))],
-        ["Benchmarked latency ms", fmt_ms_from_us(metric.get("ModelLatency"))],
+        ["Benchmarked latency ms", fmt_latency_ms(metric.get("ModelLatency"))],
         ["Min capacity", str(dynamic.get("MinCapacity", ""))],
         ["Max capacity", str(dynamic.get("MaxCapacity", ""))],
         ["Scale-in cooldown", f"{dynamic.get('ScaleInCooldown', '')} s"],

@@ -1,0 +1,235 @@
+"""ModelLatency is milliseconds, as today's service reports it: a recorded answer of the real service (AWS's
+XGBoost notebook, December 2021) served on loopback reads the same in every view, limit, ranking, cost model
+and report on the aws backend, and the simulator reports the same unit."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ircli.lib.units import model_latency_ms, reported_model_latency
+from ircli.simulator.models import Simulator
+from ircli.simulator.store import Store
+from tests.conftest import CliRunner
+from tests.valid_requests import ROLE
+
+CREATED = datetime(2021, 12, 10, 18, 2, 11, tzinfo=timezone.utc).timestamp()
+
+
+def recorded_recommendation(
+    identifier: str, instance: str, cost: float, per_inference: float, invocations: int, latency: int
+) -> Any:
+    return {
+        "RecommendationId": f"xgb-recorded/{identifier}",
+        "Metrics": {
+            "CostPerHour": cost,
+            "CostPerInference": per_inference,
+            "MaxInvocations": invocations,
+            "ModelLatency": latency,
+            "CpuUtilization": "NaN",
+            "MemoryUtilization": "NaN",
+        },
+        "EndpointConfiguration": {
+            "EndpointName": f"sm-epc-{instance}",
+            "VariantName": f"sm-epc-{instance}",
+            "InstanceType": instance,
+            "InitialInstanceCount": 1,
+        },
+        "ModelConfiguration": {"EnvironmentParameters": []},
+    }
+
+
+# The figures AWS's xgboost-inference-recommender notebook recorded from the service (us-east-2).
+RECORDED_JOB = {
+    "JobName": "xgb-recorded",
+    "JobType": "Default",
+    "JobArn": "arn:aws:sagemaker:us-east-2:123456789012:inference-recommendations-job/xgb-recorded",
+    "RoleArn": ROLE,
+    "Status": "COMPLETED",
+    "CreationTime": CREATED,
+    "CompletionTime": CREATED + 2400,
+    "LastModifiedTime": CREATED + 2400,
+    "InputConfig": {"ModelPackageVersionArn": "arn:aws:sagemaker:us-east-2:123456789012:model-package/xgb/1"},
+    "InferenceRecommendations": [
+        recorded_recommendation("5b2c1f0a", "ml.m4.2xlarge", 0.47999998927116394, 3.146633e-07, 25424, 69),
+        recorded_recommendation("9d1e7c43", "ml.c5.xlarge", 0.20399999618530273, 1.827564e-07, 18604, 53),
+    ],
+}
+
+
+def scaling_answer(request: dict[str, Any]) -> dict[str, Any]:
+    recommendation = next(
+        r for r in RECORDED_JOB["InferenceRecommendations"] if r["RecommendationId"] == request["RecommendationId"]
+    )
+    per_instance = recommendation["Metrics"]["MaxInvocations"]
+    return {
+        "InferenceRecommendationsJobName": "xgb-recorded",
+        "RecommendationId": request["RecommendationId"],
+        "TargetCpuUtilizationPerCore": 50,
+        "Metric": {"InvocationsPerInstance": per_instance, "ModelLatency": recommendation["Metrics"]["ModelLatency"]},
+        "DynamicScalingConfiguration": {
+            "MinCapacity": 1,
+            "MaxCapacity": 4,
+            "ScaleInCooldown": 300,
+            "ScaleOutCooldown": 300,
+            "ScalingPolicies": [
+                {
+                    "TargetTracking": {
+                        "MetricSpecification": {
+                            "Predefined": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
+                        },
+                        "TargetValue": per_instance / 2,
+                    }
+                }
+            ],
+        },
+    }
+
+
+class RecordedService(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+        operation = self.headers["X-Amz-Target"].split(".")[-1]
+        if operation == "DescribeInferenceRecommendationsJob":
+            body: dict[str, Any] = RECORDED_JOB
+        elif operation == "GetScalingConfigurationRecommendation":
+            body = scaling_answer(request)
+        else:
+            body = {"__type": "UnknownOperationException", "message": operation}
+        data = json.dumps(body).encode()
+        self.send_response(200 if "__type" not in body else 400)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def remote() -> Iterator[list[str]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedService)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    yield ["--backend", "aws", "--region", "us-east-2", "--endpoint-url", f"http://127.0.0.1:{port}"]
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def test_the_services_latency_reads_as_milliseconds_in_tables(cli: CliRunner, remote: list[str]) -> None:
+    table = cli(*remote, "describe-job", "xgb-recorded", "--output", "table", width=160, environ=CREDENTIALS)
+    assert table.code == 0, table.err
+    rows = [line.split() for line in table.out.splitlines() if "ml.c5.xlarge" in line or "ml.m4.2xlarge" in line]
+    # Inv/min, then Latency ms: the service's 53 and 69 as they are.
+    assert ["18,604", "53"] in [row[i : i + 2] for row in rows for i in range(len(row))]
+    assert ["25,424", "69"] in [row[i : i + 2] for row in rows for i in range(len(row))]
+
+
+def test_a_latency_limit_in_milliseconds_filters_the_services_figures(cli: CliRunner, remote: list[str]) -> None:
+    kept = cli(*remote, "rank-recommendations", "xgb-recorded", "--max-latency-ms", "60", environ=CREDENTIALS)
+    assert kept.code == 0, kept.err
+    assert [row["Recommendation"]["EndpointConfiguration"]["InstanceType"] for row in kept.json] == ["ml.c5.xlarge"]
+    none = cli(*remote, "rank-recommendations", "xgb-recorded", "--max-latency-ms", "50", environ=CREDENTIALS)
+    assert none.code == 252 and "No recommendation meets the limits" in none.err
+    ranked = cli(
+        *remote,
+        "rank-recommendations",
+        "xgb-recorded",
+        "--rank-by",
+        "latency=highest",
+        "--output",
+        "table",
+        environ=CREDENTIALS,
+    )
+    assert "the lowest latency (53 ms)" in ranked.out
+    assert "ml.c5.xlarge x1   " in ranked.out and "  53 ms\n" in ranked.out
+
+
+def test_the_cost_models_latency_starts_from_the_services_milliseconds(cli: CliRunner, remote: list[str]) -> None:
+    traffic = ["--average-per-minute", "2000", "--peak-per-minute", "4000", "--output", "json"]
+    estimate = cli(*remote, "cost-estimate", "xgb-recorded", *traffic, environ=CREDENTIALS)
+    assert estimate.code == 0, estimate.err
+    for entry in estimate.json["Estimates"]:
+        # Tens of milliseconds at this load, as the benchmark's 53 and 69 ms say; never hundredths of one.
+        assert all(5 <= latency <= 200 for latency in entry["LatencyMsByHour"]), entry
+    strict = cli(*remote, "cost-estimate", "xgb-recorded", *traffic, "--max-latency-ms", "2", environ=CREDENTIALS)
+    assert all(len(entry["HoursOverLatencyLimit"]) == 24 for entry in strict.json["Estimates"])
+
+
+def test_the_report_plots_milliseconds(cli: CliRunner, remote: list[str], tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    made = cli(*remote, "report", "xgb-recorded", "--html", str(page), environ=CREDENTIALS)
+    assert made.code == 0, made.err
+    html = page.read_text()
+    assert ">53<" in html.replace(" ", "") and ">69<" in html.replace(" ", "")
+
+
+def test_the_simulator_reports_the_published_load_test_in_milliseconds(isolated_state: Path) -> None:
+    sim = Simulator(Store(isolated_state), speed="instant")
+    sim.dispatch(
+        "CreateInferenceRecommendationsJob",
+        {
+            "JobName": "load-test",
+            "JobType": "Advanced",
+            "RoleArn": ROLE,
+            "InputConfig": {
+                "ModelName": "churn-xgboost",
+                "EndpointConfigurations": [{"InstanceType": "ml.c5d.xlarge"}],
+                "TrafficPattern": {
+                    "TrafficType": "PHASES",
+                    "Phases": [{"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 120}],
+                },
+            },
+            "StoppingConditions": {
+                "MaxInvocations": 1000,
+                "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 100}],
+            },
+        },
+    )
+    job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "load-test"})
+    metrics = job["InferenceRecommendations"][0]["Metrics"]
+    assert metrics["ModelLatency"] == 100
+    assert model_latency_ms(metrics) == 100.0
+
+
+def test_latencies_are_reported_in_whole_milliseconds() -> None:
+    assert reported_model_latency(52.6) == 53
+    assert reported_model_latency(0.2) == 1
+
+
+def test_a_store_from_before_milliseconds_reads_in_milliseconds(cli: CliRunner, isolated_state: Path) -> None:
+    import sqlite3
+
+    from tests.conftest import EXAMPLES
+
+    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
+    before = {
+        r["RecommendationId"]: r["Metrics"]["ModelLatency"]
+        for r in cli("describe-job", "xgboost-default").json["InferenceRecommendations"]
+    }
+    # What an older ircli stored: the same benchmark results with the latency in microseconds.
+    database = isolated_state / "state.db"
+    with sqlite3.connect(database) as connection:
+        (plan,) = connection.execute("SELECT plan FROM jobs WHERE name = 'xgboost-default'").fetchone()
+        old = json.loads(plan)
+        for step in old["steps"]:
+            step["result"]["model_latency_us"] = step["result"].pop("model_latency_ms") * 1000
+        connection.execute("UPDATE jobs SET plan = ? WHERE name = 'xgboost-default'", (json.dumps(old),))
+    after = {
+        r["RecommendationId"]: r["Metrics"]["ModelLatency"]
+        for r in cli("describe-job", "xgboost-default").json["InferenceRecommendations"]
+    }
+    assert after == before and all(1 <= value < 1000 for value in after.values())
