@@ -5,128 +5,23 @@ and report on the aws backend, and the simulator reports the same unit."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ircli.lib.units import model_latency_ms, reported_model_latency
 from ircli.simulator.models import Simulator
 from ircli.simulator.store import Store
+from tests.canned_service import CREDENTIALS, canned_service, recorded_answer
 from tests.conftest import CliRunner
 from tests.valid_requests import ROLE
-
-CREATED = datetime(2021, 12, 10, 18, 2, 11, tzinfo=timezone.utc).timestamp()
-
-
-def recorded_recommendation(
-    identifier: str, instance: str, cost: float, per_inference: float, invocations: int, latency: int
-) -> Any:
-    return {
-        "RecommendationId": f"xgb-recorded/{identifier}",
-        "Metrics": {
-            "CostPerHour": cost,
-            "CostPerInference": per_inference,
-            "MaxInvocations": invocations,
-            "ModelLatency": latency,
-            "CpuUtilization": "NaN",
-            "MemoryUtilization": "NaN",
-        },
-        "EndpointConfiguration": {
-            "EndpointName": f"sm-epc-{instance}",
-            "VariantName": f"sm-epc-{instance}",
-            "InstanceType": instance,
-            "InitialInstanceCount": 1,
-        },
-        "ModelConfiguration": {"EnvironmentParameters": []},
-    }
-
-
-# The figures AWS's xgboost-inference-recommender notebook recorded from the service (us-east-2).
-RECORDED_JOB = {
-    "JobName": "xgb-recorded",
-    "JobType": "Default",
-    "JobArn": "arn:aws:sagemaker:us-east-2:123456789012:inference-recommendations-job/xgb-recorded",
-    "RoleArn": ROLE,
-    "Status": "COMPLETED",
-    "CreationTime": CREATED,
-    "CompletionTime": CREATED + 2400,
-    "LastModifiedTime": CREATED + 2400,
-    "InputConfig": {"ModelPackageVersionArn": "arn:aws:sagemaker:us-east-2:123456789012:model-package/xgb/1"},
-    "InferenceRecommendations": [
-        recorded_recommendation("5b2c1f0a", "ml.m4.2xlarge", 0.47999998927116394, 3.146633e-07, 25424, 69),
-        recorded_recommendation("9d1e7c43", "ml.c5.xlarge", 0.20399999618530273, 1.827564e-07, 18604, 53),
-    ],
-}
-
-
-def scaling_answer(request: dict[str, Any]) -> dict[str, Any]:
-    recommendation = next(
-        r for r in RECORDED_JOB["InferenceRecommendations"] if r["RecommendationId"] == request["RecommendationId"]
-    )
-    per_instance = recommendation["Metrics"]["MaxInvocations"]
-    return {
-        "InferenceRecommendationsJobName": "xgb-recorded",
-        "RecommendationId": request["RecommendationId"],
-        "TargetCpuUtilizationPerCore": 50,
-        "Metric": {"InvocationsPerInstance": per_instance, "ModelLatency": recommendation["Metrics"]["ModelLatency"]},
-        "DynamicScalingConfiguration": {
-            "MinCapacity": 1,
-            "MaxCapacity": 4,
-            "ScaleInCooldown": 300,
-            "ScaleOutCooldown": 300,
-            "ScalingPolicies": [
-                {
-                    "TargetTracking": {
-                        "MetricSpecification": {
-                            "Predefined": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"}
-                        },
-                        "TargetValue": per_instance / 2,
-                    }
-                }
-            ],
-        },
-    }
-
-
-class RecordedService(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-        operation = self.headers["X-Amz-Target"].split(".")[-1]
-        if operation == "DescribeInferenceRecommendationsJob":
-            body: dict[str, Any] = RECORDED_JOB
-        elif operation == "GetScalingConfigurationRecommendation":
-            body = scaling_answer(request)
-        else:
-            body = {"__type": "UnknownOperationException", "message": operation}
-        data = json.dumps(body).encode()
-        self.send_response(200 if "__type" not in body else 400)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *_: Any) -> None:
-        pass
 
 
 @pytest.fixture
 def remote() -> Iterator[list[str]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedService)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    port = server.server_address[1]
-    yield ["--backend", "aws", "--region", "us-east-2", "--endpoint-url", f"http://127.0.0.1:{port}"]
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    with canned_service(recorded_answer, region="us-east-2") as options:
+        yield options
 
 
 def test_the_services_latency_reads_as_milliseconds_in_tables(cli: CliRunner, remote: list[str]) -> None:

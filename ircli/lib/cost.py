@@ -31,6 +31,20 @@ LATENCY_MODEL = (
 )
 
 
+class NotPriceable(Exception):
+    """A figure the estimate needs was not a number in the service's answer (it may send "NaN")."""
+
+
+def _figure(value: Any, member: str, default: float | None = None) -> float:
+    """A number the estimate cannot do without; a missing one takes `default` where the service has one."""
+    if value is None and default is not None:
+        return default
+    found = number(value)
+    if found is None:
+        raise NotPriceable(f"the service reported {member} as {value if isinstance(value, str) else 'missing'}")
+    return found
+
+
 @dataclass(frozen=True)
 class Options:
     max_latency_ms: float | None = None
@@ -42,7 +56,7 @@ def slots_of(recommendation: Mapping[str, Any]) -> int:
     """How many requests a configuration serves at once, for the latency curve."""
     configuration = recommendation.get("EndpointConfiguration", {})
     if "ServerlessConfig" in configuration:
-        return int(configuration["ServerlessConfig"].get("MaxConcurrency", 1))
+        return max(1, int(_figure(configuration["ServerlessConfig"].get("MaxConcurrency"), "MaxConcurrency", 1)))
     from ircli.lib.catalog import catalog
 
     spec = catalog()["instances"].get(configuration.get("InstanceType", ""), {})
@@ -64,12 +78,15 @@ def instance_estimate(
     recommendation: Mapping[str, Any], scaling: Mapping[str, Any], traffic: TrafficProfile
 ) -> dict[str, Any]:
     metrics = recommendation.get("Metrics", {})
-    count = max(1, int(recommendation["EndpointConfiguration"].get("InitialInstanceCount") or 1))
-    unit_price = float(number(metrics.get("CostPerHour")) or 0.0) / count
+    configuration = recommendation["EndpointConfiguration"]
+    count = max(1, int(_figure(configuration.get("InitialInstanceCount"), "InitialInstanceCount", 1)))
+    unit_price = _figure(metrics.get("CostPerHour"), "CostPerHour") / count
     per_instance_capacity = float(number(metrics.get("MaxInvocations")) or 0.0) / count
     dynamic = scaling.get("DynamicScalingConfiguration", {})
-    target = float(dynamic.get("ScalingPolicies", [{}])[0].get("TargetTracking", {}).get("TargetValue") or 1.0)
-    low, high = int(dynamic.get("MinCapacity", 1)), int(dynamic.get("MaxCapacity", 1))
+    tracking = (dynamic.get("ScalingPolicies") or [{}])[0].get("TargetTracking", {})
+    target = max(_figure(tracking.get("TargetValue"), "the scaling policy's TargetValue", 1.0), 1e-9)
+    low = int(_figure(dynamic.get("MinCapacity"), "MinCapacity", 1))
+    high = max(low, int(_figure(dynamic.get("MaxCapacity"), "MaxCapacity", 1)))
     hourly = [min(high, max(low, math.ceil(load / target))) for load in traffic.per_minute]
     at_peak = min(high, max(low, math.ceil(traffic.peak / target)))
     benchmark_ms = model_latency_ms(metrics) or 0.0
@@ -98,7 +115,7 @@ def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfi
     prices = serverless_prices()
     metrics = recommendation.get("Metrics", {})
     config = recommendation["EndpointConfiguration"]["ServerlessConfig"]
-    gigabytes = int(config.get("MemorySizeInMB", 1024)) / 1024
+    gigabytes = _figure(config.get("MemorySizeInMB"), "MemorySizeInMB", 1024) / 1024
     price = float(prices["price_per_gb_second"])
     cost_per_inference = number(metrics.get("CostPerInference"))
     benchmark_ms = model_latency_ms(metrics) or 0.0
@@ -118,7 +135,7 @@ def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfi
     ]
     return {
         "Kind": "Serverless",
-        "MemorySizeInMB": int(config.get("MemorySizeInMB", 1024)),
+        "MemorySizeInMB": int(gigabytes * 1024),
         "BilledSecondsPerInvocation": duration_s,
         "ProvisionedConcurrency": provisioned,
         "MonthlyCostFixedAtPeak": None,
@@ -134,14 +151,24 @@ def estimate_costs(
 ) -> dict[str, Any]:
     """The cost estimate document for `job` (a DescribeInferenceRecommendationsJob response); `scaling`
     holds each instance recommendation's GetScalingConfigurationRecommendation response, by id."""
-    estimates = []
+    estimates, not_priced = [], []
     for recommendation in job.get("InferenceRecommendations") or []:
         rid = str(recommendation.get("RecommendationId"))
-        if "ServerlessConfig" in recommendation.get("EndpointConfiguration", {}):
-            figures = serverless_estimate(recommendation, traffic, options)
-        elif rid in scaling:
-            figures = instance_estimate(recommendation, scaling[rid], traffic)
-        else:
+        try:
+            if "ServerlessConfig" in recommendation.get("EndpointConfiguration", {}):
+                figures = serverless_estimate(recommendation, traffic, options)
+            elif rid in scaling:
+                figures = instance_estimate(recommendation, scaling[rid], traffic)
+            else:
+                continue
+        except NotPriceable as reason:
+            not_priced.append(
+                {
+                    "RecommendationId": rid,
+                    "EndpointConfiguration": recommendation_label(recommendation),
+                    "Reason": str(reason),
+                }
+            )
             continue
         latency = figures["LatencyMsByHour"]
         over_capacity = [h for h, load in enumerate(traffic.per_minute) if load > figures["CapacityPerMinute"]]
@@ -174,6 +201,7 @@ def estimate_costs(
         },
         "MaxLatencyMs": options.max_latency_ms,
         "Estimates": estimates,
+        "NotPriced": not_priced,
         "BreakEven": break_even(estimates),
         "Assumptions": assumptions(job, estimates, traffic, options),
     }

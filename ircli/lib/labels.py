@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ircli.lib.numbers import number
+
 
 def serverless_label(serverless: dict[str, Any]) -> str:
     label = f"serverless {serverless.get('MemorySizeInMB', '?')} MB x{serverless.get('MaxConcurrency', '?')}"
@@ -20,6 +22,8 @@ def endpoint_label(configuration: dict[str, Any], *, with_count: bool = True) ->
         return serverless_label(configuration["ServerlessConfig"])
     instance_type = str(configuration.get("InstanceType", "?"))
     count = configuration.get("InitialInstanceCount")
+    if count and with_count and number(count) is None:
+        return f"{instance_type} x n/a"  # the service may send "NaN" where a number belongs
     return f"{instance_type} x{count}" if count and with_count else instance_type
 
 

@@ -72,7 +72,9 @@ def report(
 
 
 def _ranking(cli: Any, job: dict[str, Any]) -> tuple[Any, list[dict[str, Any]], list[tuple[str, str]] | None]:
+    from ircli.cli.output.cells import NA, fmt_plain
     from ircli.cli.output.views.jobs import recommendations_table
+    from ircli.lib.numbers import number
     from ircli.lib.ranking import rank, ranking_document
 
     recommendations = job.get("InferenceRecommendations") or []
@@ -89,10 +91,11 @@ def _ranking(cli: Any, job: dict[str, Any]) -> tuple[Any, list[dict[str, Any]], 
         )
         dynamic = answer.get("DynamicScalingConfiguration", {})
         policy = (dynamic.get("ScalingPolicies") or [{}])[0].get("TargetTracking", {})
+        target = number(policy.get("TargetValue"))
         scaling = [
             ("Recommendation", str(top["RecommendationId"])),
-            ("Instances", f"{dynamic.get('MinCapacity')} to {dynamic.get('MaxCapacity')}"),
-            ("Target invocations per instance", f"{policy.get('TargetValue', 0):,.1f} a minute"),
+            ("Instances", f"{fmt_plain(dynamic.get('MinCapacity'))} to {fmt_plain(dynamic.get('MaxCapacity'))}"),
+            ("Target invocations per instance", NA if target is None else f"{target:,.1f} a minute"),
             (
                 "Cooldowns",
                 f"scale in {dynamic.get('ScaleInCooldown')} s, scale out {dynamic.get('ScaleOutCooldown')} s",

@@ -53,6 +53,15 @@ def fmt_latency_ms(value: Any) -> str:
     return NA if amount is None else format_latency_ms(amount).removesuffix(" ms")
 
 
+def fmt_plain(value: Any, missing: str = "-") -> str:
+    """A count or weight as it is (`3`, `0.5`); `n/a` where the service sent something that is not a number
+    ("NaN"), `missing` where it sent nothing."""
+    if value is None:
+        return missing
+    amount = number(value)
+    return NA if amount is None else f"{amount:g}"
+
+
 def fmt_percent(value: Any) -> str:
     amount = number(value)
     return NA if amount is None else f"{amount:.1f}%"

@@ -82,6 +82,10 @@ def cost_tables(document: dict[str, Any]) -> list[TableData]:
     ]
     if document.get("BreakEven"):
         notes.append(document["BreakEven"]["Statement"])
+    for skipped in document.get("NotPriced", []):
+        notes.append(
+            f"Not priced: {skipped['EndpointConfiguration']} ({skipped['RecommendationId']}): {skipped['Reason']}."
+        )
     title = f"Monthly cost at your traffic: {document.get('JobName')}"
     assumptions = TableData(
         "Assumptions",

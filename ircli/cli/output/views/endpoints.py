@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ircli.cli.output.cells import fmt_time
+from ircli.cli.output.cells import fmt_plain, fmt_time
 from ircli.cli.output.model import Column, TableData
 
 
@@ -31,10 +31,10 @@ def endpoint_tables(data: dict[str, Any]) -> list[TableData]:
             )
         else:
             now, want = variant.get("CurrentInstanceCount"), variant.get("DesiredInstanceCount")
-            capacity = f"{now if now is not None else '-'} instance(s)" + (f" -> {want}" if want != now else "")
+            capacity = f"{fmt_plain(now)} instance(s)" + (f" -> {fmt_plain(want)}" if want != now else "")
         weight = variant.get("CurrentWeight", variant.get("DesiredWeight"))
         name = str(variant.get("VariantName", "")) + (" (shadow)" if variant.get("VariantName") in shadows else "")
-        rows.append([name, capacity, "" if weight is None else f"{weight:g}"])
+        rows.append([name, capacity, fmt_plain(weight, missing="")])
     variants = TableData(
         "Variants", [Column("Variant", style="bold"), Column("Capacity"), Column("Weight", "right")], rows
     )
@@ -57,7 +57,7 @@ def endpoint_config_tables(data: dict[str, Any]) -> list[TableData]:
         capacity = (
             _serverless_text(variant["ServerlessConfig"])
             if "ServerlessConfig" in variant
-            else (f"{variant.get('InstanceType')} x{variant.get('InitialInstanceCount')}")
+            else (f"{variant.get('InstanceType')} x{fmt_plain(variant.get('InitialInstanceCount'))}")
         )
         name = str(variant.get("VariantName", "")) + (" (shadow)" if variant.get("VariantName") in shadows else "")
         rows.append([name, str(variant.get("ModelName", "")), capacity])

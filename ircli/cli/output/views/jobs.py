@@ -16,6 +16,7 @@ from ircli.cli.output.cells import (
     fmt_latency_ms,
     fmt_money,
     fmt_percent,
+    fmt_plain,
     fmt_time,
 )
 from ircli.cli.output.model import Column, TableData
@@ -228,8 +229,8 @@ def scaling_tables(data: dict[str, Any]) -> list[TableData]:
         ["Target CPU per core", f"{data.get('TargetCpuUtilizationPerCore', 50)}%"],
         ["Benchmarked invocations/instance", fmt_int(metric.get("InvocationsPerInstance"))],
         ["Benchmarked latency ms", fmt_latency_ms(metric.get("ModelLatency"))],
-        ["Min capacity", str(dynamic.get("MinCapacity", ""))],
-        ["Max capacity", str(dynamic.get("MaxCapacity", ""))],
+        ["Min capacity", fmt_plain(dynamic.get("MinCapacity"), missing="")],
+        ["Max capacity", fmt_plain(dynamic.get("MaxCapacity"), missing="")],
         ["Scale-in cooldown", f"{dynamic.get('ScaleInCooldown', '')} s"],
         ["Scale-out cooldown", f"{dynamic.get('ScaleOutCooldown', '')} s"],
     ]
@@ -249,7 +250,7 @@ def scaling_tables(data: dict[str, Any]) -> list[TableData]:
         metric_name = spec.get("Predefined", {}).get("PredefinedMetricType") or spec.get("Customized", {}).get(
             "MetricName", ""
         )
-        policies.append(["Target tracking", str(metric_name), str(tracking.get("TargetValue", ""))])
+        policies.append(["Target tracking", str(metric_name), fmt_plain(tracking.get("TargetValue"), missing="")])
     return [
         TableData("Scaling recommendation", [Column("Field", style="bold"), Column("Value")], rows),
         TableData("Policies", [Column("Policy"), Column("Metric"), Column("Target value", "right")], policies),
