@@ -107,7 +107,7 @@ def test_advanced_job_wizard(isolated_state: Path, tmp_path: Path) -> None:
     term.answer("Add another phase?", "n")
     term.type("Maximum job duration in seconds", "")
     term.type("Expected maximum invocations per minute", "2000")
-    term.pick("Model latency threshold percentile:", downs=2)
+    term.pick("Model latency threshold percentile:")  # P95, the first offered
     term.type("P95 latency threshold (ms):", "150")
     term.pick("When invocations flatten:")
     term.pick("What now?", downs=2)
