@@ -18,13 +18,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import stat
 from pathlib import Path
 
-from ircli.errors import ConfigurationError, InputError
+from ircli.errors import ConfigurationError, InputError, IrcliError
 
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 _KINDS = (
@@ -40,6 +41,9 @@ _REASONS = {
     errno.EROFS: "the file system is read-only",
     errno.ENOSPC: "no space left on the device",
     errno.EDQUOT: "the disk quota is exhausted",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.ELOOP: "the path has too many symbolic links",
 }
 
 
@@ -72,6 +76,8 @@ def write_text(path: Path | str, text: str, *, private: bool = False) -> Path:
 def check_writable(target: Path) -> os.stat_result | None:
     """Refuse a target ircli must not replace, before any work is done; return its stat (None if new)."""
     folder = target.parent
+    if "\x00" in str(target):
+        raise InputError(f"Cannot write {target}: a file name cannot hold a NUL character.")
     try:
         folder_status = os.stat(folder)
     except FileNotFoundError:
@@ -79,7 +85,7 @@ def check_writable(target: Path) -> os.stat_result | None:
             f"Cannot write {target}: the folder {folder} does not exist; give a file name in a folder that exists."
         ) from None
     except OSError as exc:
-        raise _environment_error(target, exc) from None
+        raise _path_error(target, exc) from None
     if not stat.S_ISDIR(folder_status.st_mode):
         raise InputError(f"Cannot write {target}: {folder} is not a folder.")
     try:
@@ -87,9 +93,7 @@ def check_writable(target: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        if exc.errno == errno.ENAMETOOLONG:
-            raise InputError(f"Cannot write {target}: the file name is too long.") from None
-        raise _environment_error(target, exc) from None
+        raise _path_error(target, exc) from None
     if stat.S_ISLNK(status.st_mode):
         raise InputError(
             f"Cannot write {target}: it is a symbolic link; ircli does not write through links: give the path "
@@ -110,8 +114,12 @@ def check_writable(target: Path) -> os.stat_result | None:
 
 def make_private_folder(folder: Path) -> Path:
     """A folder (and its parents) for ircli's own files, 0700 when made here; OS errors are 253."""
+    missing = [folder, *(p for p in folder.parents if not p.exists())] if not folder.exists() else []
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Each folder made here is 0700, its parents too (mkdir's `parents` would give them the umask's mode).
+        for made in reversed(missing):
+            made.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(made, 0o700)  # mkdir's mode is filtered by the umask
     except OSError as exc:
         raise ConfigurationError(f"Cannot create the folder {folder}: {_reason(exc)}.") from None
     return folder
@@ -146,10 +154,8 @@ def _keep_owner_and_mode(handle: int, existing: os.stat_result) -> None:
         try:
             os.fchown(handle, existing.st_uid, existing.st_gid)
         except PermissionError:  # only root gives a file away; the group may still be kept
-            try:
+            with contextlib.suppress(PermissionError):
                 os.fchown(handle, -1, existing.st_gid)
-            except PermissionError:
-                pass
     # Set-id bits are not carried over: a replaced file should not gain privileges by accident.
     os.fchmod(handle, stat.S_IMODE(existing.st_mode) & ~(stat.S_ISUID | stat.S_ISGID))
 
@@ -169,10 +175,8 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _remove(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _read_only_file_system(folder: Path) -> bool:
@@ -185,6 +189,13 @@ def _read_only_file_system(folder: Path) -> bool:
 def _reason(exc: OSError) -> str:
     # strerror, never str(exc): that names the temporary file.
     return _REASONS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__).lower()
+
+
+def _path_error(target: Path, exc: OSError) -> IrcliError:
+    """A path that cannot name a file is the user's to change (252); anything else is the system's (253)."""
+    if exc.errno in (errno.ENAMETOOLONG, errno.ENOTDIR, errno.ELOOP):
+        return InputError(f"Cannot write {target}: {_reason(exc)}; give another file name.")
+    return _environment_error(target, exc)
 
 
 def _environment_error(target: Path, exc: OSError) -> ConfigurationError:
