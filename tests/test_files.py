@@ -274,22 +274,21 @@ def test_a_refusing_system_is_253_naming_the_target_and_keeps_the_old_file(
 ) -> None:
     target = out / "report.html"
     target.write_text(OLD)
-    failing_at(monkeypatch, call, code, out)
-    result = cli("report", job, "--html", str(target))
+    with monkeypatch.context() as patched:
+        failing_at(patched, call, code, out)
+        result = cli("report", job, "--html", str(target))
     assert result.code == 253, result.err
     assert result.err.startswith(f"ircli: Cannot write {target}: {reason}."), result.err
     assert hint is None or hint in result.err
     assert ".tmp" not in result.err and "unexpected" not in result.err
-    monkeypatch.undo()
     assert target.read_text() == OLD and only(out) == ["report.html"]
 
 
 def test_a_new_file_that_cannot_be_written_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    failing_at(monkeypatch, "write", errno.ENOSPC, tmp_path)
-    with pytest.raises(ConfigurationError) as refused:
+    with monkeypatch.context() as patched, pytest.raises(ConfigurationError) as refused:
+        failing_at(patched, "write", errno.ENOSPC, tmp_path)
         files.write_text(tmp_path / "new.html", "x" * 100_000)
     assert str(tmp_path / "new.html") in refused.value.message
-    monkeypatch.undo()
     assert only(tmp_path) == []
 
 

@@ -78,11 +78,7 @@ def create_job_wizard(
             choices=_container_values("NearestModelName"),
         )
         build.ask((*base, "PayloadConfig", "SamplePayloadUrl"), "Sample payload URL (s3://...):", optional=True)
-        content_type = build.ask(
-            (*base, "PayloadConfig", "SupportedContentTypes", 0), "Payload content type:", optional=True
-        )
-        if content_type is None and "PayloadConfig" in build.request["InputConfig"]["ContainerConfig"]:
-            build.request["InputConfig"]["ContainerConfig"]["PayloadConfig"].pop("SupportedContentTypes", None)
+        build.ask((*base, "PayloadConfig", "SupportedContentTypes", 0), "Payload content type:", optional=True)
 
     ask_endpoint_configurations(build, required=advanced)
 
