@@ -447,3 +447,29 @@ def test_skipping_every_container_member_does_not_crash_the_wizard() -> None:
     request = create_job_wizard(ScriptedPrompter([*answers, "skipped", "", ROLE, "", ""]), "unused")
     assert "ContainerConfig" not in request["InputConfig"]
     assert request_violations("CreateInferenceRecommendationsJob", request) == []
+
+
+def test_the_endpoint_config_wizard_keeps_a_draft_when_the_service_refuses(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ircli.cli.prompts
+
+    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "serverless-job.yaml")).code == 0
+    first = cli("describe-job", "distilbert-serverless", "--output", "json").json["InferenceRecommendations"][0]
+
+    def take_the_name() -> None:
+        made = cli(
+            "endpoint-config", "create", "--from-recommendation", f"distilbert-serverless/{first['RecommendationId']}",
+            "--model-name", "distilbert-sentiment", "--endpoint-config-name", "raced-config",
+        )  # fmt: skip
+        assert made.code == 0, made.err
+
+    prompter = RecordingPrompter(
+        ["distilbert-serverless", "#", "raced-config", None, None, "", "Submit"], before={"What now?": take_the_name}
+    )
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: prompter)
+    refused = cli("endpoint-config", "create", "--interactive")
+    assert refused.code == 254, refused.err
+    kept = yaml.safe_load(drafted(refused.err).read_text())
+    assert kept["EndpointConfigName"] == "raced-config" and kept["WizardPicks"]["Job"] == "distilbert-serverless"
+    assert "endpoint-config create --interactive --resume" in refused.err
