@@ -9,6 +9,7 @@ import gc
 import json
 import os
 import sqlite3
+import stat
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -338,3 +339,69 @@ def test_hostile_input_is_refused_fast_and_small(case: Case, cli: CliRunner, tmp
 
 def test_a_valid_example_is_still_accepted(cli: CliRunner) -> None:
     assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--dry-run").code == 0
+
+
+# file writing (issue 18)
+
+
+def report_to(name: str, make: Callable[[Path], Path]) -> Case:
+    """`report --html` aimed at what `make` puts in the scratch directory; refused before any job is read."""
+
+    def args(directory: Path) -> list[str]:
+        return ["report", "no-such-job", "--html", str(make(directory))]
+
+    return Case(f"report-{name}", args)
+
+
+def _once(path: Path, make: Callable[[Path], None]) -> Path:
+    if not os.path.lexists(path):
+        make(path)
+    return path
+
+
+def _read_only(path: Path) -> None:
+    path.write_text("kept")
+    path.chmod(0o444)
+
+
+def _through_a_file(directory: Path) -> Path:
+    _once(directory / "plain", lambda p: p.write_text(""))
+    return directory / "plain" / "r.html"
+
+
+FILE_CASES = [
+    report_to("fifo", lambda d: _once(d / "pipe.html", os.mkfifo)),
+    report_to("symlink-to-dev-null", lambda d: _once(d / "null.html", lambda p: p.symlink_to(os.devnull))),
+    report_to("symlink-to-stdout", lambda d: _once(d / "out.html", lambda p: p.symlink_to("/proc/self/fd/1"))),
+    report_to("symlink-loop", lambda d: _once(d / "loop.html", lambda p: p.symlink_to(p))),
+    report_to("symlink-to-a-file", lambda d: _once(d / "alias.html", lambda p: p.symlink_to(d / "plain"))),
+    report_to("directory", lambda d: _once(d / "dir.html", lambda p: p.mkdir())),
+    report_to("read-only-file", lambda d: _once(d / "kept.html", _read_only)),
+    report_to("dev-null", lambda d: Path(os.devnull)),
+    report_to("dev-zero", lambda d: Path("/dev/zero")),
+    report_to("proc-stdout", lambda d: Path("/proc/self/fd/1")),
+    report_to("long-name", lambda d: d / ("n" * 300)),
+    report_to("long-path", lambda d: d / ("a/" * 3000) / "x.html"),
+    report_to("nul-in-name", lambda d: d / "a\x00b.html"),
+    report_to("control-in-name", lambda d: d / "a\x1b]0;t\x07" / "x.html"),
+    report_to("through-a-file", _through_a_file),
+    report_to("missing-folder", lambda d: d / "missing" / "x.html"),
+]
+
+
+def _identities(directory: Path) -> dict[str, tuple[int, int, int]]:
+    return {p.name: (p.lstat().st_ino, p.lstat().st_mode, p.lstat().st_mtime_ns) for p in directory.iterdir()}
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=lambda case: case.name)
+def test_hostile_file_targets_are_refused_and_left_alone(case: Case, cli: CliRunner, tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    (scratch / "plain").write_text("")
+    case.args(scratch)  # made once, before the snapshot
+    devices = {name: os.stat(name).st_ino for name in (os.devnull, "/dev/zero")}
+    before = _identities(scratch)
+    test_hostile_input_is_refused_fast_and_small(case, cli, scratch)
+    assert _identities(scratch) == before  # nothing replaced, nothing left behind
+    assert {name: os.stat(name).st_ino for name in devices} == devices
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

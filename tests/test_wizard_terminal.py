@@ -107,7 +107,7 @@ def test_advanced_job_wizard(isolated_state: Path, tmp_path: Path) -> None:
     term.answer("Add another phase?", "n")
     term.type("Maximum job duration in seconds", "")
     term.type("Expected maximum invocations per minute", "2000")
-    term.pick("Model latency threshold percentile:", downs=2)
+    term.pick("Model latency threshold percentile:")  # P95, the first offered
     term.type("P95 latency threshold (ms):", "150")
     term.pick("When invocations flatten:")
     term.pick("What now?", downs=2)
@@ -142,3 +142,35 @@ def test_ctrl_c_keeps_the_answers_in_a_draft_and_sends_nothing(isolated_state: P
     env = {"IRCLI_HOME": str(isolated_state)}
     listed = run_process("list-jobs", "--output", "json", env=env).stdout
     assert yaml.safe_load(listed)["InferenceRecommendationsJobs"] == []  # nothing was sent
+
+
+def test_a_refusal_on_submit_keeps_the_answers_in_a_draft(isolated_state: Path) -> None:
+    env = {"IRCLI_HOME": str(isolated_state), "IRCLI_SIM_SPEED": "instant"}
+    term = Terminal(isolated_state)
+    term.pick("What kind of job?")
+    term.pick("How is the model given?")
+    term.type("Model name:", "churn-xgboost")
+    term.answer("Describe the model's container", "n")
+    term.pick("Endpoint configurations to benchmark:")
+    term.type("Instance type:", "ml.c5.xlarge")
+    term.type("Environment-parameter ranges", "")
+    term.pick("Endpoint configurations to benchmark:", downs=2)
+    term.type("Job name:", "raced")
+    term.type("Description:", "")
+    term.type("IAM role ARN for the job:", ROLE)
+    term.type("Maximum number of tests", "")
+    term.type("Maximum parallel tests", "")
+    term.child.expect_exact("What now?")
+    # The name was free when typed; another process takes it before Submit, so the service refuses.
+    example = str(REPO / "examples" / "default-job.yaml")
+    taken = run_process("create-job", "--cli-input-yaml", example, "--job-name", "raced", env=env)
+    assert taken.returncode == 0, taken.stderr
+    term.child.send(ENTER)  # Submit
+    assert term.finish() == 254
+    said = " ".join(ANSI.sub("", term.child.before).split())
+    assert "ResourceInUse" in said and "Your answers are kept in" in said
+    draft = Path(said.split("--interactive --resume ")[1].split()[0])
+    kept = yaml.safe_load(draft.read_text())
+    assert kept["JobName"] == "raced" and kept["InputConfig"]["EndpointConfigurations"] == [
+        {"InstanceType": "ml.c5.xlarge"}
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,200 @@ def test_the_scaling_wizard_keeps_a_draft_and_resumes_it(cli: CliRunner, monkeyp
     assert resumed.code == 0, resumed.err
     chosen = yaml.safe_load(Path(draft).read_text())
     assert chosen["TargetCpuUtilizationPerCore"] == 60 and chosen["RecommendationId"].startswith("xgboost-default/")
+
+
+# wizards offer only what the service accepts, and a refusal at the end keeps the answers (issue 18)
+
+ADVANCED = [
+    "Advanced", "Model name", "distilbert-sentiment", True, "NATURAL_LANGUAGE_PROCESSING", "(skip)", "(skip)",
+    "", "", "", "Add a serverless configuration", "2048", "5", "", "Done",
+    "load-test", "", ROLE, "", "", "PHASES", "1", "2", "300", False, "", "1000", "P95", "100", "Stop",
+]  # fmt: skip
+DEFAULT = [
+    "Default", "Model name", "churn-xgboost", True, "MACHINE_LEARNING", "CLASSIFICATION", "XGBOOST", "", "", "", "",
+    "Done", "race-job", "", ROLE, "", "",
+]  # fmt: skip
+
+
+class RecordingPrompter(ScriptedPrompter):
+    """Also records what each `select` offered."""
+
+    def __init__(self, answers: list[object], before: dict[str, object] | None = None) -> None:
+        super().__init__(answers)
+        self.offered: dict[str, list[str]] = {}
+        self.before = before or {}  # question: something to do just before it is answered
+
+    def select(self, question: str, choices: Sequence[str], *, default: str | None = None) -> str:
+        self.offered[question] = list(choices)
+        action = self.before.get(question)
+        if callable(action):
+            action()
+        return super().select(question, choices, default=default)
+
+
+# The wizards' questions that choose a request member, and where the answer goes.
+CONTAINER = ("InputConfig", "ContainerConfig")
+CHOSEN_MEMBERS = {
+    "Domain:": ((*CONTAINER, "Domain"), str),
+    "Task:": ((*CONTAINER, "Task"), str),
+    "Framework:": ((*CONTAINER, "Framework"), str),
+    "Memory (MB):": (("InputConfig", "EndpointConfigurations", 0, "ServerlessConfig", "MemorySizeInMB"), int),
+    "Traffic pattern:": (("InputConfig", "TrafficPattern", "TrafficType"), str),
+    "Model latency threshold percentile:": (("StoppingConditions", "ModelLatencyThresholds", 0, "Percentile"), str),
+    "When invocations flatten:": (("StoppingConditions", "FlatInvocations"), str),
+}
+
+
+def test_the_advanced_wizard_offers_only_the_percentiles_the_service_accepts() -> None:
+    from ircli.lib.rules import PERCENTILES
+
+    prompter = RecordingPrompter(ADVANCED)
+    create_job_wizard(prompter, "unused")
+    assert prompter.offered["Model latency threshold percentile:"] == [*PERCENTILES, "(skip)"]
+    assert "P50" not in PERCENTILES and "P90" not in PERCENTILES
+
+
+@pytest.mark.parametrize("script", [ADVANCED, DEFAULT], ids=["advanced", "default"])
+def test_every_value_a_wizard_offers_for_a_member_is_accepted(script: list[object]) -> None:
+    import copy
+
+    prompter = RecordingPrompter(script)
+    request = create_job_wizard(prompter, "unused")
+    checked = 0
+    for question, (path, convert) in CHOSEN_MEMBERS.items():
+        for choice in prompter.offered.get(question, []):
+            if choice == "(skip)":
+                continue
+            candidate = set_path(copy.deepcopy(request), path, convert(choice))
+            # A member the choice calls for (STAIRS: the Stairs) is asked next; anything else is a refusal.
+            problems = request_violations("CreateInferenceRecommendationsJob", candidate)
+            assert [p for p in problems if p.rule != "required"] == [], (question, choice)
+            checked += 1
+    assert checked >= (20 if script is ADVANCED else 15)
+
+
+def test_an_answer_that_breaks_a_rule_with_an_earlier_answer_is_refused_as_it_is_given(cli: CliRunner) -> None:
+    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"))
+    from ircli.backends import default_state_dir
+    from ircli.backends.local import LocalBackend
+    from ircli.lib.service import RecommenderService
+
+    service = RecommenderService(LocalBackend(default_state_dir(os.environ), speed="instant"))
+    jobs = service.paginate("ListInferenceRecommendationsJobs", {})["InferenceRecommendationsJobs"]
+    # The minimum, then a maximum below it: refused at the maximum, not by the service after the last answer.
+    prompter = ScriptedPrompter(["xgboost-default", "#", "", "5000", "100", "6000"])
+    request = scaling_wizard(prompter, jobs, service.describe_job)
+    assert request["ScalingPolicyObjective"] == {"MinInvocationsPerMinute": 5000, "MaxInvocationsPerMinute": 6000}
+    assert any("5000 is greater than MaxInvocationsPerMinute (100)" in line for line in prompter.log)
+    assert request_violations("GetScalingConfigurationRecommendation", request) == []
+
+
+def drafted(err: str) -> Path:
+    """The draft a refusal names, with how to resume it."""
+    assert "Your answers are kept in " in err, err
+    path = Path(err.split("Your answers are kept in ")[1].split()[0])
+    assert f"--interactive --resume {path}" in err
+    return path
+
+
+def test_a_request_refused_at_the_end_keeps_the_answers_in_a_draft(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ircli.cli.prompts
+    from ircli.cli.wizards.builder import RequestBuilder
+
+    # Should a rule ever be missed as the answers are given, the review's check still refuses the request,
+    # and the twenty answers are not lost with it.
+    answers = [*ADVANCED]
+    answers[answers.index("1000")] = "99999"  # above the load-test guide's 30000
+    with monkeypatch.context() as patched:
+        patched.setattr(RequestBuilder, "check", lambda self, path, value: True)
+        patched.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: ScriptedPrompter(answers))
+        refused = cli("create-job", "--interactive")
+    assert refused.code == 252 and "99999 is greater than the maximum of 30000" in refused.err
+    draft = drafted(refused.err)
+    kept = yaml.safe_load(draft.read_text())
+    assert kept["JobName"] == "load-test" and kept["StoppingConditions"]["MaxInvocations"] == 99999
+    assert kept["InputConfig"]["TrafficPattern"]["Phases"] == [
+        {"InitialNumberOfUsers": 1, "SpawnRate": 2, "DurationInSeconds": 300}
+    ]
+    assert cli("list-jobs", "--output", "json").json["InferenceRecommendationsJobs"] == []  # nothing was sent
+    # Resumed: every answer is offered again; only the refused one is given anew.
+    again = [None, None, None, True, None, "(skip)", "(skip)", "", "", "", "Add a serverless configuration"]
+    again += [None, None, "", "Done", None, "", None, "", "", None, None, None, None, False, "", "30000"]
+    again += [None, None, None, "Submit"]
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: ScriptedPrompter(again))
+    resumed = cli("create-job", "--interactive", "--resume", str(draft))
+    assert resumed.code == 0, resumed.err
+    job = cli("describe-job", "load-test", "--output", "json").json
+    assert job["StoppingConditions"]["MaxInvocations"] == 30000
+
+
+def test_a_service_refusal_on_submit_keeps_the_answers_in_a_draft(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ircli.cli.prompts
+
+    # The name was free when typed; another user takes it before Submit: the service refuses the request.
+    def take_the_name() -> None:
+        taken = cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--job-name", "race-job")
+        assert taken.code == 0, taken.err
+
+    prompter = RecordingPrompter([*DEFAULT, "Submit"], before={"What now?": take_the_name})
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: prompter)
+    refused = cli("create-job", "--interactive")
+    assert refused.code == 254 and "ResourceInUse" in refused.err
+    draft = drafted(refused.err)
+    assert refused.err.index("ResourceInUse") < refused.err.index("Your answers are kept")  # the error first
+    kept = yaml.safe_load(draft.read_text())
+    assert kept["JobName"] == "race-job" and kept["InputConfig"]["ContainerConfig"]["Framework"] == "XGBOOST"
+    # Resumed: the taken name is refused as it is typed; a new one and the rest as they were.
+    again = ScriptedPrompter([None, None, None, True, None, None, None, None, None, None, None, "Done", None,
+                              "race-job-2", None, None, None, None, "Submit"])  # fmt: skip
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: again)
+    resumed = cli("create-job", "--interactive", "--resume", str(draft))
+    assert resumed.code == 0, resumed.err
+    assert any("a job named race-job exists already" in line for line in again.log)
+    described = cli("describe-job", "race-job-2", "--output", "json").json
+    assert described["InputConfig"]["ContainerConfig"]["Framework"] == "XGBOOST"
+
+
+def test_a_wizard_refused_before_any_answer_keeps_no_draft(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ircli.cli.prompts
+
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: ScriptedPrompter([]))
+    refused = cli("scaling-recommendation", "--interactive")  # no job to pick: nothing was answered
+    assert refused.code == 252 and "no COMPLETED job" in refused.err and "Your answers" not in refused.err
+
+
+def test_skipping_every_container_member_does_not_crash_the_wizard() -> None:
+    answers = ["Default", "Model name", "churn-xgboost", True, "(skip)", "(skip)", "(skip)", "", "", "", "Done"]
+    request = create_job_wizard(ScriptedPrompter([*answers, "skipped", "", ROLE, "", ""]), "unused")
+    assert "ContainerConfig" not in request["InputConfig"]
+    assert request_violations("CreateInferenceRecommendationsJob", request) == []
+
+
+def test_the_endpoint_config_wizard_keeps_a_draft_when_the_service_refuses(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ircli.cli.prompts
+
+    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "serverless-job.yaml")).code == 0
+    first = cli("describe-job", "distilbert-serverless", "--output", "json").json["InferenceRecommendations"][0]
+
+    def take_the_name() -> None:
+        made = cli(
+            "endpoint-config", "create", "--from-recommendation", f"distilbert-serverless/{first['RecommendationId']}",
+            "--model-name", "distilbert-sentiment", "--endpoint-config-name", "raced-config",
+        )  # fmt: skip
+        assert made.code == 0, made.err
+
+    prompter = RecordingPrompter(
+        ["distilbert-serverless", "#", "raced-config", None, None, "", "Submit"], before={"What now?": take_the_name}
+    )
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: prompter)
+    refused = cli("endpoint-config", "create", "--interactive")
+    assert refused.code == 254, refused.err
+    kept = yaml.safe_load(drafted(refused.err).read_text())
+    assert kept["EndpointConfigName"] == "raced-config" and kept["WizardPicks"]["Job"] == "distilbert-serverless"
+    assert "endpoint-config create --interactive --resume" in refused.err

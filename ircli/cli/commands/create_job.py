@@ -2,6 +2,7 @@
 and sends nothing; `--wait` follows it to the end and shows it."""
 
 import secrets
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
@@ -220,7 +221,11 @@ def create_job(
         elif saved:
             cli.note(f"Saved to {saved}; run it with: ircli create-job --cli-input-yaml {saved}")
         if submit:
-            _submit(call, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval)
+            from ircli.cli.wizards.drafts import Draft, kept_if_refused
+
+            # Refused by ircli or the service: the answers are kept in a draft, as on Ctrl-C.
+            refusal = kept_if_refused(cli, "create-job", Draft(request), lambda: str(request["JobName"]))
+            _submit(call, request, dry_run=dry_run, wait=wait, timeout=timeout, interval=interval, sending=refusal)
         return
     flags = CreateJobFlags(
         job_name=job_name,
@@ -278,17 +283,20 @@ def _submit(
     timeout: float,
     interval: float | None,
     generated_name: bool = False,
+    sending: AbstractContextManager[None] | None = None,
 ) -> None:
+    """Check and send the request (inside `sending`, up to the service's answer), then show or wait."""
     from ircli.lib.validation import check_request
 
     cli = call.cli
-    check_request(CREATE, request)
-    if generated_name:
-        cli.note(f"Job name: {request['JobName']}")
-    if dry_run:
-        cli.emit(request, DRY_RUN_VIEW)
-        return
-    response = call.send(request, validated=True)
+    with sending or nullcontext():
+        check_request(CREATE, request)
+        if generated_name:
+            cli.note(f"Job name: {request['JobName']}")
+        if dry_run:
+            cli.emit(request, DRY_RUN_VIEW)
+            return
+        response = call.send(request, validated=True)
     job_name = request["JobName"]
     if not wait:
         cli.emit(response, View(tables=lambda data: created_job_tables(job_name, data)))

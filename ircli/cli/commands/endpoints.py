@@ -60,7 +60,7 @@ def create(
     if interactive:
         from ircli.cli.prompts import terminal_prompter
         from ircli.cli.wizards import endpoint_config_wizard, review
-        from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, load_draft, name_check
+        from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, kept_if_refused, load_draft, name_check
 
         prompter, earlier, draft = terminal_prompter(cli), load_draft(resume), Draft()
 
@@ -84,7 +84,9 @@ def create(
         if saved:
             cli.note(f"Saved to {saved}; create it with: ircli endpoint-config create --cli-input-yaml {saved}")
         if submit:
-            cli.emit(call.send(wizard_request))
+            with kept_if_refused(cli, "endpoint-config create", draft, draft_name):
+                response = call.send(wizard_request)
+            cli.emit(response)
         return
     request = call.request({"EndpointConfigName": endpoint_config_name})
     if from_recommendation:

@@ -248,7 +248,7 @@ def scaling_recommendation(
     if interactive:
         from ircli.cli.prompts import terminal_prompter
         from ircli.cli.wizards import scaling_wizard
-        from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, load_draft
+        from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, kept_if_refused, load_draft
 
         earlier, draft = load_draft(resume), Draft()
 
@@ -263,9 +263,11 @@ def scaling_recommendation(
                 draft=draft,
                 resume=earlier,
             )
+        with kept_if_refused(cli, "scaling-recommendation", draft, draft_name):
+            response = call.send(request)
     else:
         request = call.request(flags)
-    response = call.send(request)
+        response = call.send(request)
     if emit is None:
         cli.emit(response, View(tables=lazy_tables(VIEWS, "scaling_tables")))
         return

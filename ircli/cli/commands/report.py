@@ -9,7 +9,6 @@ import typer
 
 from ircli.cli.api import context
 from ircli.cli.commands.costs import cost_document, traffic_of
-from ircli.errors import InputError
 
 TRAFFIC = "Traffic (for the monthly cost)"
 
@@ -44,13 +43,12 @@ def report(
     with the Pareto frontier, the top pick's scaling recommendation and, given traffic, the monthly cost."""
     from ircli import __version__
     from ircli.cli.output.report import job_section, render_html
-    from ircli.cli.wizards.builder import write_atomically
     from ircli.lib.cost import Options
+    from ircli.lib.files import check_writable, write_text
 
     cli = context(ctx)
     target = Path(html).expanduser()
-    if target.is_dir() or not target.parent.is_dir():
-        raise InputError(f"Cannot write the report to {html}: give a file name in a folder that exists.")
+    check_writable(target)  # a path that cannot be written is refused before any job is described
     given = (average_per_minute, peak_per_minute, traffic_profile)
     traffic = traffic_of(cli, *given) if any(value is not None for value in given) else None
     described = [cli.service.describe_job(name) for name in jobs]
@@ -67,7 +65,7 @@ def report(
     page = render_html(
         sections, comparison, version=__version__, backend=cli.options.backend.value, region=cli.options.region
     )
-    write_atomically(target, page)
+    write_text(target, page)
     cli.note(f"Wrote the report to {target} ({len(page.encode('utf-8')):,} bytes; it works offline).")
 
 

@@ -4,7 +4,7 @@ rejected with a plain message until it is right; choices come from the schemas' 
 API documents. `builder` asks member by member and reviews the result; `create_job` and `deployment` hold
 the wizards; `drafts` keeps the answers of an interrupted wizard."""
 
-from ircli.cli.wizards.builder import RequestBuilder, review, set_path, write_atomically
+from ircli.cli.wizards.builder import RequestBuilder, review, set_path
 from ircli.cli.wizards.create_job import create_job_wizard
 from ircli.cli.wizards.deployment import endpoint_config_wizard, scaling_wizard
 
@@ -15,5 +15,4 @@ __all__ = [
     "review",
     "scaling_wizard",
     "set_path",
-    "write_atomically",
 ]

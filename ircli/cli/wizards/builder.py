@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import copy
 import itertools
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ircli.cli.output.formats.yaml_format import to_yaml
 from ircli.cli.prompts import Prompter
-from ircli.lib.validation import check_request, violations_at
+from ircli.lib.validation import check_request, request_violations
 from ircli.schemas import load_schema
 
 SKIP = "(skip)"
@@ -67,8 +65,16 @@ class RequestBuilder:
         self.taken = taken or {}  # per member: a check that a name is free, as it is typed
 
     def check(self, path: Path_, value: Any) -> bool | str:
+        """True, or why the answer `value` at `path` would be refused: a problem at the member itself, or one
+        the answer causes elsewhere (a minimum above the maximum given before it). Members not given yet
+        are not this answer's fault, so missing ones are ignored."""
         candidate = set_path(copy.deepcopy(self.request), path, value)
-        problems = violations_at(self.operation, candidate, path)
+        earlier = request_violations(self.operation, self.request)
+        problems = [
+            v
+            for v in request_violations(self.operation, candidate)
+            if v.path[: len(path)] == path or (v.rule != "required" and v not in earlier)
+        ]
         if problems:
             return str(problems[0].message)
         clash = self.taken[path](str(value)) if path in self.taken else None
@@ -115,13 +121,24 @@ class RequestBuilder:
         set_path(self.request, path, value)
         return value
 
-    def choose(self, path: Path_, question: str, choices: list[str], *, optional: bool = False) -> str | None:
-        options = [*choices, SKIP] if optional else choices
+    def choose(
+        self,
+        path: Path_,
+        question: str,
+        choices: list[str],
+        *,
+        optional: bool = False,
+        convert: Callable[[str], Any] = str,
+    ) -> str | None:
+        """One of `choices`; only those the schema and the service's rules accept here are offered."""
+        accepted = [choice for choice in choices if self.check(path, convert(choice)) is True]
+        options = [*accepted, SKIP] if optional else accepted
         earlier = self.earlier(path)
+        earlier = str(earlier) if earlier is not None else None
         answer = self.prompter.select(question, options, default=earlier if earlier in options else None)
         if answer == SKIP:
             return None
-        set_path(self.request, path, answer)
+        set_path(self.request, path, convert(answer))
         return answer
 
 
@@ -133,33 +150,26 @@ def review(prompter: Prompter, operation: str, request: dict[str, Any], default_
     request = {key: request[key] for key in sorted(request, key=lambda k: order.index(k) if k in order else len(order))}
     prompter.show("\n" + to_yaml(request))
     action = prompter.select("What now?", ["Submit", "Save to a file", "Save and submit", "Cancel"])
-    saved = None
-    if action.startswith("Save"):
-        while True:
-            answer = prompter.text(
-                "Save to:", default=default_path, validate=lambda text: bool(text.strip()) or "give a file name"
-            )
-            target = Path(answer.strip()).expanduser()
-            if target.is_dir():
-                prompter.show(f"{target} is a directory; give a file name.")
-                continue
-            if not target.parent.is_dir():
-                prompter.show(f"The folder {target.parent} does not exist; give a path in a folder that does.")
-                continue
-            if not target.exists() or prompter.confirm(f"{target} exists. Replace it?", default=False):
-                break
-        write_atomically(target, to_yaml(request))
-        saved = target
+    saved = save_until_written(prompter, to_yaml(request), default_path) if action.startswith("Save") else None
     return saved, action in ("Submit", "Save and submit")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing: an interrupted write leaves no half-written file behind."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def save_until_written(prompter: Prompter, text: str, default_path: str) -> Path:
+    """Ask where to save until the file is written: a path ircli may not write (a device, a link, a
+    read-only file, a folder that is missing or unwritable) is explained and asked again, so the answers
+    are never lost to a bad path."""
+    from ircli.errors import IrcliError
+    from ircli.lib.files import check_writable, write_text
+
+    while True:
+        answer = prompter.text(
+            "Save to:", default=default_path, validate=lambda text: bool(text.strip()) or "give a file name"
+        )
+        target = Path(answer.strip()).expanduser()
+        try:
+            existing = check_writable(target)
+            if existing is not None and not prompter.confirm(f"{target} exists. Replace it?", default=False):
+                continue
+            return write_text(target, text)
+        except IrcliError as refused:
+            prompter.show(refused.render())

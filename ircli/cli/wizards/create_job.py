@@ -8,13 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from ircli.cli.prompts import Prompter
-from ircli.cli.wizards.builder import SKIP, Path_, RequestBuilder, as_int, set_path
+from ircli.cli.wizards.builder import Path_, RequestBuilder, as_int, set_path
+from ircli.lib.rules import PERCENTILES
 from ircli.lib.validation import documented_values
 from ircli.schemas import load_schema
 
 CREATE = "CreateInferenceRecommendationsJob"
-MEMORY_SIZES = ["1024", "2048", "3072", "4096", "5120", "6144"]
-PERCENTILES = ["P50", "P90", "P95", "P99"]
+MEMORY_SIZES = ["1024", "2048", "3072", "4096", "5120", "6144"]  # 1 GB steps (SERVERLESS_API)
 
 
 def _container_values(member: str) -> list[str]:
@@ -78,11 +78,7 @@ def create_job_wizard(
             choices=_container_values("NearestModelName"),
         )
         build.ask((*base, "PayloadConfig", "SamplePayloadUrl"), "Sample payload URL (s3://...):", optional=True)
-        content_type = build.ask(
-            (*base, "PayloadConfig", "SupportedContentTypes", 0), "Payload content type:", optional=True
-        )
-        if content_type is None and "PayloadConfig" in build.request["InputConfig"]["ContainerConfig"]:
-            build.request["InputConfig"]["ContainerConfig"]["PayloadConfig"].pop("SupportedContentTypes", None)
+        build.ask((*base, "PayloadConfig", "SupportedContentTypes", 0), "Payload content type:", optional=True)
 
     ask_endpoint_configurations(build, required=advanced)
 
@@ -121,8 +117,7 @@ def ask_endpoint_configurations(build: RequestBuilder, *, required: bool) -> Non
         if answer == "Add an instance type":
             build.ask((*at, "InstanceType"), "Instance type:", choices=_instance_types())
         else:
-            memory = build.prompter.select("Memory (MB):", MEMORY_SIZES)
-            set_path(build.request, (*at, "ServerlessConfig", "MemorySizeInMB"), int(memory))
+            build.choose((*at, "ServerlessConfig", "MemorySizeInMB"), "Memory (MB):", MEMORY_SIZES, convert=int)
             build.ask((*at, "ServerlessConfig", "MaxConcurrency"), "Maximum concurrency (1-200):", convert=as_int)
         ranges = build.prompter.text(
             "Environment-parameter ranges, as NAME=v1,v2 separated by ';' (empty for none):",
@@ -183,9 +178,11 @@ def ask_traffic_pattern(build: RequestBuilder) -> None:
 def ask_stopping_conditions(build: RequestBuilder) -> None:
     base: Path_ = ("StoppingConditions",)
     build.ask((*base, "MaxInvocations"), "Expected maximum invocations per minute (1-30000):", convert=as_int)
-    percentile = build.prompter.select("Model latency threshold percentile:", [*PERCENTILES, SKIP])
-    if percentile != SKIP:
-        set_path(build.request, (*base, "ModelLatencyThresholds", 0, "Percentile"), percentile)
+    threshold: Path_ = (*base, "ModelLatencyThresholds", 0)
+    percentile = build.choose(
+        (*threshold, "Percentile"), "Model latency threshold percentile:", list(PERCENTILES), optional=True
+    )
+    if percentile is not None:
         build.ask(
             (*base, "ModelLatencyThresholds", 0, "ValueInMilliseconds"),
             f"{percentile} latency threshold (ms):",

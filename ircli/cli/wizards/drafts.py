@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,24 +45,59 @@ def load_draft(path: str | None) -> Draft:
 
 @contextmanager
 def kept_if_interrupted(cli: CliContext, command: str, draft: Draft, name: Callable[[], str]) -> Iterator[None]:
-    """Run a wizard; on Ctrl-C write `draft` to `<state dir>/drafts/NAME.yaml`, say where and how to go on,
-    and end with exit 130."""
+    """Run a wizard (its questions and its review); on Ctrl-C write `draft` to `<state dir>/drafts/NAME.yaml`,
+    say where and how to go on, and end with exit 130. A refusal ends it with its own exit code, the
+    answers kept the same way (see `kept_if_refused`)."""
     try:
-        yield
+        with kept_if_refused(cli, command, draft, name):
+            yield
     except KeyboardInterrupt:
         import typer
 
-        from ircli.cli.output.formats.yaml_format import to_yaml
-        from ircli.cli.wizards.builder import write_atomically
-
-        drafts = cli.state_dir / "drafts"
-        drafts.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = drafts / f"{name()}.yaml"
-        document = {**draft.request, PICKS: draft.picks} if draft.picks else draft.request
-        write_atomically(path, f"# Answers of an interrupted `ircli {command} --interactive`.\n" + to_yaml(document))
+        path = save_draft(cli, command, draft, name(), "an interrupted")
         cli.note(f"Interrupted; nothing was sent. Your answers so far are in {path}")
         cli.note(f"Continue with: ircli {command} --interactive --resume {path}")
         raise typer.Exit(130) from None
+
+
+@contextmanager
+def kept_if_refused(cli: CliContext, command: str, draft: Draft, name: Callable[[], str]) -> Iterator[None]:
+    """Around a wizard's end (the review's check and the request's submission, up to the service's answer):
+    when the request is refused, by ircli's own check or by the service, the answers go to a draft, as on
+    Ctrl-C, and the error says where they are and how to resume. A wizard with no answer yet keeps nothing."""
+    from ircli.errors import IrcliError
+
+    try:
+        yield
+    except IrcliError as refused:
+        if not (draft.request or draft.picks):
+            raise
+        try:
+            path = save_draft(cli, command, draft, name(), "a refused")
+        except IrcliError as unsaved:  # the refusal is still what the user must read first
+            kept = f"Your answers could not be kept: {unsaved.message}"
+        else:
+            kept = f"Your answers are kept in {path}\nCorrect them with: ircli {command} --interactive --resume {path}"
+        refused.hint = f"{refused.hint}\n{kept}" if refused.hint else kept
+        raise
+
+
+def save_draft(cli: CliContext, command: str, draft: Draft, name: str, why: str) -> Path:
+    """`<state dir>/drafts/NAME.yaml`, 0600 in a 0700 folder: a draft holds role ARNs, account ids and
+    model names, which are the user's own and are not to be shared by a lax umask."""
+    from ircli.cli.output.formats.yaml_format import to_yaml
+    from ircli.lib.files import make_private_folder, write_text
+
+    folder = make_private_folder(cli.state_dir / "drafts")
+    document = {**draft.request, PICKS: draft.picks} if draft.picks else draft.request
+    header = f"# Answers of {why} `ircli {command} --interactive`.\n"
+    return write_text(folder / f"{_file_name(name)}.yaml", header + to_yaml(document), private=True)
+
+
+def _file_name(name: str) -> str:
+    # Names come from answers (a job name is checked, but a draft may be kept before it is): never a path.
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip(".")
+    return cleaned[:100] or "draft"
 
 
 def name_check(describe: Callable[[str], Any], what: str) -> Callable[[str], str | None]:
