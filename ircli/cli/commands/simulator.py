@@ -8,14 +8,36 @@ import typer
 from ircli.cli.api import context
 from ircli.errors import ConfigurationError, InputError
 
+ACCESS_KEY_VARIABLE = "IRCLI_SIM_ACCESS_KEY_ID"
+SECRET_KEY_VARIABLE = "IRCLI_SIM_SECRET_ACCESS_KEY"
+
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (loopback by default); also a name the server answers to.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0 picks a free one).")] = 8787,
+    require_credentials: Annotated[
+        str | None,
+        typer.Option(
+            "--require-credentials",
+            metavar="ACCESS_KEY_ID",
+            help=f"Answer only requests signed with this access key id (or set {ACCESS_KEY_VARIABLE}, which other "
+            f"users cannot read in the process list); with {SECRET_KEY_VARIABLE} set too, the SigV4 signature "
+            "itself is verified.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Log every request to stderr.")] = False,
 ) -> None:
-    """Serve the simulator over HTTP for boto3, the AWS CLI and the SageMaker SDKs (AWS_ENDPOINT_URL)."""
+    """Serve the simulator over HTTP for boto3, the AWS CLI and the SageMaker SDKs (AWS_ENDPOINT_URL).
+
+    Anyone who can reach the port can use the simulator: on loopback, every user and program of this
+    machine. Requests naming another Host than the server's own names (127.0.0.1, localhost, [::1], --host)
+    or carrying a web page's Origin off loopback are refused (403), so a web page cannot drive it. On a
+    machine with several users, pass --require-credentials ACCESS_KEY_ID (better: IRCLI_SIM_ACCESS_KEY_ID and
+    IRCLI_SIM_SECRET_ACCESS_KEY) and give the clients that key.
+    """
     import logging
 
     from ircli.simulator import open_simulator
@@ -26,24 +48,32 @@ def serve(
         from ircli.lib.regions import check_region
 
         check_region(cli.options.region)
+    access_key_id = require_credentials or cli.env.environ.get(ACCESS_KEY_VARIABLE) or None
+    secret_access_key = cli.env.environ.get(SECRET_KEY_VARIABLE) or None
+    if secret_access_key and not access_key_id:
+        raise InputError(f"{SECRET_KEY_VARIABLE} is set without an access key id: pass --require-credentials too.")
     state_dir = cli.state_dir
     simulator = open_simulator(
         state_dir, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED")
     )
     simulator.store.counts()  # fail now, not on the first request, if the state is unusable
     try:
-        server = make_server(simulator, host, port)
+        server = make_server(simulator, host, port, access_key_id=access_key_id, secret_access_key=secret_access_key)
     except OSError as exc:
         raise ConfigurationError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
-    bound_host, bound_port = str(server.server_address[0]), server.server_address[1]
-    if not _is_loopback(host):
+    if not _is_loopback(host) and not access_key_id:
         cli.note(f"Warning: listening on {host}, reachable from other machines. The simulator has no authentication.")
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    url = f"http://{bound_host}:{bound_port}"
+    url = server.url
     cli.note(f"ircli simulator listening on {url} (state: {state_dir})")
     cli.note("SageMaker, SageMaker Runtime, CloudWatch Logs and Application Auto Scaling; point clients here with:")
     cli.note(f"  export AWS_ENDPOINT_URL={url}")
+    if access_key_id:
+        what = "signed with its secret" if secret_access_key else "signed with that key id"
+        cli.note(f"Only requests {what} are answered (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the clients).")
+    else:
+        cli.note("Anyone who can reach this port can use it (see --require-credentials).")
     cli.note("Press Ctrl-C to stop.")
     try:
         server.serve_forever()
