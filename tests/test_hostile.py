@@ -294,6 +294,25 @@ def damaged_stores() -> list[Case]:
     ]
 
 
+def served_and_ci() -> list[Case]:
+    """Endpoint URLs carrying a password that fail before any connection (issue 18); the password is never
+    printed (test_a_password_in_the_endpoint_url_is_never_printed)."""
+    urls = {
+        "userinfo-bad-port": "http://alice:hunter2-secret@127.0.0.1:notaport",
+        "userinfo-bad-ipv6": "http://alice:hunter2-secret@[::1",
+        "userinfo-no-scheme": "alice:hunter2-secret@127.0.0.1:1",
+        "userinfo-space-in-host": "http://alice:hunter2-secret@bad host/",
+    }
+    return [
+        Case(
+            f"endpoint-url-{name}",
+            lambda _, url=url: ["--backend", "aws", "--endpoint-url", url, "list-jobs"],
+            (253, 255),
+        )
+        for name, url in urls.items()
+    ]
+
+
 CORPUS = [
     *bombs(),
     *sizes(),
@@ -305,6 +324,7 @@ CORPUS = [
     *bogus_values(),
     *string_patterns(),
     *damaged_stores(),
+    *served_and_ci(),
 ]
 
 
@@ -338,3 +358,38 @@ def test_hostile_input_is_refused_fast_and_small(case: Case, cli: CliRunner, tmp
 
 def test_a_valid_example_is_still_accepted(cli: CliRunner) -> None:
     assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--dry-run").code == 0
+
+
+# served simulator and CI example (issue 18)
+
+AWS_KEYS = {
+    "AWS_ACCESS_KEY_ID": "AKIAHOSTILETEST",
+    "AWS_SECRET_ACCESS_KEY": "hostile-secret",
+    "AWS_REGION": "us-east-1",
+}
+PASSWORD_URLS = [
+    "http://alice:hunter2-secret@127.0.0.1:1",  # nothing listens: botocore's "Could not connect" names the URL
+    "http://alice:hunter2-secret@127.0.0.1:1/path?x=1",
+    "https://alice:hunter2%40secret@127.0.0.1:1",
+    "http://alice:hunter2@secret@127.0.0.1:1",  # an unescaped "@" in the password
+    *(case.args(Path("."))[3] for case in served_and_ci()),
+]
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+@pytest.mark.parametrize("url", PASSWORD_URLS)
+def test_a_password_in_the_endpoint_url_is_never_printed(cli: CliRunner, url: str, debug: bool) -> None:
+    flags = ["--debug"] if debug else []
+    for args, environ in (
+        ([*flags, "--backend", "aws", "--endpoint-url", url, "list-jobs"], AWS_KEYS),
+        ([*flags, "--backend", "aws", "describe-job", "j"], {**AWS_KEYS, "AWS_ENDPOINT_URL": url}),
+        ([*flags, "--backend", "aws", "list-jobs"], {**AWS_KEYS, "AWS_ENDPOINT_URL_SAGEMAKER": url}),
+    ):
+        result = cli(*args, environ=environ)
+        assert result.code in (253, 255), result.err
+        printed = result.out + result.err
+        for secret in ("hunter2", "alice", "%40secret"):
+            assert secret not in printed, printed[-800:]
+        if "Could not connect" in printed or "Invalid endpoint" in printed:
+            assert "****@" in printed  # the URL is still named, its userinfo masked
+        assert ("Traceback" in result.err) is debug
