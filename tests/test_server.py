@@ -400,3 +400,43 @@ def test_simulator_serve_verifies_signatures_with_the_secret_from_the_environmen
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_names_a_server_answers_to_follow_its_address() -> None:
+    from ircli.simulator.access import Access
+
+    def answers(access: Access, host: str, origin: str | None = None) -> bool:
+        environ = {"HTTP_HOST": host, **({"HTTP_ORIGIN": origin} if origin is not None else {})}
+        return access.refusal(environ) is None
+
+    loopback = Access.listening("127.0.0.1", 8787)
+    assert all(answers(loopback, host) for host in ("127.0.0.1:8787", "localhost", "[::1]:8787", "[::1]"))
+    assert not any(answers(loopback, host) for host in ("192.168.1.5:8787", "devbox:8787", "[::1]:8788", ""))
+    named = Access.listening("devbox.lan", 8787)
+    assert answers(named, "DEVBOX.LAN:8787") and answers(named, "localhost:8787")
+    assert not answers(named, "devbox.lan.evil.example:8787")
+    v6 = Access.listening("::1", 9000)
+    assert answers(v6, "[::1]:9000") and not answers(v6, "::1")
+    # Bound to every address: any address of the machine names it (a rebinding page's Host is a name, never
+    # an address); other names still do not.
+    everywhere = Access.listening("0.0.0.0", 8787)
+    assert answers(everywhere, "192.168.1.5:8787") and answers(everywhere, "[fe80::1]:8787")
+    assert not answers(everywhere, "rebind.test:8787") and not answers(everywhere, "192.168.1.5:9999")
+    assert not answers(loopback, "127.0.0.1:8787", "http://192.168.1.5:8787")
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "message"),
+    [
+        (["--require-credentials", ""], {}, "--require-credentials must be an access key id"),
+        (["--require-credentials", "AKIA/X"], {}, "must be an access key id"),
+        ([], {"IRCLI_SIM_ACCESS_KEY_ID": "two words"}, "IRCLI_SIM_ACCESS_KEY_ID must be an access key id"),
+        ([], {"IRCLI_SIM_SECRET_ACCESS_KEY": "a-lonely-secret"}, "without an access key id"),
+    ],
+)
+def test_simulator_serve_refuses_unusable_credentials(
+    cli: CliRunner, args: list[str], environ: dict[str, str], message: str
+) -> None:
+    result = cli("simulator", "serve", "--port", "0", *args, environ=environ)
+    assert result.code == 252 and message in result.err
+    assert "a-lonely-secret" not in result.err

@@ -1,12 +1,14 @@
 """`ircli simulator ...`: serve the simulator over HTTP, show where its state lives, reset it."""
 
 import ipaddress
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
 
 from ircli.cli.api import context
 from ircli.errors import ConfigurationError, InputError
+from ircli.lib.redaction import register_secret
 
 ACCESS_KEY_VARIABLE = "IRCLI_SIM_ACCESS_KEY_ID"
 SECRET_KEY_VARIABLE = "IRCLI_SIM_SECRET_ACCESS_KEY"
@@ -48,10 +50,7 @@ def serve(
         from ircli.lib.regions import check_region
 
         check_region(cli.options.region)
-    access_key_id = require_credentials or cli.env.environ.get(ACCESS_KEY_VARIABLE) or None
-    secret_access_key = cli.env.environ.get(SECRET_KEY_VARIABLE) or None
-    if secret_access_key and not access_key_id:
-        raise InputError(f"{SECRET_KEY_VARIABLE} is set without an access key id: pass --require-credentials too.")
+    access_key_id, secret_access_key = _required_credentials(require_credentials, cli.env.environ)
     state_dir = cli.state_dir
     simulator = open_simulator(
         state_dir, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED")
@@ -79,6 +78,20 @@ def serve(
         server.serve_forever()
     finally:
         server.shutdown()
+
+
+def _required_credentials(flag: str | None, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The key id clients must sign with (the flag, else the environment) and the secret, if one is set."""
+    source = "--require-credentials" if flag is not None else ACCESS_KEY_VARIABLE
+    access_key_id = flag if flag is not None else environ.get(ACCESS_KEY_VARIABLE) or None
+    secret_access_key = environ.get(SECRET_KEY_VARIABLE) or None
+    register_secret(secret_access_key)
+    if access_key_id is not None and (not access_key_id or any(c in access_key_id for c in "/,= \t\r\n")):
+        # A key id is one word of a SigV4 Credential=KEYID/date/region/service/aws4_request.
+        raise InputError(f"{source} must be an access key id (no spaces, '/', ',' or '='), not {access_key_id!r}.")
+    if secret_access_key and not access_key_id:
+        raise InputError(f"{SECRET_KEY_VARIABLE} is set without an access key id: pass --require-credentials too.")
+    return access_key_id or None, secret_access_key
 
 
 def _is_loopback(host: str) -> bool:
