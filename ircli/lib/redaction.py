@@ -5,12 +5,12 @@ traceback passes through `redact` on its way out."""
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
 _secrets: set[str] = set()
 MASK = "****"
 # scheme://userinfo@ : the userinfo runs to the authority's last "@" (a password may hold an unescaped "@").
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s?#'\"<>]*@")
+# Compiled when first needed: only an error is redacted, and starting up stays fast.
+_URL_USERINFO = r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s?#'\"<>]*@"
 
 
 def register_secret(value: str | None) -> None:
@@ -22,6 +22,8 @@ def register_url(url: str | None) -> str | None:
     """Registers the userinfo of a URL ircli was given and returns the URL: its password never appears in a
     message, even where a message shows it without the scheme or decoded."""
     if url:
+        from urllib.parse import unquote
+
         authority = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]  # a scheme may be missing
         userinfo, at, _ = authority.rpartition("@")
         if at and userinfo:
@@ -33,7 +35,7 @@ def register_url(url: str | None) -> str | None:
 
 
 def redact(text: str) -> str:
-    text = _URL_USERINFO.sub(lambda match: f"{match[1]}{MASK}@", text)
+    text = re.sub(_URL_USERINFO, lambda match: f"{match[1]}{MASK}@", text)
     for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
