@@ -60,8 +60,15 @@ def serve(
         server = make_server(simulator, host, port, access_key_id=access_key_id, secret_access_key=secret_access_key)
     except OSError as exc:
         raise ConfigurationError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
-    if not _is_loopback(host) and not access_key_id:
-        cli.note(f"Warning: listening on {host}, reachable from other machines. The simulator has no authentication.")
+    if not _is_loopback(host) and not secret_access_key:
+        cli.note(
+            f"Warning: listening on {host}, reachable from other machines. "
+            + (
+                f"Only the key id is checked, and it travels in clear: set {SECRET_KEY_VARIABLE} too."
+                if access_key_id
+                else "The simulator has no authentication."
+            )
+        )
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     url = server.url
