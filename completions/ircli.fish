@@ -327,6 +327,7 @@ complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_su
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from reset' -l help
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from serve' -l host -x
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from serve' -l port -x
+complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from serve' -l require-credentials -x
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from serve' -l verbose
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from serve' -l help
 complete -c ircli -n '__fish_seen_subcommand_from simulator ; and __fish_seen_subcommand_from status' -l help

@@ -12,7 +12,7 @@ import sqlite3
 import stat
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pytest
 from ircli.schemas import load_schema
 
 from ircli.operations import OPERATIONS
+from ircli.simulator.server import RunningServer
 from tests.conftest import EXAMPLES, CliRunner
 
 pytestmark = pytest.mark.slow
@@ -295,6 +296,25 @@ def damaged_stores() -> list[Case]:
     ]
 
 
+def served_and_ci() -> list[Case]:
+    """Endpoint URLs carrying a password that fail before any connection (issue 18); the password is never
+    printed (test_a_password_in_the_endpoint_url_is_never_printed)."""
+    urls = {
+        "userinfo-bad-port": "http://alice:hunter2-secret@127.0.0.1:notaport",
+        "userinfo-bad-ipv6": "http://alice:hunter2-secret@[::1",
+        "userinfo-no-scheme": "alice:hunter2-secret@127.0.0.1:1",
+        "userinfo-space-in-host": "http://alice:hunter2-secret@bad host/",
+    }
+    return [
+        Case(
+            f"endpoint-url-{name}",
+            lambda _, url=url: ["--backend", "aws", "--endpoint-url", url, "list-jobs"],
+            (253, 255),
+        )
+        for name, url in urls.items()
+    ]
+
+
 CORPUS = [
     *bombs(),
     *sizes(),
@@ -306,6 +326,7 @@ CORPUS = [
     *bogus_values(),
     *string_patterns(),
     *damaged_stores(),
+    *served_and_ci(),
 ]
 
 
@@ -405,3 +426,115 @@ def test_hostile_file_targets_are_refused_and_left_alone(case: Case, cli: CliRun
     assert _identities(scratch) == before  # nothing replaced, nothing left behind
     assert {name: os.stat(name).st_ino for name in devices} == devices
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+# served simulator and CI example (issue 18)
+
+AWS_KEYS = {
+    "AWS_ACCESS_KEY_ID": "AKIAHOSTILETEST",
+    "AWS_SECRET_ACCESS_KEY": "hostile-secret",
+    "AWS_REGION": "us-east-1",
+}
+PASSWORD_URLS = [
+    "http://alice:hunter2-secret@127.0.0.1:1",  # nothing listens: botocore's "Could not connect" names the URL
+    "http://alice:hunter2-secret@127.0.0.1:1/path?x=1",
+    "https://alice:hunter2%40secret@127.0.0.1:1",
+    "http://alice:hunter2@secret@127.0.0.1:1",  # an unescaped "@" in the password
+    *(case.args(Path("."))[3] for case in served_and_ci()),
+]
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+@pytest.mark.parametrize("url", PASSWORD_URLS)
+def test_a_password_in_the_endpoint_url_is_never_printed(cli: CliRunner, url: str, debug: bool) -> None:
+    flags = ["--debug"] if debug else []
+    for args, environ in (
+        ([*flags, "--backend", "aws", "--endpoint-url", url, "list-jobs"], AWS_KEYS),
+        ([*flags, "--backend", "aws", "describe-job", "j"], {**AWS_KEYS, "AWS_ENDPOINT_URL": url}),
+        ([*flags, "--backend", "aws", "list-jobs"], {**AWS_KEYS, "AWS_ENDPOINT_URL_SAGEMAKER": url}),
+    ):
+        result = cli(*args, environ=environ)
+        assert result.code in (253, 255), result.err
+        printed = result.out + result.err
+        for secret in ("hunter2", "alice", "%40secret"):
+            assert secret not in printed, printed[-800:]
+        if "Could not connect" in printed or "Invalid endpoint" in printed:
+            assert "****@" in printed  # the URL is still named, its userinfo masked
+        assert ("Traceback" in result.err) is debug
+
+
+HOSTILE_HOSTS = [
+    "rebind.test:{port}",
+    "evil",
+    "",
+    "127.0.0.1@evil.example",
+    "127.0.0.1:{port}.evil.example",
+    "127.0.0.1:{port}:80",
+    "[::1]evil",
+    "[::1]:{port}x",
+    "localhost.:{port}",
+    "127.0.0.1.:{port}",
+    "localhost:{port}, evil",
+    "127.0.0.1:1",
+    "0.0.0.0:{port}",
+    "x" * 10_000,
+]
+HOSTILE_ORIGINS = [
+    "http://evil.example",
+    "null",
+    "http://127.0.0.1@evil.example",
+    "http://127.0.0.1:{port}.evil.example",
+    "http://localhost.",
+    "http://127.1",
+    "file://",
+    "http://[::1",
+    "http://127.0.0.1, http://evil.example",
+    "chrome-extension://abcdef",
+    "http://" + "a" * 10_000,
+]
+
+
+@pytest.fixture
+def served_simulator(tmp_path: Path) -> Iterator[RunningServer]:
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.server import serve_in_thread
+    from ircli.simulator.store import Store
+
+    running, thread = serve_in_thread(Simulator(Store(tmp_path / "served"), speed="instant"))
+    yield running
+    running.shutdown()
+    thread.join(timeout=5)
+
+
+def _post(server: RunningServer, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    import http.client
+
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    body = json.dumps({"ModelName": "hostile-page", "PrimaryContainer": {"Image": "i"}, "ExecutionRoleArn": ROLE})
+    connection.putrequest("POST", "/", skip_host=True, skip_accept_encoding=True)
+    for name, value in {"X-Amz-Target": "SageMaker.CreateModel", "Content-Length": str(len(body)), **headers}.items():
+        connection.putheader(name, value)
+    connection.endheaders(body.encode())
+    response = connection.getresponse()
+    payload = json.loads(response.read() or b"{}")
+    connection.close()
+    return response.status, payload
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS, ids=lambda host: host[:40] or "empty")
+def test_a_served_simulator_refuses_every_other_name(served_simulator: RunningServer, host: str) -> None:
+    port = served_simulator.server_address[1]
+    status, payload = _post(served_simulator, {"Host": host.format(port=port)} if host else {})
+    assert (status, payload["__type"]) == (403, "AccessDeniedException")
+    assert len(payload["message"]) < 11_000
+    assert _post(served_simulator, {"Host": f"127.0.0.1:{port}"})[0] == 200  # the refused request made nothing
+
+
+@pytest.mark.parametrize("origin", HOSTILE_ORIGINS, ids=lambda origin: origin[:40])
+def test_a_served_simulator_refuses_every_origin_off_loopback(served_simulator: RunningServer, origin: str) -> None:
+    port = served_simulator.server_address[1]
+    status, payload = _post(served_simulator, {"Host": f"localhost:{port}", "Origin": origin.format(port=port)})
+    assert (status, payload["__type"]) == (403, "AccessDeniedException")
+    assert "Origin" in payload["message"]
+    assert _post(served_simulator, {"Host": f"localhost:{port}"})[0] == 200  # the refused request made nothing

@@ -81,7 +81,8 @@ def raw(server: RunningServer, data: bytes, timeout: float = 10) -> bytes:
 
 
 HEAD = (
-    b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: SageMaker.ListModels\r\nContent-Type: application/x-amz-json-1.1\r\n"
+    b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: SageMaker.ListModels\r\n"
+    b"Content-Type: application/x-amz-json-1.1\r\n"
 )
 
 

@@ -20,6 +20,7 @@ from ircli.simulator.models import Simulator
 from ircli.simulator.protocols import MAX_INVOCATION_BODY_BYTES
 from ircli.simulator.server import MAX_BODY_BYTES, RunningServer, serve_in_thread
 from ircli.simulator.store import Store
+from tests.conftest import CliRunner
 from tests.valid_requests import VALID_REQUESTS
 
 
@@ -161,7 +162,7 @@ def test_malformed_requests_get_error_responses_and_the_server_keeps_serving(ser
 def test_a_slow_client_does_not_block_others(server: RunningServer, client: Any) -> None:
     host, port = server.server_address[:2]
     slow = socket.create_connection((str(host), int(port)))
-    slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")  # and then nothing
+    slow.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")  # and then nothing
     started = time.monotonic()
     assert client.list_inference_recommendations_jobs()["InferenceRecommendationsJobs"] == []
     assert time.monotonic() - started < 5
@@ -183,3 +184,259 @@ def test_the_server_says_how_fast_its_time_runs(tmp_path: Path, monkeypatch: pyt
         running.shutdown()
         running.server_close()
         thread.join(timeout=5)
+
+
+# served simulator: its own names only, no other site's pages, and an optional key (issue 18)
+
+
+def _request(
+    server: RunningServer, headers: dict[str, str], body: bytes = b"{}", path: str = "/"
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    connection.request("POST", path, body=body, headers=headers)
+    response = connection.getresponse()
+    payload = json.loads(response.read() or b"{}")
+    connection.close()
+    return response.status, payload, {key.lower(): value for key, value in response.getheaders()}
+
+
+CREATE_MODEL = {"X-Amz-Target": "SageMaker.CreateModel", "Content-Type": "application/x-amz-json-1.1"}
+
+
+def _model(name: str) -> dict[str, Any]:
+    return {
+        "ModelName": name,
+        "PrimaryContainer": {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"},
+        "ExecutionRoleArn": "arn:aws:iam::123456789012:role/R",
+    }
+
+
+def _model_request(name: str) -> bytes:
+    return json.dumps(_model(name)).encode()
+
+
+def test_a_web_page_under_another_name_cannot_drive_the_server(server: RunningServer, client: Any) -> None:
+    port = server.server_address[1]
+    for host in (f"rebind.test:{port}", "evil", "rebind.test", "localhost.evil.example", f"127.0.0.1.nip.io:{port}"):
+        status, payload, _ = _request(server, {**CREATE_MODEL, "Host": host}, _model_request("rebound"))
+        assert status == 403, host
+        assert payload["__type"] == "AccessDeniedException"
+        assert repr(host) in payload["message"] and "not one of this simulator's names" in payload["message"]
+    # A listing (a read) is refused as well: nothing is read for the page.
+    listing = {"X-Amz-Target": "SageMaker.ListInferenceRecommendationsJobs", "Host": f"rebind.test:{port}"}
+    assert _request(server, {**listing, "Content-Type": "application/x-amz-json-1.1"})[0] == 403
+    # The runtime's REST protocol refuses in its own error shape.
+    status, payload, headers = _request(
+        server, {"Host": f"rebind.test:{port}", "Content-Type": "application/json"}, b"{}", "/endpoints/e/invocations"
+    )
+    assert status == 403 and headers["x-amzn-errortype"] == "AccessDeniedException" and "Host" in payload["message"]
+    assert client.list_models(NameContains="rebound")["Models"] == []  # nothing ran
+
+
+def test_the_servers_own_names_are_answered_with_or_without_the_port(server: RunningServer) -> None:
+    port = server.server_address[1]
+    for number, host in enumerate(["127.0.0.1", f"127.0.0.1:{port}", "localhost", f"LOCALHOST:{port}", "[::1]"]):
+        status, payload, _ = _request(server, {**CREATE_MODEL, "Host": host}, _model_request(f"own-{number}"))
+        assert status == 200, (host, payload)
+    assert _request(server, {**CREATE_MODEL, "Host": "127.0.0.1:1"}, _model_request("other-port"))[0] == 403
+
+
+def test_another_sites_origin_is_refused_and_loopback_origins_are_not(server: RunningServer, client: Any) -> None:
+    port = server.server_address[1]
+    own = {**CREATE_MODEL, "Host": f"127.0.0.1:{port}"}
+    for origin in ("http://evil.example", "null", f"http://rebind.test:{port}", "https://127.0.0.1.evil.example"):
+        status, payload, _ = _request(server, {**own, "Origin": origin}, _model_request("from-a-page"))
+        assert status == 403 and payload["__type"] == "AccessDeniedException", origin
+        assert "Origin" in payload["message"] and repr(origin) in payload["message"]
+    assert client.list_models(NameContains="from-a-page")["Models"] == []
+    for number, origin in enumerate([f"http://127.0.0.1:{port}", "http://localhost:3000", "http://[::1]:8080"]):
+        status, payload, _ = _request(server, {**own, "Origin": origin}, _model_request(f"local-page-{number}"))
+        assert status == 200, (origin, payload)
+
+
+@pytest.fixture
+def keyed(tmp_path: Path) -> Iterator[RunningServer]:
+    running, thread = serve_in_thread(
+        Simulator(Store(tmp_path / "keyed"), speed="instant"), access_key_id="AKIAOURSHAREDKEY"
+    )
+    yield running
+    running.shutdown()
+    thread.join(timeout=5)
+
+
+def _client(server: RunningServer, key_id: str, secret: str = "testing", service: str = "sagemaker") -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=url(server),
+        region_name="us-east-1",
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def test_required_credentials_answer_only_their_key_id(keyed: RunningServer) -> None:
+    assert _client(keyed, "AKIAOURSHAREDKEY").list_models()["Models"]
+    for key_id in ("AKIAOTHERUSERSKEY", "AKIAOURSHAREDKE", "akiaoursharedkey"):
+        with pytest.raises(ClientError) as raised:
+            _client(keyed, key_id).create_model(**_model("intruder"))
+        error = raised.value.response
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert error["Error"] == {
+            "Code": "UnrecognizedClientException",
+            "Message": "The security token included in the request is invalid.",
+        }
+    assert _client(keyed, "AKIAOURSHAREDKEY").list_models(NameContains="intruder")["Models"] == []
+    # An unsigned request is refused as the service refuses one.
+    status, payload, _ = _request(keyed, CREATE_MODEL, _model_request("unsigned"))
+    assert (status, payload["__type"]) == (403, "MissingAuthenticationTokenException")
+
+
+def test_with_the_secret_too_the_signature_itself_is_verified(tmp_path: Path) -> None:
+    running, thread = serve_in_thread(
+        Simulator(Store(tmp_path / "signed"), speed="instant"),
+        access_key_id="AKIAOURSHAREDKEY",
+        secret_access_key="our-shared-secret",
+    )
+    try:
+        sagemaker = _client(running, "AKIAOURSHAREDKEY", "our-shared-secret")
+        sagemaker.create_endpoint_config(**copy.deepcopy(VALID_REQUESTS["CreateEndpointConfig"]))
+        endpoint = VALID_REQUESTS["CreateEndpoint"]
+        sagemaker.create_endpoint(**copy.deepcopy(endpoint))
+        # Every protocol signs its own way (the runtime's path, JSON 1.1's target): each one verifies.
+        runtime = _client(running, "AKIAOURSHAREDKEY", "our-shared-secret", "sagemaker-runtime")
+        sagemaker.get_waiter("endpoint_in_service").wait(
+            EndpointName=endpoint["EndpointName"], WaiterConfig={"Delay": 0.1, "MaxAttempts": 50}
+        )
+        answer = runtime.invoke_endpoint(EndpointName=endpoint["EndpointName"], Body=b"1,2,3", ContentType="text/csv")
+        assert answer["Body"].read()
+        scaling = _client(running, "AKIAOURSHAREDKEY", "our-shared-secret", "application-autoscaling")
+        assert scaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"] == []
+        with pytest.raises(ClientError) as raised:
+            _client(running, "AKIAOURSHAREDKEY", "a-guessed-secret").list_models()
+        assert raised.value.response["Error"]["Code"] == "InvalidSignatureException"
+        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    finally:
+        running.shutdown()
+        thread.join(timeout=5)
+
+
+def _serve(tmp_path: Path, *args: str, environ: dict[str, str] | None = None) -> tuple[Any, str, str]:
+    import os
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "IRCLI_HOME": str(tmp_path / "own"), "IRCLI_SIM_SPEED": "instant", **(environ or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ircli", "simulator", "serve", "--port", "0", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()
+    served = first.split("listening on ", 1)[1].split()[0]
+    notes = "".join(process.stderr.readline() for _ in range(4))
+    return process, served, notes
+
+
+def _served_client(served: str, key_id: str, secret: str = "testing") -> Any:
+    return boto3.client(
+        "sagemaker",
+        endpoint_url=served,
+        region_name="us-east-1",
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+@pytest.mark.slow
+def test_simulator_serve_requires_the_key_it_is_given(tmp_path: Path, cli: CliRunner) -> None:
+    help_text = " ".join(cli("simulator", "serve", "--help").out.split())
+    assert "Anyone who can reach the port can use the simulator" in help_text and "--require-credentials" in help_text
+    process, served, notes = _serve(tmp_path, "--require-credentials", "AKIAOURSHAREDKEY")
+    try:
+        assert "Only requests signed with that key id are answered" in notes
+        assert _served_client(served, "AKIAOURSHAREDKEY").list_models()["Models"]
+        with pytest.raises(ClientError) as raised:
+            _served_client(served, "AKIAOTHERUSERSKEY").list_models()
+        assert raised.value.response["Error"]["Code"] == "UnrecognizedClientException"
+        # A page that rebinds a name to the port is refused even with the key.
+        host, port = served.rsplit("/", 1)[1].split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("POST", "/", body=b"{}", headers={**CREATE_MODEL, "Host": f"rebind.test:{port}"})
+        assert connection.getresponse().status == 403
+        connection.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_simulator_serve_verifies_signatures_with_the_secret_from_the_environment(
+    tmp_path: Path, cli: CliRunner
+) -> None:
+    keys = {"IRCLI_SIM_ACCESS_KEY_ID": "AKIAOURSHAREDKEY", "IRCLI_SIM_SECRET_ACCESS_KEY": "our-shared-secret"}
+    process, served, notes = _serve(tmp_path, environ=keys)
+    try:
+        assert "Only requests signed with its secret are answered" in notes
+        assert _served_client(served, "AKIAOURSHAREDKEY", "our-shared-secret").list_models()["Models"]
+        with pytest.raises(ClientError) as raised:
+            _served_client(served, "AKIAOURSHAREDKEY", "guessed").list_models()
+        assert raised.value.response["Error"]["Code"] == "InvalidSignatureException"
+        # ircli's own aws backend signs as boto3 does.
+        environ = {"AWS_ACCESS_KEY_ID": "AKIAOURSHAREDKEY", "AWS_SECRET_ACCESS_KEY": "our-shared-secret"}
+        result = cli(
+            "--backend", "aws", "--region", "us-east-1", "--endpoint-url", served, "list-jobs", environ=environ
+        )
+        assert result.code == 0, result.err
+        environ["AWS_SECRET_ACCESS_KEY"] = "guessed-secret"
+        result = cli(
+            "--backend", "aws", "--region", "us-east-1", "--endpoint-url", served, "list-jobs", environ=environ
+        )
+        assert result.code == 254 and "InvalidSignatureException" in result.err
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_names_a_server_answers_to_follow_its_address() -> None:
+    from ircli.simulator.access import Access
+
+    def answers(access: Access, host: str, origin: str | None = None) -> bool:
+        environ = {"HTTP_HOST": host, **({"HTTP_ORIGIN": origin} if origin is not None else {})}
+        return access.refusal(environ) is None
+
+    loopback = Access.listening("127.0.0.1", 8787)
+    assert all(answers(loopback, host) for host in ("127.0.0.1:8787", "localhost", "[::1]:8787", "[::1]"))
+    assert not any(answers(loopback, host) for host in ("192.168.1.5:8787", "devbox:8787", "[::1]:8788", ""))
+    named = Access.listening("devbox.lan", 8787)
+    assert answers(named, "DEVBOX.LAN:8787") and answers(named, "localhost:8787")
+    assert not answers(named, "devbox.lan.evil.example:8787")
+    v6 = Access.listening("::1", 9000)
+    assert answers(v6, "[::1]:9000") and not answers(v6, "::1")
+    # Bound to every address: any address of the machine names it (a rebinding page's Host is a name, never
+    # an address); other names still do not.
+    everywhere = Access.listening("0.0.0.0", 8787)
+    assert answers(everywhere, "192.168.1.5:8787") and answers(everywhere, "[fe80::1]:8787")
+    assert not answers(everywhere, "rebind.test:8787") and not answers(everywhere, "192.168.1.5:9999")
+    assert not answers(loopback, "127.0.0.1:8787", "http://192.168.1.5:8787")
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "message"),
+    [
+        (["--require-credentials", ""], {}, "--require-credentials must be an access key id"),
+        (["--require-credentials", "AKIA/X"], {}, "must be an access key id"),
+        ([], {"IRCLI_SIM_ACCESS_KEY_ID": "two words"}, "IRCLI_SIM_ACCESS_KEY_ID must be an access key id"),
+        ([], {"IRCLI_SIM_SECRET_ACCESS_KEY": "a-lonely-secret"}, "without an access key id"),
+    ],
+)
+def test_simulator_serve_refuses_unusable_credentials(
+    cli: CliRunner, args: list[str], environ: dict[str, str], message: str
+) -> None:
+    result = cli("simulator", "serve", "--port", "0", *args, environ=environ)
+    assert result.code == 252 and message in result.err
+    assert "a-lonely-secret" not in result.err

@@ -13,7 +13,7 @@ from typing import Any
 
 from ircli.errors import ConfigurationError, InputError, IrcliError, ServiceError
 from ircli.lib.backend import BackendKind
-from ircli.lib.redaction import register_secret
+from ircli.lib.redaction import register_secret, register_url
 
 MAX_ATTEMPTS = 5
 # botocore's service ids in AWS_ENDPOINT_URL_<SERVICE>, where they differ from the client name.
@@ -62,7 +62,9 @@ class AwsBackend:
         """--endpoint-url for every service (one simulator serves them all), else the service's
         AWS_ENDPOINT_URL_<SERVICE> variable, else AWS_ENDPOINT_URL, as botocore reads them."""
         variable = "AWS_ENDPOINT_URL_" + ENDPOINT_VARIABLES.get(service, service.upper().replace("-", "_"))
-        return self.endpoint_url or self.environ.get(variable) or self.environ.get("AWS_ENDPOINT_URL") or None
+        return register_url(
+            self.endpoint_url or self.environ.get(variable) or self.environ.get("AWS_ENDPOINT_URL") or None
+        )
 
     def _make_client(self, service: str) -> Any:
         import boto3

@@ -4,7 +4,8 @@ Python SDK here with no other change.
 
 HTTP itself is waitress's job (a production WSGI server: chunked bodies, Content-Length checks,
 keep-alive, header limits, slow clients, a deep listen backlog); this module routes each request to its
-protocol's dispatcher (`protocols`). Loopback by default.
+protocol's dispatcher (`protocols`), once `access` has let it in: only the names the server listens on
+(no DNS rebinding), no other site's `Origin`, and the required key id if one is set. Loopback by default.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from http import HTTPStatus
 from typing import Any, cast
 
 from ircli.simulator import protocols
+from ircli.simulator.access import Access
 from ircli.simulator.common import speed_factor
 from ircli.simulator.exceptions import SerializationException, SimulatorError
 from ircli.simulator.models import Simulator
@@ -39,8 +41,9 @@ log = logging.getLogger("ircli.simulator.server")
 class SimulatorApp:
     """The WSGI application: one simulator behind every protocol."""
 
-    def __init__(self, simulator: Simulator) -> None:
+    def __init__(self, simulator: Simulator, access: Access) -> None:
         self.simulator = simulator
+        self.access = access
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         reply = self.reply(environ)
@@ -66,6 +69,9 @@ class SimulatorApp:
         invocation = path.startswith("/endpoints/")
         limit = protocols.MAX_INVOCATION_BODY_BYTES if invocation else protocols.MAX_JSON_BODY_BYTES
         error_reply = protocols.rest_error if invocation else protocols.json_error
+        refusal = self.access.refusal(environ)  # before anything is read or run
+        if refusal is not None:
+            return error_reply(refusal)
         if method != "POST":
             return error_reply(_error("UnknownOperationException", "Only POST requests are served.", 405))
         try:
@@ -77,6 +83,9 @@ class SimulatorApp:
         if length > limit:
             return error_reply(_error("SerializationException", f"The request body is larger than {limit} bytes.", 413))
         body = environ["wsgi.input"].read(length) if length else b""
+        refusal = self.access.signature_refusal(environ, body)
+        if refusal is not None:
+            return error_reply(refusal)
         try:
             if invocation:
                 headers = {
@@ -107,14 +116,26 @@ def _error(code: str, message: str, status: int) -> SimulatorError:
 class RunningServer:
     """A simulator served on a port, in this process: `url`, `server_address`, and `shutdown()`."""
 
-    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0, **settings: Any) -> None:
+    def __init__(
+        self,
+        simulator: Simulator,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        **settings: Any,
+    ) -> None:
         from waitress.server import create_server
 
+        # The names it answers to include its port, known once it listens (port 0 picks one).
+        app = SimulatorApp(simulator, Access.listening(host, port))
         # One listening address gives a single-socket server, which has `effective_port`.
-        self.server: Any = cast(
-            Any, create_server(SimulatorApp(simulator), host=host, port=port, **{**SERVER_SETTINGS, **settings})
-        )
+        self.server: Any = cast(Any, create_server(app, host=host, port=port, **{**SERVER_SETTINGS, **settings}))
         self.server_address = (host, int(self.server.effective_port))
+        app.access = Access.listening(
+            host, self.server_address[1], access_key_id=access_key_id, secret_access_key=secret_access_key
+        )
         self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.server_address[1]}"
         self._thread: threading.Thread | None = None
 
@@ -139,10 +160,26 @@ class RunningServer:
         """Kept for callers of the standard library's server interface; shutdown() closed everything."""
 
 
-def make_server(simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
-    return RunningServer(simulator, host, port)
+def make_server(
+    simulator: Simulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    access_key_id: str | None = None,
+    secret_access_key: str | None = None,
+) -> RunningServer:
+    return RunningServer(simulator, host, port, access_key_id=access_key_id, secret_access_key=secret_access_key)
 
 
-def serve_in_thread(simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> tuple[RunningServer, Any]:
-    server = RunningServer(simulator, host, port).start()
+def serve_in_thread(
+    simulator: Simulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    access_key_id: str | None = None,
+    secret_access_key: str | None = None,
+) -> tuple[RunningServer, Any]:
+    server = make_server(
+        simulator, host, port, access_key_id=access_key_id, secret_access_key=secret_access_key
+    ).start()
     return server, server._thread

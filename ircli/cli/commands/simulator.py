@@ -1,21 +1,45 @@
 """`ircli simulator ...`: serve the simulator over HTTP, show where its state lives, reset it."""
 
 import ipaddress
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
 
 from ircli.cli.api import context
 from ircli.errors import ConfigurationError, InputError
+from ircli.lib.redaction import register_secret
+
+ACCESS_KEY_VARIABLE = "IRCLI_SIM_ACCESS_KEY_ID"
+SECRET_KEY_VARIABLE = "IRCLI_SIM_SECRET_ACCESS_KEY"
 
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (loopback by default); also a name the server answers to.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0 picks a free one).")] = 8787,
+    require_credentials: Annotated[
+        str | None,
+        typer.Option(
+            "--require-credentials",
+            metavar="ACCESS_KEY_ID",
+            help=f"Answer only requests signed with this access key id (or set {ACCESS_KEY_VARIABLE}, which other "
+            f"users cannot read in the process list); with {SECRET_KEY_VARIABLE} set too, the SigV4 signature "
+            "itself is verified.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Log every request to stderr.")] = False,
 ) -> None:
-    """Serve the simulator over HTTP for boto3, the AWS CLI and the SageMaker SDKs (AWS_ENDPOINT_URL)."""
+    """Serve the simulator over HTTP for boto3, the AWS CLI and the SageMaker SDKs (AWS_ENDPOINT_URL).
+
+    Anyone who can reach the port can use the simulator: on loopback, every user and program of this
+    machine. Requests naming another Host than the server's own names (127.0.0.1, localhost, [::1], --host)
+    or carrying a web page's Origin off loopback are refused (403), so a web page cannot drive it. On a
+    machine with several users, pass --require-credentials ACCESS_KEY_ID (better: IRCLI_SIM_ACCESS_KEY_ID and
+    IRCLI_SIM_SECRET_ACCESS_KEY) and give the clients that key.
+    """
     import logging
 
     from ircli.simulator import open_simulator
@@ -26,29 +50,55 @@ def serve(
         from ircli.lib.regions import check_region
 
         check_region(cli.options.region)
+    access_key_id, secret_access_key = _required_credentials(require_credentials, cli.env.environ)
     state_dir = cli.state_dir
     simulator = open_simulator(
         state_dir, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED")
     )
     simulator.store.counts()  # fail now, not on the first request, if the state is unusable
     try:
-        server = make_server(simulator, host, port)
+        server = make_server(simulator, host, port, access_key_id=access_key_id, secret_access_key=secret_access_key)
     except OSError as exc:
         raise ConfigurationError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
-    bound_host, bound_port = str(server.server_address[0]), server.server_address[1]
-    if not _is_loopback(host):
-        cli.note(f"Warning: listening on {host}, reachable from other machines. The simulator has no authentication.")
+    if not _is_loopback(host) and not secret_access_key:
+        cli.note(
+            f"Warning: listening on {host}, reachable from other machines. "
+            + (
+                f"Only the key id is checked, and it travels in clear: set {SECRET_KEY_VARIABLE} too."
+                if access_key_id
+                else "The simulator has no authentication."
+            )
+        )
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    url = f"http://{bound_host}:{bound_port}"
+    url = server.url
     cli.note(f"ircli simulator listening on {url} (state: {state_dir})")
     cli.note("SageMaker, SageMaker Runtime, CloudWatch Logs and Application Auto Scaling; point clients here with:")
     cli.note(f"  export AWS_ENDPOINT_URL={url}")
+    if access_key_id:
+        what = "signed with its secret" if secret_access_key else "signed with that key id"
+        cli.note(f"Only requests {what} are answered (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the clients).")
+    else:
+        cli.note("Anyone who can reach this port can use it (see --require-credentials).")
     cli.note("Press Ctrl-C to stop.")
     try:
         server.serve_forever()
     finally:
         server.shutdown()
+
+
+def _required_credentials(flag: str | None, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The key id clients must sign with (the flag, else the environment) and the secret, if one is set."""
+    source = "--require-credentials" if flag is not None else ACCESS_KEY_VARIABLE
+    access_key_id = flag if flag is not None else environ.get(ACCESS_KEY_VARIABLE) or None
+    secret_access_key = environ.get(SECRET_KEY_VARIABLE) or None
+    register_secret(secret_access_key)
+    if access_key_id is not None and (not access_key_id or any(c in access_key_id for c in "/,= \t\r\n")):
+        # A key id is one word of a SigV4 Credential=KEYID/date/region/service/aws4_request.
+        raise InputError(f"{source} must be an access key id (no spaces, '/', ',' or '='), not {access_key_id!r}.")
+    if secret_access_key and not access_key_id:
+        raise InputError(f"{SECRET_KEY_VARIABLE} is set without an access key id: pass --require-credentials too.")
+    return access_key_id or None, secret_access_key
 
 
 def _is_loopback(host: str) -> bool:
