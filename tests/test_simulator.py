@@ -404,7 +404,7 @@ def test_state_survives_new_store_objects(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_store_of_the_first_layout_is_migrated_with_its_jobs(tmp_path: Path) -> None:
     import sqlite3
 
-    from ircli.simulator.store import SCHEMA_V1
+    from ircli.simulator.store import SCHEMA_V1, SCHEMA_VERSION
 
     state = tmp_path / "old"
     state.mkdir()
@@ -419,7 +419,7 @@ def test_a_store_of_the_first_layout_is_migrated_with_its_jobs(tmp_path: Path) -
     connection.close()
     store = Store(state)
     assert store.counts()["jobs"] == 1  # migrated in place, nothing lost
-    assert store.read().execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.read().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.read().execute("SELECT COUNT(*) FROM tags").fetchone()[0] == 0
     assert store.counts()["models"] == 0  # no simulator filled it: a bare Store has no samples
 
