@@ -82,6 +82,10 @@ class AutoScaling(Resource):
             for key in ("MinCapacity", "MaxCapacity", "SuspendedState", "RoleARN"):
                 if key in request:
                     body[key] = request[key]
+            for key in ("MinCapacity", "MaxCapacity"):
+                if key in request and request[key] < 0:
+                    # A SageMaker endpoint variant scales between 0 and its maximum (RegisterScalableTarget).
+                    raise _validation(f"{key} ({request[key]}) cannot be negative; the lowest allowed is 0.")
             if "MinCapacity" not in body or "MaxCapacity" not in body:
                 raise _validation("MinCapacity and MaxCapacity are required to register a new scalable target.")
             if body["MinCapacity"] > body["MaxCapacity"]:
