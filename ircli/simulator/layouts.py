@@ -153,7 +153,7 @@ def _columns(connection: sqlite3.Connection, table: str) -> frozenset[str]:
 
 def missing_columns(connection: sqlite3.Connection) -> list[str]:
     """What ircli's tables need and the file's lack: a file of someone else's with tables of the same names."""
-    missing = []
+    missing: list[str] = []
     for table, columns in expected_columns().items():
         found = _columns(connection, table)
         missing.extend(f"{table}.{column}" for column in sorted(columns - found))
