@@ -1,6 +1,11 @@
 """The store's layouts: the tables each version of ircli's state adds, and the steps that bring an older
 state file up to date (`PRAGMA user_version` says which it is at); and how to tell that a file's tables
-are ircli's."""
+are ircli's.
+
+Layout 1: jobs, endpoint configurations, endpoints. Layout 2: models, the model registry, tags, scalable
+targets and scaling policies. Layout 3 changes no table: it rewrites every stored document SQLite's JSON
+functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them.
+"""
 
 from __future__ import annotations
 
