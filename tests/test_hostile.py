@@ -538,3 +538,88 @@ def test_a_served_simulator_refuses_every_origin_off_loopback(served_simulator: 
     assert (status, payload["__type"]) == (403, "AccessDeniedException")
     assert "Origin" in payload["message"]
     assert _post(served_simulator, {"Host": f"localhost:{port}"})[0] == 200  # the refused request made nothing
+
+
+# store and simulator refusals (issue 18)
+
+
+def store_and_simulator_refusals() -> list[Case]:
+    def writable_by(permissions: int) -> Callable[[Path], list[str]]:
+        def args(scratch: Path) -> list[str]:
+            state = scratch / f"writable-{permissions:o}"
+            state.mkdir(exist_ok=True)
+            os.chmod(state, permissions)
+            return ["--state-dir", str(state), "list-jobs"]
+
+        return args
+
+    def poisoned(scratch: Path) -> list[str]:
+        """A store of the layout before, as ircli wrote it: NaN in a failed job's plan."""
+        from ircli.simulator.store import SCHEMA_V1, SCHEMA_V2
+
+        state = scratch / "poisoned"
+        if not state.exists():
+            state.mkdir(mode=0o700)
+            connection = sqlite3.connect(state / "state.db")
+            connection.executescript(SCHEMA_V1 + SCHEMA_V2)
+            request = {"JobName": "nan", "JobType": "Default", "RoleArn": ROLE, "InputConfig": {"ModelName": "m"}}
+            result = {"cpu_utilization": float("nan"), "memory_utilization": float("inf"), "failure": "OUT_OF_MEMORY"}
+            plan = {"steps": [{"result": result}], "failure_reason": "BENCHMARKS_FAILED : 1. OUT_OF_MEMORY"}
+            connection.execute(
+                "INSERT INTO jobs (name, created, pending_until, ends_at, failed, stopping_seconds, job_type, request,"
+                " plan) VALUES ('nan', 0, 0, 0, 1, 0, 'Default', ?, ?)",
+                (json.dumps(request), json.dumps(plan)),
+            )
+            connection.execute("PRAGMA user_version=2")
+            connection.commit()
+            connection.close()
+        return ["--state-dir", str(state), "list-jobs", "--status-equals", "FAILED"]
+
+    def every_benchmark_failed(scratch: Path) -> list[str]:
+        from ircli.simulator.models import Simulator
+        from ircli.simulator.store import Store
+
+        state = scratch / "failed"
+        if not state.exists():
+            simulator = Simulator(Store(state), speed="instant")
+            for index, endpoint in enumerate(("ml.c5.xlarge", "ml.t2.medium", "ml.g4dn.xlarge")):
+                job = request(ContainerConfig={"NearestModelName": "llama", "SupportedInstanceTypes": [endpoint]})
+                simulator.dispatch("CreateInferenceRecommendationsJob", {**job, "JobName": f"llm-{index}"})
+            simulator.store.close()
+        return ["--state-dir", str(state), "list-jobs"]
+
+    def tagged(key: str) -> Callable[[Path], list[str]]:
+        def args(scratch: Path) -> list[str]:
+            document = {**request(), "Tags": [{"Key": key, "Value": "v"}]}
+            return ["create-job", "--cli-input-json", json.dumps(document)]
+
+        return args
+
+    def tagged_config(scratch: Path) -> list[str]:
+        variant = {
+            "VariantName": "v",
+            "ModelName": "churn-xgboost",
+            "InstanceType": "ml.m5.large",
+            "InitialInstanceCount": 1,
+        }
+        document = {"EndpointConfigName": "c", "ProductionVariants": [variant], "Tags": [{"Key": "aws:x", "Value": ""}]}
+        return ["endpoint-config", "create", "--cli-input-json", json.dumps(document)]
+
+    return [
+        Case("state-dir-world-writable", writable_by(0o777), (253,)),
+        Case("state-dir-group-writable", writable_by(0o770), (253,)),
+        Case("state-dir-sticky-world-writable", writable_by(0o1777), (253,)),
+        Case("store-holding-nan", poisoned, (0,)),
+        Case("store-every-benchmark-failed", every_benchmark_failed, (0,)),
+        Case("tag-key-aws-prefix", tagged("aws:cloudformation:stack-name"), (254,)),
+        Case("tag-key-aws-prefix-upper", tagged("AWS:x"), (254,)),
+        Case("tag-key-aws-prefix-endpoint-config", tagged_config, (254,)),
+    ]
+
+
+REFUSALS = store_and_simulator_refusals()
+
+
+@pytest.mark.parametrize("case", REFUSALS, ids=lambda case: case.name)
+def test_store_and_simulator_refusals(case: Case, cli: CliRunner, tmp_path: Path) -> None:
+    test_hostile_input_is_refused_fast_and_small(case, cli, tmp_path)

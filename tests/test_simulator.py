@@ -404,7 +404,7 @@ def test_state_survives_new_store_objects(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_store_of_the_first_layout_is_migrated_with_its_jobs(tmp_path: Path) -> None:
     import sqlite3
 
-    from ircli.simulator.store import SCHEMA_V1
+    from ircli.simulator.store import SCHEMA_V1, SCHEMA_VERSION
 
     state = tmp_path / "old"
     state.mkdir()
@@ -419,7 +419,7 @@ def test_a_store_of_the_first_layout_is_migrated_with_its_jobs(tmp_path: Path) -
     connection.close()
     store = Store(state)
     assert store.counts()["jobs"] == 1  # migrated in place, nothing lost
-    assert store.read().execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.read().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert store.read().execute("SELECT COUNT(*) FROM tags").fetchone()[0] == 0
     assert store.counts()["models"] == 0  # no simulator filled it: a bare Store has no samples
 
@@ -505,3 +505,113 @@ def test_shadow_variants_are_deployed_and_updated(sim: Simulator, monkeypatch: p
     assert [v["VariantName"] for v in endpoint["ProductionVariants"]] == ["AllTraffic", "Serverless"]
     (shadow,) = endpoint["ShadowProductionVariants"]
     assert shadow["CurrentServerlessConfig"]["ProvisionedConcurrency"] == 3
+
+
+# -- simulator refusals (issue 18) ----------------------------------------------------------------------
+
+
+ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/endpoint-1"
+
+
+@pytest.mark.parametrize("key", ["aws:created-by", "AWS:Team", "Aws:x"])
+def test_tag_keys_with_the_aws_prefix_are_refused_everywhere_tags_are_set(sim: Simulator, key: str) -> None:
+    tags = [{"Key": "team", "Value": "ml"}, {"Key": key, "Value": "v"}]
+    reserved = f"The tag key {key!r} is not allowed: tag keys with the aws: prefix are reserved for AWS use."
+    creates = [
+        ("CreateInferenceRecommendationsJob", default_job("tagged"), "DescribeInferenceRecommendationsJob"),
+        ("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"], "DescribeEndpointConfig"),
+        (
+            "CreateModel",
+            {"ModelName": "tagged", "ExecutionRoleArn": ROLE, "PrimaryContainer": {"Image": "img:1"}},
+            "DescribeModel",
+        ),
+        ("CreateModelPackageGroup", {"ModelPackageGroupName": "tagged"}, "DescribeModelPackageGroup"),
+    ]
+    for create, request, describe in creates:
+        with pytest.raises(ValidationException) as refused:
+            sim.dispatch(create, {**request, "Tags": tags})
+        assert refused.value.message == reserved, create
+        name_member = next(k for k in request if k.endswith("Name") and "Role" not in k)
+        with pytest.raises((ResourceNotFound, ValidationException)):  # nothing was created
+            sim.dispatch(describe, {name_member: request[name_member]})
+    sim.dispatch("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"])
+    with pytest.raises(ValidationException) as refused:
+        sim.dispatch("CreateEndpoint", {**VALID_REQUESTS["CreateEndpoint"], "Tags": tags})
+    assert refused.value.message == reserved
+    sim.dispatch("CreateEndpoint", VALID_REQUESTS["CreateEndpoint"])
+    with pytest.raises(ValidationException) as refused:
+        sim.dispatch("AddTags", {"ResourceArn": ENDPOINT_ARN, "Tags": tags})
+    assert refused.value.message == reserved
+    assert sim.dispatch("ListTags", {"ResourceArn": ENDPOINT_ARN})["Tags"] == []  # none of the batch was kept
+    # Only the prefix is reserved: elsewhere in a key, or in a value, aws: is the user's.
+    allowed = [{"Key": "team:aws:x", "Value": "aws:value"}, {"Key": "awsome", "Value": ""}]
+    sim.dispatch("AddTags", {"ResourceArn": ENDPOINT_ARN, "Tags": allowed})
+    assert len(sim.dispatch("ListTags", {"ResourceArn": ENDPOINT_ARN})["Tags"]) == 2
+
+
+SCALABLE_TARGET = {
+    "ServiceNamespace": "sagemaker",
+    "ResourceId": "endpoint/endpoint-1/variant/AllTraffic",
+    "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+}
+
+
+@pytest.mark.parametrize(
+    ("capacities", "member"),
+    [({"MinCapacity": -1, "MaxCapacity": 4}, "MinCapacity"), ({"MinCapacity": -3, "MaxCapacity": -1}, "MinCapacity")],
+)
+def test_negative_capacities_are_refused(sim: Simulator, capacities: dict[str, int], member: str) -> None:
+    sim.dispatch("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"])
+    sim.dispatch("CreateEndpoint", VALID_REQUESTS["CreateEndpoint"])
+    with pytest.raises(ValidationException) as refused:
+        sim.dispatch("RegisterScalableTarget", {**SCALABLE_TARGET, **capacities})
+    assert refused.value.message == f"{member} ({capacities[member]}) cannot be negative; the lowest allowed is 0."
+    assert sim.dispatch("DescribeScalableTargets", {"ServiceNamespace": "sagemaker"})["ScalableTargets"] == []
+    sim.dispatch("RegisterScalableTarget", {**SCALABLE_TARGET, "MinCapacity": 0, "MaxCapacity": 4})  # 0 is allowed
+    with pytest.raises(ValidationException):  # nor on an update of a registered target
+        sim.dispatch("RegisterScalableTarget", {**SCALABLE_TARGET, "MaxCapacity": -2})
+    (target,) = sim.dispatch("DescribeScalableTargets", {"ServiceNamespace": "sagemaker"})["ScalableTargets"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (0, 4)
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nests JSON arrays or objects deeper than the container reads"),
+        (b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nests JSON arrays or objects deeper"),
+        (b'{"instances": [' + b"9" * 5000 + b"]}", "holds a JSON number too long for the container to read"),
+        (b"-" + b"1" * 5000, "holds a JSON number too long for the container to read"),
+    ],
+    ids=["deep-list", "deep-object", "huge-instance", "huge-integer"],
+)
+def test_served_invocations_of_json_no_container_reads_are_a_model_error(tmp_path: Path, body: bytes, why: str) -> None:
+    import boto3
+    from botocore.config import Config
+
+    from ircli.simulator.server import serve_in_thread
+
+    served = Simulator(Store(tmp_path / "served"), speed="instant")
+    served.dispatch("CreateEndpointConfig", VALID_REQUESTS["CreateEndpointConfig"])
+    served.dispatch("CreateEndpoint", VALID_REQUESTS["CreateEndpoint"])
+    running, thread = serve_in_thread(served)
+    try:
+        runtime = boto3.client(
+            "sagemaker-runtime",
+            endpoint_url=running.url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 1}),
+        )
+        with pytest.raises(runtime.exceptions.ModelError) as refused:
+            runtime.invoke_endpoint(EndpointName="endpoint-1", Body=body, ContentType="application/json")
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 424
+        message = refused.value.response["Error"]["Message"]
+        assert message.startswith('Received client error (400) from primary with message "The request body ')
+        assert why in message
+        answered = runtime.invoke_endpoint(EndpointName="endpoint-1", Body=b"[1, 2]", ContentType="application/json")
+        assert json.loads(answered["Body"].read())["simulated"] is True  # and the server keeps serving
+    finally:
+        running.shutdown()
+        running.server_close()
+        thread.join(timeout=5)

@@ -148,3 +148,62 @@ def test_json_stays_exact_and_safe() -> None:
 def test_error_messages_escape_what_they_quote(cli: CliRunner) -> None:
     result = cli("create-job", "--cli-input-json", '{"JobName": "a", "\\u001b]0;pwned\\u0007": 1}', "--dry-run")
     assert result.code == 252 and "\x1b" not in result.err and "\\x1b]0;pwned\\x07" in result.err
+
+
+# -- a state directory that is not the user's own (issue 18) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("permissions", "who"),
+    [(0o777, "others"), (0o703, "others"), (0o770, "its group")],
+    ids=["world-writable", "others-writable", "group-writable"],
+)
+def test_a_state_directory_others_may_write_to_is_refused(
+    cli: CliRunner, tmp_path: Path, permissions: int, who: str
+) -> None:
+    state = tmp_path / "shared"
+    assert cli("--state-dir", str(state), "create-job", "--cli-input-yaml", DEFAULT).code == 0
+    os.chmod(state, permissions)
+    for command in (["list-jobs"], ["describe-job", "xgboost-default"], ["simulator", "status"]):
+        refused = cli("--state-dir", str(state), *command)
+        assert refused.code == 253, (command, refused.err)
+        assert f"The simulator state directory {state} is writable by {who} (mode 0{permissions:o})" in refused.err
+        assert f"Run `chmod 700 {state}`" in refused.err and "Traceback" not in refused.err
+    # Nor is anything moved aside, or made afresh, there.
+    reset = cli("--state-dir", str(state), "simulator", "reset", "--yes")
+    assert reset.code == 253, reset.err
+    assert sorted(path.name for path in state.iterdir() if not path.name.startswith("state.db-")) == ["state.db"]
+    os.chmod(state, 0o700)  # what the message says to do
+    listed = cli("--state-dir", str(state), "list-jobs", "--output", "json")
+    assert listed.code == 0 and listed.json["InferenceRecommendationsJobs"][0]["JobName"] == "xgboost-default"
+
+
+def test_a_state_directory_of_another_user_is_refused(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ircli.simulator import store
+
+    state = tmp_path / "theirs"
+    assert cli("--state-dir", str(state), "list-jobs").code == 0
+    owner = state.stat().st_uid
+    monkeypatch.setattr(store, "effective_user", lambda: owner + 1)  # ircli runs as someone else
+    refused = cli("--state-dir", str(state), "list-jobs")
+    assert refused.code == 253, refused.err
+    assert f"The simulator state directory {state} belongs to another user (uid {owner}, you are {owner + 1})" in (
+        refused.err
+    )
+    assert "--state-dir or IRCLI_HOME" in refused.err
+    via_environment = cli("list-jobs", environ={"IRCLI_HOME": str(state)})
+    assert via_environment.code == 253 and "belongs to another user" in via_environment.err
+    monkeypatch.setattr(store, "effective_user", lambda: owner)
+    assert cli("--state-dir", str(state), "list-jobs").code == 0
+
+
+def test_a_new_state_directory_is_the_user_s_own_whatever_the_umask(cli: CliRunner, tmp_path: Path) -> None:
+    previous = os.umask(0o000)
+    try:
+        made = cli("--state-dir", str(tmp_path / "a" / "new"), "list-jobs")
+    finally:
+        os.umask(previous)
+    assert made.code == 0, made.err
+    assert mode(tmp_path / "a" / "new") == 0o700

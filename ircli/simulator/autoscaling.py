@@ -8,10 +8,10 @@ follow the style of its published messages.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from ircli.simulator import documents
 from ircli.simulator.common import (
     ACCOUNT_ID,
     Resource,
@@ -78,10 +78,14 @@ class AutoScaling(Resource):
             row = db.execute(
                 "SELECT body FROM scalable_targets WHERE resource_id = ? AND dimension = ?", (resource_id, dimension)
             ).fetchone()
-            body: dict[str, Any] = json.loads(row["body"]) if row else {}
+            body: dict[str, Any] = documents.loads(row["body"]) if row else {}
             for key in ("MinCapacity", "MaxCapacity", "SuspendedState", "RoleARN"):
                 if key in request:
                     body[key] = request[key]
+            for key in ("MinCapacity", "MaxCapacity"):
+                if key in request and request[key] < 0:
+                    # A SageMaker endpoint variant scales between 0 and its maximum (RegisterScalableTarget).
+                    raise _validation(f"{key} ({request[key]}) cannot be negative; the lowest allowed is 0.")
             if "MinCapacity" not in body or "MaxCapacity" not in body:
                 raise _validation("MinCapacity and MaxCapacity are required to register a new scalable target.")
             if body["MinCapacity"] > body["MaxCapacity"]:
@@ -92,12 +96,12 @@ class AutoScaling(Resource):
             if row:
                 db.execute(
                     "UPDATE scalable_targets SET body = ? WHERE resource_id = ? AND dimension = ?",
-                    (json.dumps(body), resource_id, dimension),
+                    (documents.dumps(body), resource_id, dimension),
                 )
             else:
                 db.execute(
                     "INSERT INTO scalable_targets (resource_id, dimension, created, body) VALUES (?,?,?,?)",
-                    (resource_id, dimension, self.clock(), json.dumps(body)),
+                    (resource_id, dimension, self.clock(), documents.dumps(body)),
                 )
         return {"ScalableTargetARN": self.target_arn(resource_id, dimension)}
 
@@ -110,7 +114,7 @@ class AutoScaling(Resource):
                 continue
             if "ScalableDimension" in request and row["dimension"] != request["ScalableDimension"]:
                 continue
-            body = json.loads(row["body"])
+            body = documents.loads(row["body"])
             targets.append(
                 {
                     "ServiceNamespace": "sagemaker",
@@ -189,7 +193,7 @@ class AutoScaling(Resource):
             db.execute(
                 "INSERT OR REPLACE INTO scaling_policies (resource_id, dimension, name, created, body)"
                 " VALUES (?,?,?,?,?)",
-                (resource_id, dimension, name, self.clock(), json.dumps(body)),
+                (resource_id, dimension, name, self.clock(), documents.dumps(body)),
             )
         response: dict[str, Any] = {"PolicyARN": self._policy_arn(resource_id, name)}
         if policy_type == "TargetTrackingScaling":
@@ -207,7 +211,7 @@ class AutoScaling(Resource):
                 continue
             if "ScalableDimension" in request and row["dimension"] != request["ScalableDimension"]:
                 continue
-            body = json.loads(row["body"])
+            body = documents.loads(row["body"])
             policy = {
                 "PolicyARN": self._policy_arn(row["resource_id"], row["name"]),
                 "PolicyName": row["name"],

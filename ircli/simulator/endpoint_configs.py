@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ircli.simulator import documents
 from ircli.simulator.common import Resource, listing, to_datetime
 from ircli.simulator.exceptions import ValidationException
 
@@ -34,7 +34,7 @@ class EndpointConfigs(Resource):
             if db.execute("SELECT 1 FROM endpoint_configs WHERE name = ?", (name,)).fetchone():
                 raise ValidationException(f'Cannot create already existing endpoint configuration "{arn}".')
             db.execute(
-                "INSERT INTO endpoint_configs (name, created, body) VALUES (?,?,?)", (name, now, json.dumps(body))
+                "INSERT INTO endpoint_configs (name, created, body) VALUES (?,?,?)", (name, now, documents.dumps(body))
             )
             self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"EndpointConfigArn": arn}
@@ -47,7 +47,7 @@ class EndpointConfigs(Resource):
         row = self._config_row(name)
         if row is None:
             raise ValidationException(f'Could not find endpoint configuration "{self.arn("endpoint-config", name)}".')
-        body: dict[str, Any] = json.loads(row["body"])
+        body: dict[str, Any] = documents.loads(row["body"])
         body["CreationTime"] = to_datetime(row["created"])
         return body
 
@@ -65,7 +65,7 @@ class EndpointConfigs(Resource):
         rows = self.store.read().execute("SELECT name, created, body FROM endpoint_configs").fetchall()
         items = [
             {
-                "EndpointConfigName": json.loads(row["body"])["EndpointConfigName"],
+                "EndpointConfigName": documents.loads(row["body"])["EndpointConfigName"],
                 "EndpointConfigArn": self.arn("endpoint-config", row["name"]),
                 "CreationTime": to_datetime(row["created"]),
             }

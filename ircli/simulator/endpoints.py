@@ -4,9 +4,9 @@ the value `fail-endpoint` on CreateEndpoint ends the creation in Failed, with a 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ircli.simulator import documents
 from ircli.simulator.common import REALTIME, SIMULATE_TAG, Resource, listing, speed_factor, to_datetime
 from ircli.simulator.exceptions import ValidationException
 
@@ -56,7 +56,7 @@ class Endpoints(Resource):
             if self._live(db.execute("SELECT * FROM endpoints WHERE name = ?", (name,)).fetchone()) is not None:
                 raise ValidationException(f'Cannot create already existing endpoint "{arn}".')
             db.execute("DELETE FROM endpoints WHERE name = ?", (name,))  # a deleted one's remains
-            db.execute("INSERT INTO endpoints (name, created, body) VALUES (?,?,?)", (name, now, json.dumps(body)))
+            db.execute("INSERT INTO endpoints (name, created, body) VALUES (?,?,?)", (name, now, documents.dumps(body)))
             self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"EndpointArn": arn}
 
@@ -64,7 +64,7 @@ class Endpoints(Resource):
         """The row, unless it is an endpoint whose deletion has finished."""
         if row is None:
             return None
-        deleting_until = json.loads(row["body"]).get("deleting_until")
+        deleting_until = documents.loads(row["body"]).get("deleting_until")
         return None if deleting_until is not None and self.clock() >= deleting_until else row
 
     def endpoint_row(self, name: str) -> Any:
@@ -75,7 +75,7 @@ class Endpoints(Resource):
         row = row if row is not None else self.endpoint_row(name)
         if row is None:
             raise ValidationException(f'Could not find endpoint "{self.arn("endpoint", name)}".')
-        body: dict[str, Any] = json.loads(row["body"])
+        body: dict[str, Any] = documents.loads(row["body"])
         body["created"] = row["created"]
         now = self.clock()
         pending = body.get("pending")
@@ -196,7 +196,7 @@ class Endpoints(Resource):
                 "ready_at": now + REALTIME["endpoint_update"] * speed_factor(self.speed),
             }
             body["last_modified"] = now
-            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (json.dumps(body), name))
+            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (documents.dumps(body), name))
         return {"EndpointArn": endpoint["EndpointArn"]}
 
     def update_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -217,7 +217,7 @@ class Endpoints(Resource):
                 "ready_at": now + REALTIME["endpoint_update"] * speed_factor(self.speed),
             }
             body["last_modified"] = now
-            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (json.dumps(body), name))
+            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (documents.dumps(body), name))
         return {"EndpointArn": endpoint["EndpointArn"]}
 
     def delete_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -231,7 +231,7 @@ class Endpoints(Resource):
             body = self._stored(endpoint)
             body["deleting_until"] = now + REALTIME["endpoint_update"] * speed_factor(self.speed)
             body["last_modified"] = now
-            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (json.dumps(body), name))
+            db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (documents.dumps(body), name))
             self.sim.tags.drop(db, endpoint["EndpointArn"])
         return {}
 

@@ -8,11 +8,11 @@ the README's first command works on a new machine.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from typing import Any
 
+from ircli.simulator import documents
 from ircli.simulator.common import ACCOUNT_ID, Resource, listing, to_datetime
 from ircli.simulator.exceptions import ConflictException, ValidationException
 
@@ -39,12 +39,12 @@ def seed(connection: sqlite3.Connection, now: float = 0.0) -> None:
     for name, container in SAMPLES.items():
         body = {"ModelName": name, "PrimaryContainer": container, "ExecutionRoleArn": SAMPLE_ROLE}
         connection.execute(
-            "INSERT OR IGNORE INTO models (name, created, body) VALUES (?,?,?)", (name, now, json.dumps(body))
+            "INSERT OR IGNORE INTO models (name, created, body) VALUES (?,?,?)", (name, now, documents.dumps(body))
         )
     group = {"ModelPackageGroupName": SAMPLE_GROUP, "ModelPackageGroupDescription": "ircli sample"}
     connection.execute(
         "INSERT OR IGNORE INTO model_package_groups (name, created, body) VALUES (?,?,?)",
-        (SAMPLE_GROUP, now, json.dumps(group)),
+        (SAMPLE_GROUP, now, documents.dumps(group)),
     )
     for version in range(1, SAMPLE_VERSIONS + 1):
         package = {
@@ -62,7 +62,7 @@ def seed(connection: sqlite3.Connection, now: float = 0.0) -> None:
         }
         connection.execute(
             "INSERT OR IGNORE INTO model_packages (name, group_name, version, created, body) VALUES (?,?,?,?,?)",
-            (f"{SAMPLE_GROUP}/{version}", SAMPLE_GROUP, version, now, json.dumps(package)),
+            (f"{SAMPLE_GROUP}/{version}", SAMPLE_GROUP, version, now, documents.dumps(package)),
         )
 
 
@@ -92,7 +92,7 @@ class Models(Resource):
             if db.execute("SELECT 1 FROM models WHERE name = ?", (name,)).fetchone():
                 raise ValidationException(f'Cannot create already existing model "{arn}".')
             db.execute(
-                "INSERT INTO models (name, created, body) VALUES (?,?,?)", (name, self.clock(), json.dumps(body))
+                "INSERT INTO models (name, created, body) VALUES (?,?,?)", (name, self.clock(), documents.dumps(body))
             )
             self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"ModelArn": arn}
@@ -102,7 +102,7 @@ class Models(Resource):
         row = self.store.read().execute("SELECT * FROM models WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise ValidationException(f'Could not find model "{self.model_arn(name)}".')
-        body: dict[str, Any] = json.loads(row["body"])
+        body: dict[str, Any] = documents.loads(row["body"])
         body["ModelArn"] = self.model_arn(row["name"])
         body["CreationTime"] = to_datetime(row["created"])
         return body
@@ -144,7 +144,7 @@ class Models(Resource):
                 raise ValidationException(f"Model Package Group already exists: {arn}")
             db.execute(
                 "INSERT INTO model_package_groups (name, created, body) VALUES (?,?,?)",
-                (name, self.clock(), json.dumps(body)),
+                (name, self.clock(), documents.dumps(body)),
             )
             self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"ModelPackageGroupArn": arn}
@@ -157,7 +157,7 @@ class Models(Resource):
         row = self._group_row(name)
         if row is None:
             raise ValidationException(f"ModelPackageGroup {name} does not exist.")
-        body: dict[str, Any] = json.loads(row["body"])
+        body: dict[str, Any] = documents.loads(row["body"])
         body.update(
             ModelPackageGroupName=row["name"],
             ModelPackageGroupArn=self.arn("model-package-group", row["name"]),
@@ -177,7 +177,7 @@ class Models(Resource):
                 "CreationTime": to_datetime(row["created"]),
                 "ModelPackageGroupStatus": "Completed",
             }
-            description = json.loads(row["body"]).get("ModelPackageGroupDescription")
+            description = documents.loads(row["body"]).get("ModelPackageGroupDescription")
             if description:
                 item["ModelPackageGroupDescription"] = description
             items.append(item)
@@ -244,7 +244,7 @@ class Models(Resource):
                     raise ValidationException(f"Model Package already exists: {self.package_arn(key)}")
             db.execute(
                 "INSERT INTO model_packages (name, group_name, version, created, body) VALUES (?,?,?,?,?)",
-                (key, group, version, self.clock(), json.dumps(body)),
+                (key, group, version, self.clock(), documents.dumps(body)),
             )
             self.sim.tags.put(db, self.package_arn(key), request.get("Tags", []))
         return {"ModelPackageArn": self.package_arn(key)}
@@ -257,7 +257,7 @@ class Models(Resource):
         row = self._package_row(reference)
         if row is None:
             raise ValidationException(f"Model package {reference} does not exist.")
-        body: dict[str, Any] = json.loads(row["body"])
+        body: dict[str, Any] = documents.loads(row["body"])
         body.update(
             ModelPackageName=row["group_name"] or row["name"],
             ModelPackageArn=self.package_arn(row["name"]),
@@ -273,7 +273,7 @@ class Models(Resource):
         rows = self.store.read().execute("SELECT * FROM model_packages").fetchall()
         items = []
         for row in rows:
-            body = json.loads(row["body"])
+            body = documents.loads(row["body"])
             if "ModelPackageGroupName" in request and row["group_name"] != self._resolve_group(
                 request["ModelPackageGroupName"]
             ):

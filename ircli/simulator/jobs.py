@@ -8,11 +8,11 @@ FAILS, the rest complete) or `limit-exceeded` (the create is refused with Resour
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from ircli.lib.numbers import finite_or_text
+from ircli.simulator import documents
 from ircli.simulator.common import (
     MAX_RECOMMENDATIONS,
     REALTIME,
@@ -76,8 +76,8 @@ class Jobs(Resource):
                     request["JobType"],
                     config.get("ModelName"),
                     config.get("ModelPackageVersionArn"),
-                    json.dumps(request, default=str),
-                    json.dumps(plan),
+                    documents.dumps(request, default=str),
+                    documents.dumps(plan),
                 ),
             )
             self.sim.tags.put(db, self.arn("inference-recommendations-job", name), request.get("Tags", []))
@@ -101,8 +101,8 @@ class Jobs(Resource):
 
     def describe_job(self, request: dict[str, Any]) -> dict[str, Any]:
         row = self._require_job(request["JobName"])
-        job_request = json.loads(row["request"])
-        plan = json.loads(row["plan"])
+        job_request = documents.loads(row["request"])
+        plan = documents.loads(row["plan"])
         status = row["status"]
         created = row["created"]
         response: dict[str, Any] = {
@@ -275,12 +275,12 @@ class Jobs(Resource):
 
     def list_steps(self, request: dict[str, Any]) -> dict[str, Any]:
         row = self._require_job(request["JobName"])
-        plan = json.loads(row["plan"])
+        plan = documents.loads(row["plan"])
         now = self.clock()
         created = row["created"]
         stop_at = row["stop_at"]
         job_end = created + plan["ends"]
-        job_name = json.loads(row["request"])["JobName"]
+        job_name = documents.loads(row["request"])["JobName"]
         steps = []
         for step in plan["steps"]:
             status = self._step_status(step, created, now, stop_at, job_end, bool(row["failed"]))

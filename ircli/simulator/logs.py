@@ -10,11 +10,11 @@ token that has reached the end comes back unchanged.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from ircli.lib.labels import endpoint_label
+from ircli.simulator import documents
 from ircli.simulator.common import (
     ACCOUNT_ID,
     Resource,
@@ -42,8 +42,8 @@ def _ms(seconds: float) -> int:
 
 def job_events(row: Any, now: float) -> list[Event]:
     """Everything the job's execution log holds as of `now`, oldest first."""
-    plan = json.loads(row["plan"])
-    request = json.loads(row["request"])
+    plan = documents.loads(row["plan"])
+    request = documents.loads(row["request"])
     name, created = request["JobName"], row["created"]
     steps = plan["steps"]
     total = len(steps)
@@ -150,7 +150,7 @@ class Logs(Resource):
         for row in rows:
             job = self.sim.jobs.job_row(row["name"])
             events = job_events(job, self.clock())
-            name = json.loads(job["request"])["JobName"] + STREAM_SUFFIX
+            name = documents.loads(job["request"])["JobName"] + STREAM_SUFFIX
             stream: dict[str, Any] = {
                 "logStreamName": name,
                 "creationTime": _ms(job["created"]),

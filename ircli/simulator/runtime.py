@@ -110,15 +110,23 @@ class Runtime(Resource):
             return [score(row) for row in rows] or [score(body)]
         try:
             document = json.loads(body.decode("utf-8")) if body.strip() else None
+            instances = document
+            if isinstance(document, dict):
+                instances = document.get("instances", document.get("inputs", document))
+            if isinstance(instances, list) and instances:
+                return [score(json.dumps(item, sort_keys=True).encode()) for item in instances]
         except (UnicodeDecodeError, json.JSONDecodeError):
             # A JSON container refuses a body it cannot parse; the runtime passes that on as a ModelError.
-            raise ModelError(
-                'Received client error (400) from primary with message "Unable to parse the request body as '
-                'JSON (simulated container).".'
+            raise container_refused("Unable to parse the request body as JSON") from None
+        except RecursionError:
+            raise container_refused(
+                "The request body nests JSON arrays or objects deeper than the container reads"
             ) from None
-        instances = document
-        if isinstance(document, dict):
-            instances = document.get("instances", document.get("inputs", document))
-        if isinstance(instances, list) and instances:
-            return [score(json.dumps(item, sort_keys=True).encode()) for item in instances]
+        except ValueError:  # Python reads integers of at most 4300 digits (sys.get_int_max_str_digits)
+            raise container_refused("The request body holds a JSON number too long for the container to read") from None
         return [score(body)]
+
+
+def container_refused(why: str) -> SimulatorError:
+    """The container's 4xx on a body it cannot read, as the runtime passes it on (424 ModelError)."""
+    return ModelError(f'Received client error (400) from primary with message "{why} (simulated container).".')

@@ -2,8 +2,16 @@
 
 One file, `state.db`, in the state directory. WAL mode and a busy timeout let many ircli processes (and
 the HTTP server's threads) read and write at once; every write is one `BEGIN IMMEDIATE` transaction, so
-a process killed mid-write leaves the last committed state. `PRAGMA user_version` holds the schema
-version for later migrations.
+a process killed mid-write leaves the last committed state. `PRAGMA user_version` holds the layout's
+version; an older store is migrated when opened, and a store whose tables are not ircli's is refused.
+Documents (requests, plans, bodies) are stored through `documents`, as JSON SQLite's functions read.
+
+Only real damage (a file SQLite cannot read as a database, tables that are not ircli's) is called
+damaged and answered with `simulator reset`; a full disk, a read-only or locked file say so; any other
+SQLite error is a fault of ircli's own and surfaces as it is (an unexpected error, 255).
+
+The state directory is the user's own: one that belongs to another user, or that others may write to, is
+refused before anything in it is read.
 
 A job's status is not stored: it follows from the clock and the job's timeline columns, in SQL
 (`STATUS_SQL`), so that listing 10,000 jobs with a status filter needs no Python per row.
@@ -13,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,95 +29,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ircli.errors import ConfigurationError
+from ircli.simulator.layouts import (
+    MIGRATIONS,
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMA_VERSION,
+    TABLES,
+    ForeignState,
+    apply,
+    missing_columns,
+)
+
+__all__ = ["SCHEMA_V1", "SCHEMA_V2", "SCHEMA_VERSION", "TABLES", "Store"]
 
 RESET_HINT = "Run `ircli simulator reset --yes`: it moves the file aside (and says where) and starts afresh."
-SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 60.0
-
-# Layout 1: jobs, endpoint configurations, endpoints.
-SCHEMA_V1 = """
-CREATE TABLE IF NOT EXISTS jobs (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    created REAL NOT NULL,
-    pending_until REAL NOT NULL,
-    ends_at REAL NOT NULL,
-    failed INTEGER NOT NULL DEFAULT 0,
-    stop_at REAL,
-    stopping_seconds REAL NOT NULL,
-    job_type TEXT NOT NULL,
-    model_name TEXT,
-    model_package_arn TEXT,
-    request TEXT NOT NULL,
-    plan TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created);
-CREATE TABLE IF NOT EXISTS endpoint_configs (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    created REAL NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS endpoints (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    created REAL NOT NULL,
-    body TEXT NOT NULL
-);
-"""
-
-# Layout 2 adds models, the model registry, tags, and Application Auto Scaling's targets and policies.
-SCHEMA_V2 = """
-CREATE TABLE IF NOT EXISTS models (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    created REAL NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS model_package_groups (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    created REAL NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS model_packages (
-    name TEXT PRIMARY KEY COLLATE NOCASE,  -- GROUP/VERSION for a versioned package
-    group_name TEXT COLLATE NOCASE,
-    version INTEGER,
-    created REAL NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tags (
-    arn TEXT NOT NULL COLLATE NOCASE,
-    key TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (arn, key)
-);
-CREATE TABLE IF NOT EXISTS scalable_targets (
-    resource_id TEXT NOT NULL,
-    dimension TEXT NOT NULL,
-    created REAL NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (resource_id, dimension)
-);
-CREATE TABLE IF NOT EXISTS scaling_policies (
-    resource_id TEXT NOT NULL,
-    dimension TEXT NOT NULL,
-    name TEXT NOT NULL,
-    created REAL NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (resource_id, dimension, name)
-);
-"""
-
-# What each layout adds to the one before; a store at version N runs MIGRATIONS[N:] in one transaction.
-MIGRATIONS = (SCHEMA_V1, SCHEMA_V2)
-TABLES = (
-    "jobs",
-    "endpoint_configs",
-    "endpoints",
-    "models",
-    "model_package_groups",
-    "model_packages",
-    "tags",
-    "scalable_targets",
-    "scaling_policies",
-)
 
 # The job's status at :now, from its timeline.
 STATUS_SQL = """
@@ -132,6 +67,36 @@ CASE
     ELSE ends_at
 END
 """
+
+
+# SQLite's primary result codes that mean the file is not a database ircli can read.
+DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT")
+# Before Python 3.11 errors carry no code: the message says which it is.
+MESSAGES = (
+    ("database or disk is full", "SQLITE_FULL"),
+    ("readonly", "SQLITE_READONLY"),
+    ("unable to open", "SQLITE_CANTOPEN"),
+    ("disk I/O error", "SQLITE_IOERR"),
+    ("locked", "SQLITE_BUSY"),
+    ("file is not a database", "SQLITE_NOTADB"),
+    ("database disk image is malformed", "SQLITE_CORRUPT"),
+    ("malformed database schema", "SQLITE_CORRUPT"),
+)
+
+
+def error_kind(exc: sqlite3.Error) -> str:
+    """SQLite's primary result code of an error (SQLITE_IOERR for SQLITE_IOERR_SHORT_READ), by name."""
+    name: str | None = getattr(exc, "sqlite_errorname", None)
+    if name:
+        return "_".join(name.split("_")[:2])
+    text = str(exc)
+    return next((kind for words, kind in MESSAGES if words in text), "SQLITE_ERROR")
+
+
+def effective_user() -> int | None:
+    """Who ircli runs as (the seam tests replace); None where the system has no owners."""
+    geteuid = getattr(os, "geteuid", None)
+    return int(geteuid()) if geteuid is not None else None
 
 
 class Store:
@@ -170,6 +135,7 @@ class Store:
         if not self.state_dir.exists():
             self.state_dir.mkdir(parents=True, mode=0o700)
             os.chmod(self.state_dir, 0o700)  # mkdir's mode is filtered by the umask
+        self.check_directory()
         if self.path.is_symlink():
             raise ConfigurationError(
                 f"The simulator state {self.path} is a symbolic link; ircli keeps its state in a file of its own.",
@@ -182,26 +148,62 @@ class Store:
             if path.exists() and path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
                 os.chmod(path, 0o600)
 
-    def problem(self, exc: sqlite3.Error) -> ConfigurationError:
-        """What a database error means for the user, and what to do (exit 253)."""
+    def check_directory(self) -> None:
+        """Refuse a state directory another user owns or others may write to: whoever can write there can
+        replace the state, or the files SQLite makes beside it, and so every answer the simulator gives."""
+        user = effective_user()
+        if user is None or not self.state_dir.is_dir():
+            return  # no owners here (Windows); a path that is not a directory fails on its own when opened
+        info = self.state_dir.stat()
+        where = self.state_dir
+        if info.st_uid != user:
+            raise ConfigurationError(
+                f"The simulator state directory {where} belongs to another user (uid {info.st_uid}, you are {user});"
+                " ircli keeps its state only in a directory of your own.",
+                hint="Choose a directory of your own with --state-dir or IRCLI_HOME (ircli creates it, mode 0700).",
+            )
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise ConfigurationError(
+                f"The simulator state directory {where} is writable by "
+                f"{'others' if info.st_mode & stat.S_IWOTH else 'its group'} (mode {stat.S_IMODE(info.st_mode):04o}):"
+                " anyone who can write there can replace the simulator's state.",
+                hint=f"Run `chmod 700 {where}`, or choose another directory with --state-dir or IRCLI_HOME.",
+            )
+
+    def problem(self, exc: sqlite3.Error) -> Exception:
+        """What a database error means for the user, and what to do (exit 253); an error that is none of the
+        environment's (a fault in ircli's own SQL) is returned as it is, to surface as unexpected (255)."""
         text = str(exc)
-        if "full" in text:
+        kind = error_kind(exc)
+        if kind == "SQLITE_FULL":
             return ConfigurationError(
                 f"The disk holding the simulator state {self.path} is full; nothing was written.",
                 hint="Free some space (the state is unchanged), or choose another --state-dir.",
             )
-        if "readonly" in text or "unable to open" in text:
+        if kind in ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_IOERR"):
             return ConfigurationError(
                 f"The simulator state in {self.path} cannot be written: {text}.",
                 hint="Choose a writable directory with --state-dir or IRCLI_HOME.",
             )
+        if kind in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            return ConfigurationError(
+                f"The simulator state in {self.path} stayed locked by another process for "
+                f"{BUSY_TIMEOUT_SECONDS:g} s ({text}).",
+                hint="Try again when the other ircli (or `ircli simulator serve`) has finished.",
+            )
+        if kind in DAMAGE:
+            return self.damaged(text)
+        return exc
+
+    def damaged(self, why: str) -> ConfigurationError:
         return ConfigurationError(
-            f"The simulator state {self.path} is damaged or not ircli's ({text}).", hint=RESET_HINT
+            f"The simulator state {self.path} is damaged or not ircli's ({why}).", hint=RESET_HINT
         )
 
     def set_aside(self) -> Path | None:
         """Move a damaged state file (and its -wal, -shm) aside, keeping it for inspection; where it went."""
         self.close()
+        self.check_directory()  # nothing is moved, or made afresh, in a directory that is not the user's own
         if not (self.path.exists() or self.path.is_symlink()):
             return None
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -236,19 +238,24 @@ class Store:
                 f"The simulator state in {self.state_dir} was written by a newer ircli (schema {version}).",
                 hint="Upgrade ircli, or use another --state-dir.",
             )
-        if version == SCHEMA_VERSION:
-            return
         try:
-            with self._transaction(connection):
-                for layout in MIGRATIONS[version:]:
-                    for statement in layout.split(";"):
-                        if statement.strip():
-                            connection.execute(statement)
-                connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                if version < 2 and self.on_create is not None:  # the layout that added models
-                    self.on_create(connection)
+            if version < SCHEMA_VERSION:
+                with self._transaction(connection):
+                    for layout in MIGRATIONS[version:]:
+                        apply(connection, layout)
+                    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    if version < 2 and self.on_create is not None:  # the layout that added models
+                        self.on_create(connection)
+            missing = missing_columns(connection)
+        except ForeignState as exc:
+            raise self.damaged(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            # The layouts' SQL only fails on tables of the same names that are not ircli's.
+            raise (self.damaged(str(exc)) if error_kind(exc) == "SQLITE_ERROR" else self.problem(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise self.problem(exc) from None
+        if missing:
+            raise self.damaged(f"its tables lack {', '.join(missing)}")
 
     @contextmanager
     def _transaction(self, connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:

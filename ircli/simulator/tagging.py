@@ -21,10 +21,22 @@ KINDS = {
     "model-package": ("model_packages", "name"),
 }
 MAX_TAGS = 50  # the service's limit per resource
+# AWS keeps tag keys beginning with aws: (in any case) for its own use; users may not set them.
+RESERVED_PREFIX = "aws:"
+
+
+def reserved_key(tags: list[dict[str, Any]]) -> str | None:
+    return next((tag["Key"] for tag in tags if tag["Key"].lower().startswith(RESERVED_PREFIX)), None)
 
 
 class Tags(Resource):
     def put(self, db: sqlite3.Connection, arn: str, tags: list[dict[str, Any]]) -> None:
+        """Tags at creation and AddTags' (the caller's transaction is rolled back when they are refused)."""
+        reserved = reserved_key(tags)
+        if reserved is not None:
+            raise ValidationException(
+                f"The tag key {reserved!r} is not allowed: tag keys with the aws: prefix are reserved for AWS use."
+            )
         for tag in tags:
             db.execute(
                 "INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?,?,?)", (arn, tag["Key"], tag.get("Value", ""))

@@ -1,0 +1,165 @@
+"""The store's layouts: the tables each version of ircli's state adds, and the steps that bring an older
+state file up to date (`PRAGMA user_version` says which it is at); and how to tell that a file's tables
+are ircli's.
+
+Layout 1: jobs, endpoint configurations, endpoints. Layout 2: models, the model registry, tags, scalable
+targets and scaling policies. Layout 3 changes no table: it rewrites every stored document SQLite's JSON
+functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from functools import cache
+
+from ircli.simulator import documents
+
+# Layout 1: jobs, endpoint configurations, endpoints.
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS jobs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    pending_until REAL NOT NULL,
+    ends_at REAL NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    stop_at REAL,
+    stopping_seconds REAL NOT NULL,
+    job_type TEXT NOT NULL,
+    model_name TEXT,
+    model_package_arn TEXT,
+    request TEXT NOT NULL,
+    plan TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created);
+CREATE TABLE IF NOT EXISTS endpoint_configs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS endpoints (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+# Layout 2 adds models, the model registry, tags, and Application Auto Scaling's targets and policies.
+SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS models (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS model_package_groups (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS model_packages (
+    name TEXT PRIMARY KEY COLLATE NOCASE,  -- GROUP/VERSION for a versioned package
+    group_name TEXT COLLATE NOCASE,
+    version INTEGER,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tags (
+    arn TEXT NOT NULL COLLATE NOCASE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (arn, key)
+);
+CREATE TABLE IF NOT EXISTS scalable_targets (
+    resource_id TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    created REAL NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (resource_id, dimension)
+);
+CREATE TABLE IF NOT EXISTS scaling_policies (
+    resource_id TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created REAL NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (resource_id, dimension, name)
+);
+"""
+
+
+class ForeignState(Exception):
+    """Tables or records in the state file that ircli did not write."""
+
+
+# The columns that hold JSON documents.
+DOCUMENTS = (
+    ("jobs", "request"),
+    ("jobs", "plan"),
+    *((table, "body") for table in ("endpoint_configs", "endpoints", "models", "model_package_groups")),
+    *((table, "body") for table in ("model_packages", "scalable_targets", "scaling_policies")),
+)
+
+
+def repair_documents(connection: sqlite3.Connection) -> None:
+    """Layout 3: every stored document is JSON that SQLite reads. Stores written before held NaN where a
+    benchmark failed, and SQLite's JSON functions refused every listing that reached such a row."""
+    for table, column in DOCUMENTS:
+        rows = connection.execute(f"SELECT rowid, {column} FROM {table} WHERE NOT json_valid({column})").fetchall()
+        for row in rows:
+            try:
+                document = documents.loads(row[1])
+            except (ValueError, TypeError):  # not JSON even to Python: not something ircli wrote
+                raise ForeignState(f"a {table} record holds {column} that is not JSON") from None
+            connection.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (documents.dumps(document), row[0]))
+
+
+# What each layout adds to the one before; a store at version N runs MIGRATIONS[N:] in one transaction.
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (SCHEMA_V1, SCHEMA_V2, repair_documents)
+TABLES = (
+    "jobs",
+    "endpoint_configs",
+    "endpoints",
+    "models",
+    "model_package_groups",
+    "model_packages",
+    "tags",
+    "scalable_targets",
+    "scaling_policies",
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def apply(connection: sqlite3.Connection, layout: str | Callable[[sqlite3.Connection], None]) -> None:
+    if callable(layout):
+        layout(connection)
+        return
+    for statement in layout.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+@cache
+def expected_columns() -> dict[str, frozenset[str]]:
+    """Each table's columns, as the layouts make them."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        for layout in MIGRATIONS:
+            if isinstance(layout, str):
+                apply(connection, layout)
+        return {table: _columns(connection, table) for table in TABLES}
+    finally:
+        connection.close()
+
+
+def _columns(connection: sqlite3.Connection, table: str) -> frozenset[str]:
+    return frozenset(row[0] for row in connection.execute("SELECT name FROM pragma_table_info(?)", (table,)))
+
+
+def missing_columns(connection: sqlite3.Connection) -> list[str]:
+    """What ircli's tables need and the file's lack: a file of someone else's with tables of the same names."""
+    missing: list[str] = []
+    for table, columns in expected_columns().items():
+        found = _columns(connection, table)
+        missing.extend(f"{table}.{column}" for column in sorted(columns - found))
+    return missing
