@@ -83,6 +83,8 @@ def draw(recommendations: list[dict[str, Any]], width: int, *, ascii_only: bool)
         table.add_column("value", justify="right", no_wrap=True)
         for label, value, value_text in zip(labels, values, value_texts, strict=True):
             length = 0 if value is None or peak <= 0 else max(1, round(value / peak * bar_space))
-            table.add_row(plain(fitted(label, label_width, ascii_only)), Text(full * length, style="cyan"), plain(value_text))
+            table.add_row(
+                plain(fitted(label, label_width, ascii_only)), Text(full * length, style="cyan"), plain(value_text)
+            )
         parts.append(table)
     return Group(*parts)

@@ -53,7 +53,7 @@ def summary(progress: JobProgress, states: list[BenchmarkState]) -> str:
 
 class LivePanel:
     """The panel, drawn afresh at every refresh so that the times move between polls, with the bar's
-characters the screen can show."""
+    characters the screen can show."""
 
     def __init__(self, job_name: str, time_now: Callable[[], float] = time.time) -> None:
         self.job_name = job_name

@@ -39,9 +39,7 @@ def _dumper() -> Any:
 def to_yaml(data: Any, *, unicode: bool = True) -> str:
     import yaml
 
-    text = yaml.dump(
-        jsonable(data), Dumper=_dumper(), sort_keys=False, allow_unicode=unicode, default_flow_style=False
-    )
+    text = yaml.dump(jsonable(data), Dumper=_dumper(), sort_keys=False, allow_unicode=unicode, default_flow_style=False)
     return yaml_safe(str(text))
 
 
