@@ -448,3 +448,27 @@ def test_pythonioencoding_ascii_or_latin1_draws_an_ascii_progress_bar_on_a_termi
     child.close()
     assert child.exitstatus == 0, output
     assert "benchmarks done" in output and "#" * 40 in output and "Traceback" not in output
+
+
+def test_the_console_itself_never_reads_markup_nor_writes_a_control_raw() -> None:
+    """The last guard behind every renderer's own escaping: a renderable that forgot it still shows nothing
+    raw (this also checks that rich still calls the hook the guard sits in)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ircli.cli.output.console import make_console
+
+    out = io.StringIO()
+    console = make_console(out, width=200, color=True, terminal=True)
+    table = Table(title=f"title {LINK} [/]")
+    table.add_column(f"[bold]{HOSTILE}")
+    table.add_row(Text(HOSTILE), HOSTILE)
+    console.print(table)
+    console.print(Text(HOSTILE), f"[red]{HOSTILE}")
+    shown = out.getvalue()
+    assert RAW.search(OWN_CONTROLS.sub("", shown)) is None, shown
+    assert "\x1b]8" not in shown and LINK in shown and "[bold]" in shown
+    assert "\\x1b]0;title" in shown  # (rich itself drops the BEL)
+    ascii_out = io.StringIO()
+    make_console(ascii_out, width=80, color=False, terminal=False, unicode=False).print(Text("\u2588\u2026 caf\u00e9"))
+    assert ascii_out.getvalue() == "#. caf\\xe9\n"

@@ -62,10 +62,22 @@ def screen_safe(text: str, encoding: str) -> str:
     return text
 
 
+def guarded(segments: Any, encoding: str) -> Any:
+    from rich.segment import Segment
+
+    for segment in segments:
+        text = segment.text
+        # Printable ASCII (most of any table) needs no look; control segments are rich's own cursor moves.
+        if segment.control is None and not (text.isascii() and text.isprintable()) and text != "\n":
+            safe = screen_safe(text, encoding)
+            if safe != text:
+                segment = Segment(safe, segment.style)
+        yield segment
+
+
 @lru_cache(maxsize=1)
 def _console_class() -> Any:
     from rich.console import Console
-    from rich.segment import Segment
 
     class SafeConsole(Console):
         def __init__(self, encoding: str, **options: Any) -> None:
@@ -77,14 +89,9 @@ def _console_class() -> Any:
             # rich draws ASCII boxes (and this module ASCII bars) when this does not start with "utf".
             return self._stream_encoding
 
-        def render(self, renderable: Any, options: Any = None) -> Any:
-            encoding = self._stream_encoding
-            for segment in super().render(renderable, options):
-                text = segment.text
-                if segment.control is None and text and text != "\n":
-                    safe = screen_safe(text, encoding)
-                    if safe != text:
-                        segment = Segment(safe, segment.style)
-                yield segment
+        def _render_buffer(self, buffer: Any) -> str:
+            # Where every print and every live refresh becomes text, once: each segment's text is guarded
+            # there (tests/test_terminal_output.py checks that this hook still runs).
+            return str(super()._render_buffer(guarded(buffer, self._stream_encoding)))
 
     return SafeConsole
