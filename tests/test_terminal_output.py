@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -472,3 +473,28 @@ def test_the_console_itself_never_reads_markup_nor_writes_a_control_raw() -> Non
     ascii_out = io.StringIO()
     make_console(ascii_out, width=80, color=False, terminal=False, unicode=False).print(Text("\u2588\u2026 caf\u00e9"))
     assert ascii_out.getvalue() == "#. caf\\xe9\n"
+
+
+def test_a_service_poisoning_every_string_gets_nothing_raw_on_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Statuses, names, ids and times too: whatever a command then makes of the answer (it may refuse it),
+    nothing of it reaches the terminal raw."""
+    import ircli.backends
+
+    for line in command_lines(tmp_path)[:3]:
+        assert on_terminal(*line[1]).code == 0
+    make_backend = ircli.backends.make_backend
+    monkeypatch.setattr(ircli.backends, "make_backend", lambda settings: HostileService(make_backend(settings)))
+    monkeypatch.setattr(sys.modules[__name__], "DECISIVE", ("\0",))
+    problems = []
+    # Not `wait`: a status it does not know keeps it polling until its timeout (another defect of issue 18).
+    for args in (["describe-job", "hostile"], ["list-jobs"], ["list-steps", "hostile"], ["logs", "hostile"],
+                 ["rank-recommendations", "hostile"], ["compare-jobs", "hostile", "hostile-b"],
+                 ["model", "list"], ["model", "describe", "churn-xgboost"], ["list-endpoints"]):  # fmt: skip
+        result = on_terminal(*args)
+        if "Traceback" in result.err:
+            problems.append(f"{args[0]}: {result.err[-300:]!r}")
+        if raw := raw_on_screen(result):
+            problems.append(f"{args[0]}: {raw}")
+    assert not problems, "\n".join(problems)
