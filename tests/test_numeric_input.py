@@ -64,15 +64,22 @@ def test_a_nan_latency_limit_no_longer_lets_everything_pass(cli: CliRunner) -> N
     assert cli("rank-recommendations", "xgboost-default", "--max-latency-ms", "1e6", "--output", "json").code == 0
 
 
-@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999", "nan", "inf"])
 def test_shorthand_and_json_option_values_refuse_what_is_not_a_finite_number(cli: CliRunner, value: str) -> None:
+    """Shorthand numbers are whole numbers only, and JSON values are validated: a non-finite one is named."""
     flags = ["--job-name", "j", "--role-arn", "arn:aws:iam::123456789012:role/R", "--model-name", "churn-xgboost"]
-    for config in (
-        f'{{"MemorySizeInMB": 2048, "MaxConcurrency": {value}}}',
-        f"MemorySizeInMB=2048,MaxConcurrency={value}",
-    ):
-        result = cli("create-job", *flags, "--serverless-config", config, "--dry-run")
-        assert result.code == 252 and "MaxConcurrency" in result.err, (config, result.err)
+    advanced = [*flags, "--job-type", "Advanced", "--instance-type", "ml.c5.large"]
+    lines = [
+        ([*flags, "--serverless-config", f'{{"MemorySizeInMB": 2048, "MaxConcurrency": {value}}}'], "MaxConcurrency"),
+        ([*flags, "--serverless-config", f"MemorySizeInMB=2048,MaxConcurrency={value}"], "MaxConcurrency"),
+        ([*advanced, "--model-latency-threshold", f"P95={value}"], "ValueInMilliseconds"),
+        ([*advanced, "--phase", f"InitialNumberOfUsers=1,SpawnRate={value},DurationInSeconds=120"], "SpawnRate"),
+        ([*advanced, "--phase", f'{{"InitialNumberOfUsers": 1, "SpawnRate": {value}}}'], "SpawnRate"),
+    ]
+    for line, member in lines:
+        result = cli("create-job", *line, "--dry-run")
+        # (`nan` and `inf` are not JSON at all: refused as such.)
+        assert result.code == 252 and (member in result.err or "not valid JSON" in result.err), (line, result.err)
 
 
 # --- traffic files ---------------------------------------------------------------------------------------
