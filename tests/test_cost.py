@@ -98,7 +98,7 @@ def test_provisioned_concurrency_is_priced_on_top_with_its_source(cli: CliRunner
     [
         (["--average-per-minute", "100"], "Say what traffic to price"),
         (["--average-per-minute", "200", "--peak-per-minute", "100"], "is below --average-per-minute"),
-        (["--average-per-minute", "nan", "--peak-per-minute", "100"], "must be 0 or more"),
+        (["--average-per-minute", "nan", "--peak-per-minute", "100"], "must be a finite number"),
         (["--average-per-minute", "-5", "--peak-per-minute", "100"], "must be 0 or more"),
         (["--traffic-profile", "PROFILE", "--average-per-minute", "1"], "not both"),
     ],

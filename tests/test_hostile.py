@@ -623,3 +623,61 @@ REFUSALS = store_and_simulator_refusals()
 @pytest.mark.parametrize("case", REFUSALS, ids=lambda case: case.name)
 def test_store_and_simulator_refusals(case: Case, cli: CliRunner, tmp_path: Path) -> None:
     test_hostile_input_is_refused_fast_and_small(case, cli, tmp_path)
+
+
+# terminal output and numeric input (issue 18)
+
+
+def traffic_case(name: str, text: str, codes: tuple[int, ...] = (252,)) -> Case:
+    def args(directory: Path) -> list[str]:
+        path = directory / f"{name}.csv"
+        path.write_bytes(text.encode())
+        return ["cost-estimate", "no-such-job", "--traffic-profile", str(path)]
+
+    return Case(name, args, codes)
+
+
+def terminal_and_numbers() -> list[Case]:
+    cases = [
+        Case(f"flag-{flag}-{value}", lambda d, line=[*command, f"{flag}={value}"]: line)
+        for command, flag in (
+            (["rank-recommendations", "j"], "--max-latency-ms"),
+            (["describe-job", "j"], "--max-cost-per-hour"),
+            (["wait", "j"], "--timeout"),
+            (["compare-jobs", "a", "b"], "--fail-on-regression"),
+            (["cost-estimate", "j", "--peak-per-minute", "5"], "--average-per-minute"),
+            (["endpoint-config", "update-capacity", "--endpoint-name", "e"], "--desired-weight"),
+        )
+        for value in ("nan", "-Infinity", "1e999")
+    ]
+    cases.append(Case("traffic-1e12", lambda d: ["cost-estimate", "j", "--average-per-minute", "1e12",
+                                                 "--peak-per-minute", "1e12"]))  # fmt: skip
+    day = [f"{hour};{hour + 1},5" for hour in range(24)]
+    cases += [
+        # Read correctly, then the job is missing (254): never a crash, never misread.
+        traffic_case("traffic-cr-only", "\r".join(line.replace(";", ",").replace(",5", "") for line in day), (254,)),
+        traffic_case("traffic-semicolon-decimal-comma", "\n".join(day), (254,)),
+        traffic_case("traffic-comma-decimal-comma", "\n".join(line.replace(";", ",") for line in day)),
+        traffic_case("traffic-grouping", "\n".join(f"{hour};1.500" for hour in range(24))),
+        traffic_case("traffic-huge", "\n".join(f"{hour},1e12" for hour in range(24))),
+        traffic_case("traffic-nul-cr", "\r".join(f"{hour},1\x00" for hour in range(24))),
+    ]
+    ranges = {"CategoricalParameterRanges": [{"Name": "K\x1b]0;t\x07", "Value": ["[/]", "[link=https://x]1[/link]"]}]}
+    document = request(EndpointConfigurations=[{"InstanceType": "ml.c5.xlarge", "EnvironmentParameterRanges": ranges}])
+    cases.append(file_case("markup-in-environment.json", json.dumps(document).encode(), json_input=True, codes=(0,)))
+    return cases
+
+
+TERMINAL_AND_NUMBERS = terminal_and_numbers()
+
+
+@pytest.mark.parametrize("case", TERMINAL_AND_NUMBERS, ids=lambda case: case.name)
+def test_terminal_and_numeric_hostile_input(case: Case, cli: CliRunner, tmp_path: Path) -> None:
+    started = time.perf_counter()
+    result = cli(*case.args(tmp_path))
+    assert time.perf_counter() - started < SECONDS
+    assert result.code in case.codes, (result.code, result.err[-500:])
+    # A value the parser refuses comes with the usage line first, as for any bad option value.
+    assert "Traceback" not in result.err and (result.code == 0 or "ircli: " in result.err), result.err[-500:]
+    assert "\x1b" not in result.err + result.out and "\x07" not in result.err + result.out
+    assert len(result.err.splitlines()) <= 30

@@ -85,7 +85,13 @@ class CliContext:
 
     @cached_property
     def writer(self) -> Writer:
-        screen = Screen(self.env.stdout, width=self.env.width, color=self.color, terminal=bool(self.env.stdout_isatty))
+        screen = Screen(
+            self.env.stdout,
+            width=self.env.width,
+            color=self.color,
+            terminal=bool(self.env.stdout_isatty),
+            unicode=self.env.stdout_unicode is not False,
+        )
         return Writer(self.output, screen, self.env.stderr, query=self.options.query)
 
     def console(self, *, stderr: bool = False) -> Any:
@@ -98,7 +104,8 @@ class CliContext:
             # stdout redirected to a file: the progress on the terminal may still have colour.
             environ = self.env.environ
             color = not self.options.no_color and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"
-        return make_console(stream, width=self.env.width, color=color, terminal=bool(tty))
+        unicode = self.env.stderr_unicode if stderr else self.env.stdout_unicode
+        return make_console(stream, width=self.env.width, color=color, terminal=bool(tty), unicode=unicode)
 
     def close(self) -> None:
         """Release the backend (the simulator's database connection), once the command is done."""

@@ -1,11 +1,23 @@
-"""Option types more than one command takes (input, pagination, ranking, interactive), and the rule
-for a name given both as an argument and as an option."""
+"""Option types more than one command takes (input, pagination, ranking, interactive), the one type of
+every number with a fraction a command takes, and the rule for a name given both as an argument and as an
+option."""
 
+import math
 from typing import Annotated
 
 import typer
 
 from ircli.errors import InputError
+
+
+def finite(value: float | None) -> float | None:
+    """The check every option holding a number with a fraction has (`callback=finite`): the parser reads
+    `nan`, `inf`, `-Infinity` and `1e999` (infinity) as floats, but no limit, time or traffic can be one, and
+    a NaN limit would let everything pass; refused as any bad value is (252)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, not {value}.")
+    return value
+
 
 INPUT = "Input"
 PAGINATION = "Pagination"
@@ -72,15 +84,18 @@ RankBy = Annotated[
     ),
 ]
 MaxLatencyMs = Annotated[
-    float | None, typer.Option("--max-latency-ms", help="Leave out slower candidates.", rich_help_panel=RANKING)
+    float | None,
+    typer.Option("--max-latency-ms", callback=finite, help="Leave out slower candidates.", rich_help_panel=RANKING),
 ]
 MaxCostPerHour = Annotated[
-    float | None, typer.Option("--max-cost-per-hour", help="Leave out dearer candidates.", rich_help_panel=RANKING)
+    float | None,
+    typer.Option("--max-cost-per-hour", callback=finite, help="Leave out dearer candidates.", rich_help_panel=RANKING),
 ]
 MinInvocations = Annotated[
     float | None,
     typer.Option(
         "--min-invocations",
+        callback=finite,
         help="Leave out candidates below this many invocations per minute.",
         rich_help_panel=RANKING,
     ),
@@ -120,9 +135,17 @@ Wait = Annotated[
     typer.Option("--wait", help="Wait until the change is done, as the AWS CLI's waiters do.", rich_help_panel=WAITING),
 ]
 WaitTimeout = Annotated[
-    float, typer.Option("--timeout", help="Seconds --wait waits at most (exit 124 after).", rich_help_panel=WAITING)
+    float,
+    typer.Option(
+        "--timeout", callback=finite, help="Seconds --wait waits at most (exit 124 after).", rich_help_panel=WAITING
+    ),
 ]
 WaitInterval = Annotated[
     float | None,
-    typer.Option("--interval", help="Seconds between polls (default 1 local, 15 aws).", rich_help_panel=WAITING),
+    typer.Option(
+        "--interval",
+        callback=finite,
+        help="Seconds between polls (default 1 local, 15 aws).",
+        rich_help_panel=WAITING,
+    ),
 ]

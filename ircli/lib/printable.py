@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# C0, DEL, C1, and the bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates
+# (U+2066-U+2069) and the marks (U+200E, U+200F, U+061C) that reorder the text around them.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = "\x00-\x1f\x7f-\x9f" + _BIDI
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
@@ -26,10 +29,24 @@ def escape_controls(text: str, keep: str = "") -> str:
     return pattern.sub(_escape, text)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}]")
+# What YAML's emitter leaves raw even in a double-quoted scalar (it escapes C0, DEL and C1 itself).
+_YAML_UNSAFE = re.compile(f"[{_BIDI}]")
 
 
 def json_safe(text: str) -> str:
     """JSON text with the characters json.dumps leaves raw (DEL, C1, bidi overrides) as \\u escapes: the same
     document, safe on a terminal. They can only stand inside strings, where the escape is valid."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def yaml_unsafe(text: str) -> bool:
+    """Whether a string holds a bidirectional control, which YAML's emitter would write raw."""
+    return _YAML_UNSAFE.search(text) is not None
+
+
+def yaml_safe(text: str) -> str:
+    """YAML text with its bidirectional controls as \\u escapes. Valid only where each stands inside a
+    double-quoted scalar (the YAML format quotes every string that holds one), where the escape says the
+    same character."""
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

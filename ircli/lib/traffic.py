@@ -1,18 +1,29 @@
 """Expected traffic: invocations per minute for each hour of a day (24 values) or of a week (168), read
-from a file (CSV, JSON or YAML) or shaped from an average and a peak. Cost estimates run over it."""
+from a file (CSV, JSON or YAML) or shaped from an average and a peak. Cost estimates run over it.
+
+A CSV is read by one rule, never guessed at (README, cost-estimate): LF, CRLF or CR line ends; cells
+separated by `;` when any line holds one, else by `,`; a row is the invocations per minute, alone or after
+the hour; a first row with no digit in its last cell is a header. The decimal mark is `.` in a
+`,`-separated file and `,` or `.` in a `;`-separated one (`0;10,5` is 10.5). What could be read two ways is
+refused: a third cell (`0,10,5`: a decimal comma between commas), a comma inside a `,`-separated number,
+digit grouping (`1.000` in a `;`-separated file, where `.` groups thousands), both marks in one number."""
 
 from __future__ import annotations
 
 import csv
-import io
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ircli.errors import InputError
 
 HOURS = (24, 168)
-MAX_PER_MINUTE = 1e12  # beyond any endpoint; a larger figure is a typo
+# The scaling recommendation the estimate asks for carries the traffic's range as 32-bit integers
+# (ScalingPolicyObjective.MinInvocationsPerMinute and MaxInvocationsPerMinute in the API model).
+MAX_PER_MINUTE = 2**31 - 1
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -85,26 +96,55 @@ def from_document(document: Any, name: str) -> TrafficProfile:
 
 
 def from_csv(text: str, name: str) -> TrafficProfile:
-    """A CSV profile: one row an hour, the invocations per minute in its last column (an `hour,...` first
-    column and a header row are allowed)."""
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    """A CSV profile, read by the module's rule."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    separator = ";" if ";" in text else ","
+    rows = [row for row in csv.reader(lines, delimiter=separator) if any(cell.strip() for cell in row)]
     values: list[Any] = []
     for number, row in enumerate(rows, 1):
         cell = row[-1].strip()
-        try:
-            values.append(float(cell))
-        except ValueError:
-            if number == 1:
-                continue  # a header
-            raise InputError(f"{name}, row {number}: {cell!r} is not a number of invocations per minute.") from None
+        if number == 1 and not any(c.isdigit() for c in cell):
+            continue  # a header
+        if len(row) > 2:
+            raise InputError(
+                f"{name}, row {number} has {len(row)} cells separated by {separator!r}; a row holds the invocations "
+                "per minute, alone or after the hour (with a decimal comma, separate the cells with ';': 0;10,5)."
+            )
+        values.append(_csv_number(cell, separator, f"{name}, row {number}"))
     return from_values(values, name)
 
 
+def _csv_number(cell: str, separator: str, where: str) -> float:
+    if separator == ";" and "," in cell:
+        if "." in cell:
+            raise InputError(f"{where}: {cell!r} has both '.' and ','; write the number without digit grouping.")
+        cell = cell.replace(",", ".")
+    elif separator == ";" and _GROUPED.fullmatch(cell):
+        raise InputError(
+            f"{where}: {cell!r} could be a decimal or thousands grouped with '.'; in a ';'-separated file write "
+            "it without grouping, with a decimal comma if it has a fraction (1234 or 1,234)."
+        )
+    elif "," in cell:
+        raise InputError(
+            f"{where}: {cell!r} has a comma in a ','-separated file (a decimal comma or digit grouping?); write "
+            "1234.5, or separate the cells with ';' to use a decimal comma (0;1234,5)."
+        )
+    if not _NUMBER.fullmatch(cell):
+        raise InputError(f"{where}: {cell!r} is not a number of invocations per minute.")
+    return float(cell)
+
+
 def _check_figure(name: str, value: float) -> None:
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value):
+        raise InputError(f"{name} must be a finite number of invocations per minute (got {value:g}).")
+    if value < 0:
         raise InputError(f"{name} must be 0 or more invocations per minute (got {value:g}).")
     if value > MAX_PER_MINUTE:
-        raise InputError(f"{name} ({value:g} invocations per minute) is beyond any endpoint's reach.")
+        raise InputError(
+            f"{name} ({value:,.0f} invocations per minute) is more than a scaling request can express: at most "
+            f"{MAX_PER_MINUTE:,} (GetScalingConfigurationRecommendation's MaxInvocationsPerMinute is a 32-bit "
+            "integer)."
+        )
 
 
 def load_profile(value: str, *, stdin: Any = None) -> TrafficProfile:
@@ -114,7 +154,8 @@ def load_profile(value: str, *, stdin: Any = None) -> TrafficProfile:
     data, label = read_source(value, stdin=stdin)
     if value.lower().endswith(".csv"):
         text = decode_text(data, label)
-        check_separators(text, label)
+        # Every line end and either separator counts towards the bound.
+        check_separators(text.replace("\r\n", "\n").replace("\r", "\n").replace(";", ","), label)
         return from_csv(text, label)
     fmt = detect_format(value) if value != "-" else DocumentFormat.YAML
     return from_document(parse_value(data, fmt, label, expected="a traffic profile has 24 or 168 values"), label)

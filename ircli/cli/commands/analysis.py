@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import MaxCostPerHour, MaxLatencyMs, MinInvocations, RankBy, Top, pick_name
+from ircli.cli.options import MaxCostPerHour, MaxLatencyMs, MinInvocations, RankBy, Top, finite, pick_name
 from ircli.cli.output.views import View
 from ircli.cli.output.views.analysis import comparison_tables
 from ircli.cli.output.views.jobs import recommendations_table
@@ -61,6 +61,7 @@ def compare_jobs(
         typer.Option(
             "--fail-on-regression",
             min=0,
+            callback=finite,
             help="Exit 3 when cost or latency rose, or throughput fell, by more than "
             "this many percent for any configuration both jobs benchmarked.",
         ),

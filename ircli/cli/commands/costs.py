@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import pick_name
+from ircli.cli.options import finite, pick_name
 from ircli.cli.output.views import View, lazy_tables
 from ircli.errors import InputError
 
@@ -24,19 +24,27 @@ def cost_estimate(
         float | None,
         typer.Option(
             "--average-per-minute",
+            callback=finite,
             help="Average invocations per minute (with --peak-per-minute).",
             rich_help_panel=TRAFFIC,
         ),
     ] = None,
     peak_per_minute: Annotated[
         float | None,
-        typer.Option("--peak-per-minute", help="Busiest hour's invocations per minute.", rich_help_panel=TRAFFIC),
+        typer.Option(
+            "--peak-per-minute",
+            callback=finite,
+            help="Busiest hour's invocations per minute.",
+            rich_help_panel=TRAFFIC,
+        ),
     ] = None,
     traffic_profile: Annotated[
         str | None,
         typer.Option(
             "--traffic-profile",
-            help="Invocations per minute for each hour of a day (24 values) or a week (168): CSV, JSON or YAML.",
+            help="Invocations per minute for each hour of a day (24 values) or a week (168): CSV, JSON or YAML. "
+            "CSV: a row per hour, the number alone or after the hour, cells separated by ',' (decimal point: "
+            "0,10.5) or ';' (decimal comma: 0;10,5); anything that could be read two ways is refused.",
             rich_help_panel=TRAFFIC,
         ),
     ] = None,
@@ -45,6 +53,7 @@ def cost_estimate(
         typer.Option(
             "--max-latency-ms",
             min=0,
+            callback=finite,
             help="Your latency limit: hours where an option would break it are counted, and options that keep "
             "it rank first.",
         ),

@@ -10,7 +10,7 @@ import typer
 
 from ircli.cli.api import ApiCall, api_command
 from ircli.cli.context import CliContext
-from ircli.cli.options import Interactive, Resume, check_resume
+from ircli.cli.options import Interactive, Resume, check_resume, finite
 from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View
 from ircli.cli.output.views.jobs import created_job_tables, describe_job_tables
@@ -199,11 +199,17 @@ def create_job(
         bool, typer.Option("--wait", help="Wait for the job to end, then show it.", rich_help_panel=WAITING)
     ] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds --wait waits at most.", rich_help_panel=WAITING)
+        float,
+        typer.Option("--timeout", callback=finite, help="Seconds --wait waits at most.", rich_help_panel=WAITING),
     ] = 10800.0,
     interval: Annotated[
         float | None,
-        typer.Option("--interval", help="Seconds between polls (default 1 local, 15 aws).", rich_help_panel=WAITING),
+        typer.Option(
+            "--interval",
+            callback=finite,
+            help="Seconds between polls (default 1 local, 15 aws).",
+            rich_help_panel=WAITING,
+        ),
     ] = None,
 ) -> None:
     """Start a recommendation job: an instance recommendation (Default) or a load test (Advanced)."""

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import ApiCall, api_command
-from ircli.cli.options import Interactive, Resume, Wait, WaitInterval, WaitTimeout, check_resume, pick_name
+from ircli.cli.options import Interactive, Resume, Wait, WaitInterval, WaitTimeout, check_resume, finite, pick_name
 from ircli.cli.output.views import View
 from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
 from ircli.cli.waiting import wait_for_endpoint
@@ -196,7 +196,8 @@ def update_capacity(
         str | None, typer.Option("--variant-name", help="The variant to change (with the capacity flags).")
     ] = None,
     desired_weight: Annotated[
-        float | None, typer.Option("--desired-weight", help="The variant's share of traffic (relative weight).")
+        float | None,
+        typer.Option("--desired-weight", callback=finite, help="The variant's share of traffic (relative weight)."),
     ] = None,
     desired_instance_count: Annotated[
         int | None, typer.Option("--desired-instance-count", help="Instances for an instance-based variant.")

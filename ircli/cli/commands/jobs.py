@@ -21,6 +21,7 @@ from ircli.cli.options import (
     StartingToken,
     Top,
     check_resume,
+    finite,
     pick_name,
     ranking_requested,
 )
@@ -177,10 +178,12 @@ def wait(
     name: JobNameArgument = None,
     job_name: JobNameOption = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait at most (exit 124 when they run out).")
+        float,
+        typer.Option("--timeout", callback=finite, help="Seconds to wait at most (exit 124 when they run out)."),
     ] = 10800.0,
     interval: Annotated[
-        float | None, typer.Option("--interval", help="Seconds between polls (default 1 local, 15 aws).")
+        float | None,
+        typer.Option("--interval", callback=finite, help="Seconds between polls (default 1 local, 15 aws)."),
     ] = None,
 ) -> None:
     """Wait for a job to end: exit 0 when COMPLETED, 255 when FAILED or STOPPED, 124 on timeout."""

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ircli.cli.api import ApiCall, api_command
-from ircli.cli.options import pick_name
+from ircli.cli.options import finite, pick_name
 from ircli.cli.output.views import View
 from ircli.cli.output.views.logs import log_tables
 from ircli.errors import InputError
@@ -26,7 +26,10 @@ def logs(
         bool, typer.Option("--follow", "-f", help="Keep printing new events until the job ends.")
     ] = False,
     interval: Annotated[
-        float | None, typer.Option("--interval", help="Seconds between reads with --follow (default 1 local, 15 aws).")
+        float | None,
+        typer.Option(
+            "--interval", callback=finite, help="Seconds between reads with --follow (default 1 local, 15 aws)."
+        ),
     ] = None,
 ) -> None:
     """Show a job's execution log: when each benchmark started, what it measured, why it failed."""

@@ -9,6 +9,7 @@ import typer
 
 from ircli.cli.api import context
 from ircli.cli.commands.costs import cost_document, traffic_of
+from ircli.cli.options import finite
 
 TRAFFIC = "Traffic (for the monthly cost)"
 
@@ -21,11 +22,18 @@ def report(
     html: Annotated[str, typer.Option("--html", help="The HTML file to write (its folder must exist).")],
     average_per_minute: Annotated[
         float | None,
-        typer.Option("--average-per-minute", help="Average invocations per minute.", rich_help_panel=TRAFFIC),
+        typer.Option(
+            "--average-per-minute", callback=finite, help="Average invocations per minute.", rich_help_panel=TRAFFIC
+        ),
     ] = None,
     peak_per_minute: Annotated[
         float | None,
-        typer.Option("--peak-per-minute", help="Busiest hour's invocations per minute.", rich_help_panel=TRAFFIC),
+        typer.Option(
+            "--peak-per-minute",
+            callback=finite,
+            help="Busiest hour's invocations per minute.",
+            rich_help_panel=TRAFFIC,
+        ),
     ] = None,
     traffic_profile: Annotated[
         str | None,
@@ -34,7 +42,10 @@ def report(
         ),
     ] = None,
     max_latency_ms: Annotated[
-        float | None, typer.Option("--max-latency-ms", min=0, help="Your latency limit, for the monthly cost ranking.")
+        float | None,
+        typer.Option(
+            "--max-latency-ms", min=0, callback=finite, help="Your latency limit, for the monthly cost ranking."
+        ),
     ] = None,
 ) -> None:
     """Write one or more jobs as a self-contained HTML report to share, with their comparison for two.

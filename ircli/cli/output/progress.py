@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ircli.cli.output.cells import short_names
+from ircli.cli.output.console import bar_characters
 from ircli.lib.printable import escape_controls
 from ircli.lib.progress import BenchmarkState, benchmark_states, overall_fraction
 from ircli.lib.service import JobProgress
@@ -51,7 +52,8 @@ def summary(progress: JobProgress, states: list[BenchmarkState]) -> str:
 
 
 class LivePanel:
-    """The panel, drawn afresh at every refresh so that the times move between polls."""
+    """The panel, drawn afresh at every refresh so that the times move between polls, with the bar's
+    characters the screen can show."""
 
     def __init__(self, job_name: str, time_now: Callable[[], float] = time.time) -> None:
         self.job_name = job_name
@@ -63,22 +65,26 @@ class LivePanel:
     def update(self, progress: JobProgress) -> None:
         self.progress, self.observed_at = progress, self.time_now()
 
-    def __rich__(self) -> Any:
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.draw(ascii_only=bool(options.ascii_only))
+
+    def draw(self, *, ascii_only: bool = False) -> Any:
         from rich.console import Group
         from rich.table import Table
         from rich.text import Text
 
         if self.progress is None:
-            return Text(f"{self.job_name}: waiting for the first answer", style="bold")
+            return Text(escape_controls(f"{self.job_name}: waiting for the first answer"), style="bold")
         now = self.time_now()
         states = benchmark_states(self.progress.job, self.progress.steps, now=now, time_scale=self.progress.time_scale)
         elapsed = self.progress.elapsed + (now - self.observed_at)
         header = Text(escape_controls(f"{self.job_name}: {summary(self.progress, states)}"), style="bold")
         fraction = overall_fraction(states)
         filled = round(BAR_WIDTH * fraction)
+        full, empty = bar_characters(ascii_only)
         bar = Text.assemble(
-            ("█" * filled, "green"),
-            ("░" * (BAR_WIDTH - filled), "dim"),
+            (full * filled, "green"),
+            (empty * (BAR_WIDTH - filled), "dim"),
             f" {fraction:4.0%}  {clock_text(elapsed)} elapsed",
         )
         with_env = any(state.environment for state in states)

@@ -8,6 +8,7 @@ from typing import IO, Any
 from ircli.cli.output.document import apply_query
 from ircli.cli.output.formats import OutputFormat, Screen, formatter
 from ircli.cli.output.views import GENERIC, View
+from ircli.lib.printable import escape_controls
 
 TABULAR = (OutputFormat.TABLE, OutputFormat.CSV, OutputFormat.MARKDOWN)
 
@@ -29,11 +30,11 @@ class Writer:
         formatter(shown).write(data, view, self.screen)
         note = view.note(data, self.output) if view.note and not self.query else None
         if note:
-            self.notes.write(note + "\n")
+            self.notes.write(escape_controls(note, keep="\n") + "\n")
             self.notes.flush()
         if shown in TABULAR and isinstance(data, dict) and data.get("NextToken"):
             # Tables have no place for a token: it goes after them, on stderr (text and json carry it).
-            self.notes.write(f"More results: --starting-token {data['NextToken']}\n")
+            self.notes.write(f"More results: --starting-token {escape_controls(str(data['NextToken']))}\n")
             self.notes.flush()
 
     def emit_document(self, data: Any, shown: OutputFormat) -> None:

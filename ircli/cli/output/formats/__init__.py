@@ -30,8 +30,15 @@ class Screen:
     width: int | None = None  # None: as wide as the data needs
     color: bool = False
     terminal: bool = False
+    # False when the stream's encoding is not Unicode (PYTHONIOENCODING=ascii, a latin-1 terminal): the
+    # formats then write ASCII (JSON and YAML with their own escapes), and anything else that the stream
+    # could not encode is written as a backslash escape rather than failing.
+    unicode: bool = True
 
     def write(self, text: str) -> None:
+        if not self.unicode and not text.isascii():
+            encoding = getattr(self.stream, "encoding", None) or "ascii"
+            text = text.encode(encoding, "backslashreplace").decode(encoding)
         self.stream.write(text)
         self.stream.flush()
 

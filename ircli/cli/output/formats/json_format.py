@@ -1,4 +1,5 @@
-"""JSON, indented as the AWS CLI prints it; non-ASCII text kept as it is."""
+"""JSON, indented as the AWS CLI prints it; non-ASCII text kept as it is (escaped for a screen that cannot
+show it)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ if TYPE_CHECKING:
     from ircli.cli.output.views import View
 
 
-def to_json(data: Any) -> str:
-    return json_safe(json.dumps(jsonable(data), indent=4, ensure_ascii=False)) + "\n"
+def to_json(data: Any, *, unicode: bool = True) -> str:
+    return json_safe(json.dumps(jsonable(data), indent=4, ensure_ascii=not unicode)) + "\n"
 
 
 class JsonFormatter:
     def write(self, data: Any, view: View, screen: Screen) -> None:
-        screen.write(to_json(data))
+        screen.write(to_json(data, unicode=screen.unicode))
 
 
 FORMATTER = JsonFormatter()

@@ -62,7 +62,11 @@ CHART_WIDTH = 100  # bars need a width; a piped chart gets a terminal's usual on
 class TableFormatter:
     def write(self, data: Any, view: View, screen: Screen) -> None:
         console = make_console(
-            screen.stream, width=screen.width or UNBOUNDED, color=screen.color, terminal=screen.terminal
+            screen.stream,
+            width=screen.width or UNBOUNDED,
+            color=screen.color,
+            terminal=screen.terminal,
+            unicode=screen.unicode,
         )
         for index, table in enumerate(view.tables(data)):
             if index:

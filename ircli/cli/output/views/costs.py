@@ -8,6 +8,7 @@ from typing import Any
 from ircli.cli.output.cells import NA
 from ircli.cli.output.model import Column, TableData
 from ircli.lib.cost import monthly_cost_at
+from ircli.lib.printable import escape_controls
 
 MARKERS = "ABCDEFGH"
 CHART_ROWS = 12
@@ -129,7 +130,8 @@ def cost_chart(document: dict[str, Any], width: int) -> Any:
     lines.append(Text(" " * label_width + " +" + "-" * plot_width))
     left, right = "0", f"{traffic[-1]:,.0f}"
     lines.append(Text(" " * (label_width + 2) + left + right.rjust(plot_width - len(left))))
-    legend = "  ".join(f"{marker} {name}" for marker, (name, _) in zip(MARKERS, series, strict=False))
+    # Option names are data: escaped as table cells are (the console never reads markup).
+    legend = "  ".join(f"{marker} {escape_controls(name)}" for marker, (name, _) in zip(MARKERS, series, strict=False))
     lines.append(Text(" " * (label_width + 2) + legend + ("  (* where two meet)" if len(series) > 1 else "")))
     from rich.console import Group
 
