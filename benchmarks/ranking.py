@@ -61,7 +61,8 @@ def measure(count: int) -> dict[str, float]:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     assert len(ranking.ranked) == count
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"count": count, "seconds": seconds, "cpu": cpu, "peak_mib": peak, "pareto": sum(r.pareto for r in ranking.ranked)}
+    pareto = sum(item.pareto for item in ranking.ranked)
+    return {"count": count, "seconds": seconds, "cpu": cpu, "peak_mib": peak, "pareto": pareto}
 
 
 def main(argv: list[str]) -> int:
