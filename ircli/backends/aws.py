@@ -1,18 +1,21 @@
-"""The aws backend: the real service through boto3 (standard credential chain, standard retries).
+"""The aws backend: the real service through boto3 (standard credential chain, botocore's retries).
 
-Missing credentials or region become `ConfigurationError` (exit 253), service errors `ServiceError`
-(exit 254) after botocore's standard-mode retries, which cover throttling. Resolved credentials are
-registered for redaction so that no output carries them.
+Retries follow AWS_MAX_ATTEMPTS / AWS_RETRY_MODE or the profile's max_attempts / retry_mode, else
+standard mode with 5 attempts, which covers throttling. Every answer is read under a size bound and a
+deadline (`aws_transport`) and checked against its output shape (`aws_answers`); botocore's exceptions
+become ircli's errors in `aws_errors`. Resolved credentials are registered for redaction so that no
+output carries them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from ircli.backends.aws_answers import answer_problem
-from ircli.backends.aws_errors import call_problem, credential_problem
+from ircli.backends.aws_errors import call_problem, credential_problem, profile_named
 from ircli.backends.aws_transport import BoundedTransport
 from ircli.errors import ConfigurationError, IrcliError, UnreadableAnswer
 from ircli.lib.backend import BackendKind
@@ -165,13 +168,15 @@ class AwsBackend:
             client = session.client(
                 service, region_name=self.region, endpoint_url=self.service_endpoint(service), config=config
             )
+        except json.JSONDecodeError:
+            raise  # a credential_process's output: explained with the other credential failures
         except ValueError as exc:
             raise ConfigurationError(f"The AWS client cannot be created: {exc}.") from None
-        # One deadline for each answer, whatever its pace; answers bounded in size (see aws_transport).
-        deadline = None if read_timeout is None else read_timeout + (connect_timeout or 0.0)
+        # The read timeout bounds each answer in full from the moment its request is sent, whatever the
+        # server's pace (botocore's bounds each read from the socket only); answers are bounded in size.
         endpoint = client._endpoint
         endpoint.http_session = BoundedTransport(
-            endpoint.http_session, deadline=deadline, json_object=client.meta.service_model.protocol == "json"
+            endpoint.http_session, deadline=read_timeout, json_object=client.meta.service_model.protocol == "json"
         )
         self._register_credentials(session)
         return client
@@ -185,7 +190,7 @@ class AwsBackend:
         except RuntimeError as exc:
             # botocore's words for credentials (a credential_process's) whose Expiration has passed.
             raise ConfigurationError(
-                f"The credentials of {self.profile_name or 'the default profile'} have expired: {exc}",
+                f"The credentials of {profile_named(self.profile_name)} have expired: {exc}",
                 hint="Renew them (its credential_process must print an Expiration still to come), "
                 "or use another --profile.",
             ) from None

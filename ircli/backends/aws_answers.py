@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-KINDS = {"structure": dict, "list": list, "map": dict}
-NAMES = {"structure": "an object", "list": "a list", "map": "an object"}
+KINDS: dict[str, Any] = {"structure": dict, "list": list, "map": dict}
+NAMES = {"structure": "an object", "list": "a list", "map": "an object", "string": "a string", "boolean": "a boolean"}
+# Scalars botocore passes through as the JSON had them. Numbers are not checked: the service writes a
+# float it has no value for as "NaN", and an integer may come as 3.0.
+SCALARS: dict[str, type] = {"string": str, "boolean": bool}
 
 
 def answer_problem(shape: Any, answer: Any) -> str | None:
@@ -34,8 +37,15 @@ def answer_problem(shape: Any, answer: Any) -> str | None:
                     return f"it has no {_join(path, name)}, which the service always sends"
             members = current.members
             for name, item in value.items():
-                if name in members and item is not None:
-                    pending.append((members[name], item, _join(path, name)))
+                if name not in members or item is None:
+                    continue
+                member = members[name]
+                scalar = SCALARS.get(member.type_name)
+                if scalar is not None:
+                    if not isinstance(item, scalar):
+                        return f"{_join(path, name)} is not {NAMES[member.type_name]}"
+                elif member.type_name in KINDS:
+                    pending.append((member, item, _join(path, name)))
         elif current.type_name == "list":
             if KINDS.get(current.member.type_name) is not None:
                 pending.extend((current.member, item, f"{path}[{index}]") for index, item in enumerate(value))

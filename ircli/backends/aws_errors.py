@@ -8,6 +8,7 @@ traceback), because hiding it would hide a defect.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,12 +24,21 @@ def config_files(environ: Mapping[str, str]) -> tuple[str, str]:
     )
 
 
+def profile_named(profile: str | None) -> str:
+    return f"profile {profile!r}" if profile else "the default profile"
+
+
+def _sentence(exc: Exception) -> str:
+    """botocore's message as one sentence (a credential_process's stderr ends with a newline)."""
+    return " ".join(str(exc).split()).rstrip(".") + "."
+
+
 def credential_problem(exc: Exception, profile: str | None, environ: Mapping[str, str]) -> IrcliError | None:
     """A configuration or credential failure as a 253 with a hint naming what to set, or None."""
     from botocore import exceptions as botocore
 
     config, credentials = config_files(environ)
-    named = f"profile {profile!r}" if profile else "the default profile"
+    named = profile_named(profile)
     if isinstance(exc, botocore.PartialCredentialsError):
         provider, missing = exc.kwargs.get("provider", ""), exc.kwargs.get("cred_var", "")
         if provider == "env":
@@ -38,10 +48,13 @@ def credential_problem(exc: Exception, profile: str | None, environ: Mapping[str
             )
         else:
             hint = f"Add {missing} to {named} in {credentials} (or {config}), or remove its incomplete keys."
-        return ConfigurationError(f"{exc}.", hint=hint)
-    if isinstance(exc, botocore.CredentialRetrievalError):
+        return ConfigurationError(_sentence(exc), hint=hint)
+    if isinstance(exc, (botocore.CredentialRetrievalError, json.JSONDecodeError)):
+        message = _sentence(exc)
+        if isinstance(exc, json.JSONDecodeError):  # what a credential_process printed is not JSON
+            message = f"The credential_process of {named} printed something that is not JSON ({exc})."
         return ConfigurationError(
-            f"{exc}.",
+            message,
             hint=f"Run the credential_process of {named} in {config} by hand to see why it fails: it must exit 0 "
             "and print JSON with Version 1, AccessKeyId, SecretAccessKey and, if it expires, an Expiration "
             "still to come.",
@@ -53,13 +66,14 @@ def credential_problem(exc: Exception, profile: str | None, environ: Mapping[str
         )
     if isinstance(exc, botocore.InvalidConfigError):
         return ConfigurationError(
-            f"{exc}.".replace("..", "."),
+            _sentence(exc),
             hint=f"Fix {named} in {config}: a source_profile must name a profile that exists and has credentials.",
         )
     if isinstance(exc, botocore.ConfigParseError):
-        return ConfigurationError(f"{exc}.", hint="Fix the file's syntax (INI: [profile NAME] then key = value).")
+        return ConfigurationError(_sentence(exc), hint="Fix the file's syntax (INI: [profile NAME] then key = value).")
     if isinstance(exc, (botocore.TokenRetrievalError, botocore.SSOError)):
-        return ConfigurationError(f"{exc}", hint=f"Sign in again: aws sso login --profile {profile or 'default'}.")
+        login = f"aws sso login --profile {profile or 'default'}"
+        return ConfigurationError(_sentence(exc), hint=f"Sign in again: {login}.")
     if isinstance(exc, botocore.NoCredentialsError):
         return ConfigurationError(
             "Unable to locate credentials.",
@@ -72,7 +86,7 @@ def credential_problem(exc: Exception, profile: str | None, environ: Mapping[str
             hint="Pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or run `aws configure`.",
         )
     if isinstance(exc, (botocore.InvalidRetryConfigurationError, botocore.UnknownCredentialError)):
-        return ConfigurationError(f"{exc}.")
+        return ConfigurationError(_sentence(exc))
     return None
 
 
@@ -124,4 +138,4 @@ def call_problem(exc: Exception, operation: str, timeouts: tuple[float | None, f
 
 
 def _seconds(value: float | None) -> str:
-    return "the time allowed" if value is None else f"{value:g} seconds"
+    return "the time allowed" if value is None else f"{value:g} s"
