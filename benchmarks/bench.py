@@ -374,6 +374,10 @@ def main() -> int:
         f"the `regex` module) {imported * 1000:.1f} ms, loading its schema {loaded * 1000:.1f} ms, then the "
         f"first check {first * 1000:.1f} ms and later ones {warm * 1000:.2f} ms.",
     ]
+    ranking = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "ranking.py")], capture_output=True, text=True, check=False
+    )
+    lines += ["", "### Ranking (`benchmarks/ranking.py`)", "", ranking.stdout.rstrip()]
     shutil.rmtree(workdir, ignore_errors=True)
     print("\n".join(lines))
     return 0

@@ -112,12 +112,26 @@ class ServiceError(IrcliError):
 
     exit_status = ExitStatus.SERVICE_ERROR
 
-    def __init__(self, code: str, message: str, operation: str, *, request_id: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, operation: str, *, request_id: str | None = None, retried: bool = False
+    ) -> None:
         self.code = code
         self.service_message = message
         self.operation = operation
         self.request_id = request_id
+        # The answer came to a retry: an earlier attempt may have reached the service without its answer.
+        self.retried = retried
         super().__init__(f"An error occurred ({code}) when calling the {operation} operation: {message}")
+
+
+class UnreadableAnswer(IrcliError):
+    """The service's answer is empty, truncated, garbled, too large or late: nothing in it can be believed
+    (exit 255, as the AWS CLI ends on an answer it cannot parse)."""
+
+    def __init__(self, operation: str, reason: str, *, hint: str | None = None) -> None:
+        self.operation = operation
+        self.reason = reason
+        super().__init__(f"Could not read the service's answer to {operation}: {reason}.", hint=hint)
 
 
 class WaiterFailed(IrcliError):

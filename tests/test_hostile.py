@@ -15,6 +15,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ircli.schemas import load_schema
@@ -681,3 +682,346 @@ def test_terminal_and_numeric_hostile_input(case: Case, cli: CliRunner, tmp_path
     assert "Traceback" not in result.err and (result.code == 0 or "ircli: " in result.err), result.err[-500:]
     assert "\x1b" not in result.err + result.out and "\x07" not in result.err + result.out
     assert len(result.err.splitlines()) <= 30
+
+
+# hostile endpoint (issue 18)
+# The aws backend believes nothing it cannot check (the HTTP server cases are in test_hostile_endpoint.py);
+# credentials that cannot be used are 253 with what to set; ranking stays O(n log n).
+
+AWS_ROLE = "arn:aws:iam::123456789012:role/R"
+AWS_JOB_ARN = "arn:aws:sagemaker:us-east-1:123456789012:inference-recommendations-job/job-1"
+AWS_CREATE = {"JobName": "job-1", "JobType": "Default", "RoleArn": AWS_ROLE, "InputConfig": {"ModelName": "m"}}
+
+
+class _AwsBody:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: object) -> Iterator[bytes]:
+        yield self.data
+
+
+def _aws_answer(request: Any, status: int, document: dict[str, Any]) -> Any:
+    from botocore.awsrequest import AWSResponse
+
+    return AWSResponse(request.url, status, {"x-amzn-requestid": "r"}, _AwsBody(json.dumps(document).encode()))
+
+
+def _described(created: float, **members: object) -> dict[str, Any]:
+    job: dict[str, Any] = {
+        "JobName": "job-1",
+        "JobType": "Default",
+        "JobArn": AWS_JOB_ARN,
+        "RoleArn": AWS_ROLE,
+        "Status": "IN_PROGRESS",
+        "CreationTime": created,
+        "LastModifiedTime": created,
+        "InputConfig": {"ModelName": "m", "JobDurationInSeconds": 7200},  # the service adds its defaults
+    }
+    job.update(members)
+    return job
+
+
+def _first_attempt_times_out(described: dict[str, Any] | None) -> tuple[Any, list[str]]:
+    """botocore's real retry path: CreateInferenceRecommendationsJob times out reading its answer (the job
+    was made), its retry is told the job already exists, then DescribeInferenceRecommendationsJob."""
+    from botocore.exceptions import ReadTimeoutError
+
+    sent: list[str] = []
+
+    def handler(request: Any, **_: object) -> Any:
+        target = request.headers.get("X-Amz-Target", b"")
+        operation = (target.decode() if isinstance(target, bytes) else target).rpartition(".")[2]
+        sent.append(operation)
+        if operation == "CreateInferenceRecommendationsJob" and sent.count(operation) == 1:
+            raise ReadTimeoutError(endpoint_url=request.url, error="simulated")
+        if operation == "CreateInferenceRecommendationsJob":
+            return _aws_answer(request, 400, {"__type": "ResourceInUse", "message": "Job job-1 already exists."})
+        return _aws_answer(request, 200, described or {})
+
+    return handler, sent
+
+
+@pytest.fixture
+def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No credentials, profile or config of the machine's: temporary config and credentials files."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # botocore's back-off between attempts
+    (tmp_path / "config").write_text("[default]\nregion = us-east-1\n")
+    return tmp_path
+
+
+def test_a_create_retried_after_a_timeout_finds_its_own_job(
+    aws_environment: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ircli.backends.aws import AwsBackend
+
+    handler, sent = _first_attempt_times_out(_described(time.time()))
+    make_client = AwsBackend._make_client
+
+    def with_handler(self: AwsBackend, service: str) -> Any:
+        client = make_client(self, service)
+        client.meta.events.register("before-send.sagemaker", handler)
+        return client
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIARETRYTEST")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "retry-secret")
+    monkeypatch.setattr(AwsBackend, "_make_client", with_handler)
+    create = ["create-job", "--job-name", "job-1", "--job-type", "Default", "--role-arn", AWS_ROLE, "--model-name", "m"]
+    result = cli("--backend", "aws", *create, "--output", "json")
+    assert result.code == 0, result.err
+    assert result.json == {"JobArn": AWS_JOB_ARN}
+    assert f"Created {AWS_JOB_ARN} (the first attempt reached the service; its retry found it)" in result.err
+    assert sent == ["CreateInferenceRecommendationsJob"] * 2 + ["DescribeInferenceRecommendationsJob"]
+
+
+@pytest.mark.parametrize(
+    ("case", "described"),
+    [
+        ("an older job of that name", _described(time.time() - 86400)),
+        ("another role", _described(time.time(), RoleArn="arn:aws:iam::123456789012:role/Other")),
+        ("another model", _described(time.time(), InputConfig={"ModelName": "other"})),
+        ("another type", _described(time.time(), JobType="Advanced")),
+    ],
+)
+def test_a_create_retried_after_a_timeout_does_not_claim_someone_elses_job(
+    aws_environment: Path, case: str, described: dict[str, Any]
+) -> None:
+    from ircli.backends.aws import AwsBackend
+    from ircli.errors import ServiceError
+    from ircli.lib.service import RecommenderService
+
+    backend = AwsBackend(region="us-east-1", environ={"AWS_ACCESS_KEY_ID": "AKIAX", "AWS_SECRET_ACCESS_KEY": "s"})
+    handler, _ = _first_attempt_times_out(described)
+    backend.client.meta.events.register("before-send.sagemaker", handler)
+    service = RecommenderService(backend)
+    with pytest.raises(ServiceError) as raised:
+        service.call("CreateInferenceRecommendationsJob", dict(AWS_CREATE))
+    assert raised.value.code == "ResourceInUse" and raised.value.exit_status == 254
+    assert not service.take_notes()
+
+
+def test_a_create_refused_at_once_is_not_checked(aws_environment: Path) -> None:
+    """Stubbed: no retry happened, so "already exists" is the truth and nothing is described."""
+    from botocore.stub import Stubber
+
+    from ircli.backends.aws import AwsBackend
+    from ircli.errors import ServiceError
+    from ircli.lib.service import RecommenderService
+
+    backend = AwsBackend(region="us-east-1", environ={"AWS_ACCESS_KEY_ID": "AKIAX", "AWS_SECRET_ACCESS_KEY": "s"})
+    with Stubber(backend.client) as stubber:
+        stubber.add_client_error("create_inference_recommendations_job", "ResourceInUse", "exists")
+        with pytest.raises(ServiceError):
+            RecommenderService(backend).call("CreateInferenceRecommendationsJob", dict(AWS_CREATE))
+        stubber.assert_no_pending_responses()
+
+
+def test_a_stubbed_retry_that_found_its_own_job_succeeds(aws_environment: Path) -> None:
+    from datetime import datetime, timezone
+
+    from botocore.stub import Stubber
+
+    from ircli.backends.aws import AwsBackend
+    from ircli.lib.service import RecommenderService
+
+    backend = AwsBackend(region="us-east-1", environ={"AWS_ACCESS_KEY_ID": "AKIAX", "AWS_SECRET_ACCESS_KEY": "s"})
+    now = datetime.now(timezone.utc)
+    described = {**_described(0), "CreationTime": now, "LastModifiedTime": now}
+    service = RecommenderService(backend)
+    with Stubber(backend.client) as stubber:
+        stubber.add_client_error(
+            "create_inference_recommendations_job", "ResourceInUse", "exists", response_meta={"RetryAttempts": 1}
+        )
+        stubber.add_response("describe_inference_recommendations_job", described, {"JobName": "job-1"})
+        assert service.call("CreateInferenceRecommendationsJob", dict(AWS_CREATE)) == {"JobArn": AWS_JOB_ARN}
+    assert service.take_notes() == [
+        f"Created {AWS_JOB_ARN} (the first attempt reached the service; its retry found it)"
+    ]
+
+
+def test_a_missing_member_deep_in_an_answer_is_named(aws_environment: Path) -> None:
+    from ircli.backends.aws import AwsBackend
+    from ircli.errors import UnreadableAnswer
+
+    backend = AwsBackend(region="us-east-1", environ={"AWS_ACCESS_KEY_ID": "AKIAX", "AWS_SECRET_ACCESS_KEY": "s"})
+    job = _described(time.time(), InferenceRecommendations=[{"Metrics": {}, "EndpointConfiguration": {}}])
+
+    def handler(request: Any, **_: object) -> Any:
+        return _aws_answer(request, 200, job)
+
+    backend.client.meta.events.register("before-send.sagemaker", handler)
+    with pytest.raises(UnreadableAnswer) as raised:
+        backend.call("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
+    assert raised.value.exit_status == 255
+    assert "InferenceRecommendations[0]" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("case", "environ", "config", "credentials", "profile", "shown"),
+    [
+        ("key without secret", {"AWS_ACCESS_KEY_ID": "AKIAHALF"}, "", "", None, ["Set AWS_SECRET_ACCESS_KEY"]),
+        (
+            "file key without secret",
+            {},
+            "",
+            "[default]\naws_access_key_id = AKIAHALF\n",
+            None,
+            ["aws_secret_access_key"],
+        ),
+        (
+            "failing credential_process",
+            {},
+            "credential_process = sh -c 'echo nope >&2; exit 3'\n",
+            "",
+            "p",
+            ["credential_process of profile 'p'", "nope"],
+        ),
+        (
+            "credential_process printing garbage",
+            {},
+            "credential_process = echo not-json\n",
+            "",
+            "p",
+            ["credential_process of profile 'p'", "not JSON"],
+        ),
+        (
+            "expired credential_process",
+            {},
+            'credential_process = printf \'{"Version": 1, "AccessKeyId": "AKIAOLD", "SecretAccessKey": "s", '
+            '"SessionToken": "t", "Expiration": "2000-01-01T00:00:00Z"}\'\n',
+            "",
+            "p",
+            ["profile 'p' have expired"],
+        ),
+        (
+            "dangling source_profile",
+            {},
+            "role_arn = arn:aws:iam::123456789012:role/R\nsource_profile = ghost\n",
+            "",
+            "p",
+            ['source_profile "ghost"', "Fix profile 'p'"],
+        ),
+        ("unknown profile", {}, "", "", "nobody", ["(nobody) could not be found"]),
+    ],
+    ids=lambda value: value if isinstance(value, str) and " " in value else "",
+)
+def test_unusable_credentials_are_an_environment_problem_with_a_hint(
+    aws_environment: Path,
+    cli: CliRunner,
+    case: str,
+    environ: dict[str, str],
+    config: str,
+    credentials: str,
+    profile: str | None,
+    shown: list[str],
+) -> None:
+    section = "[default]\n" if profile in (None, "nobody") else f"[default]\n[profile {profile}]\nregion = us-east-1\n"
+    (aws_environment / "config").write_text(section + config)
+    (aws_environment / "credentials").write_text(credentials)
+    arguments = ["--backend", "aws", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"]
+    if profile:
+        arguments += ["--profile", profile]
+    result = cli(*arguments, "describe-job", "job-1", environ=environ)
+    assert result.code == 253, result.err
+    assert "unexpected error" not in result.err and "Traceback" not in result.err
+    for text in shown:
+        assert text in result.err
+    assert len(result.err.splitlines()) == 2  # what failed, then what to do
+
+
+def test_a_malformed_config_file_is_an_environment_problem(aws_environment: Path, cli: CliRunner) -> None:
+    (aws_environment / "config").write_text("[default\nregion = us-east-1\n")
+    result = cli("--backend", "aws", "--region", "us-east-1", "describe-job", "job-1", environ={"AWS_PROFILE": "x"})
+    assert result.code == 253 and "Unable to parse config file" in result.err
+
+
+class _Statuses:
+    """A backend whose job goes through the given statuses."""
+
+    kind = None
+    poll_interval = 0.0
+    time_scale = 1.0
+
+    def __init__(self, *statuses: str) -> None:
+        self.statuses = list(statuses)
+
+    def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        if operation == "ListInferenceRecommendationsJobSteps":
+            return {"Steps": []}
+        return {"JobName": "job-1", "Status": self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]}
+
+    def close(self) -> None:
+        pass
+
+
+def test_an_unknown_job_status_ends_the_waiter() -> None:
+    from ircli.errors import WaiterFailed
+    from ircli.lib.service import RecommenderService
+
+    service = RecommenderService(_Statuses("PENDING", "IN_PROGRESS", "EXPLODED"))  # type: ignore[arg-type]
+    with pytest.raises(WaiterFailed) as raised:
+        service.wait_for_job("job-1", timeout=3600, interval=1, sleep=lambda seconds: None)
+    assert raised.value.exit_status == 255 and "'EXPLODED'" in raised.value.message
+
+
+def test_a_deleted_job_ends_the_waiter() -> None:
+    from ircli.errors import JobEndedUnsuccessfully
+    from ircli.lib.service import RecommenderService
+
+    service = RecommenderService(_Statuses("IN_PROGRESS", "DELETED"))  # type: ignore[arg-type]
+    with pytest.raises(JobEndedUnsuccessfully):
+        service.wait_for_job("job-1", timeout=3600, interval=1, sleep=lambda seconds: None)
+
+
+def _naive_pareto(candidates: list[dict[str, Any]]) -> list[bool]:
+    """The definition: no other candidate is as good on every objective and better on one."""
+    from ircli.lib.ranking import Objective, _comparable, metric_value
+
+    points = [[_comparable(metric_value(c, o), o) for o in Objective] for c in candidates]
+    return [
+        not any(all(a <= b for a, b in zip(other, point, strict=True)) and other != point for other in points)
+        for point in points
+    ]
+
+
+def test_pareto_marks_match_the_definition_on_random_jobs() -> None:
+    import random
+
+    from ircli.lib.ranking import pareto_flags
+
+    generator = random.Random(18)
+    values: list[object] = [None, "NaN", float("inf"), 0, 1, 2, 3, 2.5]
+    for _ in range(2000):
+        candidates = [
+            {
+                "Metrics": {
+                    metric: generator.choice(values)
+                    for metric in ("CostPerHour", "ModelLatency", "MaxInvocations")
+                    if generator.random() < 0.9
+                }
+            }
+            for _ in range(generator.randint(0, 12))
+        ]
+        assert pareto_flags(candidates) == _naive_pareto(candidates), candidates
+
+
+def test_ranking_ten_thousand_recommendations_all_on_the_frontier_is_quick() -> None:
+    """The worst case of a quadratic Pareto check (nothing dominated: every pair compared); the bound is
+    generous, the old code took minutes."""
+    from ircli.lib.ranking import rank
+
+    count = 10_000
+    candidates = [
+        {"Metrics": {"CostPerHour": index, "ModelLatency": count - index, "MaxInvocations": 5}}
+        for index in range(count)
+    ]
+    started = time.perf_counter()
+    ranking = rank(candidates)
+    assert time.perf_counter() - started < 10
+    assert all(item.pareto for item in ranking.ranked) and len(ranking.ranked) == count

@@ -46,5 +46,7 @@ def make_backend(settings: BackendSettings) -> Backend:
             profile=settings.profile,
             endpoint_url=settings.endpoint_url,
             environ=settings.environ,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
         )
     raise AssertionError(f"unhandled backend {settings.kind}")  # pragma: no cover - the enum is exhausted

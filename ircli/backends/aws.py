@@ -1,23 +1,75 @@
-"""The aws backend: the real service through boto3 (standard credential chain, standard retries).
+"""The aws backend: the real service through boto3 (standard credential chain, botocore's retries).
 
-Missing credentials or region become `ConfigurationError` (exit 253), service errors `ServiceError`
-(exit 254) after botocore's standard-mode retries, which cover throttling. Resolved credentials are
-registered for redaction so that no output carries them.
+Retries follow AWS_MAX_ATTEMPTS / AWS_RETRY_MODE or the profile's max_attempts / retry_mode, else
+standard mode with 5 attempts, which covers throttling. Every answer is read under a size bound and a
+deadline (`aws_transport`) and checked against its output shape (`aws_answers`); botocore's exceptions
+become ircli's errors in `aws_errors`. Resolved credentials are registered for redaction so that no
+output carries them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
-from ircli.errors import ConfigurationError, InputError, IrcliError, ServiceError
+from ircli.backends.aws_answers import answer_problem
+from ircli.backends.aws_errors import call_problem, credential_problem, profile_named
+from ircli.backends.aws_transport import BoundedTransport
+from ircli.errors import ConfigurationError, IrcliError, UnreadableAnswer
 from ircli.lib.backend import BackendKind
 from ircli.lib.redaction import register_secret, register_url
 
-MAX_ATTEMPTS = 5
+# botocore's retries when neither the environment (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE) nor the profile
+# (max_attempts, retry_mode) says otherwise: standard mode absorbs throttling.
+DEFAULT_RETRIES = {"mode": "standard", "total_max_attempts": 5}
+RETRY_MODES = ("standard", "adaptive", "legacy")
+# The AWS CLI's and botocore's, in seconds, for connecting and for each answer.
+DEFAULT_TIMEOUT = 60.0
 # botocore's service ids in AWS_ENDPOINT_URL_<SERVICE>, where they differ from the client name.
 ENDPOINT_VARIABLES = {"logs": "CLOUDWATCH_LOGS", "application-autoscaling": "APPLICATION_AUTO_SCALING"}
+
+
+def retry_settings(
+    environ: Mapping[str, str], profile_config: Mapping[str, Any], profile: str | None
+) -> dict[str, Any]:
+    """botocore's `retries` from AWS_RETRY_MODE / AWS_MAX_ATTEMPTS, else the profile's retry_mode /
+    max_attempts, else ircli's default (standard, 5 attempts); what is given is checked (253)."""
+    where = f"profile {profile!r}" if profile else "the default profile"
+    mode, mode_source = environ.get("AWS_RETRY_MODE"), "AWS_RETRY_MODE"
+    if not mode and profile_config.get("retry_mode"):
+        mode, mode_source = str(profile_config["retry_mode"]), f"retry_mode in {where}"
+    attempts, attempts_source = environ.get("AWS_MAX_ATTEMPTS"), "AWS_MAX_ATTEMPTS"
+    if not attempts and profile_config.get("max_attempts"):
+        attempts, attempts_source = str(profile_config["max_attempts"]), f"max_attempts in {where}"
+    if not mode and not attempts:
+        return dict(DEFAULT_RETRIES)
+    retries: dict[str, Any] = {}
+    if mode:
+        if mode.strip().lower() not in RETRY_MODES:
+            raise ConfigurationError(
+                f"{mode_source} is {mode!r}.", hint=f"Use one of {', '.join(RETRY_MODES)} (or leave it unset)."
+            )
+        retries["mode"] = mode.strip().lower()
+    if attempts:
+        try:
+            retries["total_max_attempts"] = int(attempts.strip())
+        except ValueError:
+            retries["total_max_attempts"] = 0
+        if retries["total_max_attempts"] < 1:
+            raise ConfigurationError(
+                f"{attempts_source} is {attempts!r}.",
+                hint="Give the number of attempts, 1 or more (1: no retries), or leave it unset.",
+            )
+    return retries
+
+
+def botocore_timeout(value: float | None) -> float | None:
+    """--cli-*-timeout as botocore takes it: not given is the default, 0 is no timeout (None)."""
+    if value is None:
+        return DEFAULT_TIMEOUT
+    return None if value == 0 else value
 
 
 class AwsBackend:
@@ -36,6 +88,8 @@ class AwsBackend:
         environ: Mapping[str, str] | None = None,
         client: Any = None,
         clients: Mapping[str, Any] | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
     ) -> None:
         # The caller resolves AWS_REGION (honoured as the AWS CLI v2 does; botocore itself reads only
         # AWS_DEFAULT_REGION) and the endpoint URL from its injected environment.
@@ -43,7 +97,8 @@ class AwsBackend:
         self.profile = profile
         self.endpoint_url = endpoint_url
         self.environ = environ or {}
-        self._session: Any = None
+        # --cli-connect-timeout / --cli-read-timeout: None when not given, 0 for none.
+        self.timeouts = (botocore_timeout(connect_timeout), botocore_timeout(read_timeout))
         # Clients given here (a test's stubbed ones) are used as they are; the others are made when needed.
         self._clients: dict[str, Any] = dict(clients or {})
         if client is not None:
@@ -53,9 +108,21 @@ class AwsBackend:
     def client(self) -> Any:
         return self.client_for("sagemaker")
 
+    @property
+    def profile_name(self) -> str | None:
+        return self.profile or self.environ.get("AWS_PROFILE") or None
+
     def client_for(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = self._make_client(service)
+            try:
+                self._clients[service] = self._make_client(service)
+            except IrcliError:
+                raise
+            except Exception as exc:
+                problem = credential_problem(exc, self.profile_name, self.environ)
+                if problem is None:
+                    raise
+                raise problem from None
         return self._clients[service]
 
     def service_endpoint(self, service: str) -> str | None:
@@ -68,12 +135,10 @@ class AwsBackend:
 
     def _make_client(self, service: str) -> Any:
         import boto3
+        import botocore.session
         from botocore.config import Config
-        from botocore.exceptions import NoRegionError, ProfileNotFound
 
         environ = self.environ
-        # Credentials and profile come from the injected environment first; without them botocore's own
-        # chain (config files, instance metadata) runs as usual.
         keys = {}
         if environ.get("AWS_ACCESS_KEY_ID") and environ.get("AWS_SECRET_ACCESS_KEY"):
             keys = {
@@ -81,67 +146,78 @@ class AwsBackend:
                 "aws_secret_access_key": environ["AWS_SECRET_ACCESS_KEY"],
                 "aws_session_token": environ.get("AWS_SESSION_TOKEN") or None,
             }
-        try:
-            session = boto3.Session(
-                profile_name=self.profile or environ.get("AWS_PROFILE") or None,
-                region_name=environ.get("AWS_DEFAULT_REGION") or None,
-                **keys,
-            )
-        except ProfileNotFound:
-            raise ConfigurationError(
-                f"The config profile ({self.profile}) could not be found.",
-                hint="Check --profile / AWS_PROFILE against ~/.aws/config.",
-            ) from None
-        config = Config(retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}, user_agent_extra="ircli")
+        elif environ.get("AWS_ACCESS_KEY_ID"):
+            from botocore.exceptions import PartialCredentialsError
+
+            raise PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY")
+        # Credentials and profile come from the injected environment first; without them botocore's own
+        # chain (config files, instance metadata) runs as usual.
+        core = botocore.session.Session()
+        session = boto3.Session(
+            botocore_session=core,
+            profile_name=self.profile_name,
+            region_name=environ.get("AWS_DEFAULT_REGION") or None,
+            **keys,
+        )
+        connect_timeout, read_timeout = self.timeouts
+        config = Config(
+            retries=retry_settings(environ, core.get_scoped_config(), self.profile_name),
+            user_agent_extra="ircli",
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+        )
         try:
             client = session.client(
                 service, region_name=self.region, endpoint_url=self.service_endpoint(service), config=config
             )
-        except NoRegionError:
-            raise ConfigurationError(
-                "You must specify a region.",
-                hint="Pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or run `aws configure`.",
-            ) from None
+        except json.JSONDecodeError:
+            raise  # a credential_process's output: explained with the other credential failures
         except ValueError as exc:
             raise ConfigurationError(f"The AWS client cannot be created: {exc}.") from None
-        credentials = session.get_credentials()
-        if credentials is not None:
-            frozen = credentials.get_frozen_credentials()
-            for secret in (frozen.access_key, frozen.secret_key, frozen.token):
-                register_secret(secret)
+        # The read timeout bounds each answer in full from the moment its request is sent, whatever the
+        # server's pace (botocore's bounds each read from the socket only); answers are bounded in size.
+        endpoint = client._endpoint
+        endpoint.http_session = BoundedTransport(
+            endpoint.http_session, deadline=read_timeout, json_object=client.meta.service_model.protocol == "json"
+        )
+        self._register_credentials(session)
         return client
+
+    def _register_credentials(self, session: Any) -> None:
+        credentials = session.get_credentials()
+        if credentials is None:
+            return
+        try:
+            frozen = credentials.get_frozen_credentials()
+        except RuntimeError as exc:
+            # botocore's words for credentials (a credential_process's) whose Expiration has passed.
+            raise ConfigurationError(
+                f"The credentials of {profile_named(self.profile_name)} have expired: {exc}",
+                hint="Renew them (its credential_process must print an Expiration still to come), "
+                "or use another --profile.",
+            ) from None
+        for secret in (frozen.access_key, frozen.secret_key, frozen.token):
+            register_secret(secret)
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         from botocore import xform_name
-        from botocore.exceptions import (
-            ClientError,
-            EndpointConnectionError,
-            NoCredentialsError,
-            ParamValidationError,
-            PartialCredentialsError,
-        )
 
         from ircli.operations import OPERATIONS
 
-        method = getattr(self.client_for(OPERATIONS[operation].service.value), xform_name(operation))
+        client = self.client_for(OPERATIONS[operation].service.value)
         try:
-            response: dict[str, Any] = method(**request)
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            request_id = exc.response.get("ResponseMetadata", {}).get("RequestId")
-            raise ServiceError(
-                error.get("Code", "Unknown"), error.get("Message", str(exc)), operation, request_id=request_id
-            ) from None
-        except (NoCredentialsError, PartialCredentialsError):
-            raise ConfigurationError(
-                "Unable to locate credentials.",
-                hint="Run `aws configure`, pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; "
-                "for no AWS at all, use --backend local.",
-            ) from None
-        except ParamValidationError as exc:
-            raise InputError(str(exc)) from None
-        except EndpointConnectionError as exc:
-            raise IrcliError(f"Could not connect to the endpoint URL: {exc.kwargs.get('endpoint_url', '')}") from None
+            response: dict[str, Any] = getattr(client, xform_name(operation))(**request)
+        except Exception as exc:
+            problem = call_problem(exc, operation, self.timeouts) or credential_problem(
+                exc, self.profile_name, self.environ
+            )
+            if problem is None:
+                raise
+            raise problem from None
+        output_shape = client.meta.service_model.operation_model(operation).output_shape
+        wrong = answer_problem(output_shape, response)
+        if wrong is not None:
+            raise UnreadableAnswer(operation, wrong)
         headers = response.pop("ResponseMetadata", {}).get("HTTPHeaders", {})
         if self.TIME_SCALE_HEADER in headers:
             with contextlib.suppress(ValueError):

@@ -84,7 +84,10 @@ class ApiCall:
         return merge(self.document(), flags)
 
     def send(self, request: dict[str, Any], *, validated: bool = False) -> dict[str, Any]:
-        return self.cli.service.call(self.operation, request, validated=validated)
+        response = self.cli.service.call(self.operation, request, validated=validated)
+        for note in self.cli.service.take_notes():
+            self.cli.note(note)
+        return response
 
     def paginate(
         self,

@@ -11,7 +11,7 @@ import typer
 
 from ircli import __version__
 from ircli.backends import parse_backend
-from ircli.cli.context import CliContext, GlobalOptions, resolve_output
+from ircli.cli.context import CliContext, GlobalOptions, parse_timeout, resolve_output
 from ircli.cli.environment import Environment
 from ircli.cli.help_text import epilog, placeholder
 from ircli.operations import COMMANDS, GROUPS, Command
@@ -69,6 +69,24 @@ def root(
     state_dir: Annotated[
         Path | None, typer.Option("--state-dir", help="Simulator state directory (IRCLI_HOME).", rich_help_panel=GLOBAL)
     ] = None,
+    cli_read_timeout: Annotated[
+        str | None,
+        typer.Option(
+            "--cli-read-timeout",
+            metavar="SECONDS",
+            help="Seconds to wait for each answer in full (aws backend; 0: no limit; default 60).",
+            rich_help_panel=GLOBAL,
+        ),
+    ] = None,
+    cli_connect_timeout: Annotated[
+        str | None,
+        typer.Option(
+            "--cli-connect-timeout",
+            metavar="SECONDS",
+            help="Seconds to wait for a connection (aws backend; 0: no limit; default 60).",
+            rich_help_panel=GLOBAL,
+        ),
+    ] = None,
     debug: Annotated[
         bool,
         typer.Option(
@@ -92,6 +110,8 @@ def root(
         query=query,
         state_dir=state_dir,
         no_color=no_color,
+        connect_timeout=parse_timeout("--cli-connect-timeout", cli_connect_timeout),
+        read_timeout=parse_timeout("--cli-read-timeout", cli_read_timeout),
     )
     ctx.obj = CliContext(options=options, env=env)
     ctx.call_on_close(ctx.obj.close)

@@ -6,7 +6,17 @@ from __future__ import annotations
 from ircli.operations import TOP_LEVEL
 
 GLOBAL_VALUE_OPTIONS = frozenset(
-    {"--backend", "--region", "--profile", "--endpoint-url", "--output", "--query", "--state-dir"}
+    {
+        "--backend",
+        "--region",
+        "--profile",
+        "--endpoint-url",
+        "--output",
+        "--query",
+        "--state-dir",
+        "--cli-read-timeout",
+        "--cli-connect-timeout",
+    }
 )
 GLOBAL_FLAGS = frozenset({"--debug", "--no-color"})
 

@@ -3,6 +3,7 @@ the writer. Commands reach it as `ctx.obj`; data go to stdout through the writer
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,21 @@ class GlobalOptions:
     query: str | None = None
     state_dir: Path | None = None
     no_color: bool = False
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+
+
+def parse_timeout(option: str, text: str | None) -> float | None:
+    """--cli-read-timeout / --cli-connect-timeout: seconds, 0 for no timeout (as the AWS CLI)."""
+    if text is None:
+        return None
+    try:
+        seconds = float(text.strip())
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InputError(f"Bad value for {option}: {text!r}. Give seconds, 0 or more (0: no timeout).")
+    return seconds
 
 
 def resolve_output(option: str | None, env: Environment) -> OutputFormat | None:
@@ -80,6 +96,8 @@ class CliContext:
             endpoint_url=self.options.endpoint_url,
             state_dir=self.state_dir if self.options.backend is BackendKind.LOCAL else None,
             environ=self.env.environ,
+            connect_timeout=self.options.connect_timeout,
+            read_timeout=self.options.read_timeout,
         )
         return RecommenderService(make_backend(settings))
 

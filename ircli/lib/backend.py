@@ -41,5 +41,8 @@ class BackendSettings:
     profile: str | None = None
     endpoint_url: str | None = None
     state_dir: Path | None = None
+    # --cli-connect-timeout / --cli-read-timeout in seconds (aws backend): None when not given, 0 for none.
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
     # The process environment, injected: IRCLI_SIM_SPEED, IRCLI_HOME, AWS_REGION, AWS_ENDPOINT_URL_*.
     environ: Mapping[str, str] = field(default_factory=dict)

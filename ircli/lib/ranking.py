@@ -44,6 +44,8 @@ class Objective(str, Enum):
     THROUGHPUT = "throughput"
 
 
+# Iterating an Enum is slow; ranking iterates the objectives for every recommendation.
+OBJECTIVES = tuple(Objective)
 # Which way is better, and the metric behind each objective.
 LOWER_IS_BETTER: dict[Objective, bool] = {Objective.COST: True, Objective.LATENCY: True, Objective.THROUGHPUT: False}
 METRIC: dict[Objective, str] = {
@@ -170,16 +172,46 @@ def _comparable(value: float | None, objective: Objective) -> float:
 
 
 def pareto_flags(candidates: list[dict[str, Any]]) -> list[bool]:
-    points = [[_comparable(metric_value(c, o), o) for o in Objective] for c in candidates]
-    flags = []
-    for index, point in enumerate(points):
-        dominated = any(
-            all(o <= p for o, p in zip(other, point, strict=True))
-            and any(o < p for o, p in zip(other, point, strict=True))
-            for other_index, other in enumerate(points)
-            if other_index != index
-        )
-        flags.append(not dominated)
+    columns = {o: [metric_value(c, o) for c in candidates] for o in Objective}
+    return _pareto(columns)
+
+
+def _pareto(columns: dict[Objective, list[float | None]]) -> list[bool]:
+    """Which candidates no other candidate dominates (as good on every objective, better on one).
+
+    O(n log n), so that a job with a hundred thousand recommendations ranks at once. In lexicographic
+    order whatever dominates a point comes before it, so one sweep asks, for each group of equal points,
+    whether an earlier point is as good on the second and third objectives: a Fenwick tree holds the best
+    third objective seen for each prefix of second-objective values. Only undominated points enter it
+    (what a dominated point would dominate, its dominator dominates too)."""
+    cost, latency, throughput = ([_comparable(value, o) for value in columns[o]] for o in OBJECTIVES)
+    points = list(zip(cost, latency, throughput, strict=True))
+    order = sorted(range(len(points)), key=points.__getitem__)
+    # Values as ranks: a missing metric is infinite, and "nothing seen yet" must stay above it.
+    slot = {value: position + 1 for position, value in enumerate(sorted(set(latency)))}
+    third_rank = {value: position for position, value in enumerate(sorted(set(throughput)))}
+    nothing = len(third_rank)
+    tree = [nothing] * (len(slot) + 1)
+    flags = [False] * len(points)
+    start, count = 0, len(order)
+    while start < count:
+        point = points[order[start]]
+        end = start + 1
+        while end < count and points[order[end]] == point:
+            end += 1  # equal points do not dominate each other: ask for the group before adding it
+        third = third_rank[point[2]]
+        position = slot[point[1]]
+        while position > 0 and tree[position] > third:
+            position -= position & -position
+        if position == 0:
+            for index in order[start:end]:
+                flags[index] = True
+            position = slot[point[1]]
+            # A node's parent covers a wider range: once one holds as good a value, all above it do.
+            while position < len(tree) and tree[position] > third:
+                tree[position] = third
+                position += position & -position
+        start = end
     return flags
 
 
@@ -193,31 +225,41 @@ def rank(
     limits = limits or Limits()
     eligible: list[dict[str, Any]] = []
     excluded: list[tuple[dict[str, Any], str]] = []
-    for recommendation in recommendations:
+    # Without limits nothing is excluded: reading every metric to learn that would cost a third of the time.
+    unlimited = limits == Limits()
+    if unlimited:
+        eligible = list(recommendations)
+    for recommendation in () if unlimited else recommendations:
         reason = limits.violation(recommendation.get("Metrics", {}))
         if reason:
             excluded.append((recommendation, reason))
         else:
             eligible.append(recommendation)
-    scaled = {
-        objective: _scaled([metric_value(r, objective) for r in eligible], LOWER_IS_BETTER[objective])
-        for objective in Objective
-    }
-    total_weight = sum(weights.of(o) for o in Objective)
-    flags = pareto_flags(eligible)
-    scored = []
-    for index, recommendation in enumerate(eligible):
-        per_objective = {o: scaled[o][index] for o in Objective}
-        score = sum(weights.of(o) * per_objective[o] for o in Objective) / total_weight
-        scored.append((round(score, 6), index, recommendation, per_objective))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    # Each metric read once, and few objects made per recommendation: a job may have a hundred thousand.
+    columns = {objective: [metric_value(r, objective) for r in eligible] for objective in OBJECTIVES}
+    scaled = [_scaled(columns[objective], LOWER_IS_BETTER[objective]) for objective in OBJECTIVES]
+    cost_weight, latency_weight, throughput_weight = (weights.of(o) for o in OBJECTIVES)
+    total_weight = cost_weight + latency_weight + throughput_weight
+    scores = [
+        round((cost_weight * c + latency_weight * lat + throughput_weight * t) / total_weight, 6)
+        for c, lat, t in zip(*scaled, strict=True)
+    ]
+    flags = _pareto(columns)
+    order = sorted(range(len(eligible)), key=lambda index: -scores[index])  # stable: ties keep the API's order
+    cost, latency, throughput = scaled
     ranked = [
-        Ranked(position + 1, score, flags[index], recommendation, per_objective)
-        for position, (score, index, recommendation, per_objective) in enumerate(scored)
+        Ranked(
+            position + 1,
+            scores[index],
+            flags[index],
+            eligible[index],
+            {Objective.COST: cost[index], Objective.LATENCY: latency[index], Objective.THROUGHPUT: throughput[index]},
+        )
+        for position, index in enumerate(order)
     ]
     result = Ranking(ranked[:top] if top else ranked, excluded, weights)
     if ranked:
-        result.top_pick_reason = explain(ranked[0], eligible)
+        result.top_pick_reason = explain(ranked[0], eligible, columns)
     return result
 
 
@@ -231,12 +273,16 @@ def _format(objective: Objective, value: float | None) -> str:
     return f"{value:,.0f} invocations/min"
 
 
-def explain(winner: Ranked, candidates: list[dict[str, Any]]) -> str:
-    """One line: which objectives the winner leads on and what it trades for them."""
+def explain(
+    winner: Ranked, candidates: list[dict[str, Any]], columns: dict[Objective, list[float | None]] | None = None
+) -> str:
+    """One line: which objectives the winner leads on and what it trades for them (`columns`: the
+    candidates' metrics, when the caller has read them already)."""
     leads, trades = [], []
     for objective in Objective:
         value = metric_value(winner.recommendation, objective)
-        present = [v for v in (metric_value(c, objective) for c in candidates) if v is not None]
+        column = columns[objective] if columns is not None else [metric_value(c, objective) for c in candidates]
+        present = [v for v in column if v is not None]
         if value is None or not present:
             trades.append(f"{objective.value} not reported")
             continue

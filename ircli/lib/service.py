@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ircli.errors import InputError, JobEndedUnsuccessfully, ServiceError, WaiterFailed, WaitTimedOut
@@ -21,6 +22,11 @@ from ircli.lib.validation import check_request
 from ircli.operations import result_key as paginated_member
 
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
+# A job being deleted never completes: waiting for it ends as for a failed one.
+ENDED_STATUSES = ("FAILED", "STOPPED", "DELETING", "DELETED")
+CREATE_JOB = "CreateInferenceRecommendationsJob"
+# How far the service's clock may be behind this machine's when telling our own job from an older one.
+CLOCK_SKEW = timedelta(minutes=5)
 CHANGES = ("Create", "Update", "Delete", "Stop", "Register", "Deregister", "Put", "Add")
 NAME_MEMBERS = ("JobName", "EndpointName", "EndpointConfigName", "ModelName", "ModelPackageGroupName")
 
@@ -83,6 +89,12 @@ class JobProgress:
 class RecommenderService:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        # What a person should be told about how a call went (on stderr, by the CLI), oldest first.
+        self.notes: list[str] = []
+
+    def take_notes(self) -> list[str]:
+        notes, self.notes = self.notes, []
+        return notes
 
     def close(self) -> None:
         self.backend.close()
@@ -101,10 +113,42 @@ class RecommenderService:
             name = next((str(request[m]) for m in NAME_MEMBERS if isinstance(request.get(m), str)), None)
             change = Change(operation, name)
             CHANGES_SENT.append(change)
-        response: dict[str, Any] = normalise(self.backend.call(operation, request))
+        sent = datetime.now(timezone.utc)
+        try:
+            response: dict[str, Any] = normalise(self.backend.call(operation, request))
+        except ServiceError as error:
+            found = self._created_by_first_attempt(operation, request, error, sent)
+            if found is None:
+                raise
+            response = found
         if change is not None:
             change.answered = True
         return response
+
+    def _created_by_first_attempt(
+        self, operation: str, request: dict[str, Any], error: ServiceError, sent: datetime
+    ) -> dict[str, Any] | None:
+        """A create retried after a timeout (or a 5xx) whose retry finds the job "already exists": the job
+        is ours if it was made after this call was sent and with this request's role, type and input."""
+        if operation != CREATE_JOB or error.code != "ResourceInUse" or not error.retried:
+            return None
+        try:
+            job = self.describe_job(str(request["JobName"]))
+        except ServiceError:
+            return None
+        created = job.get("CreationTime")
+        if isinstance(created, str):
+            try:
+                created = datetime.fromisoformat(created.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+        if not isinstance(created, datetime) or created.tzinfo is None or created < sent - CLOCK_SKEW:
+            return None
+        same = all(_within(request.get(member), job.get(member)) for member in ("JobType", "RoleArn", "InputConfig"))
+        if not same or not job.get("JobArn"):
+            return None
+        self.notes.append(f"Created {job['JobArn']} (the first attempt reached the service; its retry found it)")
+        return {"JobArn": job["JobArn"]}
 
     def paginate(
         self,
@@ -183,8 +227,13 @@ class RecommenderService:
                 on_update(progress)
             if progress.status == "COMPLETED":
                 return progress
-            if progress.status in ("FAILED", "STOPPED"):
+            if progress.status in ENDED_STATUSES:
                 raise JobEndedUnsuccessfully(job_name, progress.status, job.get("FailureReason"))
+            if progress.status not in _job_statuses():
+                raise WaiterFailed(
+                    f"Job {job_name} has the status {progress.status!r}, which the API does not define "
+                    f"({', '.join(_job_statuses())}); ircli stops waiting rather than guess what it means."
+                )
             remaining = timeout - (clock() - started)
             if remaining <= 0:
                 raise WaitTimedOut(
@@ -247,6 +296,26 @@ class RecommenderService:
             f"Job {job_name} ({job.get('Status')}) has no recommendation {recommendation_ids[0]}. "
             f"Its recommendations: {known}."
         )
+
+
+def _within(sent: Any, described: Any) -> bool:
+    """Whether what a request sent is in what the service describes (which adds defaults of its own)."""
+    if isinstance(sent, dict):
+        return isinstance(described, dict) and all(_within(value, described.get(key)) for key, value in sent.items())
+    if isinstance(sent, list):
+        return (
+            isinstance(described, list)
+            and len(sent) == len(described)
+            and all(_within(a, b) for a, b in zip(sent, described, strict=True))
+        )
+    return bool(sent == described)
+
+
+def _job_statuses() -> tuple[str, ...]:
+    from ircli.schemas import load_schema
+
+    statuses = load_schema("DescribeInferenceRecommendationsJob", "response")["$defs"]["RecommendationJobStatus"]
+    return tuple(statuses["enum"])
 
 
 def production_variant_from_recommendation(
