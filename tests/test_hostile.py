@@ -862,54 +862,57 @@ def test_a_missing_member_deep_in_an_answer_is_named(aws_environment: Path) -> N
     assert "InferenceRecommendations[0]" in raised.value.message
 
 
+CREDENTIAL_CASES: list[tuple[str, dict[str, str], str, str, str | None, list[str]]] = [
+    ("key without secret", {"AWS_ACCESS_KEY_ID": "AKIAHALF"}, "", "", None, ["Set AWS_SECRET_ACCESS_KEY"]),
+    (
+        "file key without secret",
+        {},
+        "",
+        "[default]\naws_access_key_id = AKIAHALF\n",
+        None,
+        ["aws_secret_access_key"],
+    ),
+    (
+        "failing credential_process",
+        {},
+        "credential_process = sh -c 'echo nope >&2; exit 3'\n",
+        "",
+        "p",
+        ["credential_process of profile 'p'", "nope"],
+    ),
+    (
+        "credential_process printing garbage",
+        {},
+        "credential_process = echo not-json\n",
+        "",
+        "p",
+        ["credential_process of profile 'p'", "not JSON"],
+    ),
+    (
+        "expired credential_process",
+        {},
+        'credential_process = printf \'{"Version": 1, "AccessKeyId": "AKIAOLD", "SecretAccessKey": "s", '
+        '"SessionToken": "t", "Expiration": "2000-01-01T00:00:00Z"}\'\n',
+        "",
+        "p",
+        ["profile 'p' have expired"],
+    ),
+    (
+        "dangling source_profile",
+        {},
+        "role_arn = arn:aws:iam::123456789012:role/R\nsource_profile = ghost\n",
+        "",
+        "p",
+        ['source_profile "ghost"', "Fix profile 'p'"],
+    ),
+    ("unknown profile", {}, "", "", "nobody", ["(nobody) could not be found"]),
+]
+
+
 @pytest.mark.parametrize(
     ("case", "environ", "config", "credentials", "profile", "shown"),
-    [
-        ("key without secret", {"AWS_ACCESS_KEY_ID": "AKIAHALF"}, "", "", None, ["Set AWS_SECRET_ACCESS_KEY"]),
-        (
-            "file key without secret",
-            {},
-            "",
-            "[default]\naws_access_key_id = AKIAHALF\n",
-            None,
-            ["aws_secret_access_key"],
-        ),
-        (
-            "failing credential_process",
-            {},
-            "credential_process = sh -c 'echo nope >&2; exit 3'\n",
-            "",
-            "p",
-            ["credential_process of profile 'p'", "nope"],
-        ),
-        (
-            "credential_process printing garbage",
-            {},
-            "credential_process = echo not-json\n",
-            "",
-            "p",
-            ["credential_process of profile 'p'", "not JSON"],
-        ),
-        (
-            "expired credential_process",
-            {},
-            'credential_process = printf \'{"Version": 1, "AccessKeyId": "AKIAOLD", "SecretAccessKey": "s", '
-            '"SessionToken": "t", "Expiration": "2000-01-01T00:00:00Z"}\'\n',
-            "",
-            "p",
-            ["profile 'p' have expired"],
-        ),
-        (
-            "dangling source_profile",
-            {},
-            "role_arn = arn:aws:iam::123456789012:role/R\nsource_profile = ghost\n",
-            "",
-            "p",
-            ['source_profile "ghost"', "Fix profile 'p'"],
-        ),
-        ("unknown profile", {}, "", "", "nobody", ["(nobody) could not be found"]),
-    ],
-    ids=lambda value: value if isinstance(value, str) and " " in value else "",
+    CREDENTIAL_CASES,
+    ids=[case[0] for case in CREDENTIAL_CASES],
 )
 def test_unusable_credentials_are_an_environment_problem_with_a_hint(
     aws_environment: Path,
@@ -960,13 +963,18 @@ class _Statuses:
         pass
 
 
+def _minutes() -> Callable[[], float]:
+    """A clock that moves a minute each time it is read: a waiter that never stops would time out."""
+    return iter(range(0, 10**9, 60)).__next__
+
+
 def test_an_unknown_job_status_ends_the_waiter() -> None:
     from ircli.errors import WaiterFailed
     from ircli.lib.service import RecommenderService
 
     service = RecommenderService(_Statuses("PENDING", "IN_PROGRESS", "EXPLODED"))  # type: ignore[arg-type]
     with pytest.raises(WaiterFailed) as raised:
-        service.wait_for_job("job-1", timeout=3600, interval=1, sleep=lambda seconds: None)
+        service.wait_for_job("job-1", timeout=3600, interval=60, sleep=lambda seconds: None, clock=_minutes())
     assert raised.value.exit_status == 255 and "'EXPLODED'" in raised.value.message
 
 
@@ -976,7 +984,7 @@ def test_a_deleted_job_ends_the_waiter() -> None:
 
     service = RecommenderService(_Statuses("IN_PROGRESS", "DELETED"))  # type: ignore[arg-type]
     with pytest.raises(JobEndedUnsuccessfully):
-        service.wait_for_job("job-1", timeout=3600, interval=1, sleep=lambda seconds: None)
+        service.wait_for_job("job-1", timeout=3600, interval=60, sleep=lambda seconds: None, clock=_minutes())
 
 
 def _naive_pareto(candidates: list[dict[str, Any]]) -> list[bool]:

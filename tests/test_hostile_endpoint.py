@@ -402,3 +402,20 @@ def test_a_zero_read_timeout_waits_for_a_slow_answer(hostile: Callable[[Behaviou
     result = cli(*aws(server, "--cli-read-timeout", "0", *CREATE, "--output", "json"))
     assert result.code == 0, result.err
     assert result.json["JobArn"] == JOB_ARN
+
+
+@pytest.mark.parametrize(
+    ("given", "connect", "read"), [((None, None), 60, 60), ((2.5, 0), 2.5, None), ((0, 7), None, 7)]
+)
+def test_the_timeouts_reach_botocore(
+    hostile: Callable[[Behaviour], Server],
+    given: tuple[float | None, float | None],
+    connect: float | None,
+    read: float | None,
+) -> None:
+    from ircli.backends.aws import AwsBackend
+
+    backend = AwsBackend(region="us-east-1", connect_timeout=given[0], read_timeout=given[1])
+    config = backend.client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (connect, read)
+    assert backend.client._endpoint.http_session.deadline == read
