@@ -141,3 +141,26 @@ def test_the_report_is_written_with_n_a_where_the_service_sent_nan(
     assert made.code == 0, made.err
     html = page.read_text()
     assert "Not priced: ml.m4.2xlarge x n/a" in html and "n/a" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:notaport", "Port could not be cast to integer value"),
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("localhost:4566", "it needs http:// or https:// and a host"),
+        ("ftp://127.0.0.1", "it needs http:// or https:// and a host"),
+    ],
+)
+def test_an_endpoint_url_botocore_cannot_use_is_refused_up_front(cli: CliRunner, url: str, reason: str) -> None:
+    for args, environ in (
+        (["--endpoint-url", url], {}),
+        ([], {"AWS_ENDPOINT_URL": url}),
+        ([], {"AWS_ENDPOINT_URL_SAGEMAKER": url}),
+    ):
+        result = cli(
+            "--backend", "aws", "--region", "us-east-1", *args, "describe-job", "j", environ={**CREDENTIALS, **environ}
+        )
+        source = "--endpoint-url" if args else next(iter(environ))
+        assert result.code == 252, result.err
+        assert result.err.startswith(f"ircli: {source}: {url} is not a usable endpoint URL") and reason in result.err

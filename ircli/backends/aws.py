@@ -17,9 +17,9 @@ from typing import Any
 from ircli.backends.aws_answers import answer_problem
 from ircli.backends.aws_errors import call_problem, credential_problem, profile_named
 from ircli.backends.aws_transport import BoundedTransport
-from ircli.errors import ConfigurationError, IrcliError, UnreadableAnswer
+from ircli.errors import ConfigurationError, InputError, IrcliError, UnreadableAnswer
 from ircli.lib.backend import BackendKind
-from ircli.lib.redaction import register_secret, register_url
+from ircli.lib.redaction import redact, register_secret, register_url
 
 # botocore's retries when neither the environment (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE) nor the profile
 # (max_attempts, retry_mode) says otherwise: standard mode absorbs throttling.
@@ -70,6 +70,24 @@ def botocore_timeout(value: float | None) -> float | None:
     if value is None:
         return DEFAULT_TIMEOUT
     return None if value == 0 else value
+
+
+def checked_endpoint_url(source: str, url: str) -> str:
+    """An endpoint URL botocore can use, else a refusal naming where it came from (botocore would fail later,
+    reading a bad port as if the service had answered)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it is the check: a port that is not a number raises here
+    except ValueError as error:
+        raise InputError(f"{source}: {redact(url)} is not a usable endpoint URL ({error}).") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(
+            f"{source}: {redact(url)} is not a usable endpoint URL: it needs http:// or https:// and a host, "
+            "e.g. http://127.0.0.1:4566."
+        )
+    return url
 
 
 class AwsBackend:
@@ -129,9 +147,14 @@ class AwsBackend:
         """--endpoint-url for every service (one simulator serves them all), else the service's
         AWS_ENDPOINT_URL_<SERVICE> variable, else AWS_ENDPOINT_URL, as botocore reads them."""
         variable = "AWS_ENDPOINT_URL_" + ENDPOINT_VARIABLES.get(service, service.upper().replace("-", "_"))
-        return register_url(
-            self.endpoint_url or self.environ.get(variable) or self.environ.get("AWS_ENDPOINT_URL") or None
-        )
+        for source, url in (
+            ("--endpoint-url", self.endpoint_url),
+            (variable, self.environ.get(variable)),
+            ("AWS_ENDPOINT_URL", self.environ.get("AWS_ENDPOINT_URL")),
+        ):
+            if url:
+                return checked_endpoint_url(source, register_url(url) or url)
+        return None
 
     def _make_client(self, service: str) -> Any:
         import boto3
