@@ -150,6 +150,7 @@ def test_the_report_is_written_with_n_a_where_the_service_sent_nan(
         ("http://[::1", "Invalid IPv6 URL"),
         ("localhost:4566", "it needs http:// or https:// and a host"),
         ("ftp://127.0.0.1", "it needs http:// or https:// and a host"),
+        ("http://bad host/", "it needs http:// or https:// and a host"),
     ],
 )
 def test_an_endpoint_url_botocore_cannot_use_is_refused_up_front(cli: CliRunner, url: str, reason: str) -> None:

@@ -82,7 +82,10 @@ def checked_endpoint_url(source: str, url: str) -> str:
         parts.port  # noqa: B018 - reading it is the check: a port that is not a number raises here
     except ValueError as error:
         raise InputError(f"{source}: {redact(url)} is not a usable endpoint URL ({error}).") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
+
+    usable = is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or not usable:
         raise InputError(
             f"{source}: {redact(url)} is not a usable endpoint URL: it needs http:// or https:// and a host, "
             "e.g. http://127.0.0.1:4566."

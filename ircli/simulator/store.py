@@ -133,8 +133,13 @@ class Store:
         """The state is private: the directory 0700 when ircli makes it, the database 0600, whatever the
         umask (SQLite gives its -wal and -shm files the database's mode). A link is not followed."""
         if not self.state_dir.exists():
-            self.state_dir.mkdir(parents=True, mode=0o700)
-            os.chmod(self.state_dir, 0o700)  # mkdir's mode is filtered by the umask
+            self.state_dir.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.state_dir.mkdir(mode=0o700)
+            except FileExistsError:
+                pass  # another process made it first: it is checked below like any existing directory
+            else:
+                os.chmod(self.state_dir, 0o700)  # mkdir's mode is filtered by the umask
         self.check_directory()
         if self.path.is_symlink():
             raise ConfigurationError(
