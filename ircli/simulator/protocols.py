@@ -19,16 +19,13 @@ from http import HTTPStatus
 from typing import Any
 
 from ircli.lib.numbers import finite_or_text
-from ircli.operations import OPERATIONS, Service
+from ircli.operations import OPERATIONS, OperationKey, Service
 from ircli.simulator.exceptions import SerializationException, SimulatorError, UnknownOperationException
 from ircli.simulator.models import Simulator
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
-TARGET_PREFIXES = {
-    "SageMaker": Service.SAGEMAKER,
-    "Logs_20140328": Service.LOGS,
-    "AnyScaleFrontendService": Service.AUTOSCALING,
-}
+# X-Amz-Target's prefix -> its service, as botocore's models state them.
+TARGET_PREFIXES = {service.model.target_prefix: service for service in Service if service.model.target_prefix}
 # The body limits: SageMaker Runtime's documented 6 MB payload; 1 MiB for a JSON request (none of the
 # served operations' largest legal request comes near it).
 MAX_JSON_BODY_BYTES = 1024 * 1024
@@ -67,14 +64,14 @@ def json_error(error: SimulatorError) -> Reply:
     return _json_reply(error.status, {"__type": error.code, "message": error.message})
 
 
-def parse_target(target: str | None) -> str:
+def parse_target(target: str | None) -> OperationKey:
     if not target:
         raise UnknownOperationException("Missing X-Amz-Target header.")
     prefix, _, operation = target.partition(".")
     service = TARGET_PREFIXES.get(prefix)
-    if service is None or operation not in OPERATIONS or OPERATIONS[operation].service is not service:
+    if service is None or (service, operation) not in OPERATIONS:
         raise UnknownOperationException(f"Operation {target} is not supported by the ircli simulator.")
-    return operation
+    return OperationKey(service, operation)
 
 
 def parse_json_body(body: bytes) -> dict[str, Any]:
@@ -123,7 +120,7 @@ def handle_invocation(simulator: Simulator, path: str, headers: dict[str, str], 
         if headers.get(header):
             request[member] = headers[header]
     try:
-        result = simulator.dispatch("InvokeEndpoint", request, validated=True)
+        result = simulator.dispatch(OperationKey(Service.RUNTIME, "InvokeEndpoint"), request, validated=True)
     except SimulatorError as error:
         return rest_error(error)
     return Reply(
