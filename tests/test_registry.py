@@ -63,3 +63,37 @@ def test_names_resolve_by_key_service_prefix_or_unambiguous_name(monkeypatch: py
     assert resolve_operation("GetLogEvents") is None
     assert find("application-autoscaling:GetLogEvents") is twin
     assert key.reference == "logs:GetLogEvents"
+
+
+# -- the simulator's resources: typed attributes, made on first use ---------------------------------------
+
+DESCRIBE_PROBE = """
+import sys
+from pathlib import Path
+from ircli.simulator.models import Simulator
+from ircli.simulator.store import Store
+simulator = Simulator(Store(Path(sys.argv[1])), speed="instant")
+print(simulator.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "lazy"})["Status"])
+print(" ".join(sorted(m for m in sys.modules if m.startswith("ircli.simulator."))))
+"""
+
+
+@pytest.mark.slow  # it starts a process
+def test_describing_a_job_loads_neither_the_performance_model_nor_the_other_services(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.store import Store
+    from tests.valid_requests import VALID_REQUESTS
+
+    request = {**VALID_REQUESTS["CreateInferenceRecommendationsJob"], "JobName": "lazy"}
+    Simulator(Store(tmp_path), speed="instant").dispatch("CreateInferenceRecommendationsJob", request)
+    result = subprocess.run(
+        [sys.executable, "-c", DESCRIBE_PROBE, str(tmp_path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    status, loaded = result.stdout.splitlines()
+    assert status == "COMPLETED"
+    modules = set(loaded.split())
+    assert "ircli.simulator.jobs" in modules
+    assert not modules & {"ircli.simulator.perf", "ircli.simulator.logs", "ircli.simulator.autoscaling"}

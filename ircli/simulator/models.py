@@ -146,9 +146,9 @@ class Simulator:
             self.load(key.service)
         if key not in HANDLERS:
             raise UnknownOperationException(f"Operation {key.name} is not supported by the ircli simulator.")
-        cls, function = HANDLERS[key]
-        resource = self._made(cls)
-        return lambda request: function(resource, request)
+        cls, method = HANDLERS[key]
+        function: Callable[[Answer], Answer] = getattr(self._made(cls), method)
+        return function
 
     def dispatch(self, operation: str | OperationKey, request: Answer, *, validated: bool = False) -> Answer:
         """Answer one request. `validated` says the caller has already checked it against the schema and

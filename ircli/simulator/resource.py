@@ -18,9 +18,10 @@ Request = dict[str, Any]
 Handler = Callable[[Any, Request], dict[str, Any]]
 F = TypeVar("F", bound=Handler)
 
-# (service, operation) -> the model class whose method answers it, and that method. Filled as the
-# resource modules are imported (the simulator imports a service's on its first request).
-HANDLERS: dict[OperationKey, tuple[type[Resource], Handler]] = {}
+# (service, operation) -> the model class whose method answers it, and that method's name (looked up on
+# each call, as any method is). Filled as the resource modules are imported (the simulator imports a
+# service's on its first request).
+HANDLERS: dict[OperationKey, tuple[type[Resource], str]] = {}
 
 
 class Resource:
@@ -53,9 +54,11 @@ class _Registration:
         self.key, self.function = key, function
 
     def __set_name__(self, owner: type[Resource], name: str) -> None:
-        if self.key in HANDLERS and HANDLERS[self.key][1] is not self.function:
-            raise TypeError(f"{self.key} has two handlers")
-        HANDLERS[self.key] = (owner, self.function)
+        if self.key in HANDLERS:  # the same method again when its module is reloaded, never another
+            earlier, method = HANDLERS[self.key]
+            if (earlier.__module__, earlier.__qualname__, method) != (owner.__module__, owner.__qualname__, name):
+                raise TypeError(f"{self.key} has two handlers: {earlier.__qualname__}.{method} and {name}")
+        HANDLERS[self.key] = (owner, name)
         setattr(owner, name, self.function)
 
 
