@@ -4,7 +4,7 @@ Python SDK here with no other change.
 
 HTTP itself is waitress's job (a production WSGI server: chunked bodies, Content-Length checks,
 keep-alive, header limits, slow clients, a deep listen backlog); this module routes each request to its
-protocol's dispatcher (`protocols`), once `access` has let it in: only the names the server listens on
+wire protocol (`protocols.choose`), once `access` has let it in: only the names the server listens on
 (no DNS rebinding), no other site's `Origin`, and the required key id if one is set. Loopback by default.
 """
 
@@ -18,8 +18,9 @@ from typing import Any, cast
 from ircli.simulator import protocols
 from ircli.simulator.access import Access
 from ircli.simulator.common import speed_factor
-from ircli.simulator.exceptions import SerializationException, SimulatorError
+from ircli.simulator.exceptions import SerializationException
 from ircli.simulator.models import Simulator
+from ircli.simulator.protocols import failure
 
 CLIENT_TIMEOUT_SECONDS = 15
 MAX_BODY_BYTES = protocols.MAX_JSON_BODY_BYTES
@@ -66,52 +67,33 @@ class SimulatorApp:
         return [reply.body]
 
     def reply(self, environ: dict[str, Any]) -> protocols.Reply:
-        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
-        invocation = path.startswith("/endpoints/")
-        limit = protocols.MAX_INVOCATION_BODY_BYTES if invocation else protocols.MAX_JSON_BODY_BYTES
-        error_reply = protocols.rest_error if invocation else protocols.json_error
+        request = protocols.HttpRequest.from_environ(environ)
+        protocol = protocols.choose(request)  # from the headers and path: it answers even a refusal
         refusal = self.access.refusal(environ)  # before anything is read or run
         if refusal is not None:
-            return error_reply(refusal)
-        if method != "POST":
-            return error_reply(_error("UnknownOperationException", "Only POST requests are served.", 405))
+            return protocol.error(refusal)
+        if request.method != "POST":
+            return protocol.error(failure("UnknownOperationException", "Only POST requests are served.", 405))
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         if length < 0:
-            return error_reply(SerializationException("Content-Length is not a number."))
+            return protocol.error(SerializationException("Content-Length is not a number."))
+        limit = protocol.body_limit
         if length > limit:
-            return error_reply(_error("SerializationException", f"The request body is larger than {limit} bytes.", 413))
-        body = environ["wsgi.input"].read(length) if length else b""
-        refusal = self.access.signature_refusal(environ, body)
+            return protocol.error(
+                failure("SerializationException", f"The request body is larger than {limit} bytes.", 413)
+            )
+        request.body = environ["wsgi.input"].read(length) if length else b""
+        refusal = self.access.signature_refusal(environ, request.body)
         if refusal is not None:
-            return error_reply(refusal)
+            return protocol.error(refusal)
         try:
-            if invocation:
-                headers = {
-                    key[5:].replace("_", "-").lower(): value
-                    for key, value in environ.items()
-                    if key.startswith("HTTP_")
-                }
-                if environ.get("CONTENT_TYPE"):
-                    headers["content-type"] = environ["CONTENT_TYPE"]
-                return protocols.handle_invocation(self.simulator, path, headers, body)
-            if path not in ("", "/"):
-                return protocols.json_error(
-                    _error("UnknownOperationException", f"No operation is served at {path}.", 404)
-                )
-            return protocols.handle_json(self.simulator, environ.get("HTTP_X_AMZ_TARGET"), body)
+            return protocol.answer(self.simulator, request)
         except Exception as exc:  # a defect of the simulator: answered, logged, and the server keeps serving
             log.exception("internal error")
-            return error_reply(_error("InternalFailure", f"Internal failure: {type(exc).__name__}", 500))
-
-
-def _error(code: str, message: str, status: int) -> SimulatorError:
-    error = SimulatorError(message)
-    error.code = code
-    error.status = status
-    return error
+            return protocol.error(failure("InternalFailure", f"Internal failure: {type(exc).__name__}", 500))
 
 
 class InlineDispatcher:
