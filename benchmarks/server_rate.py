@@ -60,6 +60,20 @@ def rate(call: Callable[[], Any], seconds: float) -> float:
     return count / (time.perf_counter() - started)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time so far (Linux), independent of how loaded the machine is."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request(pid: int, call: Callable[[], Any], count: int = 1000) -> float:
+    """The server's CPU milliseconds per request, over `count` requests."""
+    before = cpu_seconds(pid)
+    for _ in range(count):
+        call()
+    return (cpu_seconds(pid) - before) / count * 1000
+
+
 def start_ircli(home: Path) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "IRCLI_HOME": str(home), "IRCLI_SIM_SPEED": "instant"}
     process = subprocess.Popen(
@@ -70,32 +84,40 @@ def start_ircli(home: Path) -> tuple[subprocess.Popen[str], str]:
     return process, line.split("listening on ", 1)[1].split()[0]
 
 
-def start_moto() -> tuple[subprocess.Popen[str], str] | None:
+def start_moto(log: Path) -> tuple[subprocess.Popen[bytes], str] | None:
     moto = shutil.which("moto_server")
     if moto is None:
         return None
-    process = subprocess.Popen([moto, "-p", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "Running on http://127.0.0.1:" in line:
-            return process, "http://127.0.0.1:" + line.rsplit(":", 1)[1].strip().rstrip("/")
+    # Its access log goes to a file: a pipe nobody reads would fill and stop it.
+    with log.open("wb") as sink:
+        process = subprocess.Popen([moto, "-p", "0"], stdout=sink, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for line in log.read_text(errors="replace").splitlines():
+            if "Running on http://127.0.0.1:" in line:
+                return process, "http://127.0.0.1:" + line.rsplit(":", 1)[1].strip().rstrip("/")
+        time.sleep(0.1)
+    process.terminate()
     return None
 
 
-def server_rates(seconds: float = 3.0, rounds: int = 3) -> tuple[float, float | None]:
-    """(ircli's best requests/s, moto's best or None when moto[server] is not installed)."""
+def server_rates(seconds: float = 3.0, rounds: int = 3) -> dict[str, tuple[float, float]]:
+    """Server name -> (its best requests/s, its CPU ms per request); moto only when moto[server] is
+    installed."""
     home = Path(tempfile.mkdtemp(prefix="ircli-rate-"))
-    processes: list[subprocess.Popen[str]] = []
+    processes: list[subprocess.Popen[Any]] = []
     try:
         ircli_process, ircli_url = start_ircli(home)
         processes.append(ircli_process)
         calls: dict[str, Callable[[], Any]] = {}
+        pids = {"ircli": ircli_process.pid}
         ircli_client = client(ircli_url)
         prepare(ircli_client)
         calls["ircli"] = lambda: ircli_client.describe_endpoint_config(EndpointConfigName="bench")
-        moto = start_moto()
+        moto = start_moto(home / "moto.log")
         if moto is not None:
             processes.append(moto[0])
+            pids["moto"] = moto[0].pid
             moto_client = client(moto[1])
             prepare(moto_client)
             calls["moto"] = lambda: moto_client.describe_endpoint_config(EndpointConfigName="bench")
@@ -103,7 +125,7 @@ def server_rates(seconds: float = 3.0, rounds: int = 3) -> tuple[float, float | 
         for _ in range(rounds):
             for name, call in calls.items():
                 best[name] = max(best.get(name, 0.0), rate(call, seconds))
-        return best["ircli"], best.get("moto")
+        return {name: (best[name], cpu_per_request(pids[name], call)) for name, call in calls.items()}
     finally:
         for process in processes:
             process.terminate()
@@ -113,12 +135,17 @@ def server_rates(seconds: float = 3.0, rounds: int = 3) -> tuple[float, float | 
 
 def main() -> int:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
-    ircli_rate, moto_rate = server_rates(seconds)
-    print(f"ircli simulator serve: {ircli_rate:,.0f} DescribeEndpointConfig/s")
-    if moto_rate is None:
+    measured = server_rates(seconds)
+    ircli_rate, ircli_cpu = measured["ircli"]
+    print(f"ircli simulator serve: {ircli_rate:,.0f} DescribeEndpointConfig/s, {ircli_cpu:.2f} ms CPU a request")
+    if "moto" not in measured:
         print("moto server: moto[server] not installed")
     else:
-        print(f"moto server:           {moto_rate:,.0f} DescribeEndpointConfig/s ({ircli_rate / moto_rate:.1f}x)")
+        moto_rate, moto_cpu = measured["moto"]
+        print(
+            f"moto server:           {moto_rate:,.0f} DescribeEndpointConfig/s, {moto_cpu:.2f} ms CPU a request "
+            f"(ircli: {ircli_rate / moto_rate:.1f}x the rate, {moto_cpu / ircli_cpu:.1f}x less CPU)"
+        )
     return 0
 
 

@@ -34,6 +34,9 @@ SERVER_SETTINGS: dict[str, Any] = {
     "ident": "ircli-simulator",
     "expose_tracebacks": False,
     "asyncore_use_poll": True,
+    # Flush once a response is whole, not after each write (waitress's default of 1 byte sends the
+    # headers and the body apart: two wake-ups of the client a request).
+    "send_bytes": 64 * 1024,
 }
 
 log = logging.getLogger("ircli.simulator.server")
@@ -102,21 +105,42 @@ class InlineDispatcher:
     The simulator answers from SQLite in well under a millisecond; the hand-off to a worker and back (two
     thread switches and a wake-up of the loop per request) cost more than the answer, and on a loaded
     machine several times more. HTTP stays waitress's: a request runs only once its body has arrived
-    whole, so a slow client still blocks no one. The request runs from the loop's trigger (not from
-    inside the read that completed it, which holds the channel's lock).
+    whole, so a slow client still blocks no one. A completed request is queued here while the channel
+    holds its lock and run as soon as the channel's read returns (`InlineChannel`).
     """
 
     def __init__(self) -> None:
-        self.server: Any = None
+        self.pending: list[Any] = []
 
     def set_thread_count(self, count: int) -> None:
         """No workers to start (waitress calls this with its `threads` setting)."""
 
     def add_task(self, task: Any) -> None:
-        self.server.trigger.pull_trigger(task.service)
+        self.pending.append(task)
+
+    def run_pending(self) -> None:
+        while self.pending:
+            self.pending.pop(0).service()
 
     def shutdown(self, cancel_pending: bool = True, timeout: int = 5) -> bool:
+        self.pending.clear()
         return True
+
+
+def inline_channel() -> type:
+    from waitress.channel import HTTPChannel
+
+    class InlineChannel(HTTPChannel):
+        """waitress's channel, which answers what it has read before the loop polls again."""
+
+        def handle_read(self) -> None:
+            super().handle_read()
+            dispatcher = cast(InlineDispatcher, self.server.task_dispatcher)
+            dispatcher.run_pending()
+            if self.total_outbufs_len:
+                self.handle_write()  # the answer leaves now, not at the loop's next turn
+
+    return InlineChannel
 
 
 class RunningServer:
@@ -144,7 +168,7 @@ class RunningServer:
                 app, host=host, port=port, _dispatcher=cast(Any, dispatcher), **{**SERVER_SETTINGS, **settings}
             ),
         )
-        dispatcher.server = self.server
+        self.server.channel_class = inline_channel()
         self.server_address = (host, int(self.server.effective_port))
         app.access = Access.listening(
             host, self.server_address[1], access_key_id=access_key_id, secret_access_key=secret_access_key
