@@ -34,9 +34,6 @@ SERVER_SETTINGS: dict[str, Any] = {
     "ident": "ircli-simulator",
     "expose_tracebacks": False,
     "asyncore_use_poll": True,
-    # Flush once a response is whole, not after each write (waitress's default of 1 byte sends the
-    # headers and the body apart: two wake-ups of the client a request).
-    "send_bytes": 64 * 1024,
 }
 
 log = logging.getLogger("ircli.simulator.server")
@@ -131,14 +128,28 @@ def inline_channel() -> type:
     from waitress.channel import HTTPChannel
 
     class InlineChannel(HTTPChannel):
-        """waitress's channel, which answers what it has read before the loop polls again."""
+        """waitress's channel, which answers what it has read before the loop polls again, and sends a
+        response whole: waitress writes the headers and the body apart and would send each at once
+        (two wake-ups of the client a request)."""
+
+        holding = False
+
+        def _flush_some(self, do_close: bool = True) -> bool:
+            if self.holding:
+                return True
+            flushed: bool = super()._flush_some(do_close=do_close)  # type: ignore[misc]  # not in the stubs
+            return flushed
 
         def handle_read(self) -> None:
             super().handle_read()
             dispatcher = cast(InlineDispatcher, self.server.task_dispatcher)
-            dispatcher.run_pending()
+            self.holding = True
+            try:
+                dispatcher.run_pending()
+            finally:
+                self.holding = False
             if self.total_outbufs_len:
-                self.handle_write()  # the answer leaves now, not at the loop's next turn
+                self.handle_write()  # the answer leaves now, in one send, not at the loop's next turn
 
     return InlineChannel
 
