@@ -1,18 +1,23 @@
-"""The registry of the API operations ircli knows and of its commands: the one place where an
-operation's service and paginated result, a command's name and module, the operation it sends and what
-its argument names meet.
+"""The registry of the API operations ircli knows and of its commands, keyed by (service, operation):
+the one place where an operation's service, whether it changes state, a command's name and module, the
+operation it sends and what its argument names meet. What botocore's models state (protocols, target
+prefixes, endpoint variables, paginated members) is read from `ircli.service_models`, generated from them
+by `tools/generate_registry.py`.
 
 The app builds its command tree from it, the service layer paginates by it, the schema generator and
 `ircli schema` list its operations, completions offer job, model and endpoint names by it, and the
 simulator answers exactly its operations. To add an operation: one `Operation` line here (and a
 `Command` line if ircli has a command for it), one handler in the simulator, and its schemas
-(`tools/generate_schemas.py`).
+(`tools/generate_schemas.py`, `tools/generate_registry.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
+
+from ircli.service_models import PAGINATED, SERVICES, ServiceModel
 
 
 class Service(str, Enum):
@@ -22,6 +27,11 @@ class Service(str, Enum):
     RUNTIME = "sagemaker-runtime"
     LOGS = "logs"
     AUTOSCALING = "application-autoscaling"
+
+    @property
+    def model(self) -> ServiceModel:
+        """What botocore's model states about the service (protocols, target prefix, endpoint variable)."""
+        return SERVICES[self.value]
 
 
 class Names(str, Enum):
@@ -33,18 +43,53 @@ class Names(str, Enum):
     MODEL = "model"
 
 
+class OperationKey(NamedTuple):
+    """An operation's identity: its name is unique only within its service (TagResource, ...)."""
+
+    service: Service
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.service.value}:{self.name}"
+
+    @property
+    def reference(self) -> str:
+        """How ircli's messages and the name-keyed core name it: the bare name while it is unique."""
+        return self.name if len(_BY_NAME.get(self.name, ())) == 1 else str(self)
+
+
+class Effect(str, Enum):
+    """Whether an operation changes state. botocore's models do not say; the registry states it once."""
+
+    READ = "read"
+    CHANGE = "change"
+
+
 @dataclass(frozen=True)
 class Operation:
+    service: Service
     name: str
-    service: Service = Service.SAGEMAKER
-    result_key: str | None = None  # for a paginated operation, the member that holds its items
+    effect: Effect
+
+    @property
+    def key(self) -> OperationKey:
+        return OperationKey(self.service, self.name)
+
+    @property
+    def changes(self) -> bool:
+        return self.effect is Effect.CHANGE
+
+    @property
+    def result_key(self) -> str | None:
+        """For a paginated operation, the member that holds its items (botocore's paginators-1.json)."""
+        return PAGINATED.get((self.service.value, self.name))
 
 
 @dataclass(frozen=True)
 class Command:
     path: str  # as typed after `ircli`: "create-job", "endpoint-config create"
     module: str  # the module under `ircli.cli.commands` that defines it
-    operation: str | None = None  # the API operation it sends, if it sends one
+    operation: str | None = None  # the API operation it sends, if it sends one (its name in the registry)
     argument: Names | None = None  # what its positional argument(s) name
     # For a top-level command, the first paragraph of its help, so that `ircli --help` lists the commands
     # without importing them (a test keeps it equal to the function's docstring).
@@ -56,52 +101,76 @@ class Command:
 
 
 S, R, L, A = Service.SAGEMAKER, Service.RUNTIME, Service.LOGS, Service.AUTOSCALING
+READ, CHANGE = Effect.READ, Effect.CHANGE
 
 # Every operation ircli sends or its simulator answers; each has a request and a response schema.
 OPERATION_LIST: tuple[Operation, ...] = (
-    Operation("CreateInferenceRecommendationsJob"),
-    Operation("DescribeInferenceRecommendationsJob"),
-    Operation("ListInferenceRecommendationsJobs", result_key="InferenceRecommendationsJobs"),
-    Operation("ListInferenceRecommendationsJobSteps", result_key="Steps"),
-    Operation("StopInferenceRecommendationsJob"),
-    Operation("GetScalingConfigurationRecommendation"),
-    Operation("CreateEndpointConfig"),
-    Operation("DescribeEndpointConfig"),
-    Operation("DeleteEndpointConfig"),
-    Operation("ListEndpointConfigs", result_key="EndpointConfigs"),
-    Operation("CreateEndpoint"),
-    Operation("DescribeEndpoint"),
-    Operation("DeleteEndpoint"),
-    Operation("UpdateEndpoint"),
-    Operation("UpdateEndpointWeightsAndCapacities"),
-    Operation("ListEndpoints", result_key="Endpoints"),
-    Operation("CreateModel"),
-    Operation("DescribeModel"),
-    Operation("ListModels", result_key="Models"),
-    Operation("DeleteModel"),
-    Operation("CreateModelPackageGroup"),
-    Operation("DescribeModelPackageGroup"),
-    Operation("ListModelPackageGroups", result_key="ModelPackageGroupSummaryList"),
-    Operation("DeleteModelPackageGroup"),
-    Operation("CreateModelPackage"),
-    Operation("DescribeModelPackage"),
-    Operation("ListModelPackages", result_key="ModelPackageSummaryList"),
-    Operation("DeleteModelPackage"),
-    Operation("AddTags"),
-    Operation("ListTags", result_key="Tags"),
-    Operation("DeleteTags"),
-    Operation("InvokeEndpoint", R),
-    Operation("GetLogEvents", L),
-    Operation("DescribeLogStreams", L, result_key="logStreams"),
-    Operation("FilterLogEvents", L, result_key="events"),
-    Operation("RegisterScalableTarget", A),
-    Operation("DescribeScalableTargets", A, result_key="ScalableTargets"),
-    Operation("DeregisterScalableTarget", A),
-    Operation("PutScalingPolicy", A),
-    Operation("DescribeScalingPolicies", A, result_key="ScalingPolicies"),
-    Operation("DeleteScalingPolicy", A),
+    Operation(S, "CreateInferenceRecommendationsJob", CHANGE),
+    Operation(S, "DescribeInferenceRecommendationsJob", READ),
+    Operation(S, "ListInferenceRecommendationsJobs", READ),
+    Operation(S, "ListInferenceRecommendationsJobSteps", READ),
+    Operation(S, "StopInferenceRecommendationsJob", CHANGE),
+    Operation(S, "GetScalingConfigurationRecommendation", READ),
+    Operation(S, "CreateEndpointConfig", CHANGE),
+    Operation(S, "DescribeEndpointConfig", READ),
+    Operation(S, "DeleteEndpointConfig", CHANGE),
+    Operation(S, "ListEndpointConfigs", READ),
+    Operation(S, "CreateEndpoint", CHANGE),
+    Operation(S, "DescribeEndpoint", READ),
+    Operation(S, "DeleteEndpoint", CHANGE),
+    Operation(S, "UpdateEndpoint", CHANGE),
+    Operation(S, "UpdateEndpointWeightsAndCapacities", CHANGE),
+    Operation(S, "ListEndpoints", READ),
+    Operation(S, "CreateModel", CHANGE),
+    Operation(S, "DescribeModel", READ),
+    Operation(S, "ListModels", READ),
+    Operation(S, "DeleteModel", CHANGE),
+    Operation(S, "CreateModelPackageGroup", CHANGE),
+    Operation(S, "DescribeModelPackageGroup", READ),
+    Operation(S, "ListModelPackageGroups", READ),
+    Operation(S, "DeleteModelPackageGroup", CHANGE),
+    Operation(S, "CreateModelPackage", CHANGE),
+    Operation(S, "DescribeModelPackage", READ),
+    Operation(S, "ListModelPackages", READ),
+    Operation(S, "DeleteModelPackage", CHANGE),
+    Operation(S, "AddTags", CHANGE),
+    Operation(S, "ListTags", READ),
+    Operation(S, "DeleteTags", CHANGE),
+    Operation(R, "InvokeEndpoint", READ),  # answers from the endpoint; changes nothing the service keeps
+    Operation(L, "GetLogEvents", READ),
+    Operation(L, "DescribeLogStreams", READ),
+    Operation(L, "FilterLogEvents", READ),
+    Operation(A, "RegisterScalableTarget", CHANGE),
+    Operation(A, "DescribeScalableTargets", READ),
+    Operation(A, "DeregisterScalableTarget", CHANGE),
+    Operation(A, "PutScalingPolicy", CHANGE),
+    Operation(A, "DescribeScalingPolicies", READ),
+    Operation(A, "DeleteScalingPolicy", CHANGE),
 )
-OPERATIONS: dict[str, Operation] = {operation.name: operation for operation in OPERATION_LIST}
+OPERATIONS: dict[OperationKey, Operation] = {operation.key: operation for operation in OPERATION_LIST}
+_BY_NAME: dict[str, list[Operation]] = {}
+for _operation in OPERATION_LIST:
+    _BY_NAME.setdefault(_operation.name, []).append(_operation)
+
+
+def find(reference: str | OperationKey) -> Operation:
+    """The operation a key, `service:Operation` or an operation name unique among the services names;
+    KeyError (with the reason) otherwise."""
+    if isinstance(reference, OperationKey):
+        return OPERATIONS[reference]
+    found = _BY_NAME.get(reference)
+    if found is not None and len(found) == 1:
+        return found[0]
+    if found:
+        where = ", ".join(str(operation.key) for operation in found)
+        raise KeyError(f"{reference} is an operation of several services; name one: {where}")
+    service, colon, name = reference.partition(":")
+    if colon:
+        for candidate in Service:
+            if candidate.value == service and (candidate, name) in OPERATIONS:
+                return OPERATIONS[OperationKey(candidate, name)]
+    raise KeyError(f"{reference} is not a registered operation")
+
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -218,28 +287,39 @@ GROUPS: dict[str, str] = {
 }
 
 # API operation -> the command that sends it.
-COMMAND_OF: dict[str, Command] = {command.operation: command for command in COMMANDS if command.operation}
+COMMAND_OF: dict[OperationKey, Command] = {
+    find(command.operation).key: command for command in COMMANDS if command.operation
+}
 
 # The first word of every command line: a command or a group.
 TOP_LEVEL: tuple[str, ...] = tuple(dict.fromkeys(command.path.split(" ", 1)[0] for command in COMMANDS))
 
 
-def result_key(operation: str) -> str:
+def result_key(operation: str | OperationKey) -> str:
     """The member that holds a paginated operation's items."""
-    key = OPERATIONS[operation].result_key
+    key = find(operation).result_key
     if key is None:
         raise KeyError(f"{operation} is not paginated")
     return key
 
 
-def resolve_operation(name: str) -> str | None:
-    """Map an API operation name or an ircli command (`create-job`, `endpoint-config create`) to the
-    API operation name; None when it is neither."""
-    if name in OPERATIONS:
-        return name
+def changes_state(operation: str | OperationKey) -> bool:
+    """Whether sending the operation may change something (so an interrupt must say it may have)."""
+    return find(operation).changes
+
+
+def resolve_operation(name: str) -> OperationKey | None:
+    """Map an API operation (`CreateModel`, `sagemaker:CreateModel`, any case) or an ircli command
+    (`create-job`, `endpoint-config create`) to the operation's key; None when it is neither (or when a
+    bare name is an operation of several services)."""
+    try:
+        return find(name).key
+    except KeyError:
+        pass
     normalised = " ".join(name.replace("_", "-").split())
-    for operation, command in COMMAND_OF.items():
+    for key, command in COMMAND_OF.items():
         if command.path == normalised:
-            return operation
-    lowered = {operation.lower(): operation for operation in OPERATIONS}
+            return key
+    lowered = {str(key).lower(): key for key in OPERATIONS}
+    lowered.update({key.name.lower(): key for key in OPERATIONS if len(_BY_NAME[key.name]) == 1})
     return lowered.get(name.lower())

@@ -98,7 +98,9 @@ def test_schema_validate_rejects_with_252(cli: CliRunner, tmp_path: Path) -> Non
 
 def test_schema_list_and_show(cli: CliRunner) -> None:
     listed = cli("schema", "list", "--output", "json").json
-    assert [row["Operation"] for row in listed] == list(OPERATIONS)
+    assert [(row["Service"], row["Operation"]) for row in listed] == [(s.value, name) for s, name in OPERATIONS]
+    assert listed[0]["Request"] == "sagemaker/CreateInferenceRecommendationsJob.request.json"
+    assert cli("schema", "show", "logs:GetLogEvents").json["title"] == "GetLogEvents request"
     shown = cli("schema", "show", "create-job").json
     assert shown["title"] == "CreateInferenceRecommendationsJob request"
     as_yaml = cli("schema", "show", "DescribeEndpoint", "--response", "--output", "yaml")

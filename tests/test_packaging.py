@@ -32,7 +32,7 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO), cwd=tmp_path)
     (wheel,) = dist.glob("ircli-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "ircli/schemas/CreateInferenceRecommendationsJob.request.json" in names
+    assert "ircli/schemas/sagemaker/CreateInferenceRecommendationsJob.request.json" in names
     assert "ircli/lib/catalog.json" in names
     assert not any(name.startswith(("tests/", "tools/", "ircli/schemas/generate")) for name in names)
 

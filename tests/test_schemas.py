@@ -18,7 +18,7 @@ SCHEMA_DIR = generate.SCHEMA_DIR
 
 def test_regenerating_changes_nothing() -> None:
     files = generate.generate_all()
-    committed = {p.name for p in SCHEMA_DIR.glob("*.json")}
+    committed = {p.relative_to(SCHEMA_DIR).as_posix() for p in SCHEMA_DIR.rglob("*.json")}
     assert committed == set(files)
     drifted = [name for name, text in files.items() if (SCHEMA_DIR / name).read_text("utf-8") != text]
     assert drifted == []
@@ -27,7 +27,12 @@ def test_regenerating_changes_nothing() -> None:
 def test_check_mode_reports_drift(tmp_path: Path) -> None:
     assert generate.main(["--out", str(tmp_path)]) == 0
     assert generate.main(["--check", "--out", str(tmp_path)]) == 0
-    (tmp_path / "CreateEndpoint.request.json").write_text("{}\n")
+    (tmp_path / "sagemaker" / "CreateEndpoint.request.json").write_text("{}\n")
+    assert generate.main(["--check", "--out", str(tmp_path)]) == 1
+    (tmp_path / "sagemaker" / "CreateEndpoint.request.json").unlink()
+    assert generate.main(["--check", "--out", str(tmp_path)]) == 1  # missing
+    assert generate.main(["--out", str(tmp_path)]) == 0
+    (tmp_path / "CreateEndpoint.request.json").write_text("{}\n")  # the old flat layout is stale
     assert generate.main(["--check", "--out", str(tmp_path)]) == 1
 
 
@@ -66,5 +71,5 @@ def test_response_floats_accept_the_services_nan_strings() -> None:
 def test_schemas_ship_inside_the_package() -> None:
     import importlib.resources
 
-    names = {p.name for p in importlib.resources.files("ircli.schemas").iterdir()}
+    names = {p.name for p in importlib.resources.files("ircli.schemas").joinpath("sagemaker").iterdir()}
     assert "CreateInferenceRecommendationsJob.request.json" in names

@@ -179,8 +179,8 @@ def test_the_whole_workflow_answers_in_every_services_shapes(server: RunningServ
     # Every operation this round added is exercised above (the job and endpoint-capacity ones have their own tests).
     older = {"GetScalingConfigurationRecommendation", "DescribeEndpointConfig", "DeleteEndpointConfig"}
     older |= {"UpdateEndpointWeightsAndCapacities", "StopInferenceRecommendationsJob"}
-    older |= {name for name in OPERATIONS if "InferenceRecommendationsJob" in name}
-    assert set(OPERATIONS) - served - older == set()
+    older |= {key.name for key in OPERATIONS if "InferenceRecommendationsJob" in key.name}
+    assert {key.name for key in OPERATIONS} - served - older == set()
 
 
 def test_errors_raise_botocores_modeled_exceptions(server: RunningServer) -> None:

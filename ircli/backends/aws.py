@@ -27,8 +27,6 @@ DEFAULT_RETRIES = {"mode": "standard", "total_max_attempts": 5}
 RETRY_MODES = ("standard", "adaptive", "legacy")
 # The AWS CLI's and botocore's, in seconds, for connecting and for each answer.
 DEFAULT_TIMEOUT = 60.0
-# botocore's service ids in AWS_ENDPOINT_URL_<SERVICE>, where they differ from the client name.
-ENDPOINT_VARIABLES = {"logs": "CLOUDWATCH_LOGS", "application-autoscaling": "APPLICATION_AUTO_SCALING"}
 
 
 def retry_settings(
@@ -149,7 +147,9 @@ class AwsBackend:
     def service_endpoint(self, service: str) -> str | None:
         """--endpoint-url for every service (one simulator serves them all), else the service's
         AWS_ENDPOINT_URL_<SERVICE> variable, else AWS_ENDPOINT_URL, as botocore reads them."""
-        variable = "AWS_ENDPOINT_URL_" + ENDPOINT_VARIABLES.get(service, service.upper().replace("-", "_"))
+        from ircli.operations import Service
+
+        variable = Service(service).model.endpoint_variable
         for source, url in (
             ("--endpoint-url", self.endpoint_url),
             (variable, self.environ.get(variable)),
@@ -228,9 +228,9 @@ class AwsBackend:
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         from botocore import xform_name
 
-        from ircli.operations import OPERATIONS
+        from ircli.operations import find
 
-        client = self.client_for(OPERATIONS[operation].service.value)
+        client = self.client_for(find(operation).service.value)
         try:
             response: dict[str, Any] = getattr(client, xform_name(operation))(**request)
         except Exception as exc:

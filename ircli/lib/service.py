@@ -19,6 +19,7 @@ from ircli.lib.backend import Backend
 from ircli.lib.numbers import finite_or_text
 from ircli.lib.tokens import decode_token, encode_token
 from ircli.lib.validation import check_request
+from ircli.operations import changes_state
 from ircli.operations import result_key as paginated_member
 
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
@@ -27,7 +28,6 @@ ENDED_STATUSES = ("FAILED", "STOPPED", "DELETING", "DELETED")
 CREATE_JOB = "CreateInferenceRecommendationsJob"
 # How far the service's clock may be behind this machine's when telling our own job from an older one.
 CLOCK_SKEW = timedelta(minutes=5)
-CHANGES = ("Create", "Update", "Delete", "Stop", "Register", "Deregister", "Put", "Add")
 NAME_MEMBERS = ("JobName", "EndpointName", "EndpointConfigName", "ModelName", "ModelPackageGroupName")
 
 
@@ -109,7 +109,7 @@ class RecommenderService:
         if not validated:
             check_request(operation, request)
         change = None
-        if operation.startswith(CHANGES):
+        if changes_state(operation):
             name = next((str(request[m]) for m in NAME_MEMBERS if isinstance(request.get(m), str)), None)
             change = Change(operation, name)
             CHANGES_SENT.append(change)

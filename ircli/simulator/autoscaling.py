@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ircli.operations import Service
 from ircli.simulator import documents
 from ircli.simulator.common import (
     ACCOUNT_ID,
-    Resource,
     decode_offset_token,
     encode_offset_token,
     short_hash,
     to_datetime,
 )
 from ircli.simulator.exceptions import ObjectNotFoundException, SimulatorError, ValidationException
+from ircli.simulator.resource import Resource, handles
 
 RESOURCE_ID = re.compile(r"^endpoint/(?P<endpoint>[^/]+)/variant/(?P<variant>[^/]+)$")
 DIMENSIONS = ("sagemaker:variant:DesiredInstanceCount", "sagemaker:variant:DesiredProvisionedConcurrency")
@@ -71,6 +72,7 @@ class AutoScaling(Resource):
             f"056d{short_hash(resource_id, dimension, length=28)}"
         )
 
+    @handles(Service.AUTOSCALING, "RegisterScalableTarget")
     def register_scalable_target(self, request: dict[str, Any]) -> dict[str, Any]:
         resource_id, dimension = self._check_target_names(request)
         self._require_variant(resource_id)
@@ -105,6 +107,7 @@ class AutoScaling(Resource):
                 )
         return {"ScalableTargetARN": self.target_arn(resource_id, dimension)}
 
+    @handles(Service.AUTOSCALING, "DescribeScalableTargets")
     def describe_scalable_targets(self, request: dict[str, Any]) -> dict[str, Any]:
         if request["ServiceNamespace"] != "sagemaker":
             return {"ScalableTargets": []}
@@ -137,6 +140,7 @@ class AutoScaling(Resource):
             )
         return self._page(targets, request, "ScalableTargets")
 
+    @handles(Service.AUTOSCALING, "DeregisterScalableTarget")
     def deregister_scalable_target(self, request: dict[str, Any]) -> dict[str, Any]:
         resource_id, dimension = self._check_target_names(request)
         with self.store.write() as db:
@@ -165,6 +169,7 @@ class AutoScaling(Resource):
             )
         return alarms
 
+    @handles(Service.AUTOSCALING, "PutScalingPolicy")
     def put_scaling_policy(self, request: dict[str, Any]) -> dict[str, Any]:
         resource_id, dimension = self._check_target_names(request)
         name = request["PolicyName"]
@@ -200,6 +205,7 @@ class AutoScaling(Resource):
             response["Alarms"] = self._alarms(resource_id, name)
         return response
 
+    @handles(Service.AUTOSCALING, "DescribeScalingPolicies")
     def describe_scaling_policies(self, request: dict[str, Any]) -> dict[str, Any]:
         if request["ServiceNamespace"] != "sagemaker":
             return {"ScalingPolicies": []}
@@ -233,6 +239,7 @@ class AutoScaling(Resource):
             policies.append(policy)
         return self._page(policies, request, "ScalingPolicies")
 
+    @handles(Service.AUTOSCALING, "DeleteScalingPolicy")
     def delete_scaling_policy(self, request: dict[str, Any]) -> dict[str, Any]:
         resource_id, dimension = self._check_target_names(request)
         name = request["PolicyName"]

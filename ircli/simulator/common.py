@@ -1,21 +1,17 @@
 """What every simulated resource shares: the account, the service's durations and the simulation speed,
-timestamps, short ids, pagination tokens, and `Resource`, the base of the per-resource models."""
+timestamps, short ids, pagination tokens and listing."""
 
 from __future__ import annotations
 
 import json
 import math
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ircli.errors import ConfigurationError
 from ircli.lib.tokens import decode_token, encode_token
 from ircli.lib.units import reported_model_latency
 from ircli.simulator.exceptions import ValidationException
-
-if TYPE_CHECKING:
-    from ircli.simulator.models import Simulator
-    from ircli.simulator.store import Store
 
 ACCOUNT_ID = "123456789012"
 SIMULATE_TAG = "ircli:simulate"
@@ -109,28 +105,6 @@ def decode_keyset_token(token: str, context: str) -> tuple[Any, str]:
     except (ValueError, KeyError, TypeError):
         raise ValidationException("Invalid pagination token given.") from None
     return data["k"], data["n"]
-
-
-class Resource:
-    """One kind of resource of the simulated service, over the simulator's store and clock."""
-
-    def __init__(self, simulator: Simulator) -> None:
-        self.sim = simulator
-
-    @property
-    def store(self) -> Store:
-        return self.sim.store
-
-    @property
-    def speed(self) -> str | None:
-        return self.sim.speed
-
-    def clock(self) -> float:
-        """Now, in whole milliseconds, as the service keeps its times."""
-        return round(self.sim.clock(), 3)
-
-    def arn(self, kind: str, name: str) -> str:
-        return f"arn:aws:sagemaker:{self.sim.region}:{ACCOUNT_ID}:{kind}/{name.lower()}"
 
 
 def listing(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ircli.operations import Service
 from ircli.simulator import documents
-from ircli.simulator.common import Resource, listing, to_datetime
+from ircli.simulator.common import listing, to_datetime
 from ircli.simulator.exceptions import ValidationException
+from ircli.simulator.resource import Resource, handles
 
 
 class EndpointConfigs(Resource):
+    @handles(Service.SAGEMAKER, "CreateEndpointConfig")
     def create_endpoint_config(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["EndpointConfigName"]
         for index, variant in enumerate(request["ProductionVariants"]):
@@ -42,6 +45,7 @@ class EndpointConfigs(Resource):
     def _config_row(self, name: str) -> Any:
         return self.store.read().execute("SELECT * FROM endpoint_configs WHERE name = ?", (name,)).fetchone()
 
+    @handles(Service.SAGEMAKER, "DescribeEndpointConfig")
     def describe_endpoint_config(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["EndpointConfigName"]
         row = self._config_row(name)
@@ -51,6 +55,7 @@ class EndpointConfigs(Resource):
         body["CreationTime"] = to_datetime(row["created"])
         return body
 
+    @handles(Service.SAGEMAKER, "DeleteEndpointConfig")
     def delete_endpoint_config(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["EndpointConfigName"]
         with self.store.write() as db:
@@ -61,6 +66,7 @@ class EndpointConfigs(Resource):
             self.sim.tags.drop(db, self.arn("endpoint-config", name))
         return {}
 
+    @handles(Service.SAGEMAKER, "ListEndpointConfigs")
     def list_endpoint_configs(self, request: dict[str, Any]) -> dict[str, Any]:
         rows = self.store.read().execute("SELECT name, created, body FROM endpoint_configs").fetchall()
         items = [

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ircli.operations import Service
 from ircli.simulator import documents
-from ircli.simulator.common import REALTIME, SIMULATE_TAG, Resource, listing, speed_factor, to_datetime
+from ircli.simulator.common import REALTIME, SIMULATE_TAG, listing, speed_factor, to_datetime
 from ircli.simulator.exceptions import ValidationException
+from ircli.simulator.resource import Resource, handles
 
 FAILURE_REASON = (
     "The primary container for production variant AllTraffic did not pass the ping health check. "
@@ -34,6 +36,7 @@ def variants_of(config: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class Endpoints(Resource):
+    @handles(Service.SAGEMAKER, "CreateEndpoint")
     def create_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         name, config_name = request["EndpointName"], request["EndpointConfigName"]
         config = self.sim.endpoint_configs.describe_endpoint_config({"EndpointConfigName": config_name})
@@ -99,6 +102,7 @@ class Endpoints(Resource):
                 body["last_modified"] = body["ready_at"]
         return body
 
+    @handles(Service.SAGEMAKER, "DescribeEndpoint")
     def describe_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         endpoint = self.materialized_endpoint(request["EndpointName"])
         status = endpoint["status"]
@@ -152,6 +156,7 @@ class Endpoints(Resource):
                 response["PendingDeploymentSummary"]["ShadowProductionVariants"] = pending_variants[True]
         return response
 
+    @handles(Service.SAGEMAKER, "UpdateEndpointWeightsAndCapacities")
     def update_capacity(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["EndpointName"]
         with self.store.write() as db:
@@ -199,6 +204,7 @@ class Endpoints(Resource):
             db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (documents.dumps(body), name))
         return {"EndpointArn": endpoint["EndpointArn"]}
 
+    @handles(Service.SAGEMAKER, "UpdateEndpoint")
     def update_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         """Move an InService endpoint to another configuration: Updating, then InService on the new one."""
         name = request["EndpointName"]
@@ -220,6 +226,7 @@ class Endpoints(Resource):
             db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (documents.dumps(body), name))
         return {"EndpointArn": endpoint["EndpointArn"]}
 
+    @handles(Service.SAGEMAKER, "DeleteEndpoint")
     def delete_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         """Deleting for a while (as long as an update takes), then gone."""
         name = request["EndpointName"]
@@ -235,6 +242,7 @@ class Endpoints(Resource):
             self.sim.tags.drop(db, endpoint["EndpointArn"])
         return {}
 
+    @handles(Service.SAGEMAKER, "ListEndpoints")
     def list_endpoints(self, request: dict[str, Any]) -> dict[str, Any]:
         items = []
         for row in self.store.read().execute("SELECT * FROM endpoints").fetchall():

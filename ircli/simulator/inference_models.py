@@ -12,9 +12,11 @@ import re
 import sqlite3
 from typing import Any
 
+from ircli.operations import Service
 from ircli.simulator import documents
-from ircli.simulator.common import ACCOUNT_ID, Resource, listing, to_datetime
+from ircli.simulator.common import ACCOUNT_ID, listing, to_datetime
 from ircli.simulator.exceptions import ConflictException, ValidationException
+from ircli.simulator.resource import Resource, handles
 
 SAMPLE_ROLE = f"arn:aws:iam::{ACCOUNT_ID}:role/ircli-sample-execution-role"
 SAMPLE_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
@@ -82,6 +84,7 @@ class Models(Resource):
         if not self.exists(name):
             raise ValidationException(f'Could not find model "{self.model_arn(name)}".')
 
+    @handles(Service.SAGEMAKER, "CreateModel")
     def create_model(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["ModelName"]
         if "PrimaryContainer" not in request and "Containers" not in request:
@@ -97,6 +100,7 @@ class Models(Resource):
             self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"ModelArn": arn}
 
+    @handles(Service.SAGEMAKER, "DescribeModel")
     def describe_model(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["ModelName"]
         row = self.store.read().execute("SELECT * FROM models WHERE name = ?", (name,)).fetchone()
@@ -107,6 +111,7 @@ class Models(Resource):
         body["CreationTime"] = to_datetime(row["created"])
         return body
 
+    @handles(Service.SAGEMAKER, "ListModels")
     def list_models(self, request: dict[str, Any]) -> dict[str, Any]:
         rows = self.store.read().execute("SELECT name, created FROM models").fetchall()
         items = [
@@ -125,6 +130,7 @@ class Models(Resource):
             name_member="ModelName",
         )
 
+    @handles(Service.SAGEMAKER, "DeleteModel")
     def delete_model(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["ModelName"]
         with self.store.write() as db:
@@ -135,6 +141,7 @@ class Models(Resource):
 
     # -- model package groups -----------------------------------------------------------------------------
 
+    @handles(Service.SAGEMAKER, "CreateModelPackageGroup")
     def create_model_package_group(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["ModelPackageGroupName"]
         arn = self.arn("model-package-group", name)
@@ -152,6 +159,7 @@ class Models(Resource):
     def _group_row(self, name: str) -> Any:
         return self.store.read().execute("SELECT * FROM model_package_groups WHERE name = ?", (name,)).fetchone()
 
+    @handles(Service.SAGEMAKER, "DescribeModelPackageGroup")
     def describe_model_package_group(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["ModelPackageGroupName"]
         row = self._group_row(name)
@@ -167,6 +175,7 @@ class Models(Resource):
         )
         return body
 
+    @handles(Service.SAGEMAKER, "ListModelPackageGroups")
     def list_model_package_groups(self, request: dict[str, Any]) -> dict[str, Any]:
         rows = self.store.read().execute("SELECT * FROM model_package_groups").fetchall()
         items = []
@@ -189,6 +198,7 @@ class Models(Resource):
             name_member="ModelPackageGroupName",
         )
 
+    @handles(Service.SAGEMAKER, "DeleteModelPackageGroup")
     def delete_model_package_group(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["ModelPackageGroupName"]
         with self.store.write() as db:
@@ -219,6 +229,7 @@ class Models(Resource):
         if self._package_row(reference) is None:
             raise ValidationException(f"Model package {reference} does not exist.")
 
+    @handles(Service.SAGEMAKER, "CreateModelPackage")
     def create_model_package(self, request: dict[str, Any]) -> dict[str, Any]:
         group = request.get("ModelPackageGroupName")
         name = request.get("ModelPackageName")
@@ -252,6 +263,7 @@ class Models(Resource):
     def _resolve_group(self, reference: str) -> str:
         return reference.rsplit("/", 1)[-1] if reference.startswith("arn:") else reference
 
+    @handles(Service.SAGEMAKER, "DescribeModelPackage")
     def describe_model_package(self, request: dict[str, Any]) -> dict[str, Any]:
         reference = request["ModelPackageName"]
         row = self._package_row(reference)
@@ -269,6 +281,7 @@ class Models(Resource):
             body["ModelPackageVersion"] = row["version"]
         return body
 
+    @handles(Service.SAGEMAKER, "ListModelPackages")
     def list_model_packages(self, request: dict[str, Any]) -> dict[str, Any]:
         rows = self.store.read().execute("SELECT * FROM model_packages").fetchall()
         items = []
@@ -302,6 +315,7 @@ class Models(Resource):
             name_member="ModelPackageName",
         )
 
+    @handles(Service.SAGEMAKER, "DeleteModelPackage")
     def delete_model_package(self, request: dict[str, Any]) -> dict[str, Any]:
         reference = request["ModelPackageName"]
         key = self._package_key(reference)

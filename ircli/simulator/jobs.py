@@ -12,13 +12,13 @@ import math
 from typing import Any
 
 from ircli.lib.numbers import finite_or_text
+from ircli.operations import Service
 from ircli.simulator import documents
 from ircli.simulator.common import (
     MAX_RECOMMENDATIONS,
     REALTIME,
     SIMULATE_TAG,
     TERMINAL,
-    Resource,
     decode_keyset_token,
     decode_offset_token,
     encode_keyset_token,
@@ -30,10 +30,12 @@ from ircli.simulator.common import (
     to_epoch,
 )
 from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
+from ircli.simulator.resource import Resource, handles
 from ircli.simulator.store import LAST_MODIFIED_SQL, STATUS_SQL
 
 
 class Jobs(Resource):
+    @handles(Service.SAGEMAKER, "CreateInferenceRecommendationsJob")
     def create_job(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["JobName"]
         tags = {tag["Key"]: tag.get("Value", "") for tag in request.get("Tags", [])}
@@ -99,6 +101,7 @@ class Jobs(Resource):
             raise ResourceNotFound(f"Inference recommendations job {name} does not exist.")
         return row
 
+    @handles(Service.SAGEMAKER, "DescribeInferenceRecommendationsJob")
     def describe_job(self, request: dict[str, Any]) -> dict[str, Any]:
         row = self._require_job(request["JobName"])
         job_request = documents.loads(row["request"])
@@ -187,6 +190,7 @@ class Jobs(Resource):
             "InvocationEndTime": to_datetime(created + step["end"]),
         }
 
+    @handles(Service.SAGEMAKER, "ListInferenceRecommendationsJobs")
     def list_jobs(self, request: dict[str, Any]) -> dict[str, Any]:
         clauses: list[str] = ["1=1"]
         params: dict[str, Any] = {"now": self.clock()}
@@ -273,6 +277,7 @@ class Jobs(Resource):
             response["NextToken"] = encode_keyset_token(last["sort_key"], last["name"], context)
         return response
 
+    @handles(Service.SAGEMAKER, "ListInferenceRecommendationsJobSteps")
     def list_steps(self, request: dict[str, Any]) -> dict[str, Any]:
         row = self._require_job(request["JobName"])
         plan = documents.loads(row["plan"])
@@ -331,6 +336,7 @@ class Jobs(Resource):
             return "IN_PROGRESS"
         return "FAILED" if step["result"]["failure"] else "COMPLETED"
 
+    @handles(Service.SAGEMAKER, "StopInferenceRecommendationsJob")
     def stop_job(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["JobName"]
         with self.store.write() as db:

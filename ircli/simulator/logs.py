@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ircli.lib.labels import endpoint_label
+from ircli.operations import Service
 from ircli.simulator import documents
 from ircli.simulator.common import (
     ACCOUNT_ID,
-    Resource,
     decode_offset_token,
     encode_offset_token,
     short_hash,
     stored_latency_ms,
 )
 from ircli.simulator.exceptions import InvalidParameterException, ResourceNotFoundException, ValidationException
+from ircli.simulator.resource import Resource, handles
 
 LOG_GROUP = "/aws/sagemaker/InferenceRecommendationsJobs"
 STREAM_SUFFIX = "/execution"
@@ -113,6 +114,7 @@ class Logs(Resource):
             raise ResourceNotFoundException("The specified log stream does not exist.")
         return job_events(row, self.clock())
 
+    @handles(Service.LOGS, "GetLogEvents")
     def get_log_events(self, request: dict[str, Any]) -> dict[str, Any]:
         self._group(request)
         events = self._stream_events(request["logStreamName"])
@@ -166,6 +168,7 @@ class Logs(Resource):
             streams.append(stream)
         return streams
 
+    @handles(Service.LOGS, "DescribeLogStreams")
     def describe_log_streams(self, request: dict[str, Any]) -> dict[str, Any]:
         self._group(request)
         order = request.get("orderBy", "LogStreamName")
@@ -177,6 +180,7 @@ class Logs(Resource):
         streams.sort(key=lambda s: (s.get(key, 0), s["logStreamName"]), reverse=bool(request.get("descending")))
         return self._page(streams, request, "logStreams", min(int(request.get("limit", 50)), 50))
 
+    @handles(Service.LOGS, "FilterLogEvents")
     def filter_log_events(self, request: dict[str, Any]) -> dict[str, Any]:
         self._group(request)
         names, prefix = request.get("logStreamNames"), request.get("logStreamNamePrefix")

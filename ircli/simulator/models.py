@@ -1,86 +1,45 @@
-"""The simulated service: `Simulator.dispatch(operation, request)` takes a request as botocore would send
-it and returns the response as botocore would parse it (timestamps as aware datetimes, non-finite floats
-as "NaN"), or raises a `SimulatorError` with the service's code and message.
+"""The simulated services: `Simulator.dispatch(operation, request)` takes a request as botocore would send
+it (Python values: datetimes, bytes, floats) and returns the response in Python values, or raises a
+`SimulatorError` with the service's code and message.
 
-Each kind of resource is its own model over the SQLite store (`jobs`, `endpoint_configs`, `endpoints`,
-`scaling`, `inference_models`, `tagging`, and for the other services `runtime`, `logs`, `autoscaling`);
-this module holds them together and routes each operation to its handler. The wire protocols
-(`protocols`) turn HTTP requests into `dispatch` calls.
+Each kind of resource is its own model over the SQLite store, reached through the typed attributes
+below (`jobs`, `endpoint_configs`, `endpoints`, `scaling`, `models`, `tags`; for the other services
+`runtime`, `logs`, `autoscaling`), each imported and made on first use, so that describing a job does not
+load the performance model, the log builder or Application Auto Scaling. Their methods register
+themselves as handlers (`resource.handles`); the wire protocols (`protocols`) turn HTTP requests into
+`dispatch` calls.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from ircli.simulator.common import Resource, speed_factor
+from ircli.operations import OperationKey, Service, find
+from ircli.simulator.common import speed_factor
 from ircli.simulator.exceptions import UnknownOperationException, ValidationException
+from ircli.simulator.resource import HANDLERS, Resource
 from ircli.simulator.store import Store
 
-# Resource name -> (module, class): each is imported on first use, so that describing a job does not load
-# the performance model, the log builder or Application Auto Scaling.
-RESOURCES: dict[str, tuple[str, str]] = {
-    "jobs": ("ircli.simulator.jobs", "Jobs"),
-    "endpoint_configs": ("ircli.simulator.endpoint_configs", "EndpointConfigs"),
-    "endpoints": ("ircli.simulator.endpoints", "Endpoints"),
-    "scaling": ("ircli.simulator.scaling", "Scaling"),
-    "models": ("ircli.simulator.inference_models", "Models"),
-    "tags": ("ircli.simulator.tagging", "Tags"),
-    "runtime": ("ircli.simulator.runtime", "Runtime"),
-    "logs": ("ircli.simulator.logs", "Logs"),
-    "autoscaling": ("ircli.simulator.autoscaling", "AutoScaling"),
-}
+if TYPE_CHECKING:
+    from ircli.simulator.autoscaling import AutoScaling
+    from ircli.simulator.endpoint_configs import EndpointConfigs
+    from ircli.simulator.endpoints import Endpoints
+    from ircli.simulator.inference_models import Models
+    from ircli.simulator.jobs import Jobs
+    from ircli.simulator.logs import Logs
+    from ircli.simulator.runtime import Runtime
+    from ircli.simulator.scaling import Scaling
+    from ircli.simulator.tagging import Tags
 
 __all__ = ["Simulator", "speed_factor"]
 
+R = TypeVar("R", bound=Resource)
+Answer = dict[str, Any]
+
 
 class Simulator:
-    # Operation -> (the resource model, its method).
-    HANDLERS: ClassVar[dict[str, tuple[str, str]]] = {
-        "CreateInferenceRecommendationsJob": ("jobs", "create_job"),
-        "DescribeInferenceRecommendationsJob": ("jobs", "describe_job"),
-        "ListInferenceRecommendationsJobs": ("jobs", "list_jobs"),
-        "ListInferenceRecommendationsJobSteps": ("jobs", "list_steps"),
-        "StopInferenceRecommendationsJob": ("jobs", "stop_job"),
-        "GetScalingConfigurationRecommendation": ("scaling", "scaling_recommendation"),
-        "CreateEndpointConfig": ("endpoint_configs", "create_endpoint_config"),
-        "DescribeEndpointConfig": ("endpoint_configs", "describe_endpoint_config"),
-        "DeleteEndpointConfig": ("endpoint_configs", "delete_endpoint_config"),
-        "ListEndpointConfigs": ("endpoint_configs", "list_endpoint_configs"),
-        "CreateEndpoint": ("endpoints", "create_endpoint"),
-        "DescribeEndpoint": ("endpoints", "describe_endpoint"),
-        "DeleteEndpoint": ("endpoints", "delete_endpoint"),
-        "UpdateEndpoint": ("endpoints", "update_endpoint"),
-        "UpdateEndpointWeightsAndCapacities": ("endpoints", "update_capacity"),
-        "ListEndpoints": ("endpoints", "list_endpoints"),
-        "CreateModel": ("models", "create_model"),
-        "DescribeModel": ("models", "describe_model"),
-        "ListModels": ("models", "list_models"),
-        "DeleteModel": ("models", "delete_model"),
-        "CreateModelPackageGroup": ("models", "create_model_package_group"),
-        "DescribeModelPackageGroup": ("models", "describe_model_package_group"),
-        "ListModelPackageGroups": ("models", "list_model_package_groups"),
-        "DeleteModelPackageGroup": ("models", "delete_model_package_group"),
-        "CreateModelPackage": ("models", "create_model_package"),
-        "DescribeModelPackage": ("models", "describe_model_package"),
-        "ListModelPackages": ("models", "list_model_packages"),
-        "DeleteModelPackage": ("models", "delete_model_package"),
-        "AddTags": ("tags", "add_tags"),
-        "ListTags": ("tags", "list_tags"),
-        "DeleteTags": ("tags", "delete_tags"),
-        "InvokeEndpoint": ("runtime", "invoke_endpoint"),
-        "GetLogEvents": ("logs", "get_log_events"),
-        "DescribeLogStreams": ("logs", "describe_log_streams"),
-        "FilterLogEvents": ("logs", "filter_log_events"),
-        "RegisterScalableTarget": ("autoscaling", "register_scalable_target"),
-        "DescribeScalableTargets": ("autoscaling", "describe_scalable_targets"),
-        "DeregisterScalableTarget": ("autoscaling", "deregister_scalable_target"),
-        "PutScalingPolicy": ("autoscaling", "put_scaling_policy"),
-        "DescribeScalingPolicies": ("autoscaling", "describe_scaling_policies"),
-        "DeleteScalingPolicy": ("autoscaling", "delete_scaling_policy"),
-    }
-
     def __init__(
         self,
         store: Store,
@@ -95,32 +54,103 @@ class Simulator:
             store.on_create = self._seed
         self.region = region
         self.speed = speed  # IRCLI_SIM_SPEED's value; None is the default speed
-        self._resources: dict[str, Resource] = {}
+        self._resources: dict[type[Resource], Resource] = {}
 
     def _seed(self, connection: Any) -> None:
         from ircli.simulator.inference_models import seed
 
         seed(connection, self.clock())
 
-    def __getattr__(self, name: str) -> Any:
-        """The resource models, made on first use."""
-        if name not in RESOURCES:
-            raise AttributeError(name)
-        if name not in self._resources:
-            import importlib
+    def _made(self, cls: type[R]) -> R:
+        made = self._resources.get(cls)
+        if made is None:
+            made = self._resources[cls] = cls(self)
+        return made  # type: ignore[return-value]
 
-            module, cls = RESOURCES[name]
-            self._resources[name] = getattr(importlib.import_module(module), cls)(self)
-        return self._resources[name]
+    # -- the resources, one attribute each (imported and made on first use) -------------------------------
 
-    def handler(self, operation: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        if operation not in self.HANDLERS:
-            raise UnknownOperationException(f"Operation {operation} is not supported by the ircli simulator.")
-        resource, method = self.HANDLERS[operation]
-        function: Callable[[dict[str, Any]], dict[str, Any]] = getattr(getattr(self, resource), method)
+    @property
+    def jobs(self) -> Jobs:
+        from ircli.simulator.jobs import Jobs
+
+        return self._made(Jobs)
+
+    @property
+    def endpoint_configs(self) -> EndpointConfigs:
+        from ircli.simulator.endpoint_configs import EndpointConfigs
+
+        return self._made(EndpointConfigs)
+
+    @property
+    def endpoints(self) -> Endpoints:
+        from ircli.simulator.endpoints import Endpoints
+
+        return self._made(Endpoints)
+
+    @property
+    def scaling(self) -> Scaling:
+        from ircli.simulator.scaling import Scaling
+
+        return self._made(Scaling)
+
+    @property
+    def models(self) -> Models:
+        from ircli.simulator.inference_models import Models
+
+        return self._made(Models)
+
+    @property
+    def tags(self) -> Tags:
+        from ircli.simulator.tagging import Tags
+
+        return self._made(Tags)
+
+    @property
+    def runtime(self) -> Runtime:
+        from ircli.simulator.runtime import Runtime
+
+        return self._made(Runtime)
+
+    @property
+    def logs(self) -> Logs:
+        from ircli.simulator.logs import Logs
+
+        return self._made(Logs)
+
+    @property
+    def autoscaling(self) -> AutoScaling:
+        from ircli.simulator.autoscaling import AutoScaling
+
+        return self._made(AutoScaling)
+
+    # Each service's resources: on a service's first request they are imported, and so register their
+    # handlers. Adding a service adds its line here.
+    SERVICES: ClassVar[dict[Service, Callable[[Simulator], tuple[Resource, ...]]]] = {
+        Service.SAGEMAKER: lambda s: (s.jobs, s.endpoint_configs, s.endpoints, s.scaling, s.models, s.tags),
+        Service.RUNTIME: lambda sim: (sim.runtime,),
+        Service.LOGS: lambda sim: (sim.logs,),
+        Service.AUTOSCALING: lambda sim: (sim.autoscaling,),
+    }
+
+    def load(self, *services: Service) -> None:
+        """Import the services' resources (every service's, with none named), registering their handlers."""
+        for service in services or tuple(Service):
+            self.SERVICES[service](self)
+
+    def handler(self, operation: str | OperationKey) -> Callable[[Answer], Answer]:
+        try:
+            key = find(operation).key
+        except KeyError:
+            raise UnknownOperationException(f"Operation {operation} is not supported by the ircli simulator.") from None
+        if key not in HANDLERS:
+            self.load(key.service)
+        if key not in HANDLERS:
+            raise UnknownOperationException(f"Operation {key.name} is not supported by the ircli simulator.")
+        cls, method = HANDLERS[key]
+        function: Callable[[Answer], Answer] = getattr(self._made(cls), method)
         return function
 
-    def dispatch(self, operation: str, request: dict[str, Any], *, validated: bool = False) -> dict[str, Any]:
+    def dispatch(self, operation: str | OperationKey, request: Answer, *, validated: bool = False) -> Answer:
         """Answer one request. `validated` says the caller has already checked it against the schema and
         the service's rules (ircli's service layer does, before every call)."""
         handler = self.handler(operation)
@@ -128,9 +158,10 @@ class Simulator:
             from ircli.lib.validation import request_violations, service_message
             from ircli.simulator.pruning import prune
 
+            reference = find(operation).key.reference
             # The service ignores members it does not know; everything else it checks.
-            violations = [v for v in request_violations(operation, request) if v.rule != "unknown"]
+            violations = [v for v in request_violations(reference, request) if v.rule != "unknown"]
             if violations:
                 raise ValidationException(service_message(violations))
-            request = prune(operation, request)
+            request = prune(reference, request)
         return handler(request)

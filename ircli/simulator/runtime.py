@@ -17,8 +17,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ircli.simulator.common import ACCOUNT_ID, Resource
+from ircli.operations import Service
+from ircli.simulator.common import ACCOUNT_ID
 from ircli.simulator.exceptions import ModelError, SimulatorError, ValidationError
+from ircli.simulator.resource import Resource, handles
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit
 SERVING_STATUSES = ("InService", "Updating")
@@ -48,6 +50,7 @@ def _not_found(name: str) -> SimulatorError:
 
 
 class Runtime(Resource):
+    @handles(Service.RUNTIME, "InvokeEndpoint")
     def invoke_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         """InvokeEndpoint as botocore shapes it: Body as bytes in and out."""
         body = request.get("Body", b"")

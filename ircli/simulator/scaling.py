@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ircli.simulator.common import Resource
+from ircli.operations import Service
 from ircli.simulator.exceptions import ResourceNotFound, ValidationException
+from ircli.simulator.resource import Resource, handles
 
 
 class Scaling(Resource):
+    @handles(Service.SAGEMAKER, "GetScalingConfigurationRecommendation")
     def scaling_recommendation(self, request: dict[str, Any]) -> dict[str, Any]:
         job_name = request["InferenceRecommendationsJobName"]
         described = self.sim.jobs.describe_job({"JobName": job_name})

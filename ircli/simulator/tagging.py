@@ -7,8 +7,10 @@ import re
 import sqlite3
 from typing import Any
 
-from ircli.simulator.common import ACCOUNT_ID, Resource, decode_offset_token, encode_offset_token, short_hash
+from ircli.operations import Service
+from ircli.simulator.common import ACCOUNT_ID, decode_offset_token, encode_offset_token, short_hash
 from ircli.simulator.exceptions import ResourceNotFound, ValidationException
+from ircli.simulator.resource import Resource, handles
 
 ARN = re.compile(r"^arn:aws[a-z-]*:sagemaker:(?P<region>[^:]+):(?P<account>\d{12}):(?P<kind>[a-z-]+)/(?P<name>.+)$")
 # ARN resource kind -> the table and column that hold it.
@@ -56,6 +58,7 @@ class Tags(Resource):
         if db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (match["name"],)).fetchone() is None:
             raise ResourceNotFound(f"Resource {arn} does not exist.")
 
+    @handles(Service.SAGEMAKER, "AddTags")
     def add_tags(self, request: dict[str, Any]) -> dict[str, Any]:
         arn = request["ResourceArn"]
         with self.store.write() as db:
@@ -63,6 +66,7 @@ class Tags(Resource):
             self.put(db, arn, request["Tags"])
         return {"Tags": request["Tags"]}
 
+    @handles(Service.SAGEMAKER, "ListTags")
     def list_tags(self, request: dict[str, Any]) -> dict[str, Any]:
         arn = request["ResourceArn"]
         db = self.store.read()
@@ -77,6 +81,7 @@ class Tags(Resource):
             page["NextToken"] = encode_offset_token(offset + limit, context)
         return page
 
+    @handles(Service.SAGEMAKER, "DeleteTags")
     def delete_tags(self, request: dict[str, Any]) -> dict[str, Any]:
         arn = request["ResourceArn"]
         with self.store.write() as db:

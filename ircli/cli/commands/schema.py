@@ -10,17 +10,20 @@ from ircli.cli.output.model import Column, TableData
 from ircli.cli.output.views import View
 from ircli.errors import InputError, ValidationFailed
 from ircli.lib.inputs import detect_format, load_document
-from ircli.operations import COMMAND_OF, OPERATIONS, resolve_operation
+from ircli.operations import COMMAND_OF, OPERATIONS, OperationKey, resolve_operation
 
 # A schema is a document: every format but yaml shows it as JSON.
 SCHEMA_VIEW = View(render_as={fmt: OutputFormat.JSON for fmt in OutputFormat if fmt is not OutputFormat.YAML})
 
 
-def _operation(name: str) -> str:
+def _operation(name: str) -> OperationKey:
     operation = resolve_operation(name)
     if operation is None:
         known = ", ".join(command.path for command in COMMAND_OF.values())
-        raise InputError(f"Unknown operation {name!r}. Give an ircli command ({known}) or its API operation name.")
+        raise InputError(
+            f"Unknown operation {name!r}. Give an ircli command ({known}) or its API operation name "
+            "(service:Operation where several services have it)."
+        )
     return operation
 
 
@@ -29,14 +32,21 @@ def list_(ctx: typer.Context) -> None:
     cli = context(ctx)
     data = [
         {
-            "Operation": op,
+            "Service": op.service.value,
+            "Operation": op.name,
             "Command": f"ircli {COMMAND_OF[op].path}" if op in COMMAND_OF else "-",
-            "Request": f"{op}.request.json",
-            "Response": f"{op}.response.json",
+            "Request": f"{op.service.value}/{op.name}.request.json",
+            "Response": f"{op.service.value}/{op.name}.response.json",
         }
         for op in OPERATIONS
     ]
-    columns = [Column("Operation", style="bold"), Column("Command"), Column("Request"), Column("Response")]
+    columns = [
+        Column("Service"),
+        Column("Operation", style="bold"),
+        Column("Command"),
+        Column("Request"),
+        Column("Response"),
+    ]
     cli.emit(data, View(tables=lambda rows: [TableData("Bundled schemas", columns, [list(r.values()) for r in rows])]))
 
 
@@ -68,7 +78,7 @@ def validate(
     from ircli.lib.inputs import DocumentFormat
     from ircli.lib.validation import Engine, request_violations
 
-    resolved = _operation(operation)
+    resolved = _operation(operation).reference
     try:
         fmt = DocumentFormat(input_format) if input_format else detect_format(file)
     except ValueError:
