@@ -31,6 +31,7 @@ def _print_error(env: Environment, message: str) -> None:
 
 def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     import typer
+    from typer._click.exceptions import BadParameter, MissingParameter
     from typer.exceptions import TyperException
 
     from ircli.cli.app import app_command
@@ -56,7 +57,9 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
         _print_error(env, _usage_message(exc))
         # A value the parser refuses is an invalid parameter (252), as in the AWS CLI; an unknown command or
         # option, or one missing its value, is a usage error (2).
-        return ExitStatus.INVALID_INPUT if type(exc).__name__ == "BadParameter" else ExitStatus.USAGE
+        # (A missing value is a BadParameter to click, but a usage error to the AWS CLI.)
+        refused = isinstance(exc, BadParameter) and not isinstance(exc, MissingParameter)
+        return ExitStatus.INVALID_INPUT if refused else ExitStatus.USAGE
     except IrcliError as exc:
         if debug:
             _print_error(env, traceback.format_exc())
@@ -82,6 +85,8 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
 
 
 def _usage_message(exc: Exception) -> str:
+    from typer._click.exceptions import NoArgsIsHelpError
+
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     message = (
         message.replace("is not a valid int range", "is not a whole number")
@@ -89,7 +94,7 @@ def _usage_message(exc: Exception) -> str:
         .replace("is not a valid integer", "is not a whole number")
         .replace("is not a valid float", "is not a number")
     )
-    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `ircli` or `ircli schema`: the help says it all
+    if isinstance(exc, NoArgsIsHelpError):  # a bare `ircli` or `ircli schema`: the help says it all
         return message
     usage_context = getattr(exc, "ctx", None)
     if usage_context is not None:

@@ -27,6 +27,13 @@ def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def timestamp(value: str | None) -> Any:
+    """A time flag's value as a request member: epoch seconds as a number, anything else (ISO-8601) as given."""
+    if value is None:
+        return None
+    return float(value) if value.replace(".", "", 1).isdigit() else value
+
+
 def environment_ranges(values: list[str]) -> dict[str, Any] | None:
     if not values:
         return None

@@ -21,6 +21,7 @@ from ircli.lib.tokens import decode_token, encode_token
 from ircli.lib.validation import check_request
 from ircli.operations import result_key as paginated_member
 
+# The statuses a job ends in.
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
 # A job being deleted never completes: waiting for it ends as for a failed one.
 ENDED_STATUSES = ("FAILED", "STOPPED", "DELETING", "DELETED")
