@@ -93,7 +93,15 @@ def _sort_key(violation: Violation) -> tuple[Any, ...]:
 
 def _non_finite_numbers(value: Any, path: tuple[str | int, ...]) -> list[Violation]:
     if isinstance(value, float) and not math.isfinite(value):
-        return [Violation(path, f"{value} is not a finite number", "type", value, "Member must be a number")]
+        return [
+            Violation(
+                path=path,
+                message=f"{value} is not a finite number",
+                rule="type",
+                value=value,
+                service_constraint="Member must be a number",
+            )
+        ]
     if isinstance(value, dict):
         return [v for key, item in value.items() for v in _non_finite_numbers(item, (*path, str(key)))]
     if isinstance(value, list):
@@ -114,7 +122,13 @@ def _translate(error: SchemaError) -> list[Violation]:
     if keyword == "required":
         present = instance if isinstance(instance, dict) else {}
         return [
-            Violation((*path, name), "missing required member", "required", None, "Member must not be null")
+            Violation(
+                path=(*path, name),
+                message="missing required member",
+                rule="required",
+                value=None,
+                service_constraint="Member must not be null",
+            )
             for name in limit
             if name not in present
         ]
@@ -125,11 +139,15 @@ def _translate(error: SchemaError) -> list[Violation]:
             if name in known:
                 continue
             if len(violations) >= MAX_LISTED:  # past what is shown: the count matters, not the hints
-                violations.append(Violation((*path, str(name)), "unknown member", "unknown", name))
+                violations.append(
+                    Violation(path=(*path, str(name)), message="unknown member", rule="unknown", value=name)
+                )
                 continue
             close = difflib.get_close_matches(str(name), known, n=1)
             hint = f"; did you mean {close[0]}?" if close else f"; valid members: {', '.join(known)}"
-            violations.append(Violation((*path, str(name)), f"unknown member{hint}", "unknown", name))
+            violations.append(
+                Violation(path=(*path, str(name)), message=f"unknown member{hint}", rule="unknown", value=name)
+            )
         return violations
     if keyword == "enum":
         values = list(limit)
@@ -140,7 +158,7 @@ def _translate(error: SchemaError) -> list[Violation]:
             hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(values)} values; see ircli schema show)"
             message = f"{_shown(instance)} is not a valid value{hint}"
         constraint = f"Member must satisfy enum value set: [{', '.join(map(str, values))}]"
-        return [Violation(path, message, "enum", instance, constraint)]
+        return [Violation(path=path, message=message, rule="enum", value=instance, service_constraint=constraint)]
     if keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
         size = len(instance)
         unit = "characters" if keyword.endswith("Length") else "items" if keyword.endswith("Items") else "entries"
@@ -150,32 +168,44 @@ def _translate(error: SchemaError) -> list[Violation]:
         else:
             message = f"has {size} {unit}, more than the maximum of {limit}"
             constraint = f"Member must have length less than or equal to {limit}"
-        return [Violation(path, message, keyword, instance, constraint)]
+        return [Violation(path=path, message=message, rule=keyword, value=instance, service_constraint=constraint)]
     if keyword == "maximum":
         constraint = f"Member must have value less than or equal to {limit}"
         return [
-            Violation(path, f"{_shown(instance)} is greater than the maximum of {limit}", keyword, instance, constraint)
+            Violation(
+                path=path,
+                message=f"{_shown(instance)} is greater than the maximum of {limit}",
+                rule=keyword,
+                value=instance,
+                service_constraint=constraint,
+            )
         ]
     if keyword == "minimum":
         constraint = f"Member must have value greater than or equal to {limit}"
         return [
-            Violation(path, f"{_shown(instance)} is less than the minimum of {limit}", keyword, instance, constraint)
+            Violation(
+                path=path,
+                message=f"{_shown(instance)} is less than the minimum of {limit}",
+                rule=keyword,
+                value=instance,
+                service_constraint=constraint,
+            )
         ]
     if keyword == "pattern":
         # People read the rule as a sentence (with its source); the service's own text keeps the expression.
         constraint = f"Member must satisfy regular expression pattern: {original_pattern(limit)}"
         message = f"{_shown(instance)} {plain_pattern(original_pattern(limit))} (API model)"
-        return [Violation(path, message, keyword, instance, constraint)]
+        return [Violation(path=path, message=message, rule=keyword, value=instance, service_constraint=constraint)]
     if keyword == "type":
         expected = limit if isinstance(limit, str) else " or ".join(limit)
         article = "an" if expected[:1] in "aeiou" else "a"
         return [
             Violation(
-                path,
-                f"{_shown(instance)} is not {article} {expected}",
-                keyword,
-                instance,
-                f"Member must be of type {expected}",
+                path=path,
+                message=f"{_shown(instance)} is not {article} {expected}",
+                rule=keyword,
+                value=instance,
+                service_constraint=f"Member must be of type {expected}",
             )
         ]
     if keyword == "anyOf":
@@ -184,9 +214,17 @@ def _translate(error: SchemaError) -> list[Violation]:
             message = f"{_shown(instance)} is not a timestamp (ISO-8601 text or epoch seconds)"
         else:
             message = f"{_shown(instance)} is not a number"
-        return [Violation(path, message, keyword, instance, "Member must be of the right type")]
+        return [
+            Violation(
+                path=path,
+                message=message,
+                rule=keyword,
+                value=instance,
+                service_constraint="Member must be of the right type",
+            )
+        ]
     message = f"{_shown(instance)} breaks the schema's {keyword} rule"
-    return [Violation(path, message, keyword, instance, message)]
+    return [Violation(path=path, message=message, rule=keyword, value=instance, service_constraint=message)]
 
 
 # The model's patterns, as sentences. A pattern not listed here gets a general sentence, never the expression.
