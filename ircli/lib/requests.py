@@ -34,6 +34,18 @@ def timestamp(value: str | None) -> Any:
     return float(value) if value.replace(".", "", 1).isdigit() else value
 
 
+def scaling_request(
+    job_name: str, recommendation_id: str, *, objective: dict[str, Any] | None = None, target_cpu: int | None = None
+) -> dict[str, Any]:
+    """A GetScalingConfigurationRecommendation request for one of a job's recommendations."""
+    request: dict[str, Any] = {"InferenceRecommendationsJobName": job_name, "RecommendationId": recommendation_id}
+    if objective is not None:
+        request["ScalingPolicyObjective"] = objective
+    if target_cpu is not None:
+        request["TargetCpuUtilizationPerCore"] = target_cpu
+    return request
+
+
 def environment_ranges(values: list[str]) -> dict[str, Any] | None:
     if not values:
         return None
