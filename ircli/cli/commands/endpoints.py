@@ -11,8 +11,7 @@ from ircli.cli.output.views import View
 from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
 from ircli.cli.waiting import wait_for_endpoint
 from ircli.errors import InputError
-from ircli.lib.requests import desired_capacity
-from ircli.lib.service import production_variant_from_recommendation
+from ircli.lib.requests import desired_capacity, production_variant_from_recommendation
 from ircli.lib.shorthand import with_tags
 
 ConfigNameArgument = Annotated[

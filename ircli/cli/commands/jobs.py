@@ -270,7 +270,7 @@ def scaling_recommendation(
     target = target_endpoint_name or request.get("EndpointName")
     if not target:
         raise InputError("--emit application-autoscaling needs --target-endpoint-name: the deployed endpoint to scale.")
-    from ircli.lib.service import application_autoscaling_inputs
+    from ircli.lib.requests import application_autoscaling_inputs
 
     cli.emit(application_autoscaling_inputs(response, endpoint_name=target, variant_name=variant_name), APPLY_VIEW)
 
