@@ -111,6 +111,16 @@ def _serverless(path: Path, config: Any, *, provisioned_allowed: bool) -> Iterat
 
 def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
     config = _dict(request.get("InputConfig"))
+    yield from _model_rules(request, config)
+    yield from _traffic_rules(config)
+    yield from _limit_rules(request, config)
+    yield from _endpoint_configuration_rules(config)
+    yield from _advanced_job_rules(request, config)
+    yield from _threshold_rules(_dict(request.get("StoppingConditions")))
+    yield from _container_rules(config)
+
+
+def _model_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Violation]:
     base: Path = ("InputConfig",)
     # "You must specify either ModelPackageVersionArn or ModelName" (JOB_API, RecommendationJobInputConfig;
     # the 2023-01 change that added ModelName).
@@ -125,6 +135,9 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
             service_constraint="Exactly one of ModelPackageVersionArn or ModelName must be provided",
         )
 
+
+def _traffic_rules(config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     traffic = _dict(config.get("TrafficPattern"))
     tp_path: Path = (*base, "TrafficPattern")
     phases = _list(traffic.get("Phases"))
@@ -159,6 +172,11 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
             service_constraint="Member must not be null",
         )
 
+
+def _limit_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
+    traffic = _dict(config.get("TrafficPattern"))
+    phases, stairs = _list(traffic.get("Phases")), _dict(traffic.get("Stairs"))
     limits = _dict(config.get("ResourceLimit"))
     # MaxNumberOfTests and MaxParallelOfTests 1-10: load-test guide.
     for name in ("MaxNumberOfTests", "MaxParallelOfTests"):
@@ -186,6 +204,9 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
             service_constraint=f"Member must have value greater than or equal to {total}",
         )
 
+
+def _endpoint_configuration_rules(config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     for index, endpoint in enumerate(_list(config.get("EndpointConfigurations"))):
         endpoint = _dict(endpoint)
         at = (*base, "EndpointConfigurations", index)
@@ -202,6 +223,9 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
         if "ServerlessConfig" in endpoint:
             yield from _serverless((*at, "ServerlessConfig"), endpoint["ServerlessConfig"], provisioned_allowed=False)
 
+
+def _advanced_job_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     # A load test (Advanced job) needs a traffic pattern and stopping conditions (load-test guide:
     # "TrafficPattern ... StoppingConditions" are the parts of a load-test request).
     if request.get("JobType") == "Advanced":
@@ -234,6 +258,8 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
                 service_constraint="Member must not be null",
             )
 
+
+def _threshold_rules(stopping: dict[str, Any]) -> Iterator[Violation]:
     for index, threshold in enumerate(_list(stopping.get("ModelLatencyThresholds"))):
         # A latency is a positive number of milliseconds (the guide's "ValueInMilliseconds: the model
         # latency percentile value in milliseconds").
@@ -255,6 +281,9 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
                 service_constraint=f"Member must satisfy enum value set: [{', '.join(PERCENTILES)}]",
             )
 
+
+def _container_rules(config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     container = _dict(config.get("ContainerConfig"))
     unknown = 0
     for index, name in enumerate(_list(container.get("SupportedInstanceTypes"))):
