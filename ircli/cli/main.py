@@ -1,8 +1,8 @@
 """The entry point, and the one place where errors become messages and exit codes.
 
-Global options may stand anywhere on the command line, as in the AWS CLI (`arguments` moves them in
-front of the subcommand before parsing). Nothing prints a traceback unless `--debug` is given, and then with
-credentials redacted.
+Global options may stand anywhere on the command line, as in the AWS CLI (the root group moves them in
+front of the subcommand before parsing, `arguments`). Nothing prints a traceback unless `--debug` is
+given, and then with credentials redacted.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import sys
 import traceback
 from typing import NoReturn
 
-from ircli.cli.arguments import hoist_global_options, invoked_command
 from ircli.cli.environment import Environment
 from ircli.errors import ExitStatus, IrcliError
 from ircli.lib.redaction import redact
@@ -42,9 +41,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     try:
         # What the parser prints itself (help, --version) follows the injected environment too.
         with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr):
-            arguments = hoist_global_options(argv)
-            command = app_command(invoked_command(arguments))
-            result = command.main(args=arguments, prog_name="ircli", standalone_mode=False, obj=env)
+            result = app_command().main(args=argv, prog_name="ircli", standalone_mode=False, obj=env)
         return int(result) if isinstance(result, int) else ExitStatus.SUCCESS
     except typer.Exit as exc:
         return int(exc.exit_code)
