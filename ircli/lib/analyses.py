@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ircli.errors import InputError
+from ircli.errors import InputError, RegressionFound
 from ircli.lib.cost import Options
 from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
@@ -189,3 +189,70 @@ def report_contents(
         compared = compare_jobs(described[0], described[1])
         comparison = compared if compared.matched else None
     return ReportContents(jobs=jobs, comparison=comparison)
+
+
+@dataclass(frozen=True)
+class JobRanking:
+    """`rank-recommendations`: a job's recommendations and their ranking (`lib.ranking`)."""
+
+    recommendations: Sequence[dict[str, Any]]
+    ranking: Any  # lib.ranking.Ranking, with at least one ranked
+
+    def to_document(self) -> list[dict[str, Any]]:
+        from ircli.lib.ranking import ranking_document
+
+        return ranking_document(self.ranking)
+
+
+def job_ranking(service: Service, job_name: str, rank_by: str | None, limits: Any, top: int | None) -> JobRanking:
+    """The job described, refused without recommendations, then ranked by `rank_by` within `limits`
+    (`lib.ranking.Limits`); refused when no recommendation is within them."""
+    from ircli.lib.ranking import Weights, rank
+
+    job = service.describe_job(job_name)
+    recommendations = job.get("InferenceRecommendations") or []
+    if not recommendations:
+        raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to rank yet.")
+    ranking = rank(recommendations, Weights.parse(rank_by), limits, top)
+    if not ranking.ranked:
+        reasons = "; ".join(f"{r.get('RecommendationId')}: {why}" for r, why in ranking.excluded)
+        raise InputError(f"No recommendation meets the limits ({reasons}).")
+    return JobRanking(recommendations=recommendations, ranking=ranking)
+
+
+@dataclass(frozen=True)
+class ComparedJobs:
+    """`compare-jobs`: two jobs compared (`lib.compare`), with the regression threshold asked for."""
+
+    comparison: Any  # lib.compare.JobComparison with at least one configuration in common
+    threshold: float | None
+
+    def to_document(self) -> dict[str, Any]:
+        from ircli.lib.compare import comparison_document
+
+        return comparison_document(self.comparison, self.threshold)
+
+    def regression(self) -> RegressionFound | None:
+        """The error to end with when a change passed the threshold, else None."""
+        from ircli.lib.ranking import METRIC
+
+        if self.threshold is None:
+            return None
+        regressions = self.comparison.regressions(self.threshold)
+        if not regressions:
+            return None
+        listed = "; ".join(
+            f"{item.key}: {METRIC[change.objective]} {change.change:+.1f}%"
+            for item, change in regressions
+            if change.change is not None
+        )
+        return RegressionFound(f"{len(regressions)} regression(s) beyond {self.threshold:g}%: {listed}")
+
+
+def compared_jobs(service: Service, job_a: str, job_b: str, threshold: float | None) -> ComparedJobs:
+    from ircli.lib.compare import compare_jobs
+
+    comparison = compare_jobs(service.describe_job(job_a), service.describe_job(job_b))
+    if not comparison.matched:
+        raise InputError(f"Jobs {job_a} and {job_b} have no endpoint configuration in common to compare.")
+    return ComparedJobs(comparison=comparison, threshold=threshold)
