@@ -1,5 +1,6 @@
-"""The typer application: global options, and the command tree built from the registry
-(`ircli.operations`). Commands live in `ircli.cli.commands`."""
+"""The typer application: global options, and one lazy command group over the registry
+(`ircli.operations`): click's documented pattern of a group whose `get_command` imports only the invoked
+command's module. Commands live in `ircli.cli.commands`."""
 
 import importlib
 from collections.abc import Callable
@@ -8,13 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from ircli import __version__
 from ircli.backends import parse_backend
 from ircli.cli.context import CliContext, GlobalOptions, parse_timeout, resolve_output
 from ircli.cli.environment import Environment
 from ircli.cli.help_text import epilog, placeholder
-from ircli.operations import COMMANDS, GROUPS, Command
+from ircli.operations import COMMANDS, GROUPS, TOP_LEVEL, Command
 
 HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommender.
 
@@ -134,16 +136,107 @@ def command_function(command: Command) -> Callable[..., Any]:
     return function  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=16)
-def app_command(only: str | None = None, *, everything: bool = False) -> Any:
-    """The click command of the application. A run builds only its own command (`only`); `ircli --help`
-    (no command) gets the root with each command's name and summary from the registry, nothing imported;
-    `everything` builds the whole tree (for completions and tests)."""
-    if only is None and not everything:
-        return _root_for_help()
+class PlainCommand(TyperCommand):
+    """A command whose usage line names its arguments as click does (`JOB_A [JOB_B]`); typer would wrap a
+    required one in braces."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = str(param.metavar)
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+def _summary(top: str) -> str:
+    """What `ircli --help` says of a top-level command or group, from the registry."""
+    if top in GROUPS:
+        return GROUPS[top]
+    return next(command.summary for command in COMMANDS if command.path == top)
+
+
+def build_command(top: str) -> Any:
+    """The click command (or group) of one top-level name, its module imported now."""
+    if top not in GROUPS:
+        (command,) = [c for c in COMMANDS if c.path == top]
+        function = command_function(command)
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        # The listing shows a command's whole summary (click would cut it at 45 characters), and its help
+        # ends with examples, what only a file can set, and where the global options are.
+        single.command(top, cls=PlainCommand, short_help=summary_of(function), epilog=epilog(top))(function)
+        built = typer.main.get_command(single)
+    else:
+        group = typer.Typer(
+            name=top,
+            help=GROUPS[top],
+            short_help=GROUPS[top],
+            no_args_is_help=True,
+            add_completion=False,
+            rich_markup_mode=None,
+        )
+        for command in COMMANDS:
+            if command.group == top:
+                function = command_function(command)
+                name = command.path.split(" ", 1)[1]
+                short_help, end = summary_of(function), epilog(command.path)
+                group.command(name, cls=PlainCommand, short_help=short_help, epilog=end)(function)
+        built = typer.main.get_group(group)
+    name_values(built)
+    return built
+
+
+class LazyGroup(TyperGroup):
+    """The root: lists every top-level command from the registry and builds (imports) only the one a line
+    invokes. Global options may stand anywhere on the line, as in the AWS CLI: they are moved in front of
+    the subcommand before parsing."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(TOP_LEVEL)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in TOP_LEVEL:
+            self.commands[cmd_name] = build_command(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from ircli.cli.arguments import hoist_global_options
+
+        return super().parse_args(ctx, hoist_global_options(args))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from difflib import get_close_matches
+
+        from typer._click.exceptions import UsageError
+
+        try:
+            return self._click_resolve_command(ctx, args)
+        except UsageError as error:
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches:
+                suggestions = ", ".join(f"{m!r}" for m in matches)
+                error.message = f"{error.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The listing of `ircli --help`, from the registry: no command is imported to show it."""
+        import inspect
+
+        rows = [(name, inspect.cleandoc(_summary(name)).strip()) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@lru_cache(maxsize=4)
+def app_command(*, everything: bool = False) -> Any:
+    """The click command of the application: the lazy root. `everything` builds the whole tree at once
+    (for completions and tests)."""
     app = typer.Typer(
         name="ircli",
         help=HELP,
+        cls=LazyGroup,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
@@ -151,60 +244,24 @@ def app_command(only: str | None = None, *, everything: bool = False) -> Any:
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     app.callback()(root)
-    groups: dict[str, typer.Typer] = {}
-    for command in COMMANDS:
-        top = command.group or command.path
-        if not everything and top != only:
-            continue
-        function = command_function(command)
-        # The listing shows a command's whole summary (click would cut it at 45 characters), and its help
-        # ends with examples, what only a file can set, and where the global options are.
-        short_help, end = summary_of(function), epilog(command.path)
-        if command.group is None:
-            app.command(command.path, short_help=short_help, epilog=end)(function)
-            continue
-        if command.group not in groups:
-            groups[command.group] = typer.Typer(help=GROUPS[command.group], no_args_is_help=True, rich_markup_mode=None)
-            app.add_typer(groups[command.group], name=command.group, short_help=GROUPS[command.group])
-        groups[command.group].command(command.path.split(" ", 1)[1], short_help=short_help, epilog=end)(function)
-    built = typer.main.get_command(app)
+    built = typer.main.get_group(app)
+    assert isinstance(built, LazyGroup)
     name_values(built)
+    if everything:
+        for name in TOP_LEVEL:
+            built.get_command(None, name)
     return built
 
 
 def name_values(command: Any) -> None:
     """Give every option's value and every argument a placeholder that says what goes there (`--job-name
     NAME`, `JOB_A`) instead of the parser's type names (`<str>`, `{job_a}`)."""
-    from typer.core import TyperArgument
-
-    class PlainArgument(TyperArgument):
-        # typer wraps a required argument in braces in the usage line; click's convention is the bare name.
-        def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
-            name = str(self.metavar)
-            return f"[{name}]" if usage and not self.required else name
-
     for param in command.params:
         if param.param_type_name == "argument":
             param.metavar = str(param.name).upper()
-            param.__class__ = PlainArgument
         elif not param.is_flag and param.metavar is None:
             option = max(param.opts, key=len)
             number = param.type.name in ("int", "float", "int range", "float range", "integer", "integer range")
             param.metavar = placeholder(option, number=number) or "VALUE"
     for child in getattr(command, "commands", {}).values():
         name_values(child)
-
-
-def _root_for_help() -> Any:
-    """The root command with a placeholder for each top-level command: enough for `--help`, `--version`
-    and the message for an unknown command, without building (or importing) any command."""
-    from typer.core import TyperCommand, TyperGroup
-
-    root_only = app_command("\0 no command")
-    for command in COMMANDS:
-        if command.group is None:
-            root_only.add_command(TyperCommand(command.path, help=command.summary, short_help=command.summary))
-        elif command.group not in root_only.commands:
-            help_text = GROUPS[command.group]
-            root_only.add_command(TyperGroup(name=command.group, help=help_text, short_help=help_text))
-    return root_only

@@ -1,9 +1,7 @@
-"""The command line before parsing: which words are global options, which command a line names, and
-global options moved in front of the subcommand (they may stand anywhere, as in the AWS CLI)."""
+"""The command line before parsing: which words are global options, and global options moved in front of
+the subcommand (they may stand anywhere, as in the AWS CLI; the root group calls this)."""
 
 from __future__ import annotations
-
-from ircli.operations import TOP_LEVEL
 
 GLOBAL_VALUE_OPTIONS = frozenset(
     {
@@ -41,18 +39,3 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             rest.append(token)
         index += 1
     return hoisted + rest
-
-
-def invoked_command(argv: list[str]) -> str | None:
-    """The command or group a (global-options-first) command line names, if it is one of ours."""
-    index = 0
-    while index < len(argv):
-        token = argv[index]
-        if token in GLOBAL_VALUE_OPTIONS:
-            index += 2
-            continue
-        if token.startswith("-"):
-            index += 1
-            continue
-        return token if token in TOP_LEVEL else None
-    return None

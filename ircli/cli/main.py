@@ -1,8 +1,8 @@
 """The entry point, and the one place where errors become messages and exit codes.
 
-Global options may stand anywhere on the command line, as in the AWS CLI (`arguments` moves them in
-front of the subcommand before parsing). Nothing prints a traceback unless `--debug` is given, and then with
-credentials redacted.
+Global options may stand anywhere on the command line, as in the AWS CLI (the root group moves them in
+front of the subcommand before parsing, `arguments`). Nothing prints a traceback unless `--debug` is
+given, and then with credentials redacted.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import sys
 import traceback
 from typing import NoReturn
 
-from ircli.cli.arguments import hoist_global_options, invoked_command
 from ircli.cli.environment import Environment
 from ircli.errors import ExitStatus, IrcliError
 from ircli.lib.redaction import redact
@@ -31,6 +30,7 @@ def _print_error(env: Environment, message: str) -> None:
 
 def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     import typer
+    from typer._click.exceptions import BadParameter, MissingParameter
     from typer.exceptions import TyperException
 
     from ircli.cli.app import app_command
@@ -41,9 +41,7 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
     try:
         # What the parser prints itself (help, --version) follows the injected environment too.
         with contextlib.redirect_stdout(env.stdout), contextlib.redirect_stderr(env.stderr):
-            arguments = hoist_global_options(argv)
-            command = app_command(invoked_command(arguments))
-            result = command.main(args=arguments, prog_name="ircli", standalone_mode=False, obj=env)
+            result = app_command().main(args=argv, prog_name="ircli", standalone_mode=False, obj=env)
         return int(result) if isinstance(result, int) else ExitStatus.SUCCESS
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -56,7 +54,9 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
         _print_error(env, _usage_message(exc))
         # A value the parser refuses is an invalid parameter (252), as in the AWS CLI; an unknown command or
         # option, or one missing its value, is a usage error (2).
-        return ExitStatus.INVALID_INPUT if type(exc).__name__ == "BadParameter" else ExitStatus.USAGE
+        # (A missing value is a BadParameter to click, but a usage error to the AWS CLI.)
+        refused = isinstance(exc, BadParameter) and not isinstance(exc, MissingParameter)
+        return ExitStatus.INVALID_INPUT if refused else ExitStatus.USAGE
     except IrcliError as exc:
         if debug:
             _print_error(env, traceback.format_exc())
@@ -82,6 +82,8 @@ def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
 
 
 def _usage_message(exc: Exception) -> str:
+    from typer._click.exceptions import NoArgsIsHelpError
+
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     message = (
         message.replace("is not a valid int range", "is not a whole number")
@@ -89,7 +91,7 @@ def _usage_message(exc: Exception) -> str:
         .replace("is not a valid integer", "is not a whole number")
         .replace("is not a valid float", "is not a number")
     )
-    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `ircli` or `ircli schema`: the help says it all
+    if isinstance(exc, NoArgsIsHelpError):  # a bare `ircli` or `ircli schema`: the help says it all
         return message
     usage_context = getattr(exc, "ctx", None)
     if usage_context is not None:

@@ -3,7 +3,7 @@ every number with a fraction a command takes, and the rule for a name given both
 option."""
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,28 +22,6 @@ def finite(value: float | None) -> float | None:
 INPUT = "Input"
 PAGINATION = "Pagination"
 
-CliInputJson = Annotated[
-    str | None,
-    typer.Option(
-        "--cli-input-json",
-        help="The request as JSON: a path, file://path, - for stdin, or inline. Flags override it.",
-        rich_help_panel=INPUT,
-    ),
-]
-CliInputYaml = Annotated[
-    str | None,
-    typer.Option(
-        "--cli-input-yaml",
-        help="The request as YAML: a path, file://path, - for stdin, or inline. Flags override it.",
-        rich_help_panel=INPUT,
-    ),
-]
-Skeleton = Annotated[
-    str | None,
-    typer.Option(
-        "--generate-cli-skeleton", help="Print a skeleton: input, yaml-input or output.", rich_help_panel=INPUT
-    ),
-]
 MaxItems = Annotated[
     int | None,
     typer.Option(
@@ -130,22 +108,27 @@ def check_resume(resume: str | None, interactive: bool) -> None:
 
 
 WAITING = "Waiting"
-Wait = Annotated[
-    bool,
-    typer.Option("--wait", help="Wait until the change is done, as the AWS CLI's waiters do.", rich_help_panel=WAITING),
-]
-WaitTimeout = Annotated[
-    float,
-    typer.Option(
-        "--timeout", callback=finite, help="Seconds --wait waits at most (exit 124 after).", rich_help_panel=WAITING
-    ),
-]
-WaitInterval = Annotated[
-    float | None,
-    typer.Option(
-        "--interval",
-        callback=finite,
-        help="Seconds between polls (default 1 local, 15 aws).",
-        rich_help_panel=WAITING,
-    ),
-]
+POLL_HELP = "Seconds between polls (default 1 local, 15 aws)."
+# What each option defaults to when a command does not say otherwise.
+WAIT_HELP = "Wait until the change is done, as the AWS CLI's waiters do."
+TIMEOUT_HELP = "Seconds --wait waits at most (exit 124 after)."
+
+
+def wait_option(help: str = WAIT_HELP) -> Any:
+    """The one `--wait` flag: commands differ only in what they say it waits for."""
+    return typer.Option("--wait", help=help, rich_help_panel=WAITING)
+
+
+def timeout_option(help: str = TIMEOUT_HELP, *, panel: str | None = WAITING) -> Any:
+    """The one `--timeout` option (seconds, finite)."""
+    return typer.Option("--timeout", callback=finite, help=help, rich_help_panel=panel)
+
+
+def interval_option(help: str = POLL_HELP, *, panel: str | None = WAITING) -> Any:
+    """The one `--interval` option (seconds between polls, finite)."""
+    return typer.Option("--interval", callback=finite, help=help, rich_help_panel=panel)
+
+
+Wait = Annotated[bool, wait_option()]
+WaitTimeout = Annotated[float, timeout_option()]
+WaitInterval = Annotated[float | None, interval_option()]

@@ -27,6 +27,25 @@ def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def timestamp(value: str | None) -> Any:
+    """A time flag's value as a request member: epoch seconds as a number, anything else (ISO-8601) as given."""
+    if value is None:
+        return None
+    return float(value) if value.replace(".", "", 1).isdigit() else value
+
+
+def scaling_request(
+    job_name: str, recommendation_id: str, *, objective: dict[str, Any] | None = None, target_cpu: int | None = None
+) -> dict[str, Any]:
+    """A GetScalingConfigurationRecommendation request for one of a job's recommendations."""
+    request: dict[str, Any] = {"InferenceRecommendationsJobName": job_name, "RecommendationId": recommendation_id}
+    if objective is not None:
+        request["ScalingPolicyObjective"] = objective
+    if target_cpu is not None:
+        request["TargetCpuUtilizationPerCore"] = target_cpu
+    return request
+
+
 def environment_ranges(values: list[str]) -> dict[str, Any] | None:
     if not values:
         return None
@@ -166,3 +185,66 @@ def desired_capacity(
     )
     entries = [e for e in request.get("DesiredWeightsAndCapacities", []) if e.get("VariantName") != variant_name]
     return {**request, "DesiredWeightsAndCapacities": [*entries, desired]}
+
+
+def production_variant_from_recommendation(
+    recommendation: dict[str, Any], *, model_name: str, variant_name: str, provisioned_concurrency: int | None = None
+) -> dict[str, Any]:
+    """Turn a recommendation's endpoint configuration into a CreateEndpointConfig ProductionVariant."""
+    configuration = recommendation.get("EndpointConfiguration", {})
+    variant: dict[str, Any] = {"VariantName": variant_name, "ModelName": model_name}
+    if "ServerlessConfig" in configuration:
+        serverless = {
+            k: v for k, v in configuration["ServerlessConfig"].items() if k in ("MemorySizeInMB", "MaxConcurrency")
+        }
+        if provisioned_concurrency is not None:
+            serverless["ProvisionedConcurrency"] = provisioned_concurrency
+        variant["ServerlessConfig"] = serverless
+    else:
+        if provisioned_concurrency is not None:
+            raise InputError("--provisioned-concurrency applies to serverless recommendations only.")
+        variant["InstanceType"] = configuration["InstanceType"]
+        variant["InitialInstanceCount"] = configuration.get("InitialInstanceCount", 1)
+        variant["InitialVariantWeight"] = 1.0
+    return variant
+
+
+def application_autoscaling_inputs(scaling: dict[str, Any], *, endpoint_name: str, variant_name: str) -> dict[str, Any]:
+    """The RegisterScalableTarget and PutScalingPolicy inputs that apply a scaling recommendation."""
+    dynamic = scaling.get("DynamicScalingConfiguration", {})
+    resource_id = f"endpoint/{endpoint_name}/variant/{variant_name}"
+    dimension = "sagemaker:variant:DesiredInstanceCount"
+    policies = []
+    for index, policy in enumerate(dynamic.get("ScalingPolicies", [])):
+        tracking = policy.get("TargetTracking", {})
+        specification = tracking.get("MetricSpecification", {})
+        configuration: dict[str, Any] = {"TargetValue": tracking.get("TargetValue")}
+        if "Predefined" in specification:
+            configuration["PredefinedMetricSpecification"] = {
+                "PredefinedMetricType": specification["Predefined"]["PredefinedMetricType"]
+            }
+        elif "Customized" in specification:
+            configuration["CustomizedMetricSpecification"] = specification["Customized"]
+        for key in ("ScaleInCooldown", "ScaleOutCooldown"):
+            if key in dynamic:
+                configuration[key] = dynamic[key]
+        policies.append(
+            {
+                "PolicyName": f"{endpoint_name}-{variant_name}-target-tracking-{index + 1}",
+                "ServiceNamespace": "sagemaker",
+                "ResourceId": resource_id,
+                "ScalableDimension": dimension,
+                "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration": configuration,
+            }
+        )
+    return {
+        "RegisterScalableTarget": {
+            "ServiceNamespace": "sagemaker",
+            "ResourceId": resource_id,
+            "ScalableDimension": dimension,
+            "MinCapacity": dynamic.get("MinCapacity"),
+            "MaxCapacity": dynamic.get("MaxCapacity"),
+        },
+        "PutScalingPolicy": policies,
+    }

@@ -56,19 +56,19 @@ def _range(path: Path, value: Any, low: int, high: int, source: str) -> Iterator
         return
     if number < low:
         yield Violation(
-            path,
-            f"{number} is less than the minimum of {low} ({source})",
-            "minimum",
-            number,
-            f"Member must have value greater than or equal to {low}",
+            path=path,
+            message=f"{number} is less than the minimum of {low} ({source})",
+            rule="minimum",
+            value=number,
+            service_constraint=f"Member must have value greater than or equal to {low}",
         )
     elif number > high:
         yield Violation(
-            path,
-            f"{number} is greater than the maximum of {high} ({source})",
-            "maximum",
-            number,
-            f"Member must have value less than or equal to {high}",
+            path=path,
+            message=f"{number} is greater than the maximum of {high} ({source})",
+            rule="maximum",
+            value=number,
+            service_constraint=f"Member must have value less than or equal to {high}",
         )
 
 
@@ -78,11 +78,11 @@ def _serverless(path: Path, config: Any, *, provisioned_allowed: bool) -> Iterat
     # "Valid values are in 1 GB increments: 1024 MB, 2048 MB, ... 6144 MB" (SERVERLESS_API).
     if memory is not None and memory % 1024:
         yield Violation(
-            (*path, "MemorySizeInMB"),
-            f"{memory} is not a multiple of 1024 ({SERVERLESS_API})",
-            "multipleOf",
-            memory,
-            "Member must be a multiple of 1024",
+            path=(*path, "MemorySizeInMB"),
+            message=f"{memory} is not a multiple of 1024 ({SERVERLESS_API})",
+            rule="multipleOf",
+            value=memory,
+            service_constraint="Member must be a multiple of 1024",
         )
     provisioned = _int(config.get("ProvisionedConcurrency"))
     maximum = _int(config.get("MaxConcurrency"))
@@ -92,25 +92,35 @@ def _serverless(path: Path, config: Any, *, provisioned_allowed: bool) -> Iterat
         # "ProvisionedConcurrency is not supported in recommendation-job serverless configurations"
         # (ProductionVariantServerlessConfig API reference, 2023-05).
         yield Violation(
-            (*path, "ProvisionedConcurrency"),
-            f"is not supported in a recommendation job's endpoint configurations ({SERVERLESS_API})",
-            "forbidden",
-            provisioned,
-            "ProvisionedConcurrency is not supported for Inference Recommender jobs",
+            path=(*path, "ProvisionedConcurrency"),
+            message=f"is not supported in a recommendation job's endpoint configurations ({SERVERLESS_API})",
+            rule="forbidden",
+            value=provisioned,
+            service_constraint="ProvisionedConcurrency is not supported for Inference Recommender jobs",
         )
     elif maximum is not None and provisioned > maximum:
         # "Should be less than or equal to MaxConcurrency" (SERVERLESS_API).
         yield Violation(
-            (*path, "ProvisionedConcurrency"),
-            f"{provisioned} is greater than MaxConcurrency ({maximum}) ({SERVERLESS_API})",
-            "maximum",
-            provisioned,
-            f"Member must have value less than or equal to {maximum}",
+            path=(*path, "ProvisionedConcurrency"),
+            message=f"{provisioned} is greater than MaxConcurrency ({maximum}) ({SERVERLESS_API})",
+            rule="maximum",
+            value=provisioned,
+            service_constraint=f"Member must have value less than or equal to {maximum}",
         )
 
 
 def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
     config = _dict(request.get("InputConfig"))
+    yield from _model_rules(request, config)
+    yield from _traffic_rules(config)
+    yield from _limit_rules(request, config)
+    yield from _endpoint_configuration_rules(config)
+    yield from _advanced_job_rules(request, config)
+    yield from _threshold_rules(_dict(request.get("StoppingConditions")))
+    yield from _container_rules(config)
+
+
+def _model_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Violation]:
     base: Path = ("InputConfig",)
     # "You must specify either ModelPackageVersionArn or ModelName" (JOB_API, RecommendationJobInputConfig;
     # the 2023-01 change that added ModelName).
@@ -118,13 +128,16 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
     if "InputConfig" in request and has_arn == has_model:
         what = "both" if has_arn else "neither"
         yield Violation(
-            base,
-            f"give exactly one of ModelPackageVersionArn or ModelName ({what} given) ({JOB_API})",
-            "oneOf",
-            None,
-            "Exactly one of ModelPackageVersionArn or ModelName must be provided",
+            path=base,
+            message=f"give exactly one of ModelPackageVersionArn or ModelName ({what} given) ({JOB_API})",
+            rule="oneOf",
+            value=None,
+            service_constraint="Exactly one of ModelPackageVersionArn or ModelName must be provided",
         )
 
+
+def _traffic_rules(config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     traffic = _dict(config.get("TrafficPattern"))
     tp_path: Path = (*base, "TrafficPattern")
     phases = _list(traffic.get("Phases"))
@@ -144,21 +157,26 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
     traffic_type = traffic.get("TrafficType")
     if traffic_type == "STAIRS" and "Stairs" not in traffic:
         yield Violation(
-            (*tp_path, "Stairs"),
-            f"is required when TrafficType is STAIRS ({LOAD_TEST_GUIDE})",
-            "required",
-            None,
-            "Member must not be null",
+            path=(*tp_path, "Stairs"),
+            message=f"is required when TrafficType is STAIRS ({LOAD_TEST_GUIDE})",
+            rule="required",
+            value=None,
+            service_constraint="Member must not be null",
         )
     if traffic_type in (None, "PHASES") and "TrafficPattern" in config and not phases:
         yield Violation(
-            (*tp_path, "Phases"),
-            f"is required when TrafficType is PHASES ({LOAD_TEST_GUIDE})",
-            "required",
-            None,
-            "Member must not be null",
+            path=(*tp_path, "Phases"),
+            message=f"is required when TrafficType is PHASES ({LOAD_TEST_GUIDE})",
+            rule="required",
+            value=None,
+            service_constraint="Member must not be null",
         )
 
+
+def _limit_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
+    traffic = _dict(config.get("TrafficPattern"))
+    phases, stairs = _list(traffic.get("Phases")), _dict(traffic.get("Stairs"))
     limits = _dict(config.get("ResourceLimit"))
     # MaxNumberOfTests and MaxParallelOfTests 1-10: load-test guide.
     for name in ("MaxNumberOfTests", "MaxParallelOfTests"):
@@ -178,14 +196,17 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
     job_duration = _int(config.get("JobDurationInSeconds"))
     if job_duration is not None and total > job_duration:
         yield Violation(
-            (*base, "JobDurationInSeconds"),
-            f"{job_duration} is shorter than the traffic pattern's total duration of {total} seconds "
+            path=(*base, "JobDurationInSeconds"),
+            message=f"{job_duration} is shorter than the traffic pattern's total duration of {total} seconds "
             f"({LOAD_TEST_GUIDE})",
-            "minimum",
-            job_duration,
-            f"Member must have value greater than or equal to {total}",
+            rule="minimum",
+            value=job_duration,
+            service_constraint=f"Member must have value greater than or equal to {total}",
         )
 
+
+def _endpoint_configuration_rules(config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     for index, endpoint in enumerate(_list(config.get("EndpointConfigurations"))):
         endpoint = _dict(endpoint)
         at = (*base, "EndpointConfigurations", index)
@@ -193,47 +214,52 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
         if ("InstanceType" in endpoint) == ("ServerlessConfig" in endpoint):
             what = "both" if "InstanceType" in endpoint else "neither"
             yield Violation(
-                at,
-                f"give exactly one of InstanceType or ServerlessConfig ({what} given) ({JOB_API})",
-                "oneOf",
-                None,
-                "Exactly one of InstanceType or ServerlessConfig must be provided",
+                path=at,
+                message=f"give exactly one of InstanceType or ServerlessConfig ({what} given) ({JOB_API})",
+                rule="oneOf",
+                value=None,
+                service_constraint="Exactly one of InstanceType or ServerlessConfig must be provided",
             )
         if "ServerlessConfig" in endpoint:
             yield from _serverless((*at, "ServerlessConfig"), endpoint["ServerlessConfig"], provisioned_allowed=False)
 
+
+def _advanced_job_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     # A load test (Advanced job) needs a traffic pattern and stopping conditions (load-test guide:
     # "TrafficPattern ... StoppingConditions" are the parts of a load-test request).
     if request.get("JobType") == "Advanced":
         if "TrafficPattern" not in config:
             yield Violation(
-                (*base, "TrafficPattern"),
-                f"is required for an Advanced job ({LOAD_TEST_GUIDE})",
-                "required",
-                None,
-                "Member must not be null",
+                path=(*base, "TrafficPattern"),
+                message=f"is required for an Advanced job ({LOAD_TEST_GUIDE})",
+                rule="required",
+                value=None,
+                service_constraint="Member must not be null",
             )
         if "StoppingConditions" not in request:
             yield Violation(
-                ("StoppingConditions",),
-                f"is required for an Advanced job ({LOAD_TEST_GUIDE})",
-                "required",
-                None,
-                "Member must not be null",
+                path=("StoppingConditions",),
+                message=f"is required for an Advanced job ({LOAD_TEST_GUIDE})",
+                rule="required",
+                value=None,
+                service_constraint="Member must not be null",
             )
         # A load test benchmarks the instances the user selects: the guide's every Advanced example lists
         # EndpointConfigurations ("select the instances you want to load test"); nothing says what the
         # service would benchmark without them, so the request is refused rather than guessed at.
         if not config.get("EndpointConfigurations") and not config.get("Endpoints"):
             yield Violation(
-                (*base, "EndpointConfigurations"),
-                f"is required for an Advanced job: the load test benchmarks the configurations you choose "
+                path=(*base, "EndpointConfigurations"),
+                message=f"is required for an Advanced job: the load test benchmarks the configurations you choose "
                 f"({LOAD_TEST_GUIDE})",
-                "required",
-                None,
-                "Member must not be null",
+                rule="required",
+                value=None,
+                service_constraint="Member must not be null",
             )
 
+
+def _threshold_rules(stopping: dict[str, Any]) -> Iterator[Violation]:
     for index, threshold in enumerate(_list(stopping.get("ModelLatencyThresholds"))):
         # A latency is a positive number of milliseconds (the guide's "ValueInMilliseconds: the model
         # latency percentile value in milliseconds").
@@ -248,13 +274,16 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
         # P95 is the percentile of the API's and the guide's examples; the console's load test also offers P99.
         if isinstance(percentile, str) and percentile not in PERCENTILES:
             yield Violation(
-                ("StoppingConditions", "ModelLatencyThresholds", index, "Percentile"),
-                f"{percentile!r} is not one of {', '.join(PERCENTILES)} ({LOAD_TEST_GUIDE})",
-                "enum",
-                percentile,
-                f"Member must satisfy enum value set: [{', '.join(PERCENTILES)}]",
+                path=("StoppingConditions", "ModelLatencyThresholds", index, "Percentile"),
+                message=f"{percentile!r} is not one of {', '.join(PERCENTILES)} ({LOAD_TEST_GUIDE})",
+                rule="enum",
+                value=percentile,
+                service_constraint=f"Member must satisfy enum value set: [{', '.join(PERCENTILES)}]",
             )
 
+
+def _container_rules(config: dict[str, Any]) -> Iterator[Violation]:
+    base: Path = ("InputConfig",)
     container = _dict(config.get("ContainerConfig"))
     unknown = 0
     for index, name in enumerate(_list(container.get("SupportedInstanceTypes"))):
@@ -269,11 +298,11 @@ def create_job_rules(request: dict[str, Any]) -> Iterator[Violation]:
                     close = difflib.get_close_matches("ml." + name, instance_types(), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else " (see ircli schema show create-job)"
             yield Violation(
-                (*base, "ContainerConfig", "SupportedInstanceTypes", index),
-                f"{name!r} is not a SageMaker instance type{hint}",
-                "enum",
-                name,
-                f"Member must satisfy enum value set: [{', '.join(instance_types())}]",
+                path=(*base, "ContainerConfig", "SupportedInstanceTypes", index),
+                message=f"{name!r} is not a SageMaker instance type{hint}",
+                rule="enum",
+                value=name,
+                service_constraint=f"Member must satisfy enum value set: [{', '.join(instance_types())}]",
             )
 
 
@@ -282,11 +311,11 @@ def scaling_rules(request: dict[str, Any]) -> Iterator[Violation]:
     if ("RecommendationId" in request) == ("EndpointName" in request):
         what = "both" if "RecommendationId" in request else "neither"
         yield Violation(
-            (),
-            f"give exactly one of RecommendationId or EndpointName ({what} given) ({SCALING_API})",
-            "oneOf",
-            None,
-            "Exactly one of RecommendationId or EndpointName must be provided",
+            path=(),
+            message=f"give exactly one of RecommendationId or EndpointName ({what} given) ({SCALING_API})",
+            rule="oneOf",
+            value=None,
+            service_constraint="Exactly one of RecommendationId or EndpointName must be provided",
         )
     objective = _dict(request.get("ScalingPolicyObjective"))
     low, high = _int(objective.get("MinInvocationsPerMinute")), _int(objective.get("MaxInvocationsPerMinute"))
@@ -294,11 +323,11 @@ def scaling_rules(request: dict[str, Any]) -> Iterator[Violation]:
     # ScalingPolicyObjective: "the minimum ... and the maximum number of expected requests").
     if low is not None and high is not None and low > high:
         yield Violation(
-            ("ScalingPolicyObjective", "MinInvocationsPerMinute"),
-            f"{low} is greater than MaxInvocationsPerMinute ({high}) ({SCALING_API})",
-            "maximum",
-            low,
-            f"Member must have value less than or equal to {high}",
+            path=("ScalingPolicyObjective", "MinInvocationsPerMinute"),
+            message=f"{low} is greater than MaxInvocationsPerMinute ({high}) ({SCALING_API})",
+            rule="maximum",
+            value=low,
+            service_constraint=f"Member must have value less than or equal to {high}",
         )
 
 
@@ -319,11 +348,11 @@ def update_capacity_rules(request: dict[str, Any]) -> Iterator[Violation]:
         # "Should be less than or equal to MaxConcurrency" (ServerlessUpdateConfig API reference).
         if provisioned is not None and maximum is not None and provisioned > maximum:
             yield Violation(
-                ("DesiredWeightsAndCapacities", index, "ServerlessUpdateConfig", "ProvisionedConcurrency"),
-                f"{provisioned} is greater than MaxConcurrency ({maximum}) ({SERVERLESS_API})",
-                "maximum",
-                provisioned,
-                f"Member must have value less than or equal to {maximum}",
+                path=("DesiredWeightsAndCapacities", index, "ServerlessUpdateConfig", "ProvisionedConcurrency"),
+                message=f"{provisioned} is greater than MaxConcurrency ({maximum}) ({SERVERLESS_API})",
+                rule="maximum",
+                value=provisioned,
+                service_constraint=f"Member must have value less than or equal to {maximum}",
             )
 
 

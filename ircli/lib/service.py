@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from ircli.errors import InputError, JobEndedUnsuccessfully, ServiceError, WaiterFailed, WaitTimedOut
 from ircli.lib.backend import Backend
@@ -22,6 +22,8 @@ from ircli.lib.validation import check_request
 from ircli.operations import changes_state
 from ircli.operations import result_key as paginated_member
 
+# The statuses a job ends in.
+Observed = TypeVar("Observed")
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
 # A job being deleted never completes: waiting for it ends as for a failed one.
 ENDED_STATUSES = ("FAILED", "STOPPED", "DELETING", "DELETED")
@@ -219,14 +221,14 @@ class RecommenderService:
     ) -> JobProgress:
         """Poll until the job ends. COMPLETED returns; FAILED or STOPPED raise JobEndedUnsuccessfully;
         no end within `timeout` seconds raises WaitTimedOut."""
-        started = clock()
-        while True:
+
+        def observe(elapsed: Callable[[], float]) -> tuple[bool, JobProgress]:
             job = self.describe_job(job_name)
-            progress = JobProgress(job, self.job_steps(job_name), clock() - started, self.backend.time_scale)
+            progress = JobProgress(job, self.job_steps(job_name), elapsed(), self.backend.time_scale)
             if on_update is not None:
                 on_update(progress)
             if progress.status == "COMPLETED":
-                return progress
+                return True, progress
             if progress.status in ENDED_STATUSES:
                 raise JobEndedUnsuccessfully(job_name, progress.status, job.get("FailureReason"))
             if progress.status not in _job_statuses():
@@ -234,13 +236,15 @@ class RecommenderService:
                     f"Job {job_name} has the status {progress.status!r}, which the API does not define "
                     f"({', '.join(_job_statuses())}); ircli stops waiting rather than guess what it means."
                 )
-            remaining = timeout - (clock() - started)
-            if remaining <= 0:
-                raise WaitTimedOut(
-                    f"Job {job_name} is still {progress.status} after {timeout:g} seconds.",
-                    hint="Wait longer with --timeout, or check it later with `ircli describe-job`.",
-                )
-            sleep(min(interval, remaining))
+            return False, progress
+
+        def timed_out(progress: JobProgress) -> WaitTimedOut:
+            return WaitTimedOut(
+                f"Job {job_name} is still {progress.status} after {timeout:g} seconds.",
+                hint="Wait longer with --timeout, or check it later with `ircli describe-job`.",
+            )
+
+        return _poll(observe, timed_out, timeout=timeout, interval=interval, sleep=sleep, clock=clock)
 
     def wait_for_endpoint(
         self,
@@ -256,32 +260,35 @@ class RecommenderService:
         """Poll an endpoint as the AWS CLI's waiters do: `endpoint-in-service` (InService succeeds; Failed
         or a missing endpoint fails) or, with `deleted`, `endpoint-deleted` (gone succeeds; Failed
         fails). Returns the last description (None once deleted)."""
-        started = clock()
-        while True:
+
+        def observe(elapsed: Callable[[], float]) -> tuple[bool, dict[str, Any] | None]:
             try:
                 endpoint = self.call("DescribeEndpoint", {"EndpointName": name})
             except ServiceError as error:
                 if error.code != "ValidationException":
                     raise
                 if deleted:
-                    return None
+                    return True, None
                 raise WaiterFailed(f"Endpoint {name} does not exist: {error.service_message}") from None
             status = str(endpoint.get("EndpointStatus", ""))
             if on_update is not None:
-                on_update(endpoint, clock() - started)
+                on_update(endpoint, elapsed())
             if status == "InService" and not deleted:
-                return endpoint
+                return True, endpoint
             if status == "Failed":
                 reason = endpoint.get("FailureReason")
                 raise WaiterFailed(f"Endpoint {name} is Failed" + (f": {reason}" if reason else "."))
-            remaining = timeout - (clock() - started)
-            if remaining <= 0:
-                wanted = "deleted" if deleted else "InService"
-                raise WaitTimedOut(
-                    f"Endpoint {name} is still {status}, not {wanted}, after {timeout:g} seconds.",
-                    hint="Wait longer with --timeout, or look later: ircli endpoint-config describe-endpoint NAME.",
-                )
-            sleep(min(interval, remaining))
+            return False, endpoint
+
+        def timed_out(endpoint: dict[str, Any] | None) -> WaitTimedOut:
+            status = str((endpoint or {}).get("EndpointStatus", ""))
+            wanted = "deleted" if deleted else "InService"
+            return WaitTimedOut(
+                f"Endpoint {name} is still {status}, not {wanted}, after {timeout:g} seconds.",
+                hint="Wait longer with --timeout, or look later: ircli endpoint-config describe-endpoint NAME.",
+            )
+
+        return _poll(observe, timed_out, timeout=timeout, interval=interval, sleep=sleep, clock=clock)
 
     def recommendation(self, job_name: str, *recommendation_ids: str) -> dict[str, Any]:
         """The job's recommendation with the first of these ids that it has."""
@@ -296,6 +303,28 @@ class RecommenderService:
             f"Job {job_name} ({job.get('Status')}) has no recommendation {recommendation_ids[0]}. "
             f"Its recommendations: {known}."
         )
+
+
+def _poll(
+    observe: Callable[[Callable[[], float]], tuple[bool, Observed]],
+    timed_out: Callable[[Observed], WaitTimedOut],
+    *,
+    timeout: float,
+    interval: float,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> Observed:
+    """The one waiter: `observe` (given the seconds elapsed so far) says whether the wait is over and what it
+    saw, or raises when it can never succeed; no success within `timeout` raises `timed_out(last seen)`."""
+    started = clock()
+    while True:
+        done, seen = observe(lambda: clock() - started)
+        if done:
+            return seen
+        remaining = timeout - (clock() - started)
+        if remaining <= 0:
+            raise timed_out(seen)
+        sleep(min(interval, remaining))
 
 
 def _within(sent: Any, described: Any) -> bool:
@@ -316,66 +345,3 @@ def _job_statuses() -> tuple[str, ...]:
 
     statuses = load_schema("DescribeInferenceRecommendationsJob", "response")["$defs"]["RecommendationJobStatus"]
     return tuple(statuses["enum"])
-
-
-def production_variant_from_recommendation(
-    recommendation: dict[str, Any], *, model_name: str, variant_name: str, provisioned_concurrency: int | None = None
-) -> dict[str, Any]:
-    """Turn a recommendation's endpoint configuration into a CreateEndpointConfig ProductionVariant."""
-    configuration = recommendation.get("EndpointConfiguration", {})
-    variant: dict[str, Any] = {"VariantName": variant_name, "ModelName": model_name}
-    if "ServerlessConfig" in configuration:
-        serverless = {
-            k: v for k, v in configuration["ServerlessConfig"].items() if k in ("MemorySizeInMB", "MaxConcurrency")
-        }
-        if provisioned_concurrency is not None:
-            serverless["ProvisionedConcurrency"] = provisioned_concurrency
-        variant["ServerlessConfig"] = serverless
-    else:
-        if provisioned_concurrency is not None:
-            raise InputError("--provisioned-concurrency applies to serverless recommendations only.")
-        variant["InstanceType"] = configuration["InstanceType"]
-        variant["InitialInstanceCount"] = configuration.get("InitialInstanceCount", 1)
-        variant["InitialVariantWeight"] = 1.0
-    return variant
-
-
-def application_autoscaling_inputs(scaling: dict[str, Any], *, endpoint_name: str, variant_name: str) -> dict[str, Any]:
-    """The RegisterScalableTarget and PutScalingPolicy inputs that apply a scaling recommendation."""
-    dynamic = scaling.get("DynamicScalingConfiguration", {})
-    resource_id = f"endpoint/{endpoint_name}/variant/{variant_name}"
-    dimension = "sagemaker:variant:DesiredInstanceCount"
-    policies = []
-    for index, policy in enumerate(dynamic.get("ScalingPolicies", [])):
-        tracking = policy.get("TargetTracking", {})
-        specification = tracking.get("MetricSpecification", {})
-        configuration: dict[str, Any] = {"TargetValue": tracking.get("TargetValue")}
-        if "Predefined" in specification:
-            configuration["PredefinedMetricSpecification"] = {
-                "PredefinedMetricType": specification["Predefined"]["PredefinedMetricType"]
-            }
-        elif "Customized" in specification:
-            configuration["CustomizedMetricSpecification"] = specification["Customized"]
-        for key in ("ScaleInCooldown", "ScaleOutCooldown"):
-            if key in dynamic:
-                configuration[key] = dynamic[key]
-        policies.append(
-            {
-                "PolicyName": f"{endpoint_name}-{variant_name}-target-tracking-{index + 1}",
-                "ServiceNamespace": "sagemaker",
-                "ResourceId": resource_id,
-                "ScalableDimension": dimension,
-                "PolicyType": "TargetTrackingScaling",
-                "TargetTrackingScalingPolicyConfiguration": configuration,
-            }
-        )
-    return {
-        "RegisterScalableTarget": {
-            "ServiceNamespace": "sagemaker",
-            "ResourceId": resource_id,
-            "ScalableDimension": dimension,
-            "MinCapacity": dynamic.get("MinCapacity"),
-            "MaxCapacity": dynamic.get("MaxCapacity"),
-        },
-        "PutScalingPolicy": policies,
-    }

@@ -93,7 +93,15 @@ def _sort_key(violation: Violation) -> tuple[Any, ...]:
 
 def _non_finite_numbers(value: Any, path: tuple[str | int, ...]) -> list[Violation]:
     if isinstance(value, float) and not math.isfinite(value):
-        return [Violation(path, f"{value} is not a finite number", "type", value, "Member must be a number")]
+        return [
+            Violation(
+                path=path,
+                message=f"{value} is not a finite number",
+                rule="type",
+                value=value,
+                service_constraint="Member must be a number",
+            )
+        ]
     if isinstance(value, dict):
         return [v for key, item in value.items() for v in _non_finite_numbers(item, (*path, str(key)))]
     if isinstance(value, list):
@@ -107,86 +115,114 @@ def _shown(value: Any) -> str:
 
 
 def _translate(error: SchemaError) -> list[Violation]:
+    if error.keyword == "required":
+        return _missing_members(error)
+    if error.keyword == "additionalProperties" and error.limit is False:
+        return _unknown_members(error)
+    message, constraint = _described(error)
+    return [
+        Violation(
+            path=error.path, message=message, rule=error.keyword, value=error.instance, service_constraint=constraint
+        )
+    ]
+
+
+def _missing_members(error: SchemaError) -> list[Violation]:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    return [
+        Violation(
+            path=(*error.path, name),
+            message="missing required member",
+            rule="required",
+            value=None,
+            service_constraint="Member must not be null",
+        )
+        for name in error.limit
+        if name not in present
+    ]
+
+
+def _unknown_members(error: SchemaError) -> list[Violation]:
     path = error.path
-    keyword = error.keyword
-    limit = error.limit
-    instance = error.instance
-    if keyword == "required":
-        present = instance if isinstance(instance, dict) else {}
-        return [
-            Violation((*path, name), "missing required member", "required", None, "Member must not be null")
-            for name in limit
-            if name not in present
-        ]
-    if keyword == "additionalProperties" and limit is False:
-        known = list(error.schema.get("properties", {}))
-        violations: list[Violation] = []
-        for name in instance:
-            if name in known:
-                continue
-            if len(violations) >= MAX_LISTED:  # past what is shown: the count matters, not the hints
-                violations.append(Violation((*path, str(name)), "unknown member", "unknown", name))
-                continue
-            close = difflib.get_close_matches(str(name), known, n=1)
-            hint = f"; did you mean {close[0]}?" if close else f"; valid members: {', '.join(known)}"
-            violations.append(Violation((*path, str(name)), f"unknown member{hint}", "unknown", name))
-        return violations
+    known = list(error.schema.get("properties", {}))
+    violations: list[Violation] = []
+    for name in error.instance:
+        if name in known:
+            continue
+        if len(violations) >= MAX_LISTED:  # past what is shown: the count matters, not the hints
+            violations.append(Violation(path=(*path, str(name)), message="unknown member", rule="unknown", value=name))
+            continue
+        close = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else f"; valid members: {', '.join(known)}"
+        violations.append(
+            Violation(path=(*path, str(name)), message=f"unknown member{hint}", rule="unknown", value=name)
+        )
+    return violations
+
+
+SIZES = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
+
+
+def _described(error: SchemaError) -> tuple[str, str]:
+    """What one broken keyword means, for people and as the service's own constraint text."""
+    keyword, limit, instance = error.keyword, error.limit, error.instance
     if keyword == "enum":
-        values = list(limit)
-        if len(values) <= 12:
-            message = f"{_shown(instance)} is not one of {', '.join(map(str, values))}"
-        else:
-            close = difflib.get_close_matches(str(instance), [str(v) for v in values], n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(values)} values; see ircli schema show)"
-            message = f"{_shown(instance)} is not a valid value{hint}"
-        constraint = f"Member must satisfy enum value set: [{', '.join(map(str, values))}]"
-        return [Violation(path, message, "enum", instance, constraint)]
-    if keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"):
-        size = len(instance)
-        unit = "characters" if keyword.endswith("Length") else "items" if keyword.endswith("Items") else "entries"
-        if keyword.startswith("min"):
-            message = f"has {size} {unit}, fewer than the minimum of {limit}"
-            constraint = f"Member must have length greater than or equal to {limit}"
-        else:
-            message = f"has {size} {unit}, more than the maximum of {limit}"
-            constraint = f"Member must have length less than or equal to {limit}"
-        return [Violation(path, message, keyword, instance, constraint)]
+        return _enum_described(limit, instance)
+    if keyword in SIZES:
+        return _size_described(keyword, limit, instance)
     if keyword == "maximum":
-        constraint = f"Member must have value less than or equal to {limit}"
-        return [
-            Violation(path, f"{_shown(instance)} is greater than the maximum of {limit}", keyword, instance, constraint)
-        ]
+        return (
+            f"{_shown(instance)} is greater than the maximum of {limit}",
+            f"Member must have value less than or equal to {limit}",
+        )
     if keyword == "minimum":
-        constraint = f"Member must have value greater than or equal to {limit}"
-        return [
-            Violation(path, f"{_shown(instance)} is less than the minimum of {limit}", keyword, instance, constraint)
-        ]
+        return (
+            f"{_shown(instance)} is less than the minimum of {limit}",
+            f"Member must have value greater than or equal to {limit}",
+        )
     if keyword == "pattern":
         # People read the rule as a sentence (with its source); the service's own text keeps the expression.
-        constraint = f"Member must satisfy regular expression pattern: {original_pattern(limit)}"
-        message = f"{_shown(instance)} {plain_pattern(original_pattern(limit))} (API model)"
-        return [Violation(path, message, keyword, instance, constraint)]
+        return (
+            f"{_shown(instance)} {plain_pattern(original_pattern(limit))} (API model)",
+            f"Member must satisfy regular expression pattern: {original_pattern(limit)}",
+        )
     if keyword == "type":
         expected = limit if isinstance(limit, str) else " or ".join(limit)
         article = "an" if expected[:1] in "aeiou" else "a"
-        return [
-            Violation(
-                path,
-                f"{_shown(instance)} is not {article} {expected}",
-                keyword,
-                instance,
-                f"Member must be of type {expected}",
-            )
-        ]
+        return f"{_shown(instance)} is not {article} {expected}", f"Member must be of type {expected}"
     if keyword == "anyOf":
-        branches = limit
-        if any("pattern" in branch for branch in branches):
+        if any("pattern" in branch for branch in limit):
             message = f"{_shown(instance)} is not a timestamp (ISO-8601 text or epoch seconds)"
         else:
             message = f"{_shown(instance)} is not a number"
-        return [Violation(path, message, keyword, instance, "Member must be of the right type")]
+        return message, "Member must be of the right type"
     message = f"{_shown(instance)} breaks the schema's {keyword} rule"
-    return [Violation(path, message, keyword, instance, message)]
+    return message, message
+
+
+def _enum_described(limit: Any, instance: Any) -> tuple[str, str]:
+    values = list(limit)
+    if len(values) <= 12:
+        message = f"{_shown(instance)} is not one of {', '.join(map(str, values))}"
+    else:
+        close = difflib.get_close_matches(str(instance), [str(v) for v in values], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(values)} values; see ircli schema show)"
+        message = f"{_shown(instance)} is not a valid value{hint}"
+    return message, f"Member must satisfy enum value set: [{', '.join(map(str, values))}]"
+
+
+def _size_described(keyword: str, limit: Any, instance: Any) -> tuple[str, str]:
+    size = len(instance)
+    unit = "characters" if keyword.endswith("Length") else "items" if keyword.endswith("Items") else "entries"
+    if keyword.startswith("min"):
+        return (
+            f"has {size} {unit}, fewer than the minimum of {limit}",
+            f"Member must have length greater than or equal to {limit}",
+        )
+    return (
+        f"has {size} {unit}, more than the maximum of {limit}",
+        f"Member must have length less than or equal to {limit}",
+    )
 
 
 # The model's patterns, as sentences. A pattern not listed here gets a general sentence, never the expression.

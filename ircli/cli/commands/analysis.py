@@ -9,10 +9,9 @@ from ircli.cli.options import MaxCostPerHour, MaxLatencyMs, MinInvocations, Rank
 from ircli.cli.output.views import View
 from ircli.cli.output.views.analysis import comparison_tables
 from ircli.cli.output.views.jobs import recommendations_table
-from ircli.errors import InputError, RegressionFound
-from ircli.lib.compare import compare_jobs as comparison_of
-from ircli.lib.compare import comparison_document
-from ircli.lib.ranking import METRIC, Limits, Weights, rank, ranking_document
+from ircli.errors import InputError
+from ircli.lib.analyses import compared_jobs, job_ranking
+from ircli.lib.ranking import Limits
 
 
 def rank_recommendations(
@@ -32,24 +31,19 @@ def rank_recommendations(
     job_name = pick_name(name, job_name)
     if not job_name:
         raise InputError("Give the job's name: ircli rank-recommendations JOB_NAME (or --job-name).")
-    job = cli.service.describe_job(job_name)
-    recommendations = job.get("InferenceRecommendations") or []
-    if not recommendations:
-        raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to rank yet.")
-    ranking = rank(
-        recommendations, Weights.parse(rank_by), Limits(max_latency_ms, max_cost_per_hour, min_invocations), top
-    )
-    if not ranking.ranked:
-        reasons = "; ".join(f"{r.get('RecommendationId')}: {why}" for r, why in ranking.excluded)
-        raise InputError(f"No recommendation meets the limits ({reasons}).")
+    limits = Limits(max_latency_ms, max_cost_per_hour, min_invocations)
+    result = job_ranking(cli.service, job_name, rank_by, limits, top)
 
     def charts(_: object, width: int) -> list[object]:
         from ircli.cli.output.charts import bar_charts
 
-        return [bar_charts([item.recommendation for item in ranking.ranked], width)]
+        return [bar_charts([item.recommendation for item in result.ranking.ranked], width)]
 
-    view = View(tables=lambda _: [recommendations_table(recommendations, ranking)], charts=charts if chart else None)
-    cli.emit(ranking_document(ranking), view)
+    view = View(
+        tables=lambda _: [recommendations_table(list(result.recommendations), result.ranking)],
+        charts=charts if chart else None,
+    )
+    cli.emit(result.to_document(), view)
 
 
 def compare_jobs(
@@ -69,17 +63,8 @@ def compare_jobs(
 ) -> None:
     """Compare two jobs' recommendations for the same endpoint configurations, with signed % changes."""
     cli = context(ctx)
-    comparison = comparison_of(cli.service.describe_job(job_a), cli.service.describe_job(job_b))
-    if not comparison.matched:
-        raise InputError(f"Jobs {job_a} and {job_b} have no endpoint configuration in common to compare.")
-    document = comparison_document(comparison, fail_on_regression)
-    cli.emit(document, View(tables=comparison_tables))
-    if fail_on_regression is not None:
-        regressions = comparison.regressions(fail_on_regression)
-        if regressions:
-            listed = "; ".join(
-                f"{item.key}: {METRIC[change.objective]} {change.change:+.1f}%"
-                for item, change in regressions
-                if change.change is not None
-            )
-            raise RegressionFound(f"{len(regressions)} regression(s) beyond {fail_on_regression:g}%: {listed}")
+    result = compared_jobs(cli.service, job_a, job_b, fail_on_regression)
+    cli.emit(result.to_document(), View(tables=comparison_tables))
+    regression = result.regression()
+    if regression is not None:
+        raise regression

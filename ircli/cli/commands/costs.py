@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 import typer
@@ -80,60 +79,21 @@ def cost_estimate(
 ) -> None:
     """Monthly cost and latency of each of a job's recommendations at your traffic, ranked, with the
     break-even between serverless and real-time."""
+    from ircli.lib.analyses import cost_estimate as estimate
+    from ircli.lib.analyses import traffic_of
     from ircli.lib.cost import Options
 
     cli = context(ctx)
     job_name = pick_name(name, job_name)
     if not job_name:
         raise InputError("Give the job's name: ircli cost-estimate JOB_NAME (or --job-name).")
-    traffic = traffic_of(cli, average_per_minute, peak_per_minute, traffic_profile)
+    traffic = traffic_of(average_per_minute, peak_per_minute, traffic_profile, stdin=cli.env.stdin_bytes)
     options = Options(max_latency_ms, provisioned_concurrency, target_cpu_utilization_per_core)
-    job = cli.service.describe_job(job_name)
-    if not job.get("InferenceRecommendations"):
-        raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to price yet.")
-    document = cost_document(cli, job, traffic, options)
+    result = estimate(cli.service, job_name, traffic, options)
 
     def charts(data: Any, width: int) -> list[Any]:
         from ircli.cli.output.views.costs import cost_chart
 
         return [cost_chart(data, width)]
 
-    cli.emit(document, View(tables=lazy_tables(VIEWS, "cost_tables"), charts=charts if chart else None))
-
-
-def cost_document(cli: Any, job: dict[str, Any], traffic: Any, options: Any) -> dict[str, Any]:
-    """The estimate for `job`: its instance recommendations' scaling recommendations fetched for the
-    traffic's range, then priced (`ircli.lib.cost`)."""
-    from ircli.lib.cost import estimate_costs
-
-    objective = {
-        "MinInvocationsPerMinute": math.floor(traffic.trough),
-        "MaxInvocationsPerMinute": max(1, math.ceil(traffic.peak)),
-    }
-    scaling = {}
-    for recommendation in job.get("InferenceRecommendations") or []:
-        if "InstanceType" not in recommendation.get("EndpointConfiguration", {}):
-            continue
-        request: dict[str, Any] = {
-            "InferenceRecommendationsJobName": job["JobName"],
-            "RecommendationId": recommendation["RecommendationId"],
-            "ScalingPolicyObjective": objective,
-        }
-        if options.target_cpu_utilization is not None:
-            request["TargetCpuUtilizationPerCore"] = options.target_cpu_utilization
-        scaling[recommendation["RecommendationId"]] = cli.service.call("GetScalingConfigurationRecommendation", request)
-    return estimate_costs(job, scaling, traffic, options)
-
-
-def traffic_of(cli: Any, average: float | None, peak: float | None, profile: str | None) -> Any:
-    from ircli.lib import traffic
-
-    if profile is not None:
-        if average is not None or peak is not None:
-            raise InputError("Give --traffic-profile, or --average-per-minute with --peak-per-minute, not both.")
-        return traffic.load_profile(profile, stdin=cli.env.stdin_bytes())
-    if average is None or peak is None:
-        raise InputError(
-            "Say what traffic to price: --average-per-minute N --peak-per-minute N, or --traffic-profile FILE."
-        )
-    return traffic.from_average_and_peak(average, peak)
+    cli.emit(result.to_document(), View(tables=lazy_tables(VIEWS, "cost_tables"), charts=charts if chart else None))

@@ -10,7 +10,7 @@ import typer
 
 from ircli.cli.api import ApiCall, api_command
 from ircli.cli.context import CliContext
-from ircli.cli.options import Interactive, Resume, check_resume, finite
+from ircli.cli.options import Interactive, Resume, WaitInterval, check_resume, timeout_option, wait_option
 from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View
 from ircli.cli.output.views.jobs import created_job_tables, describe_job_tables
@@ -25,7 +25,6 @@ MODEL = "Model"
 ENDPOINTS = "Endpoint configurations"
 LOAD_TEST = "Load test (Advanced jobs)"
 JOB = "Job"
-WAITING = "Waiting"
 
 
 def generated_job_name() -> str:
@@ -195,22 +194,9 @@ def create_job(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and print the request; send nothing.")] = False,
     interactive: Interactive = False,
     resume: Resume = None,
-    wait: Annotated[
-        bool, typer.Option("--wait", help="Wait for the job to end, then show it.", rich_help_panel=WAITING)
-    ] = False,
-    timeout: Annotated[
-        float,
-        typer.Option("--timeout", callback=finite, help="Seconds --wait waits at most.", rich_help_panel=WAITING),
-    ] = 10800.0,
-    interval: Annotated[
-        float | None,
-        typer.Option(
-            "--interval",
-            callback=finite,
-            help="Seconds between polls (default 1 local, 15 aws).",
-            rich_help_panel=WAITING,
-        ),
-    ] = None,
+    wait: Annotated[bool, wait_option("Wait for the job to end, then show it.")] = False,
+    timeout: Annotated[float, timeout_option("Seconds --wait waits at most.")] = 10800.0,
+    interval: WaitInterval = None,
 ) -> None:
     """Start a recommendation job: an instance recommendation (Default) or a load test (Advanced)."""
     cli = call.cli

@@ -9,6 +9,7 @@ from ircli.cli.api import ApiCall, api_command
 from ircli.cli.options import MaxItems, PageSize, StartingToken
 from ircli.cli.output.views import View
 from ircli.cli.output.views.resources import endpoint_configs_tables, endpoints_tables
+from ircli.lib.requests import timestamp
 
 NameContains = Annotated[str | None, typer.Option("--name-contains", help="Only names with this text.")]
 CreatedAfter = Annotated[
@@ -18,12 +19,6 @@ CreatedBefore = Annotated[
     str | None, typer.Option("--creation-time-before", help="ISO-8601 or epoch seconds.", show_default=False)
 ]
 SortOrder = Annotated[str | None, typer.Option("--sort-order", help="Ascending or Descending.")]
-
-
-def _time(value: str | None) -> object:
-    if value is None:
-        return None
-    return float(value) if value.replace(".", "", 1).isdigit() else value
 
 
 @api_command("ListEndpoints")
@@ -49,8 +44,8 @@ def list_endpoints(
     flags = {
         "StatusEquals": status_equals,
         "NameContains": name_contains,
-        "CreationTimeAfter": _time(creation_time_after),
-        "CreationTimeBefore": _time(creation_time_before),
+        "CreationTimeAfter": timestamp(creation_time_after),
+        "CreationTimeBefore": timestamp(creation_time_before),
         "SortBy": sort_by,
         "SortOrder": sort_order,
     }
@@ -73,8 +68,8 @@ def list_(
     """List endpoint configurations, all pages unless --max-items is given."""
     flags = {
         "NameContains": name_contains,
-        "CreationTimeAfter": _time(creation_time_after),
-        "CreationTimeBefore": _time(creation_time_before),
+        "CreationTimeAfter": timestamp(creation_time_after),
+        "CreationTimeBefore": timestamp(creation_time_before),
         "SortBy": sort_by,
         "SortOrder": sort_order,
     }

@@ -1,7 +1,7 @@
 """`ircli endpoint-config ...`: endpoint configurations (create, also from a recommendation; describe;
 delete) and the endpoints made from them (deploy, describe-endpoint, update-capacity, delete-endpoint)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,8 +11,7 @@ from ircli.cli.output.views import View
 from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
 from ircli.cli.waiting import wait_for_endpoint
 from ircli.errors import InputError
-from ircli.lib.requests import desired_capacity
-from ircli.lib.service import production_variant_from_recommendation
+from ircli.lib.requests import desired_capacity, production_variant_from_recommendation
 from ircli.lib.shorthand import with_tags
 
 ConfigNameArgument = Annotated[
@@ -58,54 +57,13 @@ def create(
     cli = call.cli
     check_resume(resume, interactive)
     if interactive:
-        from ircli.cli.prompts import terminal_prompter
-        from ircli.cli.wizards import endpoint_config_wizard, review
-        from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, kept_if_refused, load_draft, name_check
-
-        prompter, earlier, draft = terminal_prompter(cli), load_draft(resume), Draft()
-
-        def draft_name() -> str:
-            return str(draft.request.get("EndpointConfigName") or draft.picks.get("Job", "endpoint-config"))
-
-        with kept_if_interrupted(cli, "endpoint-config create", draft, draft_name):
-            wizard_request = endpoint_config_wizard(
-                prompter,
-                cli.service.list_all_jobs(),
-                cli.service.describe_job,
-                draft=draft,
-                resume=earlier,
-                name_taken=name_check(
-                    lambda name: cli.service.call("DescribeEndpointConfig", {"EndpointConfigName": name}),
-                    "an endpoint configuration",
-                ),
-            )
-            default_path = f"{wizard_request['EndpointConfigName']}.yaml"
-            saved, submit = review(prompter, call.operation, wizard_request, default_path)
-        if saved:
-            cli.note(f"Saved to {saved}; create it with: ircli endpoint-config create --cli-input-yaml {saved}")
-        if submit:
-            with kept_if_refused(cli, "endpoint-config create", draft, draft_name):
-                response = call.send(wizard_request)
-            cli.emit(response)
+        _create_interactively(call, resume)
         return
     request = call.request({"EndpointConfigName": endpoint_config_name})
     if from_recommendation:
-        if not model_name:
-            raise InputError("--from-recommendation needs --model-name: the model the endpoint serves.")
-        job, recommendation_id = split_recommendation_reference(from_recommendation)
-        # The service's ids look like JOB/xxxx themselves, so both readings of the reference are tried.
-        recommendation = cli.service.recommendation(job, recommendation_id, from_recommendation)
-        variant = production_variant_from_recommendation(
-            recommendation,
-            model_name=model_name,
-            variant_name=variant_name,
-            provisioned_concurrency=provisioned_concurrency,
-        )
-        request["ProductionVariants"] = [variant]
-        parameters = recommendation.get("ModelConfiguration", {}).get("EnvironmentParameters")
-        if parameters:
-            settings = " ".join(f"{p['Key']}={p['Value']}" for p in parameters)
-            cli.note(f"The recommendation was measured with {settings}; set them on model {model_name}'s container.")
+        request["ProductionVariants"] = [
+            _variant_from(call, from_recommendation, model_name, variant_name, provisioned_concurrency)
+        ]
     elif provisioned_concurrency is not None:
         variants = request.get("ProductionVariants") or []
         serverless = [v for v in variants if isinstance(v, dict) and "ServerlessConfig" in v]
@@ -115,6 +73,63 @@ def create(
     if tag:
         request["Tags"] = with_tags(request.get("Tags"), tag)
     cli.emit(call.send(request))
+
+
+def _create_interactively(call: ApiCall, resume: str | None) -> None:
+    from ircli.cli.prompts import terminal_prompter
+    from ircli.cli.wizards import endpoint_config_wizard, review
+    from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, kept_if_refused, load_draft, name_check
+
+    cli = call.cli
+    prompter, earlier, draft = terminal_prompter(cli), load_draft(resume), Draft()
+
+    def draft_name() -> str:
+        return str(draft.request.get("EndpointConfigName") or draft.picks.get("Job", "endpoint-config"))
+
+    with kept_if_interrupted(cli, "endpoint-config create", draft, draft_name):
+        wizard_request = endpoint_config_wizard(
+            prompter,
+            cli.service.list_all_jobs(),
+            cli.service.describe_job,
+            draft=draft,
+            resume=earlier,
+            name_taken=name_check(
+                lambda name: cli.service.call("DescribeEndpointConfig", {"EndpointConfigName": name}),
+                "an endpoint configuration",
+            ),
+        )
+        default_path = f"{wizard_request['EndpointConfigName']}.yaml"
+        saved, submit = review(prompter, call.operation, wizard_request, default_path)
+    if saved:
+        cli.note(f"Saved to {saved}; create it with: ircli endpoint-config create --cli-input-yaml {saved}")
+    if submit:
+        with kept_if_refused(cli, "endpoint-config create", draft, draft_name):
+            response = call.send(wizard_request)
+        cli.emit(response)
+
+
+def _variant_from(
+    call: ApiCall, reference: str, model_name: str | None, variant_name: str, provisioned_concurrency: int | None
+) -> dict[str, Any]:
+    """The production variant a `--from-recommendation` reference describes, with a note of the settings
+    the recommendation was measured with."""
+    cli = call.cli
+    if not model_name:
+        raise InputError("--from-recommendation needs --model-name: the model the endpoint serves.")
+    job, recommendation_id = split_recommendation_reference(reference)
+    # The service's ids look like JOB/xxxx themselves, so both readings of the reference are tried.
+    recommendation = cli.service.recommendation(job, recommendation_id, reference)
+    variant = production_variant_from_recommendation(
+        recommendation,
+        model_name=model_name,
+        variant_name=variant_name,
+        provisioned_concurrency=provisioned_concurrency,
+    )
+    parameters = recommendation.get("ModelConfiguration", {}).get("EnvironmentParameters")
+    if parameters:
+        settings = " ".join(f"{p['Key']}={p['Value']}" for p in parameters)
+        cli.note(f"The recommendation was measured with {settings}; set them on model {model_name}'s container.")
+    return variant
 
 
 @api_command("DescribeEndpointConfig")

@@ -21,14 +21,16 @@ from ircli.cli.options import (
     StartingToken,
     Top,
     check_resume,
-    finite,
+    interval_option,
     pick_name,
     ranking_requested,
+    timeout_option,
 )
 from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View, lazy_tables
 from ircli.cli.waiting import wait_for_job
 from ircli.errors import InputError
+from ircli.lib.requests import timestamp
 
 VIEWS = "ircli.cli.output.views.jobs"
 DESCRIBE = "DescribeInferenceRecommendationsJob"
@@ -128,10 +130,10 @@ def list_jobs(
     flags = {
         "StatusEquals": status_equals,
         "NameContains": name_contains,
-        "CreationTimeAfter": _timestamp(creation_time_after),
-        "CreationTimeBefore": _timestamp(creation_time_before),
-        "LastModifiedTimeAfter": _timestamp(last_modified_time_after),
-        "LastModifiedTimeBefore": _timestamp(last_modified_time_before),
+        "CreationTimeAfter": timestamp(creation_time_after),
+        "CreationTimeBefore": timestamp(creation_time_before),
+        "LastModifiedTimeAfter": timestamp(last_modified_time_after),
+        "LastModifiedTimeBefore": timestamp(last_modified_time_before),
         "ModelNameEquals": model_name_equals,
         "ModelPackageVersionArnEquals": model_package_version_arn_equals,
         "SortBy": sort_by,
@@ -139,12 +141,6 @@ def list_jobs(
     }
     result = call.paginate(call.request(flags), max_items=max_items, starting_token=starting_token, page_size=page_size)
     call.cli.emit(result, View(tables=lazy_tables(VIEWS, "list_jobs_tables")))
-
-
-def _timestamp(value: str | None) -> Any:
-    if value is None:
-        return None
-    return float(value) if value.replace(".", "", 1).isdigit() else value
 
 
 @api_command(LIST_STEPS)
@@ -178,13 +174,9 @@ def wait(
     name: JobNameArgument = None,
     job_name: JobNameOption = None,
     timeout: Annotated[
-        float,
-        typer.Option("--timeout", callback=finite, help="Seconds to wait at most (exit 124 when they run out)."),
+        float, timeout_option("Seconds to wait at most (exit 124 when they run out).", panel=None)
     ] = 10800.0,
-    interval: Annotated[
-        float | None,
-        typer.Option("--interval", callback=finite, help="Seconds between polls (default 1 local, 15 aws)."),
-    ] = None,
+    interval: Annotated[float | None, interval_option(panel=None)] = None,
 ) -> None:
     """Wait for a job to end: exit 0 when COMPLETED, 255 when FAILED or STOPPED, 124 on timeout."""
     if timeout < 0 or (interval is not None and interval <= 0):
@@ -278,7 +270,7 @@ def scaling_recommendation(
     target = target_endpoint_name or request.get("EndpointName")
     if not target:
         raise InputError("--emit application-autoscaling needs --target-endpoint-name: the deployed endpoint to scale.")
-    from ircli.lib.service import application_autoscaling_inputs
+    from ircli.lib.requests import application_autoscaling_inputs
 
     cli.emit(application_autoscaling_inputs(response, endpoint_name=target, variant_name=variant_name), APPLY_VIEW)
 

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from ircli.cli.api import ApiCall, api_command
-from ircli.cli.options import finite, pick_name
+from ircli.cli.options import interval_option, pick_name
 from ircli.cli.output.views import View
 from ircli.cli.output.views.logs import log_tables
 from ircli.errors import InputError
+from ircli.lib.service import TERMINAL_STATUSES
 
 LOG_GROUP = "/aws/sagemaker/InferenceRecommendationsJobs"
-ENDED = ("COMPLETED", "FAILED", "STOPPED")
 
 
 @api_command("GetLogEvents")
@@ -26,10 +26,7 @@ def logs(
         bool, typer.Option("--follow", "-f", help="Keep printing new events until the job ends.")
     ] = False,
     interval: Annotated[
-        float | None,
-        typer.Option(
-            "--interval", callback=finite, help="Seconds between reads with --follow (default 1 local, 15 aws)."
-        ),
+        float | None, interval_option("Seconds between reads with --follow (default 1 local, 15 aws).", panel=None)
     ] = None,
 ) -> None:
     """Show a job's execution log: when each benchmark started, what it measured, why it failed."""
@@ -48,7 +45,7 @@ def logs(
     while True:
         for event in events:
             call.cli.emit({"events": [event]}, FOLLOW_VIEW)
-        if call.cli.service.describe_job(job).get("Status") in ENDED:
+        if call.cli.service.describe_job(job).get("Status") in TERMINAL_STATUSES:
             events, token = _read(call, {**request, "nextToken": token})
             for event in events:
                 call.cli.emit({"events": [event]}, FOLLOW_VIEW)

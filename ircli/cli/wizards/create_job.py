@@ -40,12 +40,28 @@ def create_job_wizard(
     offers a draft's answers as defaults, `name_taken` says whether a job name is in use already."""
     taken: dict[Path_, Callable[[str], str | None]] = {("JobName",): name_taken} if name_taken else {}
     build = RequestBuilder(prompter, CREATE, answers=answers, resume=resume, taken=taken)
+    advanced = _ask_job_kind(prompter, build, resume)
+    _ask_model(prompter, build, resume)
+    _ask_container(prompter, build, advanced=advanced)
+    ask_endpoint_configurations(build, required=advanced)
+    _ask_job_settings(build, default_name, default_role_arn)
+    if advanced:
+        ask_traffic_pattern(build)
+        ask_stopping_conditions(build)
+    return build.request
+
+
+def _ask_job_kind(prompter: Prompter, build: RequestBuilder, resume: dict[str, Any] | None) -> bool:
+    """Default or Advanced; True for a load test."""
     kinds = ["Default: instance recommendation", "Advanced: load test"]
     resumed_kind = next((k for k in kinds if k.startswith(str((resume or {}).get("JobType")))), None)
     kind = prompter.select("What kind of job?", kinds, default=resumed_kind)
     advanced = kind.startswith("Advanced")
     build.request["JobType"] = "Advanced" if advanced else "Default"
+    return advanced
 
+
+def _ask_model(prompter: Prompter, build: RequestBuilder, resume: dict[str, Any] | None) -> None:
     sources = ["Model name", "Model package version ARN"]
     resumed_config = (resume or {}).get("InputConfig", {})
     resumed_source = next(
@@ -62,6 +78,8 @@ def create_job_wizard(
     else:
         build.ask(("InputConfig", "ModelPackageVersionArn"), "Model package version ARN:")
 
+
+def _ask_container(prompter: Prompter, build: RequestBuilder, *, advanced: bool) -> None:
     if prompter.confirm(
         "Describe the model's container (domain, task, framework, nearest model, payload)?", default=not advanced
     ):
@@ -80,8 +98,8 @@ def create_job_wizard(
         build.ask((*base, "PayloadConfig", "SamplePayloadUrl"), "Sample payload URL (s3://...):", optional=True)
         build.ask((*base, "PayloadConfig", "SupportedContentTypes", 0), "Payload content type:", optional=True)
 
-    ask_endpoint_configurations(build, required=advanced)
 
+def _ask_job_settings(build: RequestBuilder, default_name: str, default_role_arn: str) -> None:
     build.ask(("JobName",), "Job name:", default=default_name)
     build.ask(("JobDescription",), "Description:", optional=True)
     build.ask(("RoleArn",), "IAM role ARN for the job:", default=default_role_arn)
@@ -97,10 +115,6 @@ def create_job_wizard(
         convert=as_int,
         optional=True,
     )
-    if advanced:
-        ask_traffic_pattern(build)
-        ask_stopping_conditions(build)
-    return build.request
 
 
 def ask_endpoint_configurations(build: RequestBuilder, *, required: bool) -> None:

@@ -22,7 +22,7 @@ def endpoint_config_wizard(
 ) -> dict[str, Any]:
     """Ask for a CreateEndpointConfig request from a recommendation. `draft` is filled as the user answers,
     `resume` offers an earlier draft's answers as defaults, `name_taken` says whether a name is in use."""
-    from ircli.lib.service import production_variant_from_recommendation
+    from ircli.lib.requests import production_variant_from_recommendation
 
     draft, resume = draft or Draft(), resume or Draft()
     job_name = choose_completed_job(prompter, jobs, default=resume.pick("Job"))

@@ -6,20 +6,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from ircli.cli.output.kinds import OutputFormat
 
 if TYPE_CHECKING:
     from ircli.cli.output.views import View
-
-
-class OutputFormat(str, Enum):
-    TABLE = "table"
-    JSON = "json"
-    YAML = "yaml"
-    TEXT = "text"
-    CSV = "csv"
-    MARKDOWN = "markdown"
 
 
 @dataclass
@@ -46,6 +38,8 @@ class Screen:
 class Formatter(Protocol):
     def write(self, data: Any, view: View, screen: Screen) -> None: ...
 
+
+__all__ = ["MODULES", "Formatter", "OutputFormat", "Screen", "formatter"]
 
 # Each format's module, under this package; it defines FORMATTER.
 MODULES: dict[OutputFormat, str] = {

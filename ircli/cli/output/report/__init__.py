@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.model import TableData
 from ircli.cli.output.report.svg import Point, scatter
 from ircli.lib.numbers import number
 from ircli.lib.units import model_latency_ms
+
+if TYPE_CHECKING:
+    from ircli.lib.analyses import ReportContents, TopScaling
 
 
 def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
@@ -38,6 +41,38 @@ def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
             )
         )
     return points
+
+
+def report_sections(contents: ReportContents) -> tuple[list[dict[str, Any]], TableData | None]:
+    """A report's contents (`lib.analyses.report_contents`) as the page's sections and comparison table."""
+    from ircli.cli.output.views.analysis import comparison_tables
+    from ircli.cli.output.views.costs import cost_tables
+    from ircli.cli.output.views.jobs import recommendations_table
+    from ircli.lib.compare import comparison_document
+
+    sections = []
+    for part in contents.jobs:
+        recommendations = part.job.get("InferenceRecommendations") or []
+        ranked_table = recommendations_table(recommendations, part.ranking) if part.ranking is not None else None
+        costs = cost_tables(part.costs.to_document()) if part.costs is not None else None
+        scaling = _scaling_rows(part.scaling) if part.scaling is not None else None
+        sections.append(job_section(dict(part.job), ranked_table, list(part.ranked), scaling, costs))
+    comparison = None
+    if contents.comparison is not None:
+        comparison = comparison_tables(comparison_document(contents.comparison, None))[0]
+    return sections, comparison
+
+
+def _scaling_rows(scaling: TopScaling) -> list[tuple[str, str]]:
+    from ircli.cli.output.cells import NA, fmt_plain
+
+    target = scaling.target_invocations
+    return [
+        ("Recommendation", scaling.recommendation_id),
+        ("Instances", f"{fmt_plain(scaling.min_capacity)} to {fmt_plain(scaling.max_capacity)}"),
+        ("Target invocations per instance", NA if target is None else f"{target:,.1f} a minute"),
+        ("Cooldowns", f"scale in {scaling.scale_in_cooldown} s, scale out {scaling.scale_out_cooldown} s"),
+    ]
 
 
 def job_section(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ircli.cli.output.formats import OutputFormat
+from ircli.cli.output.kinds import OutputFormat
 
 if TYPE_CHECKING:
     from ircli.cli.output.model import TableData
