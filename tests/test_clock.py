@@ -32,6 +32,15 @@ def test_a_file_clock_reads_the_time_the_test_wrote(tmp_path: Path) -> None:
     assert clock() == EPOCH + 60
 
 
+def test_a_ticking_file_clock_moves_the_time_in_the_file_at_each_reading(tmp_path: Path) -> None:
+    path = tmp_path / "now"
+    path.write_text(str(EPOCH), "utf-8")
+    first, second = virtual_clock(f"file:{path}+0.25"), virtual_clock(f"file:{path}+0.25")
+    assert first is not None and second is not None
+    assert [first(), first(), second()] == [EPOCH, EPOCH + 0.25, EPOCH + 0.5]  # on from one process to the next
+    assert float(path.read_text("utf-8")) == EPOCH + 0.75
+
+
 @pytest.mark.parametrize("spec", ["soon", "-1", "nan", "inf", f"{EPOCH}+later"])
 def test_a_clock_that_is_not_one_is_the_environments_fault(spec: str, cli: CliRunner) -> None:
     result = cli("list-jobs", environ={"IRCLI_SIM_CLOCK": spec}, expect=253)

@@ -4,19 +4,22 @@ pins the time of an ircli process it starts and nothing it checks depends on the
 - `EPOCH` (seconds since 1970): the clock stands still at EPOCH;
 - `EPOCH+STEP`: EPOCH at the first reading, then STEP seconds later at each reading after it;
 - `file:PATH`: the epoch the file PATH holds, read afresh at each reading (the test moves time by
-  rewriting the file; a missing or unreadable file is an error, not the wall clock).
+  rewriting the file; a missing or unreadable file is an error, not the wall clock);
+- `file:PATH+STEP`: the same, and each reading moves the time in the file on by STEP, so that time runs
+  on from one ircli process to the next (as the wall clock does) but by readings, not by the machine's pace.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from itertools import count
 from pathlib import Path
 
 from ircli.errors import ConfigurationError
 
-HINT = "Unset it for the wall clock, or give EPOCH, EPOCH+STEP or file:PATH (seconds since 1970)."
+HINT = "Unset it for the wall clock, or give EPOCH, EPOCH+STEP, file:PATH or file:PATH+STEP (seconds since 1970)."
 
 
 def virtual_clock(spec: str | None) -> Callable[[], float] | None:
@@ -25,10 +28,20 @@ def virtual_clock(spec: str | None) -> Callable[[], float] | None:
     if not text:
         return None
     if text.startswith("file:"):
-        path = Path(text.removeprefix("file:"))
-        return lambda: _epoch(_read(path), spec=text)
+        ticking = re.fullmatch(r"file:(.+)\+([0-9.]+)", text)
+        path = Path(ticking.group(1) if ticking else text.removeprefix("file:"))
+        if ticking is None:
+            return lambda: _epoch(_read(path), spec=text)
+        moved = _epoch(ticking.group(2), spec=text)
+
+        def tick() -> float:
+            now = _epoch(_read(path), spec=text)
+            path.write_text(repr(now + moved), "utf-8")
+            return now
+
+        return tick
     start, _, step = text.partition("+")
-    epoch, seconds = _epoch(start, spec=text), _epoch(step or "0", spec=text)
+    epoch, seconds = _epoch(start, spec=text), _epoch(step or "0", spec=text)  # a fixed clock steps by 0
     readings = count()
     return lambda: epoch + seconds * next(readings)
 
