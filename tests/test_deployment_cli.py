@@ -11,7 +11,7 @@ from tests.conftest import EXAMPLES, CliRunner
 
 CONFIG = str(EXAMPLES / "endpoint-config-instance.yaml")
 DEFAULT = str(EXAMPLES / "default-job.yaml")
-# Endpoints take 0.3 s to create, 0.18 s to update: the waiting shows. On a clock that moves 5 ms at each
+# Endpoints take 0.3 s to create, 0.18 s to update: the waiting shows. On a clock that moves 20 ms at each
 # reading (IRCLI_SIM_CLOCK, the fixture below) rather than with the wall clock, so that a loaded machine
 # cannot skip a status.
 FAST = {"IRCLI_SIM_SPEED": "1000"}
@@ -21,7 +21,7 @@ FAST = {"IRCLI_SIM_SPEED": "1000"}
 def ticking_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     now = tmp_path / "now"
     now.write_text("1800000000", "utf-8")
-    monkeypatch.setenv("IRCLI_SIM_CLOCK", f"file:{now}+0.005")
+    monkeypatch.setenv("IRCLI_SIM_CLOCK", f"file:{now}+0.02")
 
 
 def test_models_create_describe_list_and_delete(cli: CliRunner) -> None:

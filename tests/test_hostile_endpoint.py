@@ -78,7 +78,8 @@ class Server:
 
         self.tcp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.tcp.daemon_threads = True
-        self.thread = threading.Thread(target=self.tcp.serve_forever, daemon=True)
+        # A short poll: shutting the server down waits for it, once per test.
+        self.thread = threading.Thread(target=self.tcp.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     @property
     def url(self) -> str:

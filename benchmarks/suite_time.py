@@ -1,7 +1,7 @@
 """How long the tests take: the fast lane (`pytest -m "not slow"`) and the whole of CI (`.ci/run`) in a fresh clone.
 
-    python benchmarks/test_suite.py              # both, a Markdown report on stdout
-    python benchmarks/test_suite.py --fast-only  # only the fast lane, in this checkout
+    python benchmarks/suite_time.py              # both, a Markdown report on stdout
+    python benchmarks/suite_time.py --fast-only  # only the fast lane, in this checkout
 
 The fast lane runs in this checkout with its own venv (`.venv`). CI runs as CI does: `git clone` of this
 checkout's committed HEAD into a temporary directory, then `CI=true bash .ci/run` there, so its venv, its
