@@ -35,6 +35,20 @@ class Result:
         return json.loads(self.out)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def botocore_models_read_once() -> Iterator[None]:
+    """Every in-process run of the aws backend makes a new botocore session, which reads the service models
+    again (a fifth of a second each time); the models are read-only, so the tests share one loader."""
+    import functools
+
+    import botocore.session
+
+    original = botocore.session.create_loader
+    botocore.session.create_loader = functools.lru_cache(maxsize=None)(original)  # type: ignore[assignment]
+    yield
+    botocore.session.create_loader = original  # type: ignore[assignment]
+
+
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     state = tmp_path / "state"
