@@ -265,9 +265,20 @@ def same(left: Any, right: Any) -> bool:
     return type(left) is type(right) and left == right
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(JSON_VALUES)
 def test_every_document_is_json_sqlite_reads_and_reads_back_as_written(value: Any) -> None:
+    reads_back_as_written(value)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_every_document_is_json_sqlite_reads_and_reads_back_as_written_at_length(value: Any) -> None:
+    reads_back_as_written(value)
+
+
+def reads_back_as_written(value: Any) -> None:
     text = documents.dumps(value)
     connection = sqlite3.connect(":memory:")
     try:
