@@ -1,5 +1,6 @@
 """Shared fixtures: an isolated simulator state per test, and the CLI run in process with its output
-captured through an injected environment (fixed width, no colour, not a terminal)."""
+captured through an injected environment (fixed width, no colour, not a terminal), failing the test on an
+exit code it did not expect; a test of the fast lane that starts a process fails."""
 
 from __future__ import annotations
 
@@ -54,7 +55,14 @@ def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     state = tmp_path / "state"
     monkeypatch.setenv("IRCLI_HOME", str(state))
     monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
-    for name in ("IRCLI_BACKEND", "IRCLI_OUTPUT", "AWS_PROFILE", "AWS_ENDPOINT_URL_SAGEMAKER", "NO_COLOR"):
+    for name in (
+        "IRCLI_BACKEND",
+        "IRCLI_OUTPUT",
+        "IRCLI_SIM_CLOCK",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL_SAGEMAKER",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield state
 
