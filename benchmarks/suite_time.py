@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,12 +31,13 @@ def load() -> str:
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall seconds, exit code and the last line of output (pytest's closing line, for a lane)."""
+    """Wall seconds, exit code and pytest's closing lines (one per lane)."""
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    return seconds, done.returncode, lines[-1] if lines else ""
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    closing = [line for line in lines if re.search(r"\b(passed|failed|error|no tests ran)\b", line)]
+    return seconds, done.returncode, " / ".join(line.strip("= ") for line in closing) or (lines[-1] if lines else "")
 
 
 def fast_lane() -> tuple[float, int, str]:
@@ -52,7 +54,7 @@ def whole_ci() -> tuple[float, int, str]:
 def row(name: str, figure: tuple[float, int, str], target: float) -> str:
     seconds, code, last = figure
     verdict = "within" if seconds <= target and code == 0 else "NOT within"
-    return f"| {name} | {seconds:.1f} s | {verdict} {target:.0f} s | exit {code}: {last[:100]} |"
+    return f"| {name} | {seconds:.1f} s | {verdict} {target:.0f} s | exit {code}: {last[:160]} |"
 
 
 def main() -> int:
