@@ -42,7 +42,8 @@ def _handler(answer: Answer) -> type[BaseHTTPRequestHandler]:
 def canned_service(answer: Answer, region: str = "us-east-1") -> Iterator[list[str]]:
     """The global options that point ircli's aws backend at the stand-in."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(answer))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutting the server down waits for it, once per test.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield ["--backend", "aws", "--region", region, "--endpoint-url", f"http://127.0.0.1:{server.server_address[1]}"]

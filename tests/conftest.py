@@ -1,16 +1,18 @@
 """Shared fixtures: an isolated simulator state per test, and the CLI run in process with its output
-captured through an injected environment (fixed width, no colour, not a terminal)."""
+captured through an injected environment (fixed width, no colour, not a terminal), failing the test on an
+exit code it did not expect; a test of the fast lane that starts a process fails."""
 
 from __future__ import annotations
 
 import io
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import pytest
 
@@ -34,19 +36,63 @@ class Result:
         return json.loads(self.out)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def botocore_models_read_once() -> Iterator[None]:
+    """Every in-process run of the aws backend makes a new botocore session, which reads the service models
+    again (a fifth of a second each time); the models are read-only, so the tests share one loader."""
+    import functools
+
+    import botocore.session
+
+    original = botocore.session.create_loader
+    botocore.session.create_loader = functools.lru_cache(maxsize=None)(original)  # type: ignore[assignment]
+    yield
+    botocore.session.create_loader = original  # type: ignore[assignment]
+
+
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     state = tmp_path / "state"
     monkeypatch.setenv("IRCLI_HOME", str(state))
     monkeypatch.setenv("IRCLI_SIM_SPEED", "instant")
-    for name in ("IRCLI_BACKEND", "IRCLI_OUTPUT", "AWS_PROFILE", "AWS_ENDPOINT_URL_SAGEMAKER", "NO_COLOR"):
+    for name in (
+        "IRCLI_BACKEND",
+        "IRCLI_OUTPUT",
+        "IRCLI_SIM_CLOCK",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL_SAGEMAKER",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield state
 
 
+@pytest.fixture(autouse=True)
+def fast_tests_start_no_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that starts a process (a subprocess, a shell in a terminal, a server) is marked slow: in the
+    fast lane, starting one fails the test."""
+    if request.node.get_closest_marker("slow"):
+        return
+
+    def refused(*args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("this test starts a process: mark it @pytest.mark.slow")
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", refused)
+    for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system"):
+        if hasattr(os, name):
+            monkeypatch.setattr(os, name, refused)
+    monkeypatch.setattr(pty, "fork", refused)
+
+
+# What a test expects of ircli's exit code: one code, any of several, or ANY_CODE when the test judges it.
+Expected = int | tuple[int, ...] | None
+ANY_CODE: Expected = None
+
+
 class CliRunner(Protocol):
     """ircli run in process: its arguments, then what stdin holds, whether stdout is a terminal, the
-    terminal's width and extra environment variables."""
+    terminal's width, extra environment variables and the exit code expected (0 unless the test says
+    otherwise: an unexpected code fails the test, with ircli's stderr)."""
 
     def __call__(
         self,
@@ -55,7 +101,21 @@ class CliRunner(Protocol):
         tty: bool = False,
         width: int = 120,
         environ: dict[str, str] | None = None,
+        expect: Expected = 0,
     ) -> Result: ...
+
+
+def check_code(args: tuple[str, ...], result: Result, expect: Expected) -> None:
+    """Fail when ircli ended with a code the test did not expect."""
+    if expect is None:
+        return
+    codes = expect if isinstance(expect, tuple) else (expect,)
+    if result.code not in codes:
+        pytest.fail(
+            f"ircli {' '.join(args)!r} exited {result.code}, expected {expect}\n"
+            f"stderr: {result.err[-3000:]}\nstdout: {result.out[-1000:]}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -66,6 +126,7 @@ def cli() -> CliRunner:
         tty: bool = False,
         width: int = 120,
         environ: dict[str, str] | None = None,
+        expect: Expected = 0,
     ) -> Result:
         out, err = io.StringIO(), io.StringIO()
         env = Environment(
@@ -79,8 +140,9 @@ def cli() -> CliRunner:
             color=False,
             environ={**os.environ, **(environ or {})},
         )
-        code = run(list(args), env)
-        return Result(code, out.getvalue(), err.getvalue())
+        result = Result(run(list(args), env), out.getvalue(), err.getvalue())
+        check_code(args, result, expect)
+        return result
 
     return invoke
 

@@ -32,9 +32,9 @@ def test_rank_limits_top_and_errors(cli: CliRunner) -> None:
     limited = cli("rank-recommendations", "xgboost-default", "--max-latency-ms", "15").json
     assert all(row["Recommendation"]["Metrics"]["ModelLatency"] <= 15 for row in limited)
     assert 0 < len(limited) < len(every)
-    none = cli("rank-recommendations", "xgboost-default", "--max-cost-per-hour", "0.01")
+    none = cli("rank-recommendations", "xgboost-default", "--max-cost-per-hour", "0.01", expect=252)
     assert none.code == 252 and "No recommendation meets the limits" in none.err
-    assert cli("rank-recommendations", "xgboost-default", "--rank-by", "speed=high").code == 252
+    assert cli("rank-recommendations", "xgboost-default", "--rank-by", "speed=high", expect=252).code == 252
     table = cli("describe-job", "xgboost-default", "--rank-by", "latency=highest", "--output", "table", width=160)
     assert "Top pick: ml.c5.xlarge x1 ranks first with the lowest latency" in table.out
 
@@ -65,12 +65,12 @@ def test_compare_jobs_and_the_regression_gate(cli: CliRunner, tmp_path: Path) ->
     assert first["MaxInvocations"]["ChangePercent"] < 0
     same = cli("compare-jobs", "model-v1", "model-v1", "--fail-on-regression", "0")
     assert same.code == 0
-    gate = cli("compare-jobs", "model-v1", "model-v2", "--fail-on-regression", "10")
+    gate = cli("compare-jobs", "model-v1", "model-v2", "--fail-on-regression", "10", expect=3)
     assert gate.code == 3 and "regression(s) beyond 10%" in gate.err
     assert gate.json["Comparisons"][0]["Regressions"]
     table = cli("compare-jobs", "model-v1", "model-v2", "--output", "markdown")
     assert table.out.startswith("**model-v1 (A) vs model-v2 (B)**")
-    assert cli("compare-jobs", "model-v1", "missing").code == 254
+    assert cli("compare-jobs", "model-v1", "missing", expect=254).code == 254
 
 
 def test_comparison_function() -> None:

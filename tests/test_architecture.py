@@ -154,9 +154,71 @@ def test_the_environment_is_read_in_one_place() -> None:
     assert readers == ["ircli/cli/environment.py"]
 
 
+# -- sizes: modules under 400 lines, function bodies under 60 ----------------------------------------------
+
+LONGEST_MODULE = 400
+LONGEST_BODY = 60
+# Today's offenders, to be split; each entry must still be over its limit, so the list only shrinks.
+LARGE_MODULES_ALLOWED = {"ircli/simulator/perf.py"}
+LONG_BODIES_ALLOWED = {
+    "ircli/simulator/jobs.py:Jobs.list_jobs",
+    "ircli/simulator/plans.py:make_plan",
+}
+
+
+def body_lengths(path: Path) -> dict[str, int]:
+    """Every function's body in lines, by `Class.function` name: from its first statement after the
+    docstring to its end, so that a typer command's long signature of options does not count."""
+    lengths: dict[str, int] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                body = child.body
+                if len(body) > 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                    body = body[1:]  # the docstring
+                lengths[prefix + child.name] = (body[-1].end_lineno or body[-1].lineno) - body[0].lineno + 1
+                visit(child, prefix + child.name + ".")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, prefix + child.name + ".")
+
+    visit(ast.parse(path.read_text("utf-8")), "")
+    return lengths
+
+
 def test_modules_stay_small() -> None:
-    large = {str(p.relative_to(REPO)): n for p in SOURCES if (n := len(p.read_text("utf-8").splitlines())) > 450}
-    assert large == {}
+    sizes = {str(p.relative_to(REPO)): len(p.read_text("utf-8").splitlines()) for p in SOURCES}
+    large = {name for name, lines in sizes.items() if lines > LONGEST_MODULE}
+    assert large - LARGE_MODULES_ALLOWED == set(), {name: sizes[name] for name in large - LARGE_MODULES_ALLOWED}
+    assert LARGE_MODULES_ALLOWED - large == set(), "no longer too large: remove from LARGE_MODULES_ALLOWED"
+
+
+def test_function_bodies_stay_short() -> None:
+    bodies = {f"{p.relative_to(REPO)}:{name}": lines for p in SOURCES for name, lines in body_lengths(p).items()}
+    long = {name for name, lines in bodies.items() if lines > LONGEST_BODY}
+    assert long - LONG_BODIES_ALLOWED == set(), {name: bodies[name] for name in long - LONG_BODIES_ALLOWED}
+    assert LONG_BODIES_ALLOWED - long == set(), "no longer too long: remove from LONG_BODIES_ALLOWED"
+
+
+def test_body_lengths_count_the_body_not_the_signature(tmp_path: Path) -> None:
+    options = "".join(f"    option_{index}: int = 0,\n" for index in range(80))
+    source = tmp_path / "command.py"
+    source.write_text(f'def command(\n{options}) -> None:\n    """Docs."""\n    a = 1\n    b = 2\n', "utf-8")
+    assert body_lengths(source) == {"command": 2}
+
+
+def test_the_architecture_tree_is_generated_from_the_package() -> None:
+    from tools.generate_architecture import ARCHITECTURE, generated, tree
+
+    text = ARCHITECTURE.read_text("utf-8")
+    assert generated(text) == text, "run python tools/generate_architecture.py"
+    listed = tree()
+    for path in SOURCES:
+        shown = f"{path.parent.name}/" if path.name == "__init__.py" else path.name
+        assert f" {shown} " in listed or listed.startswith(f"```\n{shown} "), path
+    assert " responses.py " not in listed  # a module that once was described but never existed
+    for section in ("## The one-way flow", "## To add an operation"):
+        assert section in text
 
 
 def test_every_package_is_packaged() -> None:

@@ -198,7 +198,7 @@ def no_aws_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_no_credentials_is_exit_253(no_aws_config: None, cli: CliRunner) -> None:
-    result = cli("--backend", "aws", "--region", "us-east-1", "describe-job", "job-1")
+    result = cli("--backend", "aws", "--region", "us-east-1", "describe-job", "job-1", expect=253)
     assert result.code == 253
     assert "Unable to locate credentials" in result.err and "Traceback" not in result.err
 
@@ -206,13 +206,13 @@ def test_no_credentials_is_exit_253(no_aws_config: None, cli: CliRunner) -> None
 def test_no_region_is_exit_253(no_aws_config: None, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    result = cli("describe-job", "job-1", "--backend", "aws")
+    result = cli("describe-job", "job-1", "--backend", "aws", expect=253)
     assert result.code == 253
     assert "You must specify a region" in result.err
 
 
 def test_unknown_profile_is_exit_253(no_aws_config: None, cli: CliRunner) -> None:
-    result = cli("--backend", "aws", "--profile", "nobody", "describe-job", "job-1")
+    result = cli("--backend", "aws", "--profile", "nobody", "describe-job", "job-1", expect=253)
     assert result.code == 253 and "nobody" in result.err
 
 
@@ -224,7 +224,15 @@ def test_credentials_never_appear_in_output_even_with_debug(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
     monkeypatch.setenv("AWS_SESSION_TOKEN", SESSION_TOKEN)
     result = cli(
-        "--backend", "aws", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--debug", "list-jobs"
+        "--backend",
+        "aws",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--debug",
+        "list-jobs",
+        expect=255,
     )
     assert result.code == 255
     assert "Traceback" in result.err and "Could not connect" in result.err

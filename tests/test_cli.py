@@ -55,7 +55,7 @@ def test_two_problems_are_both_named_with_exit_252(cli: CliRunner, tmp_path: Pat
     document["InputConfig"]["Unexpected"] = True
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(document))
-    result = cli("create-job", "--cli-input-yaml", str(bad), "--dry-run", "--output", "json")
+    result = cli("create-job", "--cli-input-yaml", str(bad), "--dry-run", "--output", "json", expect=252)
     assert result.code == 252
     assert "InputConfig.TrafficPattern.Phases[1].SpawnRate: 5 is greater than the maximum of 3" in result.err
     assert "InputConfig.Unexpected: unknown member" in result.err
@@ -91,9 +91,9 @@ def test_scaling_objective_example_is_valid_with_a_recommendation_id(cli: CliRun
 def test_schema_validate_rejects_with_252(cli: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"EndpointConfigName": "x"}')
-    result = cli("schema", "validate", str(bad), "--operation", "CreateEndpointConfig")
+    result = cli("schema", "validate", str(bad), "--operation", "CreateEndpointConfig", expect=252)
     assert result.code == 252 and "ProductionVariants: missing required member" in result.err
-    assert cli("schema", "validate", str(bad), "--operation", "no-such-thing").code == 252
+    assert cli("schema", "validate", str(bad), "--operation", "no-such-thing", expect=252).code == 252
 
 
 def test_schema_list_and_show(cli: CliRunner) -> None:
@@ -150,7 +150,7 @@ def test_query_text_and_yaml(cli: CliRunner) -> None:
     listed = cli("list-jobs", "--output", "text").out.splitlines()
     assert listed[0].startswith("INFERENCERECOMMENDATIONSJOBS\t")
     assert yaml.safe_load(cli("describe-job", "xgboost-default", "--output", "yaml").out)["Status"] == "COMPLETED"
-    assert cli("describe-job", "xgboost-default", "--query", "[").code == 252
+    assert cli("describe-job", "xgboost-default", "--query", "[", expect=252).code == 252
 
 
 def test_output_defaults_and_environment(cli: CliRunner) -> None:
@@ -158,7 +158,7 @@ def test_output_defaults_and_environment(cli: CliRunner) -> None:
     assert cli("describe-job", "xgboost-default").out.startswith("{")
     assert "Recommendations" in cli("describe-job", "xgboost-default", tty=True).out
     assert cli("describe-job", "xgboost-default", environ={"IRCLI_OUTPUT": "yaml"}).out.startswith("JobName:")
-    assert cli("describe-job", "xgboost-default", "--output", "xml").code == 252
+    assert cli("describe-job", "xgboost-default", "--output", "xml", expect=252).code == 252
 
 
 def test_nan_is_kept_in_json_and_shown_as_na_in_tables(cli: CliRunner) -> None:
@@ -221,16 +221,16 @@ def test_create_job_from_flags_and_a_generated_name(cli: CliRunner) -> None:
 
 
 def test_bad_shorthand_and_usage_errors(cli: CliRunner) -> None:
-    bad = cli("create-job", "--serverless-config", "MemorySizeInMB", "--dry-run")
+    bad = cli("create-job", "--serverless-config", "MemorySizeInMB", "--dry-run", expect=252)
     assert bad.code == 252 and "Key=Value" in bad.err
-    usage = cli("create-job", "--no-such-option")
+    usage = cli("create-job", "--no-such-option", expect=2)
     assert usage.code == 2 and "No such option" in usage.err
-    assert cli("no-such-command").code == 2
-    assert cli("scaling-recommendation", "--emit", "terraform").code == 252  # a bad value, not bad usage
+    assert cli("no-such-command", expect=2).code == 2
+    assert cli("scaling-recommendation", "--emit", "terraform", expect=252).code == 252  # a bad value, not bad usage
 
 
 def test_service_errors_exit_254(cli: CliRunner) -> None:
-    result = cli("describe-job", "missing-job")
+    result = cli("describe-job", "missing-job", expect=254)
     assert result.code == 254
     assert result.err == (
         "ircli: An error occurred (ResourceNotFound) when calling the "
@@ -238,14 +238,14 @@ def test_service_errors_exit_254(cli: CliRunner) -> None:
         "does not exist.\n"
     )
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
-    again = cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
+    again = cli("create-job", "--cli-input-yaml", DEFAULT_JOB, expect=254)
     assert again.code == 254 and "ResourceInUse" in again.err
 
 
 def test_unwritable_state_directory_exits_253(cli: CliRunner, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    result = cli("--state-dir", str(blocker / "state"), "list-jobs")
+    result = cli("--state-dir", str(blocker / "state"), "list-jobs", expect=253)
     assert result.code == 253 and "--state-dir" in result.err
 
 
@@ -271,7 +271,7 @@ def test_pagination_max_items_and_starting_token(cli: CliRunner) -> None:
     assert [j["JobName"] for j in rest["InferenceRecommendationsJobs"]] == [f"page-{i}" for i in range(3, 7)]
     assert "NextToken" not in rest
     assert len(cli("list-jobs", "--status", "COMPLETED").json["InferenceRecommendationsJobs"]) == 7
-    assert cli("list-jobs", "--starting-token", "not-a-token").code == 252
+    assert cli("list-jobs", "--starting-token", "not-a-token", expect=252).code == 252
 
 
 def test_wait_exit_codes(cli: CliRunner) -> None:
@@ -282,10 +282,10 @@ def test_wait_exit_codes(cli: CliRunner) -> None:
         "create-job", "--cli-input-yaml", DEFAULT_JOB, "--job-name", "failing", "--tag", "ircli:simulate=fail-job"
     )
     assert failing.code == 0
-    failed = cli("wait", "failing")
+    failed = cli("wait", "failing", expect=255)
     assert failed.code == 255 and "ended FAILED: INVALID_INPUT : 1. Model" in failed.err
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB, "--job-name", "slow", environ={"IRCLI_SIM_SPEED": "realtime"})
-    timed_out = cli("wait", "slow", "--timeout", "0.2", "--interval", "0.1")
+    timed_out = cli("wait", "slow", "--timeout", "0.2", "--interval", "0.1", expect=124)
     assert timed_out.code == 124 and "still PENDING" in timed_out.err
 
 
@@ -293,7 +293,7 @@ def test_stop_job_leaves_it_stopped(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB, environ={"IRCLI_SIM_SPEED": "200"})  # stopping takes 0.3 s
     stopped = cli("stop-job", "xgboost-default")
     assert stopped.code == 0 and stopped.out == ""
-    waited = cli("wait", "xgboost-default", "--timeout", "10", "--interval", "0.1")
+    waited = cli("wait", "xgboost-default", "--timeout", "10", "--interval", "0.1", expect=255)
     assert waited.code == 255 and "ended STOPPED" in waited.err
     assert cli("describe-job", "xgboost-default").json["Status"] == "STOPPED"
 
@@ -308,7 +308,7 @@ def test_simulator_status_and_reset(cli: CliRunner, isolated_state: Path) -> Non
     cli("create-job", "--cli-input-yaml", DEFAULT_JOB)
     status = cli("simulator", "status", "--output", "json").json
     assert status["Jobs"] == 1 and status["StateDirectory"] == str(isolated_state)
-    refused = cli("simulator", "reset")
+    refused = cli("simulator", "reset", expect=252)
     assert refused.code == 252 and "--yes" in refused.err
     assert cli("simulator", "status", "--output", "json").json["Jobs"] == 1
     assert cli("simulator", "reset", "--yes").code == 0
@@ -347,7 +347,14 @@ def test_scaling_recommendation_and_autoscaling_inputs(cli: CliRunner) -> None:
         "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"
     }
     both = cli(
-        "scaling-recommendation", "--job-name", "xgboost-default", "--recommendation-id", rec, "--endpoint-name", "x"
+        "scaling-recommendation",
+        "--job-name",
+        "xgboost-default",
+        "--recommendation-id",
+        rec,
+        "--endpoint-name",
+        "x",
+        expect=252,
     )
     assert both.code == 252 and "exactly one of RecommendationId or EndpointName" in both.err
 
@@ -357,7 +364,7 @@ def test_no_traceback_for_broken_documents(cli: CliRunner, tmp_path: Path) -> No
     for name, text in cases.items():
         path = tmp_path / name
         path.write_text(text)
-        result = cli("create-job", "--cli-input-yaml", str(path), "--dry-run")
+        result = cli("create-job", "--cli-input-yaml", str(path), "--dry-run", expect=252)
         assert result.code == 252 and "Traceback" not in result.err, name
-    assert cli("create-job", "--cli-input-yaml", str(tmp_path)).code == 252
-    assert cli("create-job", "--cli-input-json", "{broken").code == 252
+    assert cli("create-job", "--cli-input-yaml", str(tmp_path), expect=252).code == 252
+    assert cli("create-job", "--cli-input-json", "{broken", expect=252).code == 252

@@ -2,12 +2,14 @@
 sagemaker-core and the AWS CLI, each installed in a virtual environment of its own (so their pins never
 constrain ircli's) and sent to the simulator only by AWS_ENDPOINT_URL.
 
-The virtual environments live in `.venv-clients/` and are reused between runs. Where they cannot be
-installed (no package index), the tests skip with the reason; CI installs them.
+The virtual environments live in `.venv-clients/`, or where IRCLI_CLIENT_VENVS says (CI keeps them outside
+its fresh clone), one directory per client and requirements, reused between runs while it works. Where
+they cannot be installed (no package index), the tests skip with the reason; CI installs them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -23,17 +25,19 @@ from tests.conftest import EXAMPLES, REPO
 
 pytestmark = pytest.mark.slow
 
-CLIENTS = REPO / ".venv-clients"
+CLIENTS = Path(os.environ.get("IRCLI_CLIENT_VENVS") or REPO / ".venv-clients")
 SDK = ("sagemaker==2.257.7",)  # the SDK release the reference facts were read from; sagemaker-core comes with it
 AWS_CLI = ("awscli>=1.44",)
 
 
 def client_venv(name: str, packages: tuple[str, ...]) -> Path:
-    """A virtual environment with `packages`, made once and reused."""
-    target = CLIENTS / name
+    """A virtual environment with `packages`, made once for these requirements and this Python, and reused
+    while its interpreter still runs."""
+    key = hashlib.sha256("\n".join([sys.version, *packages]).encode()).hexdigest()[:12]
+    target = CLIENTS / f"{name}-{key}"
     python = target / "bin" / "python"
     marker = target / "installed.txt"
-    if marker.exists() and marker.read_text() == "\n".join(packages):
+    if marker.exists() and marker.read_text() == "\n".join(packages) and works(python):
         return python
     venv.EnvBuilder(with_pip=True, clear=True).create(target)
     installed = subprocess.run(
@@ -46,6 +50,14 @@ def client_venv(name: str, packages: tuple[str, ...]) -> Path:
         pytest.skip(f"{' '.join(packages)} could not be installed: {installed.stderr.strip()[-300:]}")
     marker.write_text("\n".join(packages))
     return python
+
+
+def works(python: Path) -> bool:
+    """Whether a kept environment still runs (its base interpreter may have moved or gone)."""
+    try:
+        return subprocess.run([str(python), "-c", "import pip"], capture_output=True, timeout=60).returncode == 0
+    except OSError:
+        return False
 
 
 class Served:

@@ -48,6 +48,7 @@ def bash_complete(words: list[str], state: Path) -> list[str]:
     return result.stdout.split()
 
 
+@pytest.mark.slow
 def test_bash_completes_subcommands_options_values_and_job_names(a_job: Path) -> None:
     assert bash_complete(["ircli", "desc"], a_job) == ["describe-job"]
     assert bash_complete(["ircli", "endpoint-config", "update-"], a_job) == ["update-capacity", "update-endpoint"]
@@ -59,6 +60,7 @@ def test_bash_completes_subcommands_options_values_and_job_names(a_job: Path) ->
     assert bash_complete(["ircli", "--output", "json", "wait", "--job-name", "x"], a_job) == ["xgboost-default"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed here")
 def test_fish_completes_subcommands_values_and_job_names(a_job: Path) -> None:
     def complete(line: str) -> list[str]:
@@ -74,6 +76,7 @@ def test_fish_completes_subcommands_values_and_job_names(a_job: Path) -> None:
     assert complete("ircli describe-job xgb") == ["xgboost-default"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed here")
 def test_zsh_script_loads_under_compinit() -> None:
     script = f"autoload -U compinit; compinit -u; source {COMPLETIONS / '_ircli'} && print loaded"
@@ -81,6 +84,7 @@ def test_zsh_script_loads_under_compinit() -> None:
     assert result.stdout.strip() == "loaded" and result.stderr == ""
 
 
+@pytest.mark.slow
 def test_bash_offers_only_what_fits_the_option(a_job: Path) -> None:
     # A free-form value (an ARN, a ranking) gets no suggestions: not flags, not job names.
     assert bash_complete(["ircli", "create-job", "--role-arn", ""], a_job) == []

@@ -105,7 +105,7 @@ def test_provisioned_concurrency_is_priced_on_top_with_its_source(cli: CliRunner
 )
 def test_bad_traffic_is_refused_with_its_reason(cli: CliRunner, arguments: list[str], message: str) -> None:
     assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
-    result = cli("cost-estimate", "xgboost-default", *arguments)
+    result = cli("cost-estimate", "xgboost-default", *arguments, expect=252)
     assert result.code == 252 and message in result.err and "Traceback" not in result.err
 
 
@@ -126,7 +126,7 @@ def test_bad_profiles_are_refused_with_where_the_problem_is(
     assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
     profile = tmp_path / f"profile{suffix}"
     profile.write_text(content)
-    result = cli("cost-estimate", "xgboost-default", "--traffic-profile", str(profile))
+    result = cli("cost-estimate", "xgboost-default", "--traffic-profile", str(profile), expect=252)
     assert result.code == 252 and message in result.err, result.err
 
 

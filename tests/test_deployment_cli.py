@@ -3,11 +3,25 @@ wait as the AWS CLI's waiters do, and a job's execution log."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tests.conftest import EXAMPLES, CliRunner
 
 CONFIG = str(EXAMPLES / "endpoint-config-instance.yaml")
 DEFAULT = str(EXAMPLES / "default-job.yaml")
-FAST = {"IRCLI_SIM_SPEED": "1000"}  # endpoints take 0.3 s to create, 0.18 s to update: the waiting shows
+# Endpoints take 0.3 s to create, 0.18 s to update: the waiting shows. On a clock that moves 20 ms at each
+# reading (IRCLI_SIM_CLOCK, the fixture below) rather than with the wall clock, so that a loaded machine
+# cannot skip a status.
+FAST = {"IRCLI_SIM_SPEED": "1000"}
+
+
+@pytest.fixture(autouse=True)
+def ticking_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = tmp_path / "now"
+    now.write_text("1800000000", "utf-8")
+    monkeypatch.setenv("IRCLI_SIM_CLOCK", f"file:{now}+0.02")
 
 
 def test_models_create_describe_list_and_delete(cli: CliRunner) -> None:
@@ -30,9 +44,9 @@ def test_models_create_describe_list_and_delete(cli: CliRunner) -> None:
         m["ModelName"] for m in cli("model", "list", "--sort-by", "Name", "--sort-order", "Ascending").json["Models"]
     ]
     assert names == ["churn-xgboost", "distilbert-sentiment", "m1", "resnet50"]
-    assert cli("model", "create", "--model-name", "m1", "--image", "img").code == 254
+    assert cli("model", "create", "--model-name", "m1", "--image", "img", expect=254).code == 254
     assert cli("model", "delete", "m1").code == 0
-    missing = cli("model", "describe", "m1")
+    missing = cli("model", "describe", "m1", expect=254)
     assert (
         missing.code == 254
         and 'Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/m1"' in missing.err
@@ -40,14 +54,14 @@ def test_models_create_describe_list_and_delete(cli: CliRunner) -> None:
 
 
 def test_a_job_or_a_configuration_naming_a_missing_model_is_refused(cli: CliRunner) -> None:
-    job = cli("create-job", "--cli-input-yaml", DEFAULT, "--model-name", "forgotten")
+    job = cli("create-job", "--cli-input-yaml", DEFAULT, "--model-name", "forgotten", expect=254)
     assert job.code == 254 and "Could not find model" in job.err and "model/forgotten" in job.err
     config = cli("endpoint-config", "create", "--cli-input-yaml", CONFIG, "--endpoint-config-name", "c2")
     assert config.code == 0
     bad = cli(
         "endpoint-config", "create", "--endpoint-config-name", "c3", "--cli-input-json",
         '{"ProductionVariants": [{"VariantName": "v", "ModelName": "gone", "InstanceType": "ml.c5.large",'
-        ' "InitialInstanceCount": 1}]}',
+        ' "InitialInstanceCount": 1}]}', expect=254,
     )  # fmt: skip
     assert bad.code == 254 and 'Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/gone".' in bad.err
 
@@ -81,12 +95,12 @@ def test_a_failed_endpoint_ends_the_wait_with_255_and_a_timeout_with_124(cli: Cl
     assert cli("endpoint-config", "create", "--cli-input-yaml", CONFIG).code == 0
     failed = cli(
         "endpoint-config", "deploy", "--endpoint-name", "broken", "--endpoint-config-name", "churn-prod-config",
-        "--tag", "ircli:simulate=fail-endpoint", "--wait", "--interval", "0.1",
+        "--tag", "ircli:simulate=fail-endpoint", "--wait", "--interval", "0.1", expect=255,
     )  # fmt: skip
     assert failed.code == 255 and "Endpoint broken is Failed: The primary container" in failed.err
     slow = cli(
         "endpoint-config", "deploy", "--endpoint-name", "slow", "--endpoint-config-name", "churn-prod-config",
-        "--wait", "--timeout", "0.3", "--interval", "0.1", environ={"IRCLI_SIM_SPEED": "realtime"},
+        "--wait", "--timeout", "0.3", "--interval", "0.1", environ={"IRCLI_SIM_SPEED": "realtime"}, expect=124,
     )  # fmt: skip
     assert slow.code == 124 and "still Creating" in slow.err
 
@@ -101,5 +115,5 @@ def test_logs_show_a_jobs_execution_log(cli: CliRunner) -> None:
     assert "Execution log" in table and "MaxInvocations" in table
     followed = cli("logs", "xgboost-default", "--follow", "--output", "text")
     assert followed.code == 0 and followed.out.count("\n") == len(messages)
-    missing = cli("logs", "nope")
+    missing = cli("logs", "nope", expect=254)
     assert missing.code == 254 and "The specified log stream does not exist." in missing.err

@@ -134,7 +134,7 @@ def test_the_report_refuses_what_is_not_a_writable_regular_file(kind: str, cli: 
     make, said = SPECIAL[kind]
     target = make(out)
     before = {name: identity(out / name) for name in only(out)}
-    result = cli("report", job, "--html", str(target))
+    result = cli("report", job, "--html", str(target), expect=252)
     assert result.code == 252, result.err
     assert f"Cannot write {target}: " in result.err and said in result.err
     assert {name: identity(out / name) for name in only(out)} == before  # nothing replaced, nothing added
@@ -160,7 +160,7 @@ def test_dev_null_itself_is_refused_and_never_touched(
     monkeypatch.setattr(os, "replace", guarded(real_replace))
     monkeypatch.setattr(os, "rename", guarded(real_rename))
     before = os.stat(os.devnull)
-    result = cli("report", job, "--html", os.devnull)
+    result = cli("report", job, "--html", os.devnull, expect=252)
     after = os.stat(os.devnull)
     assert result.code == 252 and "it is a character device, not a regular file" in result.err
     assert (after.st_ino, after.st_mode, after.st_rdev) == (before.st_ino, before.st_mode, before.st_rdev)
@@ -276,7 +276,7 @@ def test_a_refusing_system_is_253_naming_the_target_and_keeps_the_old_file(
     target.write_text(OLD)
     with monkeypatch.context() as patched:
         failing_at(patched, call, code, out)
-        result = cli("report", job, "--html", str(target))
+        result = cli("report", job, "--html", str(target), expect=253)
     assert result.code == 253, result.err
     assert result.err.startswith(f"ircli: Cannot write {target}: {reason}."), result.err
     assert hint is None or hint in result.err

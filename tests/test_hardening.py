@@ -107,7 +107,7 @@ def test_hostile_files_exit_252_quickly_with_a_clear_message(tmp_path: Path, cli
     for name, path in hostile_corpus(tmp_path).items():
         option = "--cli-input-json" if name.endswith(".json") else "--cli-input-yaml"
         started = time.monotonic()
-        result = cli("create-job", option, str(path), "--dry-run")
+        result = cli("create-job", option, str(path), "--dry-run", expect=252)
         elapsed = time.monotonic() - started
         assert result.code == 252, (name, result.err)
         assert "Traceback" not in result.err and result.err.startswith("ircli: "), (name, result.err)
@@ -311,7 +311,7 @@ def test_debug_output_redacts_credentials_the_service_echoes(cli: CliRunner, tmp
     try:
         result = cli(
             "--backend", "aws", "--region", "us-east-1", "--endpoint-url", url, "--debug", "describe-job", access_key,
-            environ=environ,
+            environ=environ, expect=254,
         )  # fmt: skip
     finally:
         server.shutdown()

@@ -78,7 +78,8 @@ class Server:
 
         self.tcp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.tcp.daemon_threads = True
-        self.thread = threading.Thread(target=self.tcp.serve_forever, daemon=True)
+        # A short poll: shutting the server down waits for it, once per test.
+        self.thread = threading.Thread(target=self.tcp.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -147,7 +148,7 @@ def aws(server: Server, *args: str) -> list[str]:
 
 def timed(cli: CliRunner, *args: str) -> tuple[int, str, str, float]:
     started = time.monotonic()
-    result = cli(*args)
+    result = cli(*args, expect=255)
     return result.code, result.out, result.err, time.monotonic() - started
 
 
@@ -362,7 +363,7 @@ def test_retry_settings_from_the_environment_and_profile_are_honoured(
     config.write_text("[default]\nregion = us-east-1\n" + profile)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     server = hostile(internal_failure)
-    result = cli(*aws(server, "describe-job", "job-1"))
+    result = cli(*aws(server, "describe-job", "job-1"), expect=254)
     assert result.code == 254 and "InternalFailure" in result.err
     assert len(server.requests) == attempts
 
@@ -381,14 +382,14 @@ def test_unusable_retry_settings_are_an_environment_problem(
 ) -> None:
     monkeypatch.setenv(name, value)
     server = hostile(internal_failure)
-    result = cli(*aws(server, "describe-job", "job-1"))
+    result = cli(*aws(server, "describe-job", "job-1"), expect=253)
     assert result.code == 253 and shown in result.err and not server.requests
 
 
 @pytest.mark.parametrize("value", ["-1", "nan", "inf", "soon"])
 def test_bad_timeouts_are_refused(cli: CliRunner, value: str) -> None:
     for option in ("--cli-read-timeout", "--cli-connect-timeout"):
-        result = cli("--backend", "aws", option, value, "describe-job", "job-1")
+        result = cli("--backend", "aws", option, value, "describe-job", "job-1", expect=252)
         assert result.code == 252 and f"Bad value for {option}" in result.err
 
 

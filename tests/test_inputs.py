@@ -60,7 +60,7 @@ def test_deep_nesting_is_refused() -> None:
 def test_nan_and_infinity_load_and_are_refused_by_path(cli: object) -> None:
     document = load_bytes(b'{"a": NaN, "b": [Infinity]}', JSON)
     assert isinstance(document, dict) and document["a"] != document["a"]
-    result = cli("endpoint-config", "describe", "--cli-input-json", '{"EndpointConfigName": Infinity}')  # type: ignore[operator]
+    result = cli("endpoint-config", "describe", "--cli-input-json", '{"EndpointConfigName": Infinity}', expect=252)  # type: ignore[operator]
     assert result.code == 252 and "EndpointConfigName: inf is not a string" in result.err
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -26,31 +25,34 @@ from tests.conftest import EXAMPLES, REPO
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("delay", [0.03, 0.08, 0.12, 0.16, 0.2, 0.25, 0.35, 0.5, 0.8, 1.2])
-def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(delay: float, tmp_path: Path) -> None:
+# Moments of a run, from ircli's first import to the wait after the job was sent: each interrupt is sent by
+# the process to itself when the moment comes (tests/interrupt_at.py), never after a delay.
+MOMENTS = [
+    "import:ircli.cli.main",  # ircli's entry point has its handler in place and is still importing
+    "import:typer",  # building the command line
+    "import:ircli.lib.inputs",  # reading the input document
+    "import:sqlite3",  # making the backend
+    "sqlite3.connect:1",  # opening the store
+    "sqlite3.connect:2",
+    "time.sleep:1",  # the job was sent: the first pause while waiting for it
+    "time.sleep:3",
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(moment: str, tmp_path: Path) -> None:
     environ = {**os.environ, "IRCLI_HOME": str(tmp_path / "state"), "IRCLI_SIM_SPEED": "realtime"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ircli", "create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--wait"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    job = ["create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--wait"]
+    process = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "interrupt_at.py"), moment, *job],
+        capture_output=True,
         text=True,
         env=environ,
         cwd=REPO,
+        timeout=60,
     )
-    time.sleep(delay)
-    process.send_signal(signal.SIGINT)
-    try:
-        _, err = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, err = process.communicate()
-        # The interpreter's site module reported the interrupt while reading a .pth file and went on: the
-        # signal came before any ircli code existed to receive it.
-        if "Error processing line" not in err:
-            raise
-        pytest.skip("interrupted inside the interpreter's own start-up (site), before any ircli code runs")
-    if process.returncode == 1 and "init_import_site" in err:
-        pytest.skip("interrupted inside the interpreter's own start-up, before any ircli code runs")
+    err = process.stderr
+    assert "never came" not in err, err
     assert process.returncode == 130, err
     assert "Traceback" not in err and "Exception ignored" not in err, err
     if "Created arn:" in err:  # the job reached the service: say so, and how to check and stop it
@@ -58,6 +60,8 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(delay: float, tmp_pa
         assert "ircli stop-job xgboost-default" in err
     else:
         assert "ircli: interrupted" in err
+    if moment.startswith("time.sleep"):
+        assert "Created arn:" in err, err
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_every_numeric_option_refuses_what_is_not_a_finite_number(
     cli: CliRunner, path: str, option: str, kind: str
 ) -> None:
     for value in NOT_FINITE:
-        result = cli(*path.split(), f"{option}={value}")
+        result = cli(*path.split(), f"{option}={value}", expect=252)
         assert result.code == 252, (path, option, value, result.code, result.err)
         assert option in result.err and "Traceback" not in result.err
         if kind == "float" or (kind == "float range" and not value.startswith("-")):
@@ -59,7 +59,9 @@ def test_every_numeric_option_refuses_what_is_not_a_finite_number(
 def test_a_nan_latency_limit_no_longer_lets_everything_pass(cli: CliRunner) -> None:
     assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
     for value in ("nan", "inf", "1e999"):
-        refused = cli("rank-recommendations", "xgboost-default", "--max-latency-ms", value, "--output", "json")
+        refused = cli(
+            "rank-recommendations", "xgboost-default", "--max-latency-ms", value, "--output", "json", expect=252
+        )
         assert refused.code == 252 and "--max-latency-ms" in refused.err, (value, refused.err)
     assert cli("rank-recommendations", "xgboost-default", "--max-latency-ms", "1e6", "--output", "json").code == 0
 
@@ -77,7 +79,7 @@ def test_shorthand_and_json_option_values_refuse_what_is_not_a_finite_number(cli
         ([*advanced, "--phase", f'{{"InitialNumberOfUsers": 1, "SpawnRate": {value}}}'], "SpawnRate"),
     ]
     for line, member in lines:
-        result = cli("create-job", *line, "--dry-run")
+        result = cli("create-job", *line, "--dry-run", expect=252)
         # (`nan` and `inf` are not JSON at all: refused as such.)
         assert result.code == 252 and (member in result.err or "not valid JSON" in result.err), (line, result.err)
 
@@ -93,10 +95,12 @@ def job(cli: CliRunner) -> str:
     return "xgboost-default"
 
 
-def profile(cli: CliRunner, tmp_path: Path, content: str | bytes, *extra: str) -> Any:
+def profile(cli: CliRunner, tmp_path: Path, content: str | bytes, *extra: str, expect: int = 0) -> Any:
     path = tmp_path / "traffic.csv"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return cli("cost-estimate", "xgboost-default", "--traffic-profile", str(path), "--output", "json", *extra)
+    return cli(
+        "cost-estimate", "xgboost-default", "--traffic-profile", str(path), "--output", "json", *extra, expect=expect
+    )
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
@@ -137,7 +141,7 @@ def test_a_semicolon_csv_reads_a_decimal_comma(cli: CliRunner, job: str, tmp_pat
 def test_a_traffic_csv_that_could_be_read_two_ways_is_refused(
     cli: CliRunner, job: str, tmp_path: Path, content: str, message: str
 ) -> None:
-    refused = profile(cli, tmp_path, content)
+    refused = profile(cli, tmp_path, content, expect=252)
     assert refused.code == 252 and message in refused.err, refused.err
     assert "Traceback" not in refused.err
 
@@ -145,7 +149,9 @@ def test_a_traffic_csv_that_could_be_read_two_ways_is_refused(
 @pytest.mark.parametrize("figure", ["1e12", "2147483648", "3e9"])
 def test_traffic_beyond_a_scaling_request_is_refused_up_front_with_the_limit(cli: CliRunner, figure: str) -> None:
     assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
-    refused = cli("cost-estimate", "xgboost-default", "--average-per-minute", figure, "--peak-per-minute", figure)
+    refused = cli(
+        "cost-estimate", "xgboost-default", "--average-per-minute", figure, "--peak-per-minute", figure, expect=252
+    )
     assert refused.code == 252, refused.err
     # Refused before any request is sent, saying why, rather than by the internal request's validation.
     assert "more than a scaling request can express: at most 2,147,483,647" in refused.err, refused.err

@@ -160,7 +160,15 @@ def test_an_endpoint_url_botocore_cannot_use_is_refused_up_front(cli: CliRunner,
         ([], {"AWS_ENDPOINT_URL_SAGEMAKER": url}),
     ):
         result = cli(
-            "--backend", "aws", "--region", "us-east-1", *args, "describe-job", "j", environ={**CREDENTIALS, **environ}
+            "--backend",
+            "aws",
+            "--region",
+            "us-east-1",
+            *args,
+            "describe-job",
+            "j",
+            environ={**CREDENTIALS, **environ},
+            expect=252,
         )
         source = "--endpoint-url" if args else next(iter(environ))
         assert result.code == 252, result.err

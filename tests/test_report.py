@@ -50,10 +50,10 @@ def test_the_report_stands_alone_parses_and_shows_every_recommendation(cli: CliR
 
 def test_a_report_needs_a_folder_that_exists(cli: CliRunner, tmp_path: Path) -> None:
     two_jobs(cli)
-    refused = cli("report", "xgboost-default", "--html", str(tmp_path / "missing" / "r.html"))
+    refused = cli("report", "xgboost-default", "--html", str(tmp_path / "missing" / "r.html"), expect=252)
     assert refused.code == 252 and "a folder that exists" in refused.err
     assert not (tmp_path / "missing").exists()
-    unknown = cli("report", "no-such-job", "--html", str(tmp_path / "r.html"))
+    unknown = cli("report", "no-such-job", "--html", str(tmp_path / "r.html"), expect=254)
     assert unknown.code == 254 and not (tmp_path / "r.html").exists()
 
 

@@ -3,6 +3,8 @@ pagination tokens where the AWS CLI puts them, no refused value slipping through
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import EXAMPLES, CliRunner
 
 JOB = str(EXAMPLES / "default-job.yaml")
@@ -10,7 +12,15 @@ JOB = str(EXAMPLES / "default-job.yaml")
 
 def test_a_failed_job_under_wait_still_prints_its_document(cli: CliRunner) -> None:
     result = cli(
-        "create-job", "--cli-input-yaml", JOB, "--tag", "ircli:simulate=fail-job", "--wait", "--output", "json"
+        "create-job",
+        "--cli-input-yaml",
+        JOB,
+        "--tag",
+        "ircli:simulate=fail-job",
+        "--wait",
+        "--output",
+        "json",
+        expect=255,
     )
     assert result.code == 255
     assert result.json["Status"] == "FAILED"
@@ -32,17 +42,19 @@ def test_tokens_where_the_aws_cli_puts_them(cli: CliRunner) -> None:
 
 
 def test_values_the_service_refuses_are_refused_before_sending(cli: CliRunner) -> None:
-    negative = cli("create-job", "--cli-input-yaml", JOB, "--model-latency-threshold", "P95=-5", "--dry-run")
+    negative = cli(
+        "create-job", "--cli-input-yaml", JOB, "--model-latency-threshold", "P95=-5", "--dry-run", expect=252
+    )
     assert negative.code == 252 and "ValueInMilliseconds: -5 is less than the minimum of 1" in negative.err
     reversed_objective = cli(
         "scaling-recommendation", "--job-name", "j", "--recommendation-id", "j/x",
-        "--min-invocations-per-minute", "5000", "--max-invocations-per-minute", "1000",
+        "--min-invocations-per-minute", "5000", "--max-invocations-per-minute", "1000", expect=252,
     )  # fmt: skip
     assert reversed_objective.code == 252 and "greater than MaxInvocationsPerMinute" in reversed_objective.err
 
 
 def test_regions_are_checked_with_a_did_you_mean(cli: CliRunner) -> None:
-    typo = cli("--backend", "aws", "--region", "us-esat-1", "list-jobs")
+    typo = cli("--backend", "aws", "--region", "us-esat-1", "list-jobs", expect=252)
     assert typo.code == 252 and "'us-esat-1' is not an AWS region" in typo.err and "us-east-1" in typo.err
     assert cli("--region", "eu-west-1", "list-jobs").code == 0
 
@@ -124,13 +136,14 @@ def test_narrow_tables_keep_identifying_and_baseline_columns(cli: CliRunner) -> 
     assert "Not shown at this width: Count, $/h B, ms B" in narrow
     failing = cli(
         "create-job", "--cli-input-yaml", JOB, "--job-name", "a-job-whose-name-is-long-enough-to-crowd-the-table",
-        "--tag", "ircli:simulate=fail-job", "--wait",
+        "--tag", "ircli:simulate=fail-job", "--wait", expect=255,
     )  # fmt: skip
     assert failing.code == 255
     listed = cli("list-jobs", "--output", "table", width=120).out
     assert "Model" in listed.splitlines()[1] and "churn-xgboost" in listed
 
 
+@pytest.mark.slow
 def test_a_piped_table_does_not_wrap_inside_a_value() -> None:
     from tests.conftest import run_process
 

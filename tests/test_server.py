@@ -394,7 +394,15 @@ def test_simulator_serve_verifies_signatures_with_the_secret_from_the_environmen
         assert result.code == 0, result.err
         environ["AWS_SECRET_ACCESS_KEY"] = "guessed-secret"
         result = cli(
-            "--backend", "aws", "--region", "us-east-1", "--endpoint-url", served, "list-jobs", environ=environ
+            "--backend",
+            "aws",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            served,
+            "list-jobs",
+            environ=environ,
+            expect=254,
         )
         assert result.code == 254 and "InvalidSignatureException" in result.err
     finally:
@@ -437,6 +445,6 @@ def test_the_names_a_server_answers_to_follow_its_address() -> None:
 def test_simulator_serve_refuses_unusable_credentials(
     cli: CliRunner, args: list[str], environ: dict[str, str], message: str
 ) -> None:
-    result = cli("simulator", "serve", "--port", "0", *args, environ=environ)
+    result = cli("simulator", "serve", "--port", "0", *args, environ=environ, expect=252)
     assert result.code == 252 and message in result.err
     assert "a-lonely-secret" not in result.err

@@ -271,6 +271,7 @@ def test_invented_members_are_never_stored_or_echoed(server: RunningServer) -> N
         "ExecutionRoleArn": ROLE,
         "AlsoInvented": {"x": 1},
     }
+    answers = {}
     for target, payload in (("CreateModel", body), ("DescribeModel", {"ModelName": "echo"})):
         connection = http.client.HTTPConnection(host, port, timeout=10)
         connection.request(
@@ -279,6 +280,13 @@ def test_invented_members_are_never_stored_or_echoed(server: RunningServer) -> N
             json.dumps(payload),
             {"X-Amz-Target": f"SageMaker.{target}", "Content-Type": "application/x-amz-json-1.1"},
         )
-        answer = connection.getresponse().read().decode()
+        response = connection.getresponse()
+        answer = response.read().decode()
         connection.close()
+        assert response.status == 200, (target, answer)  # created and described, not merely refused
         assert "Invented" not in answer and "<script>" not in answer
+        answers[target] = json.loads(answer)
+    assert answers["CreateModel"]["ModelArn"].endswith(":model/echo")
+    described = answers["DescribeModel"]
+    assert described["ModelName"] == "echo" and described["PrimaryContainer"] == {"Image": "img"}
+    assert described["ExecutionRoleArn"] == ROLE and "AlsoInvented" not in described

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from ircli.lib.catalog import catalog
@@ -189,9 +189,10 @@ def every_way(test: Any) -> Any:
     return test
 
 
+# The fast lane runs each way of failing once (the explicit examples); the slow lane below adds 60 drawn jobs.
 @every_way
 @settings(
-    max_examples=12,
+    phases=[Phase.explicit],
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -264,9 +265,20 @@ def same(left: Any, right: Any) -> bool:
     return type(left) is type(right) and left == right
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(JSON_VALUES)
 def test_every_document_is_json_sqlite_reads_and_reads_back_as_written(value: Any) -> None:
+    reads_back_as_written(value)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_every_document_is_json_sqlite_reads_and_reads_back_as_written_at_length(value: Any) -> None:
+    reads_back_as_written(value)
+
+
+def reads_back_as_written(value: Any) -> None:
     text = documents.dumps(value)
     connection = sqlite3.connect(":memory:")
     try:
@@ -348,7 +360,7 @@ def test_a_record_that_is_not_json_at_all_is_damage(cli: CliRunner, tmp_path: Pa
     connection.execute("UPDATE jobs SET plan = '{\"steps\": [' WHERE name = 'broken'")
     connection.commit()
     connection.close()
-    refused = cli("--state-dir", str(state), "list-jobs")
+    refused = cli("--state-dir", str(state), "list-jobs", expect=253)
     assert refused.code == 253, refused.err
     assert "damaged or not ircli's (a jobs record holds plan that is not JSON)" in refused.err
     assert "ircli simulator reset --yes" in refused.err
@@ -371,7 +383,7 @@ def test_a_fault_in_ircli_s_own_sql_is_unexpected_never_damage(
 
     assert cli("list-jobs").code == 0  # the store exists and is sound
     monkeypatch.setattr(Jobs, "list_jobs", faulty)
-    result = cli("list-jobs")
+    result = cli("list-jobs", expect=255)
     assert result.code == 255, result.err
     assert "unexpected error" in result.err and "OperationalError" in result.err
     assert "damaged" not in result.err and "simulator reset" not in result.err
@@ -386,6 +398,6 @@ def test_tables_of_the_same_names_that_are_not_ircli_s_are_damage(cli: CliRunner
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     connection.commit()
     connection.close()
-    refused = cli("--state-dir", str(state), "list-endpoints")
+    refused = cli("--state-dir", str(state), "list-endpoints", expect=253)
     assert refused.code == 253, refused.err
     assert "its tables lack endpoints.body" in refused.err and "ircli simulator reset --yes" in refused.err

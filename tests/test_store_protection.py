@@ -70,7 +70,7 @@ def test_a_damaged_store_is_253_with_what_to_do_and_reset_recovers(cli: CliRunne
         connection.execute("PRAGMA user_version=7")
         connection.commit()
         connection.close()
-    refused = cli("--state-dir", str(state), "list-jobs")
+    refused = cli("--state-dir", str(state), "list-jobs", expect=253)
     assert refused.code == 253 and "Traceback" not in refused.err, refused.err
     assert "ircli simulator reset --yes" in refused.err or "newer ircli" in refused.err
     reset = cli("--state-dir", str(state), "simulator", "reset", "--yes")
@@ -146,7 +146,9 @@ def test_json_stays_exact_and_safe() -> None:
 
 
 def test_error_messages_escape_what_they_quote(cli: CliRunner) -> None:
-    result = cli("create-job", "--cli-input-json", '{"JobName": "a", "\\u001b]0;pwned\\u0007": 1}', "--dry-run")
+    result = cli(
+        "create-job", "--cli-input-json", '{"JobName": "a", "\\u001b]0;pwned\\u0007": 1}', "--dry-run", expect=252
+    )
     assert result.code == 252 and "\x1b" not in result.err and "\\x1b]0;pwned\\x07" in result.err
 
 
@@ -165,12 +167,12 @@ def test_a_state_directory_others_may_write_to_is_refused(
     assert cli("--state-dir", str(state), "create-job", "--cli-input-yaml", DEFAULT).code == 0
     os.chmod(state, permissions)
     for command in (["list-jobs"], ["describe-job", "xgboost-default"], ["simulator", "status"]):
-        refused = cli("--state-dir", str(state), *command)
+        refused = cli("--state-dir", str(state), *command, expect=253)
         assert refused.code == 253, (command, refused.err)
         assert f"The simulator state directory {state} is writable by {who} (mode 0{permissions:o})" in refused.err
         assert f"Run `chmod 700 {state}`" in refused.err and "Traceback" not in refused.err
     # Nor is anything moved aside, or made afresh, there.
-    reset = cli("--state-dir", str(state), "simulator", "reset", "--yes")
+    reset = cli("--state-dir", str(state), "simulator", "reset", "--yes", expect=253)
     assert reset.code == 253, reset.err
     assert sorted(path.name for path in state.iterdir() if not path.name.startswith("state.db-")) == ["state.db"]
     os.chmod(state, 0o700)  # what the message says to do
@@ -187,13 +189,13 @@ def test_a_state_directory_of_another_user_is_refused(
     assert cli("--state-dir", str(state), "list-jobs").code == 0
     owner = state.stat().st_uid
     monkeypatch.setattr(store, "effective_user", lambda: owner + 1)  # ircli runs as someone else
-    refused = cli("--state-dir", str(state), "list-jobs")
+    refused = cli("--state-dir", str(state), "list-jobs", expect=253)
     assert refused.code == 253, refused.err
     assert f"The simulator state directory {state} belongs to another user (uid {owner}, you are {owner + 1})" in (
         refused.err
     )
     assert "--state-dir or IRCLI_HOME" in refused.err
-    via_environment = cli("list-jobs", environ={"IRCLI_HOME": str(state)})
+    via_environment = cli("list-jobs", environ={"IRCLI_HOME": str(state)}, expect=253)
     assert via_environment.code == 253 and "belongs to another user" in via_environment.err
     monkeypatch.setattr(store, "effective_user", lambda: owner)
     assert cli("--state-dir", str(state), "list-jobs").code == 0

@@ -169,13 +169,13 @@ def test_endpoint_config_and_scaling_wizards(cli: CliRunner) -> None:
 
 
 def test_interactive_refuses_without_a_terminal(cli: CliRunner) -> None:
-    result = cli("create-job", "--interactive")
+    result = cli("create-job", "--interactive", expect=253)
     assert result.code == 253 and "needs a terminal" in result.err
 
 
 @pytest.mark.parametrize("command", [["endpoint-config", "create"], ["scaling-recommendation"]])
 def test_other_wizards_refuse_without_a_terminal(cli: CliRunner, command: list[str]) -> None:
-    assert cli(*command, "--interactive").code == 253
+    assert cli(*command, "--interactive", expect=253).code == 253
 
 
 def test_ctrl_c_keeps_a_draft_and_resume_offers_its_answers(cli: CliRunner, tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ def test_the_endpoint_config_wizard_offers_the_jobs_model_checks_names_and_keeps
     # another name, the default variant and the default model, then Ctrl-C.
     first = ScriptedPrompter(["distilbert-serverless", "#", None, "my-config", None, None, KeyboardInterrupt])
     monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: first)
-    stopped = cli("endpoint-config", "create", "--interactive")
+    stopped = cli("endpoint-config", "create", "--interactive", expect=130)
     assert stopped.code == 130 and "nothing was sent" in stopped.err
     assert any("an endpoint configuration named distilbert-serverless-config exists already" in x for x in first.log)
     draft_path = stopped.err.split("--resume ")[-1].strip()
@@ -267,7 +267,7 @@ def test_the_scaling_wizard_keeps_a_draft_and_resumes_it(cli: CliRunner, monkeyp
     assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
     first = ScriptedPrompter(["xgboost-default", "#2", "60", KeyboardInterrupt])
     monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: first)
-    stopped = cli("scaling-recommendation", "--interactive")
+    stopped = cli("scaling-recommendation", "--interactive", expect=130)
     assert stopped.code == 130 and "Continue with: ircli scaling-recommendation --interactive --resume" in stopped.err
     draft = stopped.err.split("--resume ")[-1].strip()
     again = ScriptedPrompter([None, None, None, "100", "5000"])
@@ -385,7 +385,7 @@ def test_a_request_refused_at_the_end_keeps_the_answers_in_a_draft(
     with monkeypatch.context() as patched:
         patched.setattr(RequestBuilder, "check", lambda self, path, value: True)
         patched.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: ScriptedPrompter(answers))
-        refused = cli("create-job", "--interactive")
+        refused = cli("create-job", "--interactive", expect=252)
     assert refused.code == 252 and "99999 is greater than the maximum of 30000" in refused.err
     draft = drafted(refused.err)
     kept = yaml.safe_load(draft.read_text())
@@ -417,7 +417,7 @@ def test_a_service_refusal_on_submit_keeps_the_answers_in_a_draft(
 
     prompter = RecordingPrompter([*DEFAULT, "Submit"], before={"What now?": take_the_name})
     monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: prompter)
-    refused = cli("create-job", "--interactive")
+    refused = cli("create-job", "--interactive", expect=254)
     assert refused.code == 254 and "ResourceInUse" in refused.err
     draft = drafted(refused.err)
     assert refused.err.index("ResourceInUse") < refused.err.index("Your answers are kept")  # the error first
@@ -438,7 +438,7 @@ def test_a_wizard_refused_before_any_answer_keeps_no_draft(cli: CliRunner, monke
     import ircli.cli.prompts
 
     monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: ScriptedPrompter([]))
-    refused = cli("scaling-recommendation", "--interactive")  # no job to pick: nothing was answered
+    refused = cli("scaling-recommendation", "--interactive", expect=252)  # no job to pick: nothing was answered
     assert refused.code == 252 and "no COMPLETED job" in refused.err and "Your answers" not in refused.err
 
 
@@ -468,7 +468,7 @@ def test_the_endpoint_config_wizard_keeps_a_draft_when_the_service_refuses(
         ["distilbert-serverless", "#", "raced-config", None, None, "", "Submit"], before={"What now?": take_the_name}
     )
     monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: prompter)
-    refused = cli("endpoint-config", "create", "--interactive")
+    refused = cli("endpoint-config", "create", "--interactive", expect=254)
     assert refused.code == 254, refused.err
     kept = yaml.safe_load(drafted(refused.err).read_text())
     assert kept["EndpointConfigName"] == "raced-config" and kept["WizardPicks"]["Job"] == "distilbert-serverless"

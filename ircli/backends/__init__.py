@@ -37,6 +37,7 @@ def make_backend(settings: BackendSettings) -> Backend:
             settings.state_dir or default_state_dir(settings.environ),
             region=settings.region or "us-east-1",
             speed=settings.environ.get("IRCLI_SIM_SPEED"),
+            clock=settings.environ.get("IRCLI_SIM_CLOCK"),
         )
     if settings.kind is BackendKind.AWS:
         from ircli.backends.aws import AwsBackend

@@ -16,12 +16,18 @@ class LocalBackend:
     kind = BackendKind.LOCAL
     poll_interval = 1.0
 
-    def __init__(self, state_dir: Path, *, region: str = "us-east-1", speed: str | None = None) -> None:
+    def __init__(
+        self, state_dir: Path, *, region: str = "us-east-1", speed: str | None = None, clock: str | None = None
+    ) -> None:
+        from ircli.simulator.clock import virtual_clock
         from ircli.simulator.common import speed_factor
 
-        # A bad IRCLI_SIM_SPEED is the environment's fault, said before anything runs.
+        # A bad IRCLI_SIM_SPEED or IRCLI_SIM_CLOCK is the environment's fault, said before anything runs.
         self.time_scale = speed_factor(speed)
+        ticking = virtual_clock(clock)
         self.simulator = open_simulator(state_dir, region=region, speed=speed)
+        if ticking is not None:  # a test's virtual clock (IRCLI_SIM_CLOCK) in place of the wall clock
+            self.simulator.clock = ticking
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         try:
