@@ -448,3 +448,17 @@ def test_simulator_serve_refuses_unusable_credentials(
     result = cli("simulator", "serve", "--port", "0", *args, environ=environ, expect=252)
     assert result.code == 252 and message in result.err
     assert "a-lonely-secret" not in result.err
+
+
+def test_shutdown_ends_the_servers_loop_at_once(tmp_path: Path) -> None:
+    from ircli.simulator.server import RunningServer
+
+    # A loop that polls only every 30 s: it ends at once only if shutdown wakes it.
+    running = RunningServer(Simulator(Store(tmp_path / "s"), speed="instant"), asyncore_loop_timeout=30).start()
+    client = boto3.client(
+        "sagemaker", endpoint_url=running.url, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    assert client.list_models()["Models"]
+    running.shutdown()
+    assert running._thread is not None and not running._thread.is_alive()
+    assert running.server._map == {}

@@ -196,13 +196,22 @@ class RunningServer:
         return self
 
     def shutdown(self) -> None:
-        # As waitress's own test servers stop: close every channel, then the dispatcher's threads.
         self.server.task_dispatcher.shutdown()
+        if self._thread is not None and self._thread.is_alive():
+            # Every channel is closed on the loop's own thread, woken at once by waitress's trigger, so the
+            # loop ends now instead of at its next one-second poll.
+            self.server.trigger.pull_trigger(self._close_channels)
+            self._thread.join(timeout=5)
+        self._close_channels()  # a server whose loop never ran, or did not answer in time
+
+    def _close_channels(self) -> None:
+        from waitress.channel import HTTPChannel
+
         while self.server._map:
             for channel in list(self.server._map.values()):
-                channel.handle_close()
-        # The listening socket is closed now; the loop's thread notices the empty map at its next wake-up
-        # (within waitress's one-second poll) and ends by itself.
+                # Only client channels have a close handler; the listening socket and the trigger are just
+                # closed (their default handler would log "unhandled close event").
+                channel.handle_close() if isinstance(channel, HTTPChannel) else channel.close()
 
     def server_close(self) -> None:
         """Kept for callers of the standard library's server interface; shutdown() closed everything."""
