@@ -192,30 +192,8 @@ class Jobs(Resource):
 
     @handles(Service.SAGEMAKER, "ListInferenceRecommendationsJobs")
     def list_jobs(self, request: dict[str, Any]) -> dict[str, Any]:
-        clauses: list[str] = ["1=1"]
-        params: dict[str, Any] = {"now": self.clock()}
-        filters = {
-            "CreationTimeAfter": "created > :CreationTimeAfter",
-            "CreationTimeBefore": "created < :CreationTimeBefore",
-            "LastModifiedTimeAfter": f"({LAST_MODIFIED_SQL}) > :LastModifiedTimeAfter",
-            "LastModifiedTimeBefore": f"({LAST_MODIFIED_SQL}) < :LastModifiedTimeBefore",
-        }
-        for member, clause in filters.items():
-            if member in request:
-                clauses.append(clause)
-                params[member] = to_epoch(request[member])
-        if "NameContains" in request:
-            clauses.append("instr(lower(name), lower(:NameContains)) > 0")
-            params["NameContains"] = request["NameContains"]
-        if "StatusEquals" in request:
-            clauses.append(f"({STATUS_SQL}) = :StatusEquals")
-            params["StatusEquals"] = request["StatusEquals"]
-        if "ModelNameEquals" in request:
-            clauses.append("model_name = :ModelNameEquals")
-            params["ModelNameEquals"] = request["ModelNameEquals"]
-        if "ModelPackageVersionArnEquals" in request:
-            clauses.append("model_package_arn = :ModelPackageVersionArnEquals")
-            params["ModelPackageVersionArnEquals"] = request["ModelPackageVersionArnEquals"]
+        clauses, params = _list_filters(request)
+        params["now"] = self.clock()
         sort_key = {"Name": "name", "CreationTime": "created", "Status": f"({STATUS_SQL})"}[
             request.get("SortBy", "CreationTime")
         ]
@@ -247,35 +225,36 @@ class Jobs(Resource):
             )
             .fetchall()
         )
-        jobs = []
-        for row in rows[:limit]:
-            item: dict[str, Any] = {
-                "JobName": row["job_name"],
-                "JobDescription": row["description"] or "",
-                "JobType": row["job_type"],
-                "JobArn": self.arn("inference-recommendations-job", row["name"]),
-                "Status": row["status"],
-                "CreationTime": to_datetime(row["created"]),
-                "RoleArn": row["role_arn"],
-                "LastModifiedTime": to_datetime(row["last_modified"]),
-            }
-            if row["status"] in TERMINAL:
-                item["CompletionTime"] = to_datetime(row["last_modified"])
-            if row["status"] == "FAILED":
-                item["FailureReason"] = row["failure_reason"]
-            for key, column in (
-                ("ModelName", "model_name"),
-                ("ModelPackageVersionArn", "model_package_arn"),
-                ("SamplePayloadUrl", "payload"),
-            ):
-                if row[column]:
-                    item[key] = row[column]
-            jobs.append(item)
-        response: dict[str, Any] = {"InferenceRecommendationsJobs": jobs}
+        response: dict[str, Any] = {"InferenceRecommendationsJobs": [self._summary(row) for row in rows[:limit]]}
         if len(rows) > limit:
             last = rows[limit - 1]
             response["NextToken"] = encode_keyset_token(last["sort_key"], last["name"], context)
         return response
+
+    def _summary(self, row: Any) -> dict[str, Any]:
+        """One job as ListInferenceRecommendationsJobs lists it."""
+        item: dict[str, Any] = {
+            "JobName": row["job_name"],
+            "JobDescription": row["description"] or "",
+            "JobType": row["job_type"],
+            "JobArn": self.arn("inference-recommendations-job", row["name"]),
+            "Status": row["status"],
+            "CreationTime": to_datetime(row["created"]),
+            "RoleArn": row["role_arn"],
+            "LastModifiedTime": to_datetime(row["last_modified"]),
+        }
+        if row["status"] in TERMINAL:
+            item["CompletionTime"] = to_datetime(row["last_modified"])
+        if row["status"] == "FAILED":
+            item["FailureReason"] = row["failure_reason"]
+        for key, column in (
+            ("ModelName", "model_name"),
+            ("ModelPackageVersionArn", "model_package_arn"),
+            ("SamplePayloadUrl", "payload"),
+        ):
+            if row[column]:
+                item[key] = row[column]
+        return item
 
     @handles(Service.SAGEMAKER, "ListInferenceRecommendationsJobSteps")
     def list_steps(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -357,3 +336,33 @@ def invocations_start(step: dict[str, Any]) -> float:
     """When a benchmark's load test starts, as an offset from the job's creation: once its endpoint is up
     (older stored plans do not say, and start it with the step)."""
     return float(step.get("invocations", step["start"]))
+
+
+# A list filter's member -> its SQL condition; each is bound to the member's value.
+_TIME_FILTERS = {
+    "CreationTimeAfter": "created > :CreationTimeAfter",
+    "CreationTimeBefore": "created < :CreationTimeBefore",
+    "LastModifiedTimeAfter": f"({LAST_MODIFIED_SQL}) > :LastModifiedTimeAfter",
+    "LastModifiedTimeBefore": f"({LAST_MODIFIED_SQL}) < :LastModifiedTimeBefore",
+}
+_VALUE_FILTERS = {
+    "NameContains": "instr(lower(name), lower(:NameContains)) > 0",
+    "StatusEquals": f"({STATUS_SQL}) = :StatusEquals",
+    "ModelNameEquals": "model_name = :ModelNameEquals",
+    "ModelPackageVersionArnEquals": "model_package_arn = :ModelPackageVersionArnEquals",
+}
+
+
+def _list_filters(request: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """ListInferenceRecommendationsJobs' filters as SQL conditions and their parameters."""
+    clauses: list[str] = ["1=1"]
+    params: dict[str, Any] = {}
+    for member, clause in _TIME_FILTERS.items():
+        if member in request:
+            clauses.append(clause)
+            params[member] = to_epoch(request[member])
+    for member, clause in _VALUE_FILTERS.items():
+        if member in request:
+            clauses.append(clause)
+            params[member] = request[member]
+    return clauses, params

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ircli.simulator import perf
@@ -29,69 +30,18 @@ def make_plan(
 ) -> dict[str, Any]:
     """The job's timeline (offsets from creation, in seconds) and what each benchmark measures."""
     config = request["InputConfig"]
-    advanced = request["JobType"] == "Advanced"
     profile = perf.profile_for(config.get("ContainerConfig"))
     conditions = perf.Conditions.from_request(request.get("StoppingConditions"))
-    # A job on existing endpoints measures them (EndpointPerformances) and recommends only the
-    # configurations it is given; otherwise a Default job benchmarks the supported instance types, or the
-    # model's candidates.
-    endpoints = config.get("EndpointConfigurations") or (
-        []
-        if config.get("Endpoints")
-        else [
-            {"InstanceType": t}
-            for t in (config.get("ContainerConfig", {}).get("SupportedInstanceTypes") or profile.candidates)
-        ]
-    )
-    tests = [(endpoint, env) for endpoint in endpoints for env in env_combinations(endpoint)]
+    tests = [(endpoint, env) for endpoint in _configurations(config, profile) for env in env_combinations(endpoint)]
     limits = config.get("ResourceLimit", {})
     tests = tests[: limits.get("MaxNumberOfTests", len(tests))]
     parallel = max(1, min(limits.get("MaxParallelOfTests", len(tests)), len(tests)))
     waves = max(1, math.ceil(len(tests) / parallel))  # measuring existing endpoints alone is one wave
     # The schedule is worked out in the service's seconds, then scaled by the simulation speed.
-    pending = REALTIME["pending"]
-    if advanced:
-        traffic = config.get("TrafficPattern", {})
-        traffic_seconds = sum(p["DurationInSeconds"] for p in traffic.get("Phases", [])) or traffic.get(
-            "Stairs", {}
-        ).get("DurationInSeconds", 600)
-        deploy_seconds = REALTIME["deploy"]
-        step_seconds = deploy_seconds + traffic_seconds
-    else:
-        step_seconds = (REALTIME["default_job"] - REALTIME["pending"]) / waves
-        deploy_seconds = min(REALTIME["deploy"], step_seconds / 4)
-    bound = config.get("JobDurationInSeconds")
-    job_name = request["JobName"]
-    steps = []
-    for index, (endpoint, env) in enumerate(tests):
-        start = pending + (index // parallel) * step_seconds
-        end = start + step_seconds
-        if bound is not None and start >= bound and index >= parallel:
-            break  # the service schedules no new test after JobDurationInSeconds
-        if bound is not None:
-            end = min(end, max(start, bound))
-        # Invocations start once the endpoint is up.
-        invocations = min(end, start + deploy_seconds)
-        result = benchmark(endpoint, env, profile, conditions)
-        if simulate == "fail-step" and index == 0:
-            result = perf.Benchmark(failure=f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)")
-        step_id = short_hash(job_name, index)
-        steps.append(
-            {
-                "index": index,
-                "endpoint": {k: v for k, v in endpoint.items() if k in ("InstanceType", "ServerlessConfig")},
-                "inference_specification": endpoint.get("InferenceSpecificationName"),
-                "env": env,
-                "start": start * factor,
-                "invocations": invocations * factor,
-                "end": end * factor,
-                "endpoint_name": f"sm-epc-{job_name[:40]}-{step_id}"[:63].rstrip("-"),
-                "recommendation_id": f"{job_name}/{step_id}",
-                "result": result.__dict__,
-            }
-        )
-    pending *= factor
-    step_seconds *= factor
+    step_seconds, deploy_seconds = _step_seconds(request, waves)
+    schedule = Schedule(REALTIME["pending"], step_seconds, deploy_seconds, parallel, config.get("JobDurationInSeconds"))
+    steps = _steps(request["JobName"], tests, schedule, profile, conditions, simulate, factor)
+    pending, step_seconds = schedule.pending * factor, step_seconds * factor
     # Existing endpoints are measured in a wave of their own when nothing else is benchmarked.
     ends = max((step["end"] for step in steps), default=pending + (step_seconds if config.get("Endpoints") else 0))
     failure_reason = None
@@ -111,6 +61,83 @@ def make_plan(
         "failure_reason": failure_reason,
         "endpoint_performances": performances,
     }
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the benchmarks run, in the service's seconds: after `pending`, `parallel` at a time, each
+    `step_seconds` long (its first `deploy_seconds` deploying), none started after `bound`."""
+
+    pending: float
+    step_seconds: float
+    deploy_seconds: float
+    parallel: int
+    bound: int | None
+
+
+def _configurations(config: dict[str, Any], profile: perf.ModelProfile) -> list[dict[str, Any]]:
+    """A job on existing endpoints measures them (EndpointPerformances) and recommends only the
+    configurations it is given; otherwise a Default job benchmarks the supported instance types, or the
+    model's candidates."""
+    if config.get("EndpointConfigurations"):
+        return list(config["EndpointConfigurations"])
+    if config.get("Endpoints"):
+        return []
+    supported = config.get("ContainerConfig", {}).get("SupportedInstanceTypes") or profile.candidates
+    return [{"InstanceType": t} for t in supported]
+
+
+def _step_seconds(request: dict[str, Any], waves: int) -> tuple[float, float]:
+    """How long each benchmark takes and how much of it deploys: an Advanced job's traffic pattern after the
+    deployment; a Default job's waves share its published duration."""
+    if request["JobType"] == "Advanced":
+        traffic = request["InputConfig"].get("TrafficPattern", {})
+        traffic_seconds = sum(p["DurationInSeconds"] for p in traffic.get("Phases", [])) or traffic.get(
+            "Stairs", {}
+        ).get("DurationInSeconds", 600)
+        return REALTIME["deploy"] + traffic_seconds, REALTIME["deploy"]
+    step_seconds = (REALTIME["default_job"] - REALTIME["pending"]) / waves
+    return step_seconds, min(REALTIME["deploy"], step_seconds / 4)
+
+
+def _steps(
+    job_name: str,
+    tests: list[tuple[dict[str, Any], dict[str, str]]],
+    schedule: Schedule,
+    profile: perf.ModelProfile,
+    conditions: perf.Conditions,
+    simulate: str | None,
+    factor: float,
+) -> list[dict[str, Any]]:
+    steps = []
+    for index, (endpoint, env) in enumerate(tests):
+        start = schedule.pending + (index // schedule.parallel) * schedule.step_seconds
+        end = start + schedule.step_seconds
+        if schedule.bound is not None and start >= schedule.bound and index >= schedule.parallel:
+            break  # the service schedules no new test after JobDurationInSeconds
+        if schedule.bound is not None:
+            end = min(end, max(start, schedule.bound))
+        # Invocations start once the endpoint is up.
+        invocations = min(end, start + schedule.deploy_seconds)
+        result = benchmark(endpoint, env, profile, conditions)
+        if simulate == "fail-step" and index == 0:
+            result = perf.Benchmark(failure=f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)")
+        step_id = short_hash(job_name, index)
+        steps.append(
+            {
+                "index": index,
+                "endpoint": {k: v for k, v in endpoint.items() if k in ("InstanceType", "ServerlessConfig")},
+                "inference_specification": endpoint.get("InferenceSpecificationName"),
+                "env": env,
+                "start": start * factor,
+                "invocations": invocations * factor,
+                "end": end * factor,
+                "endpoint_name": f"sm-epc-{job_name[:40]}-{step_id}"[:63].rstrip("-"),
+                "recommendation_id": f"{job_name}/{step_id}",
+                "result": result.__dict__,
+            }
+        )
+    return steps
 
 
 def benchmark(
