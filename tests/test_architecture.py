@@ -51,6 +51,15 @@ def test_the_simulator_serves_exactly_the_registered_operations(tmp_path: Path) 
     assert set(HANDLERS) == set(OPERATIONS)
 
 
+def test_each_service_is_answered_by_its_own_simulator_package(tmp_path: Path) -> None:
+    # One package per service (named as botocore names it), so that a new service lands beside, not inside,
+    # the others: every handler of an operation lives in its service's package.
+    Simulator(Store(tmp_path)).load()
+    for key, (cls, _method) in HANDLERS.items():
+        package = "ircli.simulator." + key.service.value.replace("-", "_")
+        assert cls.__module__.startswith(package + "."), (key, cls.__module__)
+
+
 def test_job_name_arguments_and_paginated_members_come_from_the_registry() -> None:
     from tools.generate_completions import JOB_ARGUMENT_COMMANDS
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ircli.simulator import perf
+from ircli.simulator.sagemaker import perf
 
 NO_CONDITIONS = perf.Conditions()
 

@@ -95,5 +95,9 @@ def test_describing_a_job_loads_neither_the_performance_model_nor_the_other_serv
     status, loaded = result.stdout.splitlines()
     assert status == "COMPLETED"
     modules = set(loaded.split())
-    assert "ircli.simulator.jobs" in modules
-    assert not modules & {"ircli.simulator.perf", "ircli.simulator.logs", "ircli.simulator.autoscaling"}
+    assert "ircli.simulator.sagemaker.jobs" in modules
+    assert not modules & {
+        "ircli.simulator.sagemaker.perf",
+        "ircli.simulator.logs.log_streams",
+        "ircli.simulator.application_autoscaling.scalable_targets",
+    }

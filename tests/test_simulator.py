@@ -15,9 +15,9 @@ import pytest
 
 from ircli.cli.output.document import jsonable
 from ircli.lib.validation import schema_violations
-from ircli.simulator import perf
 from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
 from ircli.simulator.models import Simulator, speed_factor
+from ircli.simulator.sagemaker import perf
 from ircli.simulator.store import Store
 from tests.valid_requests import ROLE, VALID_REQUESTS
 

@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from ircli.lib.catalog import catalog
 from ircli.lib.rules import known_instance_types
-from ircli.simulator import documents, perf
+from ircli.simulator import documents
 from ircli.simulator.layouts import DOCUMENTS
 from ircli.simulator.models import Simulator
+from ircli.simulator.sagemaker import perf
 from ircli.simulator.server import RunningServer, serve_in_thread
 from ircli.simulator.store import SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, Store
 from tests.conftest import CliRunner
@@ -308,7 +309,7 @@ def old_store(state: Path, rows: list[tuple[str, dict[str, Any], dict[str, Any],
 
 
 def planned(request: dict[str, Any]) -> dict[str, Any]:
-    from ircli.simulator.plans import make_plan
+    from ircli.simulator.sagemaker.plans import make_plan
 
     return make_plan(request, None, 0.0, lambda name: {})
 
@@ -375,7 +376,7 @@ def test_a_record_that_is_not_json_at_all_is_damage(cli: CliRunner, tmp_path: Pa
 def test_a_fault_in_ircli_s_own_sql_is_unexpected_never_damage(
     cli: CliRunner, monkeypatch: pytest.MonkeyPatch, sql: str
 ) -> None:
-    from ircli.simulator.jobs import Jobs
+    from ircli.simulator.sagemaker.jobs import Jobs
 
     def faulty(self: Jobs, request: dict[str, Any]) -> dict[str, Any]:
         self.store.read().execute(sql).fetchall()

@@ -23,15 +23,15 @@ from ircli.simulator.resource import HANDLERS, Resource
 from ircli.simulator.store import Store
 
 if TYPE_CHECKING:
-    from ircli.simulator.autoscaling import AutoScaling
-    from ircli.simulator.endpoint_configs import EndpointConfigs
-    from ircli.simulator.endpoints import Endpoints
-    from ircli.simulator.inference_models import Models
-    from ircli.simulator.jobs import Jobs
-    from ircli.simulator.logs import Logs
-    from ircli.simulator.runtime import Runtime
-    from ircli.simulator.scaling import Scaling
-    from ircli.simulator.tagging import Tags
+    from ircli.simulator.application_autoscaling.scalable_targets import AutoScaling
+    from ircli.simulator.logs.log_streams import Logs
+    from ircli.simulator.sagemaker.endpoint_configs import EndpointConfigs
+    from ircli.simulator.sagemaker.endpoints import Endpoints
+    from ircli.simulator.sagemaker.inference_models import Models
+    from ircli.simulator.sagemaker.jobs import Jobs
+    from ircli.simulator.sagemaker.scaling import Scaling
+    from ircli.simulator.sagemaker.tagging import Tags
+    from ircli.simulator.sagemaker_runtime.invocations import Runtime
 
 __all__ = ["Simulator", "speed_factor"]
 
@@ -57,7 +57,7 @@ class Simulator:
         self._resources: dict[type[Resource], Resource] = {}
 
     def _seed(self, connection: Any) -> None:
-        from ircli.simulator.inference_models import seed
+        from ircli.simulator.sagemaker.inference_models import seed
 
         seed(connection, self.clock())
 
@@ -71,55 +71,55 @@ class Simulator:
 
     @property
     def jobs(self) -> Jobs:
-        from ircli.simulator.jobs import Jobs
+        from ircli.simulator.sagemaker.jobs import Jobs
 
         return self._made(Jobs)
 
     @property
     def endpoint_configs(self) -> EndpointConfigs:
-        from ircli.simulator.endpoint_configs import EndpointConfigs
+        from ircli.simulator.sagemaker.endpoint_configs import EndpointConfigs
 
         return self._made(EndpointConfigs)
 
     @property
     def endpoints(self) -> Endpoints:
-        from ircli.simulator.endpoints import Endpoints
+        from ircli.simulator.sagemaker.endpoints import Endpoints
 
         return self._made(Endpoints)
 
     @property
     def scaling(self) -> Scaling:
-        from ircli.simulator.scaling import Scaling
+        from ircli.simulator.sagemaker.scaling import Scaling
 
         return self._made(Scaling)
 
     @property
     def models(self) -> Models:
-        from ircli.simulator.inference_models import Models
+        from ircli.simulator.sagemaker.inference_models import Models
 
         return self._made(Models)
 
     @property
     def tags(self) -> Tags:
-        from ircli.simulator.tagging import Tags
+        from ircli.simulator.sagemaker.tagging import Tags
 
         return self._made(Tags)
 
     @property
     def runtime(self) -> Runtime:
-        from ircli.simulator.runtime import Runtime
+        from ircli.simulator.sagemaker_runtime.invocations import Runtime
 
         return self._made(Runtime)
 
     @property
     def logs(self) -> Logs:
-        from ircli.simulator.logs import Logs
+        from ircli.simulator.logs.log_streams import Logs
 
         return self._made(Logs)
 
     @property
     def autoscaling(self) -> AutoScaling:
-        from ircli.simulator.autoscaling import AutoScaling
+        from ircli.simulator.application_autoscaling.scalable_targets import AutoScaling
 
         return self._made(AutoScaling)
 

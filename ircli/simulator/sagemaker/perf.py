@@ -30,7 +30,7 @@ from typing import Any
 
 from ircli.lib.catalog import catalog, instance
 from ircli.lib.units import reported_model_latency
-from ircli.simulator.hardware import ACCELERATOR_SPEED, family_speed
+from ircli.simulator.sagemaker.hardware import ACCELERATOR_SPEED, family_speed
 
 FLATTENING_UTILISATION = 0.85
 # The percentiles a latency threshold may name: P95 (the API's examples) and P99 (the console's load test).

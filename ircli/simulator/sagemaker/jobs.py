@@ -59,7 +59,7 @@ class Jobs(Resource):
                 )
         now = self.clock()
         factor = speed_factor(self.speed)
-        from ircli.simulator.plans import make_plan  # the performance model: only creating a job needs it
+        from ircli.simulator.sagemaker.plans import make_plan  # the performance model: only creating a job needs it
 
         plan = make_plan(request, simulate, factor, self.sim.endpoints.materialized_endpoint)
         with self.store.write() as db:

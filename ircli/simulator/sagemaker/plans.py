@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ircli.simulator import perf
 from ircli.simulator.common import REALTIME, SIMULATE_TAG, short_hash
+from ircli.simulator.sagemaker import perf
 
 # The service's FailureReason style, "CODE : 1. detail" (published: amazon-sagemaker-examples issue 3074).
 MODEL_ERROR = "INVALID_INPUT : 1. Model (owned by the customer in the container) returned 4xx or 5xx error code."

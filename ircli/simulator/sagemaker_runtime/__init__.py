@@ -1,0 +1,1 @@
+"""SageMaker Runtime as the simulator answers it: invocations of simulated endpoints."""
