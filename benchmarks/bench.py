@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +74,6 @@ def serve(state: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]
     assert process.stderr is not None
     line = process.stderr.readline()
     return process, line.split("listening on ", 1)[1].split()[0]
-
-
-def requests_per_second(call: Callable[[], Any], seconds: float) -> float:
-    call()  # warm up the connection
-    count, started = 0, time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        call()
-        count += 1
-    return count / (time.perf_counter() - started)
 
 
 def helper(*args: str) -> str:
@@ -234,23 +224,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--populate", nargs=2, metavar=("STATE", "JOBS"), help=argparse.SUPPRESS)
-    parser.add_argument("--rps-ircli", nargs=2, metavar=("URL", "SECONDS"), help=argparse.SUPPRESS)
-    parser.add_argument("--rps-moto", metavar="SECONDS", help=argparse.SUPPRESS)
+    parser.add_argument("--server-rates", metavar="SECONDS", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.populate:
         print(populate(Path(args.populate[0]), int(args.populate[1])))
         return 0
-    if args.rps_ircli:
-        client = boto3_client(args.rps_ircli[0])
-        print(
-            requests_per_second(
-                lambda: client.describe_inference_recommendations_job(JobName="xgboost-default"),
-                float(args.rps_ircli[1]),
-            )
-        )
-        return 0
-    if args.rps_moto:
-        print(moto_row(float(args.rps_moto)))
+    if args.server_rates:
+        print("\n".join(server_rows(float(args.server_rates))))
         return 0
     runs = 5 if args.quick else 15
     job_count = 1_000 if args.quick else 10_000
@@ -316,17 +296,8 @@ def main() -> int:
                 note,
             )
         )
-        lines += [
-            "",
-            "### The simulator server",
-            "",
-            "| server | operation | requests/s (one boto3 client) |",
-            "|---|---|---|",
-        ]
-        seconds = "2" if args.quick else "5"
-        ircli_rps = float(helper("--rps-ircli", url, seconds))
-        lines.append(f"| ircli simulator serve | DescribeInferenceRecommendationsJob | {ircli_rps:,.0f} |")
-        lines.append(helper("--rps-moto", seconds))
+        lines += ["", "### The simulator server", ""]
+        lines += helper("--server-rates", "2" if args.quick else "3").splitlines()
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -383,59 +354,22 @@ def main() -> int:
     return 0
 
 
-def boto3_client(endpoint: str) -> Any:
-    import boto3
-    from botocore.config import Config
+def server_rows(seconds: float) -> list[str]:
+    """The same operation against both servers, as `benchmarks/server_rate.py` measures it."""
+    sys.path.insert(0, str(REPO))
+    from benchmarks.server_rate import server_rates
 
-    return boto3.client(
-        "sagemaker",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-def moto_row(seconds: float) -> str:
-    moto = shutil.which("moto_server")
-    if moto is None:
-        return "| moto server | DescribeEndpointConfig | moto[server] not installed |"
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen([moto, "-p", "0"], stdout=log, stderr=subprocess.STDOUT)
-        try:
-            port = None
-            deadline = time.monotonic() + 30
-            while port is None and time.monotonic() < deadline:
-                time.sleep(0.2)
-                log.seek(0)
-                for line in log.read().decode(errors="replace").splitlines():
-                    if "Running on http://127.0.0.1:" in line:
-                        port = line.rsplit(":", 1)[1].strip().split()[0]
-            if port is None:
-                return "| moto server | DescribeEndpointConfig | moto did not start |"
-            moto_client = boto3_client(f"http://127.0.0.1:{port}")
-            moto_client.create_model(
-                ModelName="m",
-                ExecutionRoleArn=ROLE,
-                PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1"},
-            )
-            moto_client.create_endpoint_config(
-                EndpointConfigName="bench",
-                ProductionVariants=[
-                    {
-                        "VariantName": "AllTraffic",
-                        "ModelName": "m",
-                        "InstanceType": "ml.c5.large",
-                        "InitialInstanceCount": 1,
-                    }
-                ],
-            )
-            rps = requests_per_second(lambda: moto_client.describe_endpoint_config(EndpointConfigName="bench"), seconds)
-            return f"| moto server (same machine, same run) | DescribeEndpointConfig | {rps:,.0f} |"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    measured = server_rates(seconds)
+    lines = [
+        "| server | operation | requests/s (one boto3 client, best of 3) | server CPU a request |",
+        "|---|---|---|---|",
+    ]
+    for name, (rate, cpu) in measured.items():
+        label = "ircli simulator serve" if name == "ircli" else "moto server (same machine, same run)"
+        lines.append(f"| {label} | DescribeEndpointConfig | {rate:,.0f} | {cpu:.2f} ms |")
+    if "moto" not in measured:
+        lines.append("| moto server | DescribeEndpointConfig | moto[server] not installed | |")
+    return lines
 
 
 if __name__ == "__main__":
