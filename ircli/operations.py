@@ -277,6 +277,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("simulator serve", "simulator"),
     Command("simulator status", "simulator"),
     Command("simulator reset", "simulator"),
+    # What the package ships besides its code.
+    Command(
+        "completion",
+        "bundled",
+        summary="Print or install the shell completion script for bash, zsh, fish or PowerShell.",
+    ),
+    Command("examples list", "bundled"),
+    Command("examples show", "bundled"),
+    Command("examples copy", "bundled"),
 )
 
 GROUPS: dict[str, str] = {
@@ -284,6 +293,7 @@ GROUPS: dict[str, str] = {
     "endpoint-config": "Endpoint configurations and endpoints, including from recommendations.",
     "schema": "The bundled JSON Schemas of every request and response.",
     "simulator": "The embedded simulator: serve it over HTTP, see its state, reset it.",
+    "examples": "The sample requests, traffic profiles and workflows ircli ships: list, show, copy.",
 }
 
 # API operation -> the command that sends it.

@@ -237,6 +237,10 @@ def command_lines(tmp_path: Path) -> list[tuple[str, list[str]]]:
         ("schema validate", ["schema", "validate", "--operation", "create-job", str(tmp_path / "job.json")]),
         ("simulator status", ["simulator", "status"]),
         ("simulator reset", ["simulator", "reset", "--yes"]),
+        ("completion", ["completion", "bash"]),
+        ("examples list", ["examples", "list"]),
+        ("examples show", ["examples", "show", "default-job"]),
+        ("examples copy", ["examples", "copy", "default-job", str(tmp_path / "copied.yaml"), "--force"]),
     ]
 
 

@@ -78,6 +78,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "simulator serve": ("ircli simulator serve --port 8787", "IRCLI_SIM_SPEED=instant ircli simulator serve"),
     "simulator status": ("ircli simulator status",),
     "simulator reset": ("ircli simulator reset --yes",),
+    "completion": ("ircli completion bash > ~/.ircli-completion.bash", "ircli completion fish --install"),
+    "examples list": ("ircli examples list",),
+    "examples show": ("ircli examples show default-job > job.yaml",),
+    "examples copy": ("ircli examples copy default-job", "ircli examples copy serverless-job requests/ --force"),
 }
 
 # Request members no flag sets: they come from --cli-input-json / --cli-input-yaml.

@@ -40,3 +40,8 @@ class Writer:
     def emit_document(self, data: Any, shown: OutputFormat) -> None:
         """A document in the format the user asked for by name (a skeleton), whatever --output says."""
         formatter(shown).write(data, GENERIC, self.screen)
+
+    def emit_text(self, text: str) -> None:
+        """A file ircli ships (a shell script, a sample request), as it is: no format applies to it, and only
+        the control characters a terminal would act on are escaped (none are in ircli's own files)."""
+        self.screen.write(escape_controls(text, keep="\n\t"))
