@@ -70,6 +70,12 @@ def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
     return text
 
 
+class UsageError(IrcliError):
+    """The command line itself is wrong: an unknown choice for a global option (exit 2, as the AWS CLI)."""
+
+    exit_status = ExitStatus.USAGE
+
+
 class InputError(IrcliError):
     """The input cannot be read, parsed or used (exit 252)."""
 

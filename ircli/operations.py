@@ -301,6 +301,21 @@ COMMAND_OF: dict[OperationKey, Command] = {
     find(command.operation).key: command for command in COMMANDS if command.operation
 }
 
+
+
+def aws_cli_name(operation: str) -> str:
+    """The AWS CLI's command for an operation (botocore's `xform_name` with dashes):
+    DescribeInferenceRecommendationsJob -> describe-inference-recommendations-job, ListAIWorkloadConfigs ->
+    list-ai-workload-configs."""
+    import re
+
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", operation).lower()
+
+
+# The AWS CLI's name of each operation ircli has a command for -> that command (`aws sagemaker
+# describe-inference-recommendations-job` habits work: `ircli describe-inference-recommendations-job`).
+AWS_CLI_NAMES: dict[str, Command] = {aws_cli_name(key.name): command for key, command in COMMAND_OF.items()}
+
 # The first word of every command line: a command or a group.
 TOP_LEVEL: tuple[str, ...] = tuple(dict.fromkeys(command.path.split(" ", 1)[0] for command in COMMANDS))
 

@@ -158,7 +158,8 @@ def test_output_defaults_and_environment(cli: CliRunner) -> None:
     assert cli("describe-job", "xgboost-default").out.startswith("{")
     assert "Recommendations" in cli("describe-job", "xgboost-default", tty=True).out
     assert cli("describe-job", "xgboost-default", environ={"IRCLI_OUTPUT": "yaml"}).out.startswith("JobName:")
-    assert cli("describe-job", "xgboost-default", "--output", "xml", expect=252).code == 252
+    # An unknown format is a usage error, as in the AWS CLI.
+    assert cli("describe-job", "xgboost-default", "--output", "xml", expect=2).code == 2
 
 
 def test_nan_is_kept_in_json_and_shown_as_na_in_tables(cli: CliRunner) -> None:

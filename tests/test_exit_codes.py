@@ -53,8 +53,8 @@ CASES: list[tuple[list[str], dict[str, str], int]] = [
     (["create-job", "--cli-input-yaml", JOB, "--max-invocations", "many"], {}, INVALID),
     # values ircli refuses: invalid parameters
     (["--backend", "awss", "list-jobs"], {}, INVALID),
-    (["--output", "xml", "list-jobs"], {}, INVALID),
-    (["list-jobs"], {"IRCLI_OUTPUT": "xml"}, INVALID),
+    (["--output", "xml", "list-jobs"], {}, USAGE),
+    (["list-jobs"], {"IRCLI_OUTPUT": "xml"}, USAGE),
     (["list-jobs", "--query", "[[["], {}, INVALID),
     (["list-jobs", "--starting-token", "not-a-token"], {}, INVALID),
     (["create-job", "--cli-input-yaml", "missing.yaml"], {}, INVALID),

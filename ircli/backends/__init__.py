@@ -49,5 +49,6 @@ def make_backend(settings: BackendSettings) -> Backend:
             environ=settings.environ,
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
+            verify=settings.verify,
         )
     raise AssertionError(f"unhandled backend {settings.kind}")  # pragma: no cover - the enum is exhausted

@@ -109,6 +109,7 @@ class AwsBackend:
         clients: Mapping[str, Any] | None = None,
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
+        verify: bool | str | None = None,
     ) -> None:
         # The caller resolves AWS_REGION (honoured as the AWS CLI v2 does; botocore itself reads only
         # AWS_DEFAULT_REGION) and the endpoint URL from its injected environment.
@@ -118,6 +119,7 @@ class AwsBackend:
         self.environ = environ or {}
         # --cli-connect-timeout / --cli-read-timeout: None when not given, 0 for none.
         self.timeouts = (botocore_timeout(connect_timeout), botocore_timeout(read_timeout))
+        self.verify = verify  # --no-verify-ssl / --ca-bundle, as the AWS CLI passes them to botocore
         # Clients given here (a test's stubbed ones) are used as they are; the others are made when needed.
         self._clients: dict[str, Any] = dict(clients or {})
         if client is not None:
@@ -194,7 +196,11 @@ class AwsBackend:
         )
         try:
             client = session.client(
-                service, region_name=self.region, endpoint_url=self.service_endpoint(service), config=config
+                service,
+                region_name=self.region,
+                endpoint_url=self.service_endpoint(service),
+                config=config,
+                verify=self.verify,
             )
         except json.JSONDecodeError:
             raise  # a credential_process's output: explained with the other credential failures
@@ -224,6 +230,11 @@ class AwsBackend:
             ) from None
         for secret in (frozen.access_key, frozen.secret_key, frozen.token):
             register_secret(secret)
+
+    def prepare(self, operation: str) -> None:
+        from ircli.operations import find
+
+        self.client_for(find(operation).service.value)
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         from botocore import xform_name

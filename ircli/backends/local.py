@@ -29,6 +29,9 @@ class LocalBackend:
         if ticking is not None:  # a test's virtual clock (IRCLI_SIM_CLOCK) in place of the wall clock
             self.simulator.clock = ticking
 
+    def prepare(self, operation: str) -> None:
+        """The simulator needs nothing before a call."""
+
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         try:
             # RecommenderService.call validated the request before handing it over.

@@ -98,7 +98,12 @@ class ApiCall:
         page_size: int | None = None,
     ) -> dict[str, Any]:
         return self.cli.service.paginate(
-            self.operation, request, max_items=max_items, starting_token=starting_token, page_size=page_size
+            self.operation,
+            request,
+            max_items=max_items,
+            starting_token=starting_token,
+            page_size=page_size,
+            one_page=self.cli.options.no_paginate,
         )
 
     def run(self, flags: dict[str, Any], view: View = GENERIC) -> None:

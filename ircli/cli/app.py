@@ -13,10 +13,10 @@ from typer.core import TyperCommand, TyperGroup
 
 from ircli import __version__
 from ircli.backends import parse_backend
-from ircli.cli.context import CliContext, GlobalOptions, parse_timeout, resolve_output
+from ircli.cli.context import CliContext, GlobalOptions, parse_color, parse_timeout, parse_verify, resolve_output
 from ircli.cli.environment import Environment
 from ircli.cli.help_text import epilog, placeholder
-from ircli.operations import COMMANDS, GROUPS, TOP_LEVEL, Command
+from ircli.operations import AWS_CLI_NAMES, COMMANDS, GROUPS, TOP_LEVEL, Command
 
 HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommender.
 
@@ -89,12 +89,44 @@ def root(
             rich_help_panel=GLOBAL,
         ),
     ] = None,
+    no_paginate: Annotated[
+        bool,
+        typer.Option(
+            "--no-paginate",
+            help="Send one request of a listing: its first page, and its NextToken.",
+            rich_help_panel=GLOBAL,
+        ),
+    ] = False,
+    ca_bundle: Annotated[
+        str | None,
+        typer.Option(
+            "--ca-bundle",
+            metavar="PATH",
+            help="Certificates to verify the service's TLS with (aws backend; also AWS_CA_BUNDLE).",
+            rich_help_panel=GLOBAL,
+        ),
+    ] = None,
+    no_verify_ssl: Annotated[
+        bool,
+        typer.Option(
+            "--no-verify-ssl",
+            help="Do not verify the service's TLS certificates (aws backend).",
+            rich_help_panel=GLOBAL,
+        ),
+    ] = False,
     debug: Annotated[
         bool,
         typer.Option(
-            "--debug", help="Show the traceback of an error (credentials are never shown).", rich_help_panel=GLOBAL
+            "--debug",
+            help="Log every request and response to stderr, and show the traceback of an error (credentials are "
+            "never shown).",
+            rich_help_panel=GLOBAL,
         ),
     ] = False,
+    color: Annotated[
+        str | None,
+        typer.Option("--color", metavar="on|off|auto", help="Colour in tables (default auto).", rich_help_panel=GLOBAL),
+    ] = None,
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour (also NO_COLOR).", rich_help_panel=GLOBAL)
     ] = False,
@@ -108,15 +140,26 @@ def root(
         region=region,
         profile=profile,
         endpoint_url=endpoint_url,
-        output=resolve_output(output, env),
+        output=resolve_output(output, env, profile),
         query=query,
         state_dir=state_dir,
         no_color=no_color,
         connect_timeout=parse_timeout("--cli-connect-timeout", cli_connect_timeout),
         read_timeout=parse_timeout("--cli-read-timeout", cli_read_timeout),
+        no_paginate=no_paginate,
+        verify=parse_verify(ca_bundle, no_verify_ssl),
+        color=parse_color(color, no_color),
+        debug=debug,
     )
     ctx.obj = CliContext(options=options, env=env)
     ctx.call_on_close(ctx.obj.close)
+    if debug:
+        from ircli.cli.debug_log import disable, enable
+
+        handler = enable(env.stderr)
+        ctx.call_on_close(lambda: disable(handler))
+    if no_verify_ssl:
+        ctx.obj.note("ircli: the service's TLS certificates will not be verified (--no-verify-ssl).")
 
 
 def summary_of(function: Callable[..., Any]) -> str:
@@ -197,9 +240,17 @@ class LazyGroup(TyperGroup):
         return list(TOP_LEVEL)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in TOP_LEVEL and cmd_name in AWS_CLI_NAMES:
+            return self._aliased(ctx, AWS_CLI_NAMES[cmd_name])
         if cmd_name not in self.commands and cmd_name in TOP_LEVEL:
             self.commands[cmd_name] = build_command(cmd_name)
         return self.commands.get(cmd_name)
+
+    def _aliased(self, ctx: Any, command: Command) -> Any:
+        """The command an AWS CLI operation name stands for (a group's subcommand for `create-model`)."""
+        top, _, rest = command.path.partition(" ")
+        built = self.get_command(ctx, top)
+        return built.commands[rest] if rest else built
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         from ircli.cli.arguments import hoist_global_options
@@ -227,6 +278,11 @@ class LazyGroup(TyperGroup):
         rows = [(name, inspect.cleandoc(_summary(name)).strip()) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+        aliases = [(alias, command.path) for alias, command in AWS_CLI_NAMES.items() if alias != command.path]
+        width = max(len(alias) for alias, _ in aliases)
+        with formatter.section("The AWS CLI's operation names run the matching command"):
+            for alias, path in aliases:  # one line each: the names never wrap
+                formatter.write(f"{'':{formatter.current_indent}}{alias:<{width}}  {path}\n")
 
 
 @lru_cache(maxsize=4)

@@ -14,9 +14,11 @@ GLOBAL_VALUE_OPTIONS = frozenset(
         "--state-dir",
         "--cli-read-timeout",
         "--cli-connect-timeout",
+        "--ca-bundle",
+        "--color",
     }
 )
-GLOBAL_FLAGS = frozenset({"--debug", "--no-color"})
+GLOBAL_FLAGS = frozenset({"--debug", "--no-color", "--no-paginate", "--no-verify-ssl"})
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from ircli.cli.environment import Environment
 from ircli.cli.output.formats import OutputFormat, Screen
 from ircli.cli.output.views import GENERIC, View
 from ircli.cli.output.writer import Writer
-from ircli.errors import InputError
+from ircli.errors import ConfigurationError, InputError, UsageError
 from ircli.lib.backend import BackendKind, BackendSettings
 from ircli.lib.service import RecommenderService
 
@@ -30,6 +30,37 @@ class GlobalOptions:
     no_color: bool = False
     connect_timeout: float | None = None
     read_timeout: float | None = None
+    no_paginate: bool = False
+    verify: bool | str | None = None  # --no-verify-ssl (False) or --ca-bundle PATH
+    color: str = "auto"  # --color on | off | auto
+    debug: bool = False
+
+
+COLOR_CHOICES = ("on", "off", "auto")
+
+
+def parse_color(text: str | None, no_color: bool) -> str:
+    """--color on|off|auto, as the AWS CLI; --no-color is --color off."""
+    if no_color:
+        return "off"
+    chosen = (text or "auto").strip().lower()
+    if chosen not in COLOR_CHOICES:
+        raise UsageError(f"argument --color: invalid choice: {text!r} (choose from 'on', 'off', 'auto')")
+    return chosen
+
+
+def parse_verify(ca_bundle: str | None, no_verify_ssl: bool) -> bool | str | None:
+    """--ca-bundle PATH or --no-verify-ssl (aws backend), as the AWS CLI hands them to botocore."""
+    if ca_bundle and no_verify_ssl:
+        raise UsageError("--ca-bundle and --no-verify-ssl cannot be given together.")
+    if no_verify_ssl:
+        return False
+    if ca_bundle:
+        path = Path(ca_bundle).expanduser()
+        if not path.is_file():
+            raise InputError(f"Bad value for --ca-bundle: {ca_bundle!r} is not a file of certificates.")
+        return str(path)
+    return None
 
 
 def parse_timeout(option: str, text: str | None) -> float | None:
@@ -45,15 +76,31 @@ def parse_timeout(option: str, text: str | None) -> float | None:
     return seconds
 
 
-def resolve_output(option: str | None, env: Environment) -> OutputFormat | None:
-    text = option or env.environ.get("IRCLI_OUTPUT")
-    if not text:
+def resolve_output(option: str | None, env: Environment, profile: str | None = None) -> OutputFormat | None:
+    """--output, else IRCLI_OUTPUT, else AWS_DEFAULT_OUTPUT, else the profile's `output` in the AWS config
+    file (as the AWS CLI reads it), else None (table on a terminal, json otherwise)."""
+    valid = ", ".join(f.value for f in OutputFormat)
+    sources = (
+        ("--output", option),
+        ("IRCLI_OUTPUT", env.environ.get("IRCLI_OUTPUT")),
+        ("AWS_DEFAULT_OUTPUT", env.environ.get("AWS_DEFAULT_OUTPUT")),
+    )
+    for source, text in sources:
+        if text:
+            try:
+                return OutputFormat(text.strip().lower())
+            except ValueError:
+                raise UsageError(f"argument {source}: invalid choice: {text!r} (choose from {valid})") from None
+    from ircli.lib.aws_config import profile_setting
+
+    found = profile_setting(env.environ, profile, "output")
+    if found is None:
         return None
+    where, text = found
     try:
         return OutputFormat(text.strip().lower())
     except ValueError:
-        valid = ", ".join(f.value for f in OutputFormat)
-        raise InputError(f"Bad value for --output: {text!r}. Valid formats: {valid}.") from None
+        raise ConfigurationError(f"Bad value for output in {where}: {text!r}. Valid formats: {valid}.") from None
 
 
 @dataclass
@@ -69,6 +116,8 @@ class CliContext:
 
     @property
     def color(self) -> bool:
+        if self.options.color != "auto":
+            return self.options.color == "on"
         return bool(self.env.color) and not self.options.no_color
 
     @property
@@ -98,8 +147,14 @@ class CliContext:
             environ=self.env.environ,
             connect_timeout=self.options.connect_timeout,
             read_timeout=self.options.read_timeout,
+            verify=self.options.verify,
         )
-        return RecommenderService(make_backend(settings))
+        service = RecommenderService(make_backend(settings))
+        if self.options.debug:
+            from ircli.cli.debug_log import trace_call
+
+            service.trace = trace_call
+        return service
 
     @cached_property
     def writer(self) -> Writer:
@@ -118,7 +173,7 @@ class CliContext:
         stream = self.env.stderr if stderr else self.env.stdout
         tty = self.env.stderr_isatty if stderr else self.env.stdout_isatty
         color = self.color
-        if stderr and self.env.stderr_isatty and not self.env.stdout_isatty:
+        if stderr and self.env.stderr_isatty and not self.env.stdout_isatty and self.options.color == "auto":
             # stdout redirected to a file: the progress on the terminal may still have colour.
             environ = self.env.environ
             color = not self.options.no_color and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"

@@ -85,6 +85,7 @@ def _usage_message(exc: Exception) -> str:
     from typer._click.exceptions import NoArgsIsHelpError
 
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = _with_global_suggestions(exc, message)
     message = (
         message.replace("is not a valid int range", "is not a whole number")
         .replace("is not a valid float range", "is not a number")
@@ -100,6 +101,27 @@ def _usage_message(exc: Exception) -> str:
             f"ircli: error: {message}"
         )
     return f"ircli: error: {message}"
+
+
+def _with_global_suggestions(exc: Exception, message: str) -> str:
+    """An unknown option's message, with the closest of the command's own options and the global ones (which
+    click does not know at that point: `--outptu` means `--output`, not the command's `--top`)."""
+    from difflib import get_close_matches
+
+    from typer._click.exceptions import NoSuchOption
+
+    if not isinstance(exc, NoSuchOption):
+        return message
+    from ircli.cli.arguments import GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS
+
+    name = exc.option_name.split("=", 1)[0]
+    candidates = sorted({*(exc.possibilities or ()), *GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS})
+    usage_context = getattr(exc, "ctx", None)
+    if usage_context is not None:
+        candidates += [o for p in usage_context.command.params for o in p.opts if o.startswith("--")]
+    matches = get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
+    suggestion = f" Did you mean {' or '.join(matches)}?" if matches else ""
+    return f"No such option: {name}.{suggestion}"
 
 
 def _silence_stdout() -> None:

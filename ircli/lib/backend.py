@@ -30,6 +30,10 @@ class Backend(Protocol):
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]: ...
 
+    def prepare(self, operation: str) -> None:
+        """Get ready to send `operation` (the aws backend resolves its credentials, so that they are known to
+        the redaction before anything about the call is logged)."""
+
     def close(self) -> None:
         """Release what the backend holds (the simulator's database connection)."""
 
@@ -44,5 +48,7 @@ class BackendSettings:
     # --cli-connect-timeout / --cli-read-timeout in seconds (aws backend): None when not given, 0 for none.
     connect_timeout: float | None = None
     read_timeout: float | None = None
+    # --no-verify-ssl (False) or --ca-bundle PATH (aws backend); None: botocore's default (AWS_CA_BUNDLE, ca_bundle).
+    verify: bool | str | None = None
     # The process environment, injected: IRCLI_SIM_SPEED, IRCLI_HOME, AWS_REGION, AWS_ENDPOINT_URL_*.
     environ: Mapping[str, str] = field(default_factory=dict)

@@ -93,6 +93,8 @@ class RecommenderService:
         self.backend = backend
         # What a person should be told about how a call went (on stderr, by the CLI), oldest first.
         self.notes: list[str] = []
+        # Told of every request and answer (operation, "request" | "response", the document): --debug's log.
+        self.trace: Callable[[str, str, Any], None] | None = None
 
     def take_notes(self) -> list[str]:
         notes, self.notes = self.notes, []
@@ -116,6 +118,9 @@ class RecommenderService:
             change = Change(operation, name)
             CHANGES_SENT.append(change)
         sent = datetime.now(timezone.utc)
+        if self.trace is not None:
+            self.backend.prepare(operation)
+            self.trace(operation, "request", request)
         try:
             response: dict[str, Any] = normalise(self.backend.call(operation, request))
         except ServiceError as error:
@@ -125,6 +130,8 @@ class RecommenderService:
             response = found
         if change is not None:
             change.answered = True
+        if self.trace is not None:
+            self.trace(operation, "response", response)
         return response
 
     def _created_by_first_attempt(
@@ -160,7 +167,10 @@ class RecommenderService:
         max_items: int | None = None,
         starting_token: str | None = None,
         page_size: int | None = None,
+        one_page: bool = False,
     ) -> dict[str, Any]:
+        """Every page (or `max_items` items) of a listing, as the AWS CLI's paginators; `one_page` sends one
+        request (--no-paginate), its NextToken still one that --starting-token takes."""
         result_key = paginated_member(operation)
         request = dict(request)
         skip = 0
@@ -192,6 +202,8 @@ class RecommenderService:
             items.extend(page)
             if not next_token:
                 return {result_key: items}
+            if one_page:
+                return {result_key: items, "NextToken": _encode_starting_token(next_token, 0)}
             request["NextToken"] = next_token
 
     def list_all_jobs(self) -> list[dict[str, Any]]:

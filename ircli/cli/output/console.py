@@ -42,7 +42,8 @@ def make_console(
         encoding,
         file=stream,
         width=width,
-        color_system="auto" if color else None,
+        # Colour asked for off a terminal (--color on, piped) has no terminal to ask: the 16 standard colours.
+        color_system=None if not color else "auto" if terminal else "standard",
         no_color=not color,
         # A terminal gets cursor control (a live display) even without colour; elsewhere rich looks for itself.
         force_terminal=True if terminal else None,
