@@ -302,7 +302,6 @@ COMMAND_OF: dict[OperationKey, Command] = {
 }
 
 
-
 def aws_cli_name(operation: str) -> str:
     """The AWS CLI's command for an operation (botocore's `xform_name` with dashes):
     DescribeInferenceRecommendationsJob -> describe-inference-recommendations-job, ListAIWorkloadConfigs ->
