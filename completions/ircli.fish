@@ -55,7 +55,6 @@ complete -c ircli -n '__fish_seen_subcommand_from compare-jobs completion cost-e
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs completion cost-estimate create-job describe-job endpoint-config examples list-endpoints list-jobs list-steps logs model rank-recommendations report scaling-recommendation schema simulator stop-job wait' -l debug
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs completion cost-estimate create-job describe-job endpoint-config examples list-endpoints list-jobs list-steps logs model rank-recommendations report scaling-recommendation schema simulator stop-job wait' -l color -x
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs completion cost-estimate create-job describe-job endpoint-config examples list-endpoints list-jobs list-steps logs model rank-recommendations report scaling-recommendation schema simulator stop-job wait' -l no-color
-complete -c ircli -n '__fish_seen_subcommand_from compare-jobs completion cost-estimate create-job describe-job endpoint-config examples list-endpoints list-jobs list-steps logs model rank-recommendations report scaling-recommendation schema simulator stop-job wait' -l help
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs' -l fail-on-regression -x
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs' -l help
 complete -c ircli -n '__fish_seen_subcommand_from compare-jobs' -a '(__ircli_job_names)'

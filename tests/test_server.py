@@ -462,3 +462,16 @@ def test_shutdown_ends_the_servers_loop_at_once(tmp_path: Path) -> None:
     running.shutdown()
     assert running._thread is not None and not running._thread.is_alive()
     assert running.server._map == {}
+
+
+def test_shutdown_twice_or_after_the_trigger_closed_never_fails(tmp_path: Path) -> None:
+    # Under load the loop's thread may close the trigger before a second shutdown comes (a test's own call
+    # and its fixture's): writing to the closed trigger failed with "Bad file descriptor".
+    from ircli.simulator.server import RunningServer
+
+    running = RunningServer(Simulator(Store(tmp_path / "s"), speed="instant"), asyncore_loop_timeout=0.05).start()
+    running.server.trigger.close()
+    running.shutdown()
+    running.shutdown()
+    assert running._thread is not None and not running._thread.is_alive()
+    assert running.server._map == {}

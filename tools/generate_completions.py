@@ -120,8 +120,9 @@ def _words(values: list[str]) -> str:
 
 
 def global_options(root: CommandSpec) -> list[str]:
-    """The options every subcommand also takes: the root's, but --version, which only the root takes."""
-    return [option for option in root.options if option != "--version"]
+    """The options every subcommand also takes: the root's, but --version, which only the root takes, and
+    --help, which each command's own list has already."""
+    return [option for option in root.options if option not in ("--version", "--help")]
 
 
 def bash_script() -> str:

@@ -147,8 +147,15 @@ FOLLOW_UP = {
 }
 
 
+# What an interrupt means to the command running now, when it is not about requests sent (`simulator serve`:
+# that it stopped, and where its state stays); set by the command.
+INTERRUPT_MEANS: list[str] = []
+
+
 def interrupt_message() -> str:
     """What an interrupt leaves behind: nothing, or a change that may have reached (or did reach) the service."""
+    if INTERRUPT_MEANS:
+        return INTERRUPT_MEANS[-1]
     # Not imported here: an interrupt may arrive while the module is half imported, and then nothing was sent.
     service = sys.modules.get("ircli.lib.service")
     changes = getattr(service, "CHANGES_SENT", None) or []

@@ -258,7 +258,7 @@ def _parse_yaml(text: str, label: str) -> Any:
         problem = exc.problem or exc.context or "unreadable YAML"
         if "could not determine a constructor" in problem:
             problem = "Python object tags and other custom tags are not allowed"
-        raise InputError(f"{label} is not valid YAML: {problem}{where}.") from None
+        raise InputError(f"{label} is not valid YAML: {problem}{where}.", hint=_tab_hint(text, mark)) from None
     except yaml.YAMLError as exc:
         raise InputError(f"{label} is not valid YAML: {exc}.") from None
     except RecursionError:
@@ -268,6 +268,18 @@ def _parse_yaml(text: str, label: str) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _tab_hint(text: str, mark: Any) -> str | None:
+    """YAML indents with spaces only; a tab on the line the parser stopped at is almost always the cause,
+    whatever words the parser chose ("found character that cannot start any token")."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "\t" not in line[: mark.column + 1]:
+        return None
+    return f"Line {mark.line + 1} has a tab: YAML indents with spaces only. Replace the tab with spaces."
 
 
 # No member takes an integer wider than 64 bits (the schemas bound every integer); wider ones (YAML's

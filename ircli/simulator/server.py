@@ -197,12 +197,29 @@ class RunningServer:
 
     def shutdown(self) -> None:
         self.server.task_dispatcher.shutdown()
-        if self._thread is not None and self._thread.is_alive():
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            self._close_channels()  # a server whose loop never ran, or has ended
+        elif not self.server.trigger._closed and self._wake(self._close_channels):
             # Every channel is closed on the loop's own thread, woken at once by waitress's trigger, so the
-            # loop ends now instead of at its next one-second poll.
-            self.server.trigger.pull_trigger(self._close_channels)
-            self._thread.join(timeout=5)
-        self._close_channels()  # a server whose loop never ran, or did not answer in time
+            # loop ends now instead of at its next one-second poll. A loaded machine may take a while to
+            # schedule that thread: it is waited for, not raced.
+            thread.join(timeout=60)
+        else:
+            # The trigger is closed (nothing can wake the loop; writing to it would fail): the channels are
+            # closed from here and the loop ends at its next poll.
+            self._close_channels()
+            thread.join(timeout=60)
+
+    def _wake(self, thunk: Any) -> bool:
+        """Run `thunk` on the loop's thread; False when its trigger cannot be written to (its descriptor gone)."""
+        try:
+            self.server.trigger.pull_trigger(thunk)
+        except OSError:
+            with self.server.trigger.lock:
+                self.server.trigger.thunks.clear()
+            return False
+        return True
 
     def _close_channels(self) -> None:
         from waitress.channel import HTTPChannel

@@ -15,7 +15,7 @@ from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View
 from ircli.cli.output.views.jobs import created_job_tables, describe_job_tables
 from ircli.cli.waiting import wait_for_job
-from ircli.errors import JobEndedUnsuccessfully
+from ircli.errors import JobEndedUnsuccessfully, ServiceError
 from ircli.lib.requests import CreateJobFlags, create_job_members
 from ircli.lib.shorthand import with_tags
 
@@ -288,7 +288,16 @@ def _submit(
         if dry_run:
             cli.emit(request, DRY_RUN_VIEW)
             return
-        response = call.send(request, validated=True)
+        try:
+            response = call.send(request, validated=True)
+        except ServiceError as error:
+            if error.code == "ResourceInUse" and error.hint is None:
+                name = request["JobName"]
+                error.hint = (
+                    f"A job's name is taken for good, even after the job ends. Give another with --job-name NAME "
+                    f"(flags override the file's JobName), or look at the existing one: ircli describe-job {name}"
+                )
+            raise
     job_name = request["JobName"]
     if not wait:
         cli.emit(response, View(tables=lambda data: created_job_tables(job_name, data)))

@@ -81,6 +81,9 @@ def serve(
     else:
         cli.note("Anyone who can reach this port can use it (see --require-credentials).")
     cli.note("Press Ctrl-C to stop.")
+    from ircli.cli.main import INTERRUPT_MEANS
+
+    INTERRUPT_MEANS.append(f"ircli: the simulator stopped serving {url}; its state stays in {state_dir}.")
     try:
         server.serve_forever()
     finally:

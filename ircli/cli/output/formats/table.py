@@ -3,6 +3,7 @@ below, then the view's charts."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ircli.cli.output.console import make_console
@@ -55,6 +56,8 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
     return Group(rendered, Text(escape_controls(table.caption, keep="\n"), style="dim"))
 
 
+# Spaces at the end of a line, before any colour codes that close it.
+TRAILING_SPACE = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 UNBOUNDED = 100_000  # wide enough for any table: nothing wraps inside a value
 CHART_WIDTH = 100  # bars need a width; a piped chart gets a terminal's usual one
 
@@ -68,13 +71,17 @@ class TableFormatter:
             terminal=screen.terminal,
             unicode=screen.unicode,
         )
-        for index, table in enumerate(view.tables(data)):
-            if index:
+        with console.capture() as captured:
+            for index, table in enumerate(view.tables(data)):
+                if index:
+                    console.print()
+                console.print(rich_table(table, screen.width))
+            for renderable in view.charts(data, screen.width or CHART_WIDTH) if view.charts else []:
                 console.print()
-            console.print(rich_table(table, screen.width))
-        for renderable in view.charts(data, screen.width or CHART_WIDTH) if view.charts else []:
-            console.print()
-            console.print(renderable)
+                console.print(renderable)
+        # rich pads every cell to its column's width, the last one too: no line ends in spaces.
+        screen.stream.write(TRAILING_SPACE.sub(r"\1", captured.get()))
+        screen.stream.flush()
 
 
 FORMATTER = TableFormatter()
