@@ -389,3 +389,24 @@ def test_without_matplotlib_the_widget_says_how_to_get_it(sim: Simulator, monkey
     with pytest.raises(SimulatorError, match=r"pip install 'ircli\[charts\]'") as refused:
         sim.dispatch("GetMetricWidgetImage", {"MetricWidget": json.dumps({"metrics": []})})
     assert refused.value.status == 500
+
+
+def test_the_local_backend_answers_metrics_through_the_simulator(tmp_path: Path) -> None:
+    from ircli.backends.local import LocalBackend
+    from ircli.lib.service import RecommenderService
+
+    service = RecommenderService(LocalBackend(tmp_path / "local", speed="instant", clock=str(NOW)))
+    service.call(
+        "CreateInferenceRecommendationsJob",
+        {"JobName": "j", "JobType": "Default", "RoleArn": ROLE, "InputConfig": {"ModelName": "churn-xgboost"}},
+    )
+    described = service.call("DescribeInferenceRecommendationsJob", {"JobName": "j"})
+    recommendation = described["InferenceRecommendations"][0]
+    dims = endpoint_dims(recommendation)
+    window = {"StartTime": described["CreationTime"].isoformat(), "EndTime": described["LastModifiedTime"].timestamp()}
+    metric = {"Namespace": "AWS/SageMaker", "MetricName": "Invocations", "Dimensions": dims}
+    points = service.call("GetMetricStatistics", {**metric, **window, "Period": 60, "Statistics": ["Maximum", "Sum"]})
+    assert max(p["Sum"] for p in points["Datapoints"]) == recommendation["Metrics"]["MaxInvocations"]
+    query = {"Id": "m1", "MetricStat": {"Metric": metric, "Period": 60, "Stat": "Sum"}}
+    data = service.call("GetMetricData", {"MetricDataQueries": [query], **window})
+    assert sorted(data["MetricDataResults"][0]["Values"]) == sorted(p["Sum"] for p in points["Datapoints"])
