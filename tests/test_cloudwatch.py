@@ -288,7 +288,7 @@ def test_get_metric_data_answers_metric_queries_and_expressions_in_pages(sim: Si
 def test_expressions_the_service_cannot_read_are_refused(sim: Simulator) -> None:
     described = job(sim)
     window = {"StartTime": described["CreationTime"], "EndTime": described["LastModifiedTime"]}
-    for expression in ("m9 * 2", "FOO(m1)", "1 +", "m1 $ 2"):
+    for expression in ("m9 * 2", "FOO(m1)", "1 +", "m1 $ 2", "(" * 1000 + "1" + ")" * 1000):
         with pytest.raises(SimulatorError):
             sim.dispatch("GetMetricData", {"MetricDataQueries": [{"Id": "e1", "Expression": expression}], **window})
 

@@ -121,7 +121,10 @@ class Expression:
         return [t for t in tokens if t]
 
     def parse(self) -> Any:
-        value = self._sum()
+        try:
+            value = self._sum()
+        except RecursionError:  # parentheses nested deeper than any expression the console writes
+            raise ValidationException(f"Error in expression '{self.text[:80]}': nested too deeply.") from None
         if self.position != len(self.tokens):
             raise ValidationException(f"Error in expression '{self.text}': unexpected '{self.tokens[self.position]}'.")
         return value
