@@ -204,6 +204,7 @@ def test_unknown_metrics_answer_no_datapoints_and_bad_requests_the_service_s_err
         statistics(sim, described, "Invocations", dims, StartTime=start, EndTime=start)
 
 
+@pytest.mark.slow  # over a second: matplotlib's first drawing, or a dozen jobs' series
 def test_list_metrics_filters_by_namespace_name_and_dimensions_and_pages_by_500(sim: Simulator) -> None:
     for index in range(12):
         job(sim, f"job-{index}")
@@ -224,6 +225,21 @@ def test_list_metrics_filters_by_namespace_name_and_dimensions_and_pages_by_500(
     assert len(pages) > 1 and len(pages[0]) == 500
     every = [json.dumps(m, sort_keys=True) for page in pages for m in page]
     assert len(every) == len(set(every)) > 500
+
+
+def test_list_metrics_recently_active_holds_only_the_last_three_hours(sim: Simulator, clock: Clock) -> None:
+    job(sim, "early")
+    clock.now += 4 * 3600
+    job(sim, "late")
+    recent = call(
+        sim, "ListMetrics", {"RecentlyActive": "PT3H", "Namespace": "/aws/sagemaker/InferenceRecommendationsJobs"}
+    )
+    assert {d["Value"] for m in recent["Metrics"] for d in m["Dimensions"] if d["Name"] == "JobName"} == {"late"}
+    every = call(sim, "ListMetrics", {"Namespace": "/aws/sagemaker/InferenceRecommendationsJobs"})
+    assert {d["Value"] for m in every["Metrics"] for d in m["Dimensions"] if d["Name"] == "JobName"} == {
+        "early",
+        "late",
+    }
 
 
 def test_get_metric_data_answers_metric_queries_and_expressions_in_pages(sim: Simulator) -> None:
@@ -353,6 +369,7 @@ def png_size(image: bytes) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.slow  # over a second: matplotlib's first drawing, or a dozen jobs' series
 def test_the_widget_is_a_png_of_the_requested_size(sim: Simulator) -> None:
     described = job(sim)
     configuration = described["InferenceRecommendations"][0]["EndpointConfiguration"]
