@@ -27,6 +27,7 @@ class Service(str, Enum):
     RUNTIME = "sagemaker-runtime"
     LOGS = "logs"
     AUTOSCALING = "application-autoscaling"
+    CLOUDWATCH = "cloudwatch"
 
     @property
     def model(self) -> ServiceModel:
@@ -146,6 +147,11 @@ OPERATION_LIST: tuple[Operation, ...] = (
     Operation(A, "PutScalingPolicy", CHANGE),
     Operation(A, "DescribeScalingPolicies", READ),
     Operation(A, "DeleteScalingPolicy", CHANGE),
+    # CloudWatch: the metrics of benchmarks and endpoints (served by the simulator; `ircli metrics` reads them).
+    Operation(Service.CLOUDWATCH, "GetMetricStatistics", READ),
+    Operation(Service.CLOUDWATCH, "GetMetricData", READ),
+    Operation(Service.CLOUDWATCH, "ListMetrics", READ),
+    Operation(Service.CLOUDWATCH, "GetMetricWidgetImage", READ),
 )
 OPERATIONS: dict[OperationKey, Operation] = {operation.key: operation for operation in OPERATION_LIST}
 _BY_NAME: dict[str, list[Operation]] = {}

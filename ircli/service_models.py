@@ -50,6 +50,14 @@ SERVICES: dict[str, ServiceModel] = {
         service_id="Application Auto Scaling",
         endpoint_variable="AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING",
     ),
+    "cloudwatch": ServiceModel(
+        api_version="2010-08-01",
+        protocols=("smithy-rpc-v2-cbor", "json", "query"),
+        json_version="1.0",
+        target_prefix="GraniteServiceVersion20100801",
+        service_id="CloudWatch",
+        endpoint_variable="AWS_ENDPOINT_URL_CLOUDWATCH",
+    ),
 }
 
 # (service, operation) -> the member that holds a paginated operation's items.
@@ -66,4 +74,6 @@ PAGINATED: dict[tuple[str, str], str] = {
     ("logs", "FilterLogEvents"): "events",
     ("application-autoscaling", "DescribeScalableTargets"): "ScalableTargets",
     ("application-autoscaling", "DescribeScalingPolicies"): "ScalingPolicies",
+    ("cloudwatch", "GetMetricData"): "MetricDataResults",
+    ("cloudwatch", "ListMetrics"): "Metrics",
 }

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from ircli.lib.catalog import catalog
 from ircli.lib.rules import known_instance_types
 from ircli.simulator import documents
-from ircli.simulator.layouts import DOCUMENTS
+from ircli.simulator.layouts import DOCUMENTS, SCHEMA_V4
 from ircli.simulator.models import Simulator
 from ircli.simulator.sagemaker import perf
 from ircli.simulator.server import RunningServer, serve_in_thread
@@ -344,7 +344,7 @@ def test_a_store_that_already_holds_nan_lists_after_its_migration(cli: CliRunner
     assert jobs["serverless"]["Status"] == "COMPLETED"
     assert invalid_documents(state) == 0
     connection = sqlite3.connect(state / "state.db")
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     connection.close()
     # What the API answers is unchanged: a utilisation that is not a number is the service's "NaN".
     described = cli("--state-dir", str(state), "describe-job", "serverless", "--output", "json")
@@ -394,7 +394,7 @@ def test_tables_of_the_same_names_that_are_not_ircli_s_are_damage(cli: CliRunner
     state = tmp_path / "foreign"
     state.mkdir(mode=0o700)
     connection = sqlite3.connect(state / "state.db")
-    connection.executescript(SCHEMA_V1 + SCHEMA_V2)
+    connection.executescript(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V4)
     connection.execute("ALTER TABLE endpoints RENAME COLUMN body TO something")
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     connection.commit()

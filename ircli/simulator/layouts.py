@@ -4,7 +4,8 @@ are ircli's.
 
 Layout 1: jobs, endpoint configurations, endpoints. Layout 2: models, the model registry, tags, scalable
 targets and scaling policies. Layout 3 changes no table: it rewrites every stored document SQLite's JSON
-functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them.
+functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them. Layout 4: each
+job's pace, and the invocations of deployed endpoints per minute.
 """
 
 from __future__ import annotations
@@ -113,8 +114,30 @@ def repair_documents(connection: sqlite3.Connection) -> None:
             connection.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (documents.dumps(document), row[0]))
 
 
+# Layout 4: each job's pace (wall seconds per second of the service's time; 1 for jobs stored before, whose
+# timestamps were the wall clock's), and the invocations deployed endpoints received, per minute (CloudWatch).
+SCHEMA_V4 = """
+ALTER TABLE jobs ADD COLUMN factor REAL NOT NULL DEFAULT 1.0;
+CREATE TABLE IF NOT EXISTS invocation_counts (
+    endpoint TEXT NOT NULL COLLATE NOCASE,
+    variant TEXT NOT NULL,
+    minute INTEGER NOT NULL,  -- the minute's start, seconds since 1970
+    invocations INTEGER NOT NULL DEFAULT 0,
+    errors_4xx INTEGER NOT NULL DEFAULT 0,
+    errors_5xx INTEGER NOT NULL DEFAULT 0,
+    model_errors INTEGER NOT NULL DEFAULT 0,
+    hardware TEXT,  -- the variant's instance type and count, or serverless configuration, as it ran
+    PRIMARY KEY (endpoint, variant, minute)
+);
+"""
+
 # What each layout adds to the one before; a store at version N runs MIGRATIONS[N:] in one transaction.
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (SCHEMA_V1, SCHEMA_V2, repair_documents)
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
+    SCHEMA_V1,
+    SCHEMA_V2,
+    repair_documents,
+    SCHEMA_V4,
+)
 TABLES = (
     "jobs",
     "endpoint_configs",
@@ -125,6 +148,7 @@ TABLES = (
     "tags",
     "scalable_targets",
     "scaling_policies",
+    "invocation_counts",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

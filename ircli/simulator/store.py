@@ -57,13 +57,21 @@ CASE
 END
 """
 
-# When the job last changed status, as of :now.
-LAST_MODIFIED_SQL = """
+# A wall-clock moment of the job's plan as its timestamps show it (`ircli.simulator.timeline`): at the
+# service's pace while the plan runs (`factor` wall seconds per service second), the wall clock after it.
+_SHOWN_STOP = (
+    "(CASE WHEN factor > 0 AND stop_at < ends_at THEN ends_at + (stop_at - ends_at) / factor ELSE stop_at END)"
+)
+_SHOWN_PENDING = "(CASE WHEN factor > 0 THEN ends_at + (pending_until - ends_at) / factor ELSE pending_until END)"
+_STOPPING = "(CASE WHEN factor > 0 THEN stopping_seconds / factor ELSE stopping_seconds END)"
+
+# When the job last changed status, as of :now, as its timestamps show it.
+LAST_MODIFIED_SQL = f"""
 CASE
-    WHEN stop_at IS NOT NULL AND :now < stop_at + stopping_seconds THEN stop_at
-    WHEN stop_at IS NOT NULL THEN stop_at + stopping_seconds
+    WHEN stop_at IS NOT NULL AND :now < stop_at + stopping_seconds THEN {_SHOWN_STOP}
+    WHEN stop_at IS NOT NULL THEN {_SHOWN_STOP} + {_STOPPING}
     WHEN :now < pending_until THEN created
-    WHEN :now < ends_at THEN pending_until
+    WHEN :now < ends_at THEN {_SHOWN_PENDING}
     ELSE ends_at
 END
 """
@@ -246,6 +254,8 @@ class Store:
         try:
             if version < SCHEMA_VERSION:
                 with self._transaction(connection):
+                    # Another process may have migrated it while this one waited for the write lock.
+                    version = connection.execute("PRAGMA user_version").fetchone()[0]
                     for layout in MIGRATIONS[version:]:
                         apply(connection, layout)
                     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -25,6 +25,7 @@ from ircli.simulator.common import (
 )
 from ircli.simulator.exceptions import InvalidParameterException, ResourceNotFoundException, ValidationException
 from ircli.simulator.resource import Resource, handles
+from ircli.simulator.timeline import JobTimeline, step_offsets
 
 LOG_GROUP = "/aws/sagemaker/InferenceRecommendationsJobs"
 STREAM_SUFFIX = "/execution"
@@ -42,59 +43,74 @@ def _ms(seconds: float) -> int:
 
 
 def job_events(row: Any, now: float) -> list[Event]:
-    """Everything the job's execution log holds as of `now`, oldest first."""
+    """Everything the job's execution log holds as of `now` (the wall clock), oldest first, stamped as
+    the job's timeline shows its moments (`ircli.simulator.timeline`)."""
     plan = documents.loads(row["plan"])
     request = documents.loads(row["request"])
-    name, created = request["JobName"], row["created"]
+    name = request["JobName"]
+    timeline = JobTimeline.of(row, plan)
     steps = plan["steps"]
     total = len(steps)
     stop_at = row["stop_at"]
-    job_end = created + plan["ends"]
+    job_end = timeline.wall_end
     halted = stop_at if stop_at is not None else (job_end if row["failed"] else None)
-    events: list[tuple[float, int, str]] = [
-        (created, 0, f"Inference recommendations job {name} created: {row['job_type']} job, {total} benchmark(s)."),
-        (row["pending_until"], 1, f"Job {name} is IN_PROGRESS."),
+    # (when it happens on the wall clock, when it shows, order among equals, message)
+    created = f"Inference recommendations job {name} created: {row['job_type']} job, {total} benchmark(s)."
+    pending = plan.get("service", plan)["pending"]
+    events: list[tuple[float, float, int, str]] = [
+        (timeline.wall(0.0), timeline.created, 0, created),
+        (row["pending_until"], timeline.shown(pending), 1, f"Job {name} is IN_PROGRESS."),
     ]
     completed = 0
     for index, step in enumerate(steps, start=1):
-        start, end = created + step["start"], created + step["end"]
+        start_offset, _, end_offset = step_offsets(step)
+        start, end = timeline.wall(start_offset), timeline.wall(end_offset)
+        shown_start, shown_end = timeline.shown(start_offset), timeline.shown(end_offset)
         configuration = endpoint_label(step["endpoint"])
         env = " ".join(f"{k}={v}" for k, v in step["env"].items())
         what = f"{configuration}{f' ({env})' if env else ''}"
         cut = halted is not None and end > halted
-        if cut and start >= halted:
+        if cut and halted is not None and start >= halted:
             continue
-        events.append((start, 2, f"Benchmark {index}/{total} started: {what}."))
+        events.append((start, shown_start, 2, f"Benchmark {index}/{total} started: {what}."))
         if cut:
             assert halted is not None
             verdict = "stopped" if stop_at is not None else f"failed: {plan['failure_reason']}"
-            events.append((halted, 3, f"Benchmark {index}/{total} {verdict}."))
+            events.append((halted, timeline.shown_at(halted), 3, f"Benchmark {index}/{total} {verdict}."))
             continue
         result = step["result"]
         if result["failure"]:
-            events.append((end, 3, f"Benchmark {index}/{total} failed: {result['failure']}"))
+            events.append((end, shown_end, 3, f"Benchmark {index}/{total} failed: {result['failure']}"))
             continue
         completed += 1
-        events.append(
-            (
-                end,
-                3,
-                f"Benchmark {index}/{total} completed: {configuration} x{result['instance_count']}, "
-                f"MaxInvocations {result['max_invocations']}/min, ModelLatency {stored_latency_ms(result)} ms,"
-                f" CostPerHour {result['cost_per_hour']:.4f}."
-                if "ServerlessConfig" not in step["endpoint"]
-                else f"Benchmark {index}/{total} completed: {configuration}, MaxInvocations "
-                f"{result['max_invocations']}/min, ModelLatency {stored_latency_ms(result)} ms.",
-            )
-        )
+        events.append((end, shown_end, 3, _completed(index, total, configuration, step)))
     if stop_at is not None:
-        events.append((stop_at, 4, f"Stop requested: job {name} is STOPPING."))
-        events.append((stop_at + row["stopping_seconds"], 5, f"Job {name} STOPPED."))
+        stopped = stop_at + row["stopping_seconds"]
+        shown_stop = timeline.shown_at(stop_at)
+        events.append((stop_at, shown_stop, 4, f"Stop requested: job {name} is STOPPING."))
+        stopping = timeline.service_seconds(row["stopping_seconds"])
+        events.append((stopped, shown_stop + stopping, 5, f"Job {name} STOPPED."))
     elif row["failed"]:
-        events.append((job_end, 5, f"Job {name} FAILED: {plan['failure_reason']}"))
+        events.append((job_end, timeline.shown(timeline.duration), 5, f"Job {name} FAILED: {plan['failure_reason']}"))
     else:
-        events.append((job_end, 5, f"Job {name} COMPLETED: {completed} of {total} benchmark(s) completed."))
-    return [Event(_ms(t), message) for t, _, message in sorted(events, key=lambda e: (e[0], e[1])) if t <= now]
+        message = f"Job {name} COMPLETED: {completed} of {total} benchmark(s) completed."
+        events.append((job_end, timeline.shown(timeline.duration), 5, message))
+    ordered = sorted(events, key=lambda e: (e[1], e[2]))
+    return [Event(_ms(shown), message) for wall, shown, _, message in ordered if wall <= now]
+
+
+def _completed(index: int, total: int, configuration: str, step: dict[str, Any]) -> str:
+    result = step["result"]
+    if "ServerlessConfig" in step["endpoint"]:
+        return (
+            f"Benchmark {index}/{total} completed: {configuration}, MaxInvocations "
+            f"{result['max_invocations']}/min, ModelLatency {stored_latency_ms(result)} ms."
+        )
+    return (
+        f"Benchmark {index}/{total} completed: {configuration} x{result['instance_count']}, "
+        f"MaxInvocations {result['max_invocations']}/min, ModelLatency {stored_latency_ms(result)} ms,"
+        f" CostPerHour {result['cost_per_hour']:.4f}."
+    )
 
 
 class Logs(Resource):

@@ -11,6 +11,7 @@ from ircli.simulator import documents
 from ircli.simulator.common import REALTIME, SIMULATE_TAG, listing, speed_factor, to_datetime
 from ircli.simulator.exceptions import ValidationException
 from ircli.simulator.resource import Resource, handles
+from ircli.simulator.timeline import backdated
 
 FAILURE_REASON = (
     "The primary container for production variant AllTraffic did not pass the ping health check. "
@@ -41,6 +42,9 @@ class Endpoints(Resource):
         name, config_name = request["EndpointName"], request["EndpointConfigName"]
         config = self.sim.endpoint_configs.describe_endpoint_config({"EndpointConfigName": config_name})
         now = self.clock()
+        factor = speed_factor(self.speed)
+        # Its timestamps keep the service's pace: created that long before it comes up (timeline).
+        created = backdated(now, REALTIME["endpoint_create"], factor)
         arn = self.arn("endpoint", name)
         variants = variants_of(config)
         simulate = {t["Key"]: t.get("Value", "") for t in request.get("Tags", [])}.get(SIMULATE_TAG)
@@ -48,10 +52,10 @@ class Endpoints(Resource):
             "EndpointName": name,
             "EndpointArn": arn,
             "EndpointConfigName": config["EndpointConfigName"],
-            "ready_at": now + REALTIME["endpoint_create"] * speed_factor(self.speed),
+            "ready_at": now + REALTIME["endpoint_create"] * factor,
             "variants": variants,
             "pending": None,
-            "last_modified": now,
+            "last_modified": created,
             "failure_reason": FAILURE_REASON if simulate == "fail-endpoint" else None,
             "deleting_until": None,
         }
@@ -59,7 +63,9 @@ class Endpoints(Resource):
             if self._live(db.execute("SELECT * FROM endpoints WHERE name = ?", (name,)).fetchone()) is not None:
                 raise ValidationException(f'Cannot create already existing endpoint "{arn}".')
             db.execute("DELETE FROM endpoints WHERE name = ?", (name,))  # a deleted one's remains
-            db.execute("INSERT INTO endpoints (name, created, body) VALUES (?,?,?)", (name, now, documents.dumps(body)))
+            db.execute(
+                "INSERT INTO endpoints (name, created, body) VALUES (?,?,?)", (name, created, documents.dumps(body))
+            )
             self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"EndpointArn": arn}
 

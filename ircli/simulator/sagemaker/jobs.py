@@ -32,6 +32,7 @@ from ircli.simulator.common import (
 from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
 from ircli.simulator.resource import Resource, handles
 from ircli.simulator.store import LAST_MODIFIED_SQL, STATUS_SQL
+from ircli.simulator.timeline import JobTimeline, backdated, step_offsets
 
 
 class Jobs(Resource):
@@ -67,10 +68,10 @@ class Jobs(Resource):
                 raise ResourceInUse(f"Inference recommendations job with name {name} already exists.")
             db.execute(
                 "INSERT INTO jobs (name, created, pending_until, ends_at, failed, stopping_seconds, job_type,"
-                " model_name, model_package_arn, request, plan) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " model_name, model_package_arn, request, plan, factor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     name,
-                    now,
+                    backdated(now, plan["service"]["ends"], factor),  # the shown CreationTime (timeline)
                     now + plan["pending"],
                     now + plan["ends"],
                     int(plan["failure_reason"] is not None),
@@ -80,6 +81,7 @@ class Jobs(Resource):
                     config.get("ModelPackageVersionArn"),
                     documents.dumps(request, default=str),
                     documents.dumps(plan),
+                    factor,
                 ),
             )
             self.sim.tags.put(db, self.arn("inference-recommendations-job", name), request.get("Tags", []))
@@ -95,6 +97,11 @@ class Jobs(Resource):
             .fetchone()
         )
 
+    def clock_of(self, name: str) -> float | None:
+        """Now, as the job's timestamps count it; None for a job that does not exist."""
+        row = self.job_row(name)
+        return None if row is None else JobTimeline.of(row, documents.loads(row["plan"])).shown_at(self.clock())
+
     def _require_job(self, name: str) -> Any:
         row = self.job_row(name)
         if row is None:
@@ -107,14 +114,14 @@ class Jobs(Resource):
         job_request = documents.loads(row["request"])
         plan = documents.loads(row["plan"])
         status = row["status"]
-        created = row["created"]
+        timeline = JobTimeline.of(row, plan)
         response: dict[str, Any] = {
             "JobName": job_request["JobName"],
             "JobType": row["job_type"],
             "JobArn": self.arn("inference-recommendations-job", row["name"]),
             "RoleArn": job_request["RoleArn"],
             "Status": status,
-            "CreationTime": to_datetime(created),
+            "CreationTime": to_datetime(timeline.created),
             "LastModifiedTime": to_datetime(row["last_modified"]),
             "InputConfig": job_request["InputConfig"],
         }
@@ -131,14 +138,14 @@ class Jobs(Resource):
             finished = [
                 step
                 for step in plan["steps"]
-                if created + step["end"] <= min(cutoff, self.clock()) and not step["result"]["failure"]
+                if timeline.wall(step_offsets(step)[2]) <= min(cutoff, self.clock()) and not step["result"]["failure"]
             ]
             if len(finished) > MAX_RECOMMENDATIONS:
                 cheapest = sorted(finished, key=lambda s: (s["result"]["cost_per_inference"], s["index"]))
                 keep = {s["index"] for s in cheapest[:MAX_RECOMMENDATIONS]}
                 finished = [s for s in finished if s["index"] in keep]
             if finished:
-                response["InferenceRecommendations"] = [self._recommendation(step, created) for step in finished]
+                response["InferenceRecommendations"] = [self._recommendation(step, timeline) for step in finished]
             if status == "COMPLETED" and plan["endpoint_performances"]:
                 response["EndpointPerformances"] = plan["endpoint_performances"]
         return response
@@ -180,14 +187,15 @@ class Jobs(Resource):
         ]
         return model
 
-    def _recommendation(self, step: dict[str, Any], created: float) -> dict[str, Any]:
+    def _recommendation(self, step: dict[str, Any], timeline: JobTimeline) -> dict[str, Any]:
+        _, invocations, end = step_offsets(step)
         return {
             "RecommendationId": step["recommendation_id"],
             "Metrics": self._metrics(step["result"]),
             "EndpointConfiguration": self._endpoint_configuration(step),
             "ModelConfiguration": self._model_configuration(step),
-            "InvocationStartTime": to_datetime(created + invocations_start(step)),
-            "InvocationEndTime": to_datetime(created + step["end"]),
+            "InvocationStartTime": to_datetime(timeline.shown(invocations)),
+            "InvocationEndTime": to_datetime(timeline.shown(end)),
         }
 
     @handles(Service.SAGEMAKER, "ListInferenceRecommendationsJobs")
@@ -261,13 +269,15 @@ class Jobs(Resource):
         row = self._require_job(request["JobName"])
         plan = documents.loads(row["plan"])
         now = self.clock()
-        created = row["created"]
+        timeline = JobTimeline.of(row, plan)
         stop_at = row["stop_at"]
-        job_end = created + plan["ends"]
         job_name = documents.loads(row["request"])["JobName"]
         steps = []
         for step in plan["steps"]:
-            status = self._step_status(step, created, now, stop_at, job_end, bool(row["failed"]))
+            start, invocations, end = (timeline.wall(offset) for offset in step_offsets(step))
+            status = self._step_status(
+                start, end, now, stop_at, timeline.wall_end, bool(row["failed"]), bool(step["result"]["failure"])
+            )
             if "Status" in request and status != request["Status"]:
                 continue
             if request.get("StepType", "BENCHMARK") != "BENCHMARK":
@@ -276,15 +286,15 @@ class Jobs(Resource):
                 "EndpointConfiguration": self._endpoint_configuration(step),
                 "ModelConfiguration": self._model_configuration(step),
             }
-            if status in ("IN_PROGRESS", "COMPLETED", "FAILED", "STOPPED") and now >= created + invocations_start(step):
-                benchmark["InvocationStartTime"] = to_datetime(created + invocations_start(step))
+            if status in ("IN_PROGRESS", "COMPLETED", "FAILED", "STOPPED") and now >= invocations:
+                benchmark["InvocationStartTime"] = to_datetime(timeline.shown(step_offsets(step)[1]))
             if status == "COMPLETED":
                 benchmark["Metrics"] = self._metrics(step["result"])
                 benchmark["EndpointMetrics"] = {
                     "MaxInvocations": step["result"]["max_invocations"],
                     "ModelLatency": stored_latency_ms(step["result"]),
                 }
-                benchmark["InvocationEndTime"] = to_datetime(created + step["end"])
+                benchmark["InvocationEndTime"] = to_datetime(timeline.shown(step_offsets(step)[2]))
             if status == "FAILED":
                 benchmark["FailureReason"] = step["result"]["failure"] or plan["failure_reason"]
             steps.append(
@@ -300,9 +310,9 @@ class Jobs(Resource):
 
     @staticmethod
     def _step_status(
-        step: dict[str, Any], created: float, now: float, stop_at: float | None, job_end: float, job_failed: bool
+        start: float, end: float, now: float, stop_at: float | None, job_end: float, job_failed: bool, failed: bool
     ) -> str:
-        start, end = created + step["start"], created + step["end"]
+        """A benchmark's status from its wall-clock start and end."""
         halted = stop_at if stop_at is not None else (job_end if job_failed else None)
         # A failed job fails the benchmarks that had not finished before it, those ending with it included.
         if halted is not None and (end > halted or (end == halted and stop_at is None)):
@@ -313,7 +323,7 @@ class Jobs(Resource):
             return "PENDING"
         if now < end:
             return "IN_PROGRESS"
-        return "FAILED" if step["result"]["failure"] else "COMPLETED"
+        return "FAILED" if failed else "COMPLETED"
 
     @handles(Service.SAGEMAKER, "StopInferenceRecommendationsJob")
     def stop_job(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -330,12 +340,6 @@ class Jobs(Resource):
                 )
             db.execute("UPDATE jobs SET stop_at = ? WHERE name = ?", (self.clock(), name))
         return {}
-
-
-def invocations_start(step: dict[str, Any]) -> float:
-    """When a benchmark's load test starts, as an offset from the job's creation: once its endpoint is up
-    (older stored plans do not say, and start it with the step)."""
-    return float(step.get("invocations", step["start"]))
 
 
 # A list filter's member -> its SQL condition; each is bound to the member's value.

@@ -41,9 +41,11 @@ def make_plan(
     step_seconds, deploy_seconds = _step_seconds(request, waves)
     schedule = Schedule(REALTIME["pending"], step_seconds, deploy_seconds, parallel, config.get("JobDurationInSeconds"))
     steps = _steps(request["JobName"], tests, schedule, profile, conditions, simulate, factor)
-    pending, step_seconds = schedule.pending * factor, step_seconds * factor
+    pending = schedule.pending
     # Existing endpoints are measured in a wave of their own when nothing else is benchmarked.
-    ends = max((step["end"] for step in steps), default=pending + (step_seconds if config.get("Endpoints") else 0))
+    ends = max(
+        (step["at"]["end"] for step in steps), default=pending + (step_seconds if config.get("Endpoints") else 0)
+    )
     failure_reason = None
     if simulate == "fail-job":
         ends = min(ends, pending + step_seconds)
@@ -55,8 +57,12 @@ def make_plan(
         for endpoint in config.get("Endpoints", [])
     ]
     return {
-        "pending": pending,
-        "ends": ends,
+        "pending": pending * factor,
+        "ends": ends * factor,
+        # The same timeline in the service's own seconds, as its timestamps show it at every speed
+        # (`ircli.simulator.timeline`).
+        "service": {"pending": pending, "ends": ends},
+        "factor": factor,
         "steps": steps,
         "failure_reason": failure_reason,
         "endpoint_performances": performances,
@@ -132,6 +138,7 @@ def _steps(
                 "start": start * factor,
                 "invocations": invocations * factor,
                 "end": end * factor,
+                "at": {"start": start, "invocations": invocations, "end": end},  # the service's seconds
                 "endpoint_name": f"sm-epc-{job_name[:40]}-{step_id}"[:63].rstrip("-"),
                 "recommendation_id": f"{job_name}/{step_id}",
                 "result": result.__dict__,
