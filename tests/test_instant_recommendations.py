@@ -15,6 +15,7 @@ from ircli.simulator.models import Simulator
 from ircli.simulator.sagemaker import perf
 from ircli.simulator.server import RunningServer, serve_in_thread
 from ircli.simulator.store import Store
+from tests.conftest import CliRunner
 from tests.test_services import client
 from tests.valid_requests import ROLE
 
@@ -238,3 +239,43 @@ def test_served_update_model_package_approves_and_keeps_metadata(server: Running
     missing = arn.rsplit("/", 1)[0] + "/99"
     with pytest.raises(sagemaker.exceptions.ClientError, match=f"Model package {missing} does not exist"):
         sagemaker.update_model_package(ModelPackageArn=missing, ModelApprovalStatus="Rejected")
+
+
+def test_failed_where_no_instance_type_the_package_supports_can_serve_the_model(sim: Simulator) -> None:
+    sim.dispatch("CreateModelPackageGroup", {"ModelPackageGroupName": "llms"})
+
+    def package(instance_types: list[str]) -> str:
+        return str(
+            sim.dispatch(
+                "CreateModelPackage",
+                {
+                    "ModelPackageGroupName": "llms",
+                    "Task": "TEXT_GENERATION",
+                    "InferenceSpecification": {
+                        "Containers": [{"Image": f"{ECR}/huggingface-pytorch-tgi-inference:2.1-tgi1.4-gpu"}],
+                        "SupportedContentTypes": ["application/json"],
+                        "SupportedResponseMIMETypes": ["application/json"],
+                        "SupportedRealtimeInferenceInstanceTypes": instance_types,
+                    },
+                },
+            )["ModelPackageArn"]
+        )
+
+    create(sim, "on-cpus", PrimaryContainer={"ModelPackageName": package(["ml.c5.xlarge", "ml.m5.large"])})
+    assert recommendation(sim, "on-cpus") == {"RecommendationStatus": "FAILED"}
+    create(sim, "on-gpus", PrimaryContainer={"ModelPackageName": package(["ml.c5.xlarge", "ml.g5.2xlarge"])})
+    assert instance_types(recommendation(sim, "on-gpus")) == ["ml.g5.2xlarge"]
+
+
+def test_the_cli_lists_the_catalog_and_shows_a_models_instant_recommendations(cli: CliRunner) -> None:
+    listed = cli("model", "metadata", "--domain", "COMPUTER_VISION", "--task", "OBJECT_DETECTION", "--output", "json")
+    models = {m["Model"] for m in listed.json["ModelMetadataSummaries"]}
+    assert {"yolov4", "retinanet"} <= models and "resnet50" not in models
+    paged = cli("model", "metadata", "--max-items", "3", "--output", "json").json
+    assert len(paged["ModelMetadataSummaries"]) == 3 and paged["NextToken"]
+    table = cli("model", "metadata", "--framework", "XGBOOST", "--output", "table").out
+    assert "Benchmarked models" in table and "xgboost" in table and "CLASSIFICATION" in table
+    described = cli("model", "describe", "resnet50", "--output", "json").json["DeploymentRecommendation"]
+    shown = cli("model", "describe", "resnet50", "--output", "table").out
+    assert "Instant recommendations" in shown and "(COMPLETED)" in shown
+    assert all(r["RecommendationId"] in shown for r in described["RealTimeInferenceRecommendations"])

@@ -6,8 +6,8 @@ model's container and the performance model without a job.
 - NOT_APPLICABLE where the service cannot tell what the model is ("unable to provide a default
   recommendation for the model using the information provided"): more than one container, a multi-model
   container, or an image that is not one of SageMaker's framework images with nothing else to go on;
-- FAILED where the performance model finds no instance type among the model's candidates that can
-  serve it;
+- FAILED where the performance model finds no instance type among the model's candidates (a package's
+  supported real-time instance types, where it names them) that can serve it;
 - COMPLETED otherwise, with up to three RealTimeInferenceRecommendations (the API's maximum): the
   candidates the performance model ranks cheapest per inference, each with its RecommendationId
   (`MODEL/8 characters`, the form the SDK's `deploy(inference_recommendation_id=...)` accepts), its
@@ -70,6 +70,9 @@ def describe_container(
         first = containers[0]
         described = {k: first[k] for k in ("Framework", "FrameworkVersion", "NearestModelName") if first.get(k)}
         described.update({k: package[k] for k in ("Domain", "Task") if package.get(k)})
+        supported = (package.get("InferenceSpecification") or {}).get("SupportedRealtimeInferenceInstanceTypes")
+        if supported:
+            described["SupportedInstanceTypes"] = list(supported)
         container = {**first, **{k: v for k, v in container.items() if k != "ModelPackageName"}}
     repository = image_repository(str(container.get("Image", "")))
     framework = next((fw for pattern, fw in IMAGE_FRAMEWORKS if pattern.search(repository)), None)
@@ -122,13 +125,14 @@ def deployment_recommendation(
 
 
 def rank(described: dict[str, Any]) -> list[str]:
-    """The model's candidate instance types that can serve it, cheapest per inference first (then the
-    lowest latency), as the performance model measures them at the load where invocations flatten."""
+    """The model's candidate instance types (its package's supported ones, where named) that can serve it,
+    cheapest per inference first (then the lowest latency), as the performance model measures them at the
+    load where invocations flatten."""
     from ircli.simulator.sagemaker import perf  # the performance model: only a described model needs it
 
     profile = perf.profile_for(described)
     measured = []
-    for instance_type in profile.candidates:
+    for instance_type in described.get("SupportedInstanceTypes") or profile.candidates:
         result = perf.benchmark_instance(instance_type, profile, {}, perf.Conditions())
         if result.failure is None:
             measured.append((result.cost_per_inference, result.model_latency_ms, instance_type))
