@@ -237,7 +237,7 @@ def test_served_update_model_package_approves_and_keeps_metadata(server: Running
             AdditionalInferenceSpecificationsToAdd=[{"Name": "gpu", "Containers": [{"Image": XGBOOST_IMAGE}]}],
         )
     missing = arn.rsplit("/", 1)[0] + "/99"
-    with pytest.raises(sagemaker.exceptions.ClientError, match=f"Model package {missing} does not exist"):
+    with pytest.raises(sagemaker.exceptions.ClientError, match=f"ModelPackage {missing} does not exist"):
         sagemaker.update_model_package(ModelPackageArn=missing, ModelApprovalStatus="Rejected")
 
 

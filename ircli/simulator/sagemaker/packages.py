@@ -84,7 +84,7 @@ class PackageUpdates(Resource):
         with self.store.write() as db:
             row = db.execute("SELECT body FROM model_packages WHERE name = ?", (key,)).fetchone()
             if row is None:
-                raise ValidationException(f"Model package {reference} does not exist.")
+                raise self.sim.models.package_missing(reference)
             body = self._updated(documents.loads(row["body"]), request)
             db.execute("UPDATE model_packages SET body = ? WHERE name = ?", (documents.dumps(body), key))
         return {"ModelPackageArn": self.sim.models.package_arn(key)}
