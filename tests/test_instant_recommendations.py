@@ -174,6 +174,30 @@ def test_served_describe_model_answers_what_the_sdks_deploy_by_recommendation_re
     assert next(r for r in listed if r["RecommendationId"] == chosen["RecommendationId"])["InstanceType"]
 
 
+def test_aws_instant_recommendations_notebook_runs_as_written(server: RunningServer) -> None:
+    """aws/amazon-sagemaker-examples, deployment-recommendations/instant-recommendations.ipynb: a model of a
+    bare TensorFlow image in `Containers`, DescribeModel polled until COMPLETED, its list tabulated."""
+    sagemaker = client(server, "sagemaker")
+    image = f"{ECR}/tensorflow-inference:1.12.0-cpu"  # sagemaker.image_uris.retrieve("tensorflow", ..., "1.12.0")
+    sagemaker.create_model(
+        ModelName="instant-rec-demo-nb-model-1", ExecutionRoleArn=ROLE, Containers=[{"Image": image}]
+    )
+    deployment_recommendation = None
+    for _ in range(3):
+        described = sagemaker.describe_model(ModelName="instant-rec-demo-nb-model-1")
+        deployment_recommendation = described.get("DeploymentRecommendation")
+        if (
+            deployment_recommendation is not None
+            and deployment_recommendation.get("RecommendationStatus") == "COMPLETED"
+        ):
+            break
+    assert deployment_recommendation is not None and deployment_recommendation["RecommendationStatus"] == "COMPLETED"
+    rows = deployment_recommendation.get("RealTimeInferenceRecommendations")
+    assert len(rows) == 3 and all(set(r) == {"RecommendationId", "InstanceType", "Environment"} for r in rows)
+    assert any(perf.instance(r["InstanceType"]).get("accelerator") for r in rows)  # a DLC: GPUs are candidates
+    sagemaker.delete_model(ModelName="instant-rec-demo-nb-model-1")
+
+
 def test_served_list_model_metadata_filters_and_pages(server: RunningServer) -> None:
     sagemaker = client(server, "sagemaker")
     everything = sagemaker.list_model_metadata()["ModelMetadataSummaries"]

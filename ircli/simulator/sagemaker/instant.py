@@ -9,7 +9,8 @@ model's container and the performance model without a job.
 - FAILED where the performance model finds no instance type among the model's candidates (a package's
   supported real-time instance types, where it names them) that can serve it;
 - COMPLETED otherwise, with up to three RealTimeInferenceRecommendations (the API's maximum): the
-  candidates the performance model ranks cheapest per inference, each with its RecommendationId
+  candidates (the model's profile's, and for a deep-learning framework the accelerated types the service
+  was recorded recommending) the performance model ranks cheapest per inference, each with its RecommendationId
   (`MODEL/8 characters`, the form the SDK's `deploy(inference_recommendation_id=...)` accepts), its
   InstanceType and an empty Environment (as recorded).
 
@@ -50,6 +51,9 @@ HINTS: tuple[tuple[str, str, str], ...] = (
     *((w, "MACHINE_LEARNING", "CLASSIFICATION") for w in ("xgboost", "sklearn", "lightgbm", "catboost")),
 )
 TABULAR = ("XGBOOST", "SAGEMAKER-SCIKIT-LEARN")
+# A deep-learning framework's image says nothing of the model's size or kind, so accelerated types join the
+# pool: those the service was recorded recommending for a bare TensorFlow image (facts: instant recommendations).
+DEEP_LEARNING_POOL = ("ml.g4dn.xlarge", "ml.g4dn.2xlarge", "ml.c6i.2xlarge")
 
 
 def image_repository(image: str) -> str:
@@ -131,8 +135,11 @@ def rank(described: dict[str, Any]) -> list[str]:
     from ircli.simulator.sagemaker import perf  # the performance model: only a described model needs it
 
     profile = perf.profile_for(described)
+    pool = list(profile.candidates)
+    if described.get("Framework") not in TABULAR:
+        pool += [t for t in DEEP_LEARNING_POOL if t not in pool]
     measured = []
-    for instance_type in described.get("SupportedInstanceTypes") or profile.candidates:
+    for instance_type in described.get("SupportedInstanceTypes") or pool:
         result = perf.benchmark_instance(instance_type, profile, {}, perf.Conditions())
         if result.failure is None:
             measured.append((result.cost_per_inference, result.model_latency_ms, instance_type))
