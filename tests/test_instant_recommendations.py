@@ -253,6 +253,12 @@ def test_served_update_model_package_approves_and_keeps_metadata(server: Running
     assert described["CustomerMetadataProperties"] == {"stage": "prod", "owner": "me"}
     assert [s["Name"] for s in described["AdditionalInferenceSpecifications"]] == ["gpu"]
     assert described["LastModifiedTime"] >= described["CreationTime"]
+    sagemaker.update_model_package(
+        ModelPackageArn=arn, ModelCard={"ModelCardContent": "{}", "ModelCardStatus": "Draft"}
+    )
+    sagemaker.update_model_package(ModelPackageArn=arn, ModelCard={"ModelCardStatus": "Approved"})
+    card = sagemaker.describe_model_package(ModelPackageName=arn)["ModelCard"]
+    assert card == {"ModelCardContent": "{}", "ModelCardStatus": "Approved"}
     approved = sagemaker.list_model_packages(ModelPackageGroupName="approvals", ModelApprovalStatus="Approved")
     assert [p["ModelPackageArn"] for p in approved["ModelPackageSummaryList"]] == [arn]
     with pytest.raises(sagemaker.exceptions.ClientError, match="already exists"):

@@ -28,7 +28,6 @@ REPLACED = (
     "ApprovalDescription",
     "InferenceSpecification",
     "SourceUri",
-    "ModelCard",
     "ModelLifeCycle",
     "ModelPackageRegistrationType",
 )
@@ -93,6 +92,8 @@ class PackageUpdates(Resource):
         for member in REPLACED:
             if member in request:
                 body[member] = request[member]
+        if "ModelCard" in request:  # the SDK sends the status alone to change it, keeping the content
+            body["ModelCard"] = {**(body.get("ModelCard") or {}), **request["ModelCard"]}
         metadata = dict(body.get("CustomerMetadataProperties") or {})
         metadata.update(request.get("CustomerMetadataProperties") or {})
         for name in request.get("CustomerMetadataPropertiesToRemove") or []:
