@@ -309,3 +309,21 @@ def test_the_cli_lists_the_catalog_and_shows_a_models_instant_recommendations(cl
     shown = cli("model", "describe", "resnet50", "--output", "table").out
     assert "Instant recommendations" in shown and "(COMPLETED)" in shown
     assert all(r["RecommendationId"] in shown for r in described["RealTimeInferenceRecommendations"])
+
+
+def test_a_generative_models_stated_size_decides_which_accelerators_it_fits(sim: Simulator) -> None:
+    from ircli.simulator.sagemaker.instant import total_accelerator_memory
+
+    image = f"{ECR}/huggingface-pytorch-tgi-inference:2.1-tgi1.4-gpu-py310-cu121-ubuntu22.04"
+    sizes = {"llama-13b": ("meta-llama/Llama-2-13b-chat-hf", 13), "falcon-180b": ("tiiuae/falcon-180B", 180)}
+    for name, (model_id, billions) in sizes.items():
+        create(sim, name, PrimaryContainer={"Image": image, "Environment": {"HF_MODEL_ID": model_id}})
+        chosen = instance_types(recommendation(sim, name))
+        needed = billions * 1e9 * 2 / 2**30  # fp16 weights alone
+        assert chosen and all(total_accelerator_memory(t) >= needed for t in chosen), (name, chosen)
+    # A 13B model does not fit one A10G (22.4 GiB), which a 7B model's profile has among its candidates.
+    assert "ml.g5.2xlarge" in perf.profile_for({"Task": "TEXT_GENERATION"}).candidates
+    assert "ml.g5.2xlarge" not in instance_types(recommendation(sim, "llama-13b"))
+    # No instance type has the memory a 1,000B model needs: no recommendation can be made.
+    create(sim, "giant", PrimaryContainer={"Image": image, "Environment": {"HF_MODEL_ID": "x/giant-1000b"}})
+    assert recommendation(sim, "giant") == {"RecommendationStatus": "FAILED"}
