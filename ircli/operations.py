@@ -137,6 +137,9 @@ OPERATION_LIST: tuple[Operation, ...] = (
     Operation(S, "AddTags", CHANGE),
     Operation(S, "ListTags", READ),
     Operation(S, "DeleteTags", CHANGE),
+    # Models and their registry: package approval and the benchmarked-model catalog (ListModelMetadata).
+    Operation(S, "UpdateModelPackage", CHANGE),
+    Operation(S, "ListModelMetadata", READ),
     Operation(R, "InvokeEndpoint", READ),  # answers from the endpoint; changes nothing the service keeps
     Operation(L, "GetLogEvents", READ),
     Operation(L, "DescribeLogStreams", READ),
@@ -268,6 +271,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("model describe", "models", "DescribeModel", argument=Names.MODEL),
     Command("model list", "models", "ListModels"),
     Command("model delete", "models", "DeleteModel", argument=Names.MODEL),
+    Command("model metadata", "models", "ListModelMetadata"),  # the benchmarked-model catalog
     Command("endpoint-config create", "endpoints", "CreateEndpointConfig"),
     Command("endpoint-config describe", "endpoints", "DescribeEndpointConfig", argument=Names.ENDPOINT_CONFIG),
     Command("endpoint-config list", "endpoint_listing", "ListEndpointConfigs"),
