@@ -87,7 +87,8 @@ def test_the_simulator_reports_the_published_load_test_in_milliseconds(isolated_
                 "EndpointConfigurations": [{"InstanceType": "ml.c5d.xlarge"}],
                 "TrafficPattern": {
                     "TrafficType": "PHASES",
-                    "Phases": [{"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 120}],
+                    # Enough users to bring three instances to the threshold (closed-loop users).
+                    "Phases": [{"InitialNumberOfUsers": 1, "SpawnRate": 3, "DurationInSeconds": 120}],
                 },
             },
             "StoppingConditions": {

@@ -5,6 +5,7 @@ naming a package that does not exist is refused."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,8 @@ def figures(sim: Simulator, name: str, input_config: dict[str, Any]) -> list[dic
         endpoint.pop("EndpointName", None)
         endpoint.pop("VariantName", None)
         kept.append({"Metrics": recommendation["Metrics"], "EndpointConfiguration": endpoint})
-    return sorted(kept, key=lambda r: r["EndpointConfiguration"]["InstanceType"])
+    # Serverless recommendations too (an unset SupportedEndpointType benchmarks both kinds): sorted whole.
+    return sorted(kept, key=lambda r: json.dumps(r["EndpointConfiguration"], sort_keys=True))
 
 
 def model_of(sim: Simulator, name: str, model: dict[str, Any]) -> str:
@@ -121,7 +123,7 @@ def test_a_package_gives_the_figures_its_container_config_gives(sim: Simulator, 
     )
     assert from_package == from_config
     # The Default job's candidates are the package's supported instance types, and only those.
-    benchmarked = {r["EndpointConfiguration"]["InstanceType"] for r in from_package}
+    benchmarked = {r["EndpointConfiguration"].get("InstanceType") for r in from_package} - {None}
     assert benchmarked and benchmarked <= set(model["InstanceTypes"])
 
 
@@ -130,7 +132,7 @@ def test_packages_of_different_models_give_different_figures(sim: Simulator) -> 
     xgboost = figures(sim, "xgboost", {"ModelPackageVersionArn": register(sim, XGBOOST)})
 
     def on_c5(found: list[dict[str, Any]]) -> dict[str, Any]:
-        return next(r["Metrics"] for r in found if r["EndpointConfiguration"]["InstanceType"] == "ml.c5.xlarge")
+        return next(r["Metrics"] for r in found if r["EndpointConfiguration"].get("InstanceType") == "ml.c5.xlarge")
 
     assert on_c5(bert)["MaxInvocations"] != on_c5(xgboost)["MaxInvocations"]
     assert on_c5(bert)["ModelLatency"] > on_c5(xgboost)["ModelLatency"]  # BERT is heavier than trees on a CPU
@@ -143,10 +145,14 @@ def test_a_container_config_given_with_a_package_overrides_what_it_names(sim: Si
         "narrowed",
         {"ModelPackageVersionArn": arn, "ContainerConfig": {"SupportedInstanceTypes": ["ml.m5.xlarge"]}},
     )
-    assert [r["EndpointConfiguration"]["InstanceType"] for r in only] == ["ml.m5.xlarge"]
+    # Serverless options too (SupportedEndpointType unset); one instance type, the one asked for.
+    assert [
+        r["EndpointConfiguration"]["InstanceType"] for r in only if "InstanceType" in r["EndpointConfiguration"]
+    ] == ["ml.m5.xlarge"]
     # The rest still comes from the package: the same figures as the package alone on that type.
     alone = figures(sim, "alone", {"ModelPackageVersionArn": arn})
-    assert only == [r for r in alone if r["EndpointConfiguration"]["InstanceType"] == "ml.m5.xlarge"]
+    on_m5 = [r for r in only if r["EndpointConfiguration"].get("InstanceType") == "ml.m5.xlarge"]
+    assert on_m5 == [r for r in alone if r["EndpointConfiguration"].get("InstanceType") == "ml.m5.xlarge"]
 
 
 def test_the_job_keeps_the_request_it_was_given(sim: Simulator) -> None:

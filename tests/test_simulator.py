@@ -275,13 +275,17 @@ def test_default_job_without_configurations_benchmarks_the_candidates(
     del request["InputConfig"]["EndpointConfigurations"]
     sim.dispatch("CreateInferenceRecommendationsJob", request)
     job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})
-    types = [r["EndpointConfiguration"]["InstanceType"] for r in job["InferenceRecommendations"]]
+    configurations = [r["EndpointConfiguration"] for r in job["InferenceRecommendations"]]
+    types = [c["InstanceType"] for c in configurations if "InstanceType" in c]
     assert types == list(perf.PROFILES["generic"].candidates)
+    # SupportedEndpointType unset: "a combined list of both real-time and serverless benchmarks" (API reference).
+    assert [c["ServerlessConfig"]["MemorySizeInMB"] for c in configurations if "ServerlessConfig" in c] == [2048, 3072]
     request = default_job("job-2", ContainerConfig={"SupportedInstanceTypes": ["ml.c6i.large"]})
     del request["InputConfig"]["EndpointConfigurations"]
     sim.dispatch("CreateInferenceRecommendationsJob", request)
     job = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-2"})
-    assert [r["EndpointConfiguration"]["InstanceType"] for r in job["InferenceRecommendations"]] == ["ml.c6i.large"]
+    configurations = [r["EndpointConfiguration"] for r in job["InferenceRecommendations"]]
+    assert [c["InstanceType"] for c in configurations if "InstanceType" in c] == ["ml.c6i.large"]
 
 
 def test_pagination_and_filters(sim: Simulator, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -147,7 +147,11 @@ def test_each_benchmark_of_an_advanced_job_lasts_its_traffic_pattern(tmp_path: P
     job = create(
         sim,
         JobType="Advanced",
-        StoppingConditions={"ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 1000}]},
+        # Invocations flatten under one user: only FlatInvocations Continue lets the load test run its length.
+        StoppingConditions={
+            "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 1000}],
+            "FlatInvocations": "Continue",
+        },
         InputConfig={
             "ModelName": "churn-xgboost",
             "TrafficPattern": {"TrafficType": "PHASES", **traffic},

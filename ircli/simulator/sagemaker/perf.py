@@ -4,19 +4,23 @@ Deterministic for the same request. The figures are simulated, not measured; the
 "The performance model" explains it. In short:
 
 * A model profile (by NearestModelName, else Domain/Task, else Framework, else generic) gives the CPU
-  time one inference takes on one reference vCPU, how much faster an accelerator runs it, and the
-  memory the model needs.
-* An instance serves `c` requests at once (its vCPUs, or accelerators x streams); at utilisation `rho`
-  the percentile latency is `s * pf * (1 + rho / ((1 - rho) * c))`, `s` the service time and `pf` the
-  percentile's factor. Without a latency threshold the benchmark stops where invocations flatten
-  (rho = 0.85); with one it stops where the percentile reaches the threshold.
-* InitialInstanceCount = ceil(StoppingConditions.MaxInvocations / per-instance MaxInvocations) (1 without
-  it); MaxInvocations is for the whole endpoint; CostPerHour = float32(price x count);
+  time one inference takes on one reference vCPU, how it spreads over a CPU instance (worker processes,
+  the share of a request that threads speed up, the contention between workers), how much faster an
+  accelerator runs it (by accelerator kind: `hardware`), the memory it needs, and each request's time
+  outside the model (the load generator's round trip and SageMaker's overhead, which grows with the payload).
+* An instance is a queue (`load.Station`): `slots` requests at once (CPU: the model server's workers;
+  accelerators x streams), each `service_ms` long. The benchmark's traffic pattern drives it with
+  closed-loop users (`load`): the load reached, and the latency under it, follow the users; MaxInvocations
+  is the highest invocations a minute while the stopping conditions held, ModelLatency the percentile
+  latency there (a percentile is `pf` times the mean: P95 1.5, P99 2.0).
+* InitialInstanceCount = ceil(StoppingConditions.MaxInvocations / what one instance serves within the
+  conditions) (1 without it); MaxInvocations is for the whole endpoint; CostPerHour = float32(price x count);
   CostPerInference = float32(CostPerHour / (MaxInvocations x 60)); ModelLatency is whole milliseconds
   and ModelSetupTime microseconds, as today's service reports them (ircli.lib.units).
 * Serverless: MaxConcurrency requests at once on a slice of CPU that grows with MemorySizeInMB; cost from
   the GB-second price; ModelSetupTime is the cold start; CPU and memory utilisation are NaN.
-* A model that needs more memory than the instance (or serverless size) has fails that step.
+* A model that needs more memory than the instance (or serverless size) has fails that step; so does a
+  model an accelerator cannot run (AWS Neuron, on Inferentia and Trainium, compiles neural networks only).
 """
 
 from __future__ import annotations
@@ -29,14 +33,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ircli.lib.catalog import catalog, instance
-from ircli.lib.units import reported_model_latency
-from ircli.simulator.sagemaker.hardware import ACCELERATOR_SPEED, family_speed
+from ircli.simulator.sagemaker import load
+from ircli.simulator.sagemaker.hardware import NEURON_KINDS, accelerator_speed, family_speed
 
-FLATTENING_UTILISATION = 0.85
+FLATTENING_UTILISATION = 0.85  # where one instance's capacity is read for sizing the endpoint without a threshold
 # The percentiles a latency threshold may name: P95 (the API's examples) and P99 (the console's load test).
 PERCENTILE_FACTORS = {"P95": 1.5, "P99": 2.0}
-# vCPU-equivalents of CPU that a serverless endpoint gets per GB of memory.
-SERVERLESS_VCPU_PER_GB = 0.5
+SERVERLESS_VCPU_PER_GB = 0.5  # vCPU-equivalents of CPU that a serverless endpoint gets per GB of memory
 
 
 def float32(value: float) -> float:
@@ -59,28 +62,48 @@ class ModelProfile:
     requires_accelerator: bool = False  # too slow on CPUs to serve at all
     # The share of an instance's CPU one busy request slot keeps busy (the rest is I/O, serialisation).
     cpu_share: float = 1.0
+    # On a CPU instance: worker processes (None: one per vCPU), the share of a request its threads (the vCPUs
+    # a worker has) speed up, and the contention between workers (each slows every request by this share).
+    cpu_workers: int | None = None
+    intra_op: float = 0.0
+    contention: float = 0.0
+    overhead_ms: float = 10.0  # each request's time outside the model, per user loop
+    neural: bool = True  # AWS Neuron (Inferentia, Trainium) compiles neural networks only
 
 
 CPU_CANDIDATES = ("ml.c5.xlarge", "ml.c5d.large", "ml.m5.large", "ml.c6i.xlarge", "ml.r5.large")
 GPU_CANDIDATES = ("ml.g4dn.xlarge", "ml.g5.xlarge", "ml.inf2.xlarge", "ml.c6i.2xlarge", "ml.g5.2xlarge")
 LLM_CANDIDATES = ("ml.g5.2xlarge", "ml.g5.12xlarge", "ml.g6.12xlarge", "ml.p4d.24xlarge", "ml.inf2.24xlarge")
 
-# The generic profile is calibrated on the published example: ml.c5d.xlarge with P95 <= 100 ms and
-# 1000 invocations per minute needs 3 instances (developer guide).
+# The generic profile is calibrated on the published examples (developer guide, 2021): a load test of
+# ml.c5d.xlarge with P95 <= 100 ms and 1000 invocations a minute needs 3 instances and serves 1113 (371 a minute
+# an instance at 100 ms, so about 165 ms per request and user: 65 in the model, the rest outside it, as for a
+# large payload); and its Default job's throughput is flat from 2 to 4 vCPUs (ml.c5d.large 655, ml.c5.xlarge 648
+# a minute) while latency falls: one worker, whose request threads speed up a small share of it.
 PROFILES: dict[str, ModelProfile] = {
-    "generic": ModelProfile("generic", 64.82, 8.0, 1.0, 4, CPU_CANDIDATES),
-    # XGBoost on ml.c5.large reaches about 30,000 invocations per minute (load-test guide): ~4 ms of CPU.
+    "generic": ModelProfile(
+        "generic", 83.6, 8.0, 1.0, 4, CPU_CANDIDATES, cpu_workers=1, intra_op=0.3, overhead_ms=105.0
+    ),
+    # XGBoost, calibrated on the recorded Default job (xgboost-inference-recommender notebook, Dec 2021):
+    # ml.c5.xlarge 18604 a minute, ml.m4.2xlarge (8 slower vCPUs) 25424: one worker per vCPU whose requests
+    # slow each other (about 7% a worker), so throughput saturates (about 65,000 a minute on ml.c5.18xlarge,
+    # not 18x ml.c5.xlarge's). The load-test guide's "30,000 a minute with 15-20 users on ml.c5.large" is a
+    # round figure for "a typical XGBoost container"; the recorded runs are the calibration.
     "tabular": ModelProfile(
         "tabular",
-        3.5,
+        10.55,
         1.0,  # gradient-boosted trees gain little from a GPU at small batches
         0.3,
         4,
         ("ml.c5.large", "ml.c5.xlarge", "ml.m5.large", "ml.c6i.large", "ml.t2.medium"),
         cpu_share=0.9,
+        contention=0.0742,
+        neural=False,
     ),
-    "nlp": ModelProfile("nlp", 220.0, 18.0, 1.5, 4, GPU_CANDIDATES, cpu_share=0.95),
-    "computer-vision": ModelProfile("computer-vision", 160.0, 22.0, 1.2, 4, GPU_CANDIDATES, cpu_share=0.9),
+    "nlp": ModelProfile("nlp", 220.0, 18.0, 1.5, 4, GPU_CANDIDATES, cpu_share=0.95, contention=0.02),
+    "computer-vision": ModelProfile(
+        "computer-vision", 160.0, 22.0, 1.2, 4, GPU_CANDIDATES, cpu_share=0.9, contention=0.02, overhead_ms=20.0
+    ),
     # A 7B-parameter LLM in fp16 (13.5 GB, 12.6 GiB of weights) generating about 200 tokens a request.
     # Accelerator memory: weights + 20% for the KV cache and activations + 1 GiB of runtime = 16.1 GiB, so
     # it does not fit one 16 GiB T4 and fits one 22 GiB A10G. Service time: about 6 s a request on an A10G
@@ -90,13 +113,14 @@ PROFILES: dict[str, ModelProfile] = {
     "generative": ModelProfile(
         "generative",
         9600.0 * 60,
-        60.0,
+        32.0,  # an A10G (3.0 in `hardware`) runs it 96x one vCPU: 6 s a request
         4.0,
         8,
         LLM_CANDIDATES,
         accelerator_memory_gib=16.1,
         requires_accelerator=True,
         cpu_share=0.3,
+        overhead_ms=50.0,
     ),
 }
 
@@ -164,6 +188,11 @@ class Benchmark:
     memory_utilization: float = math.nan
     model_setup_time_us: int | None = None
     failure: str | None = None
+    # How long the load test ran before a stopping condition ended it, why, and its minutes as
+    # [users, invocations, percentile latency in ms] (the endpoint's, one entry a minute).
+    load_seconds: float | None = None
+    stopped_by: str | None = None
+    minutes: tuple[tuple[float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,13 +200,23 @@ class Conditions:
     target_invocations: int | None = None  # StoppingConditions.MaxInvocations
     percentile: str | None = None
     threshold_ms: int | None = None
+    flat_stop: bool = True  # FlatInvocations: Stop (the default) or Continue
 
     @classmethod
     def from_request(cls, stopping: dict[str, Any] | None) -> Conditions:
         stopping = stopping or {}
         thresholds = stopping.get("ModelLatencyThresholds") or []
         first = thresholds[0] if thresholds else {}
-        return cls(stopping.get("MaxInvocations"), first.get("Percentile"), first.get("ValueInMilliseconds"))
+        return cls(
+            stopping.get("MaxInvocations"),
+            first.get("Percentile"),
+            first.get("ValueInMilliseconds"),
+            stopping.get("FlatInvocations", "Stop") != "Continue",
+        )
+
+    @property
+    def factor(self) -> float:
+        return PERCENTILE_FACTORS.get(self.percentile or "P95", 1.5)
 
 
 def env_effects(env: dict[str, str], vcpu: int) -> tuple[float, int | None]:
@@ -200,19 +239,6 @@ def _int_value(text: str | None) -> int | None:
         return None
 
 
-def _utilisation(service_ms: float, percentile_factor: float, slots: int, threshold_ms: int | None) -> float:
-    """How busy the slots are where the load test stops: where invocations flatten, or where the
-    percentile latency reaches the threshold. Only called when the threshold can be met at all."""
-    if threshold_ms is None:
-        return FLATTENING_UTILISATION
-    headroom = threshold_ms / (service_ms * percentile_factor) - 1.0
-    return min(FLATTENING_UTILISATION, headroom * slots / (1.0 + headroom * slots))
-
-
-def _latency_ms(service_ms: float, percentile_factor: float, slots: int, rho: float) -> float:
-    return service_ms * percentile_factor * (1.0 + rho / ((1.0 - rho) * slots))
-
-
 def threshold_unmet(service_ms: float, conditions: Conditions) -> str | None:
     """The failure of a benchmark whose percentile latency is above the threshold even at the lowest
     load: no instance count can meet it, so the step yields no recommendation (a recommendation says the
@@ -221,7 +247,7 @@ def threshold_unmet(service_ms: float, conditions: Conditions) -> str | None:
     if conditions.threshold_ms is None:
         return None
     percentile = conditions.percentile or "P95"
-    unloaded = service_ms * PERCENTILE_FACTORS.get(percentile, 1.5)
+    unloaded = service_ms * conditions.factor
     if unloaded <= conditions.threshold_ms:
         return None
     return (
@@ -242,12 +268,19 @@ def _does_not_fit(instance_type: str, spec: dict[str, Any], profile: ModelProfil
             f"OUT_OF_MEMORY : The model needs about {needed:.1f} GiB of memory; {instance_type} has "
             f"{spec['memory_gib']:g} GiB."
         )
-    if profile.requires_accelerator and not spec.get("accelerator"):
+    accelerator = spec.get("accelerator") or {}
+    if profile.requires_accelerator and not accelerator:
         return (
             "UNSUPPORTED_INSTANCE_TYPE : The model needs an accelerator with about "
             f"{profile.accelerator_memory_gib:.1f} GiB of memory; {instance_type} has none."
         )
-    if spec.get("accelerator") and profile.accelerator_memory_gib > accelerator_memory(spec):
+    if accelerator.get("kind") in NEURON_KINDS and not profile.neural:
+        # AWS Neuron compiles PyTorch, TensorFlow and MXNet networks; trees and linear models have no path.
+        return (
+            f"UNSUPPORTED_INSTANCE_TYPE : {instance_type} runs models compiled by AWS Neuron, which compiles "
+            f"neural networks only; the model ({profile.name}) cannot run on its {accelerator['name']} devices."
+        )
+    if accelerator and profile.accelerator_memory_gib > accelerator_memory(spec):
         return (
             f"OUT_OF_MEMORY : The model needs about {profile.accelerator_memory_gib:.1f} GiB of accelerator "
             f"memory; {instance_type} has {accelerator_memory(spec):.1f} GiB."
@@ -255,61 +288,81 @@ def _does_not_fit(instance_type: str, spec: dict[str, Any], profile: ModelProfil
     return None
 
 
-def service_time_ms(spec: dict[str, Any], profile: ModelProfile, env_speed: float) -> tuple[float, int]:
+def service_time_ms(
+    spec: dict[str, Any], profile: ModelProfile, env_speed: float, pinned: int | None = None
+) -> tuple[float, int]:
     """One request's service time and how many are served at once, from the hardware alone: instances
-    with the same hardware always agree on whether a latency threshold can be met."""
+    with the same hardware always agree on whether a latency threshold can be met. On a CPU instance the
+    model's parallelism decides, not the vCPUs alone: its workers, the threads each has, their contention."""
     accelerator = spec.get("accelerator")
     if accelerator:
-        per_unit = ACCELERATOR_SPEED.get(accelerator["name"], 1.0) * profile.accelerator_speedup
-        return profile.cpu_ms / per_unit / env_speed, int(accelerator["count"]) * profile.streams_per_accelerator
-    return profile.cpu_ms / family_speed(spec["family"]) / env_speed, int(spec["vcpu"])
+        per_unit = accelerator_speed(accelerator["name"], profile.name) * profile.accelerator_speedup
+        slots = int(accelerator["count"]) * profile.streams_per_accelerator
+        return profile.cpu_ms / per_unit / env_speed, min(slots, pinned) if pinned else slots
+    vcpu = int(spec["vcpu"])
+    workers = max(1, min(vcpu, pinned or profile.cpu_workers or vcpu))
+    threads = max(1, vcpu // workers)
+    compute = profile.cpu_ms / family_speed(spec["family"]) / env_speed
+    service = compute * ((1.0 - profile.intra_op) + profile.intra_op / threads)
+    return service * (1.0 + profile.contention * (workers - 1)), workers
+
+
+def _limits(conditions: Conditions) -> load.Limits:
+    return load.Limits(conditions.factor, conditions.threshold_ms, conditions.flat_stop)
 
 
 def benchmark_instance(
-    instance_type: str, profile: ModelProfile, env: dict[str, str], conditions: Conditions
+    instance_type: str,
+    profile: ModelProfile,
+    env: dict[str, str],
+    conditions: Conditions,
+    traffic: load.Traffic = load.DEFAULT_TRAFFIC,
+    instance_count: int | None = None,
 ) -> Benchmark:
+    """A benchmark of `instance_type`: an endpoint sized for StoppingConditions.MaxInvocations, or of
+    `instance_count` instances (an existing endpoint, measured as it is)."""
     spec = instance(instance_type)
     failure = _does_not_fit(instance_type, spec, profile)
     if failure:
         return Benchmark(failure=failure)
     speed, pinned = env_effects(env, spec["vcpu"])
-    service_ms, slots = service_time_ms(spec, profile, speed)
-    if pinned:
-        slots = min(slots, pinned)
+    service_ms, slots = service_time_ms(spec, profile, speed, pinned)
     unmet = threshold_unmet(service_ms, conditions)
     if unmet:
         return Benchmark(failure=unmet)
-    factor = PERCENTILE_FACTORS.get(conditions.percentile or "P95", 1.5)
-    rho = _utilisation(service_ms, factor, slots, conditions.threshold_ms)
-    # Run-to-run variation of a real load test: it shapes the throughput measured, never the latency that
-    # decides whether the threshold is met.
+    station = load.Station(service_ms, slots, profile.overhead_ms)
+    target = conditions.target_invocations
+    capacity = station.capacity(conditions.threshold_ms, conditions.factor, FLATTENING_UTILISATION)
+    count = instance_count or (math.ceil(target / capacity) if target else 1)
+    test = load.run(station, count, load.segments(traffic.pattern, traffic.budget_seconds), _limits(conditions))
     variation = jitter(instance_type, profile.name, sorted(env.items()), spread=0.03)
-    per_instance = max(1, int(rho * slots * 60_000 / service_ms * variation))
-    latency_ms = _latency_ms(service_ms, factor, slots, rho)
-    if conditions.threshold_ms is not None:
-        latency_ms = min(latency_ms, float(conditions.threshold_ms))
-    count = math.ceil(conditions.target_invocations / per_instance) if conditions.target_invocations else 1
-    max_invocations = per_instance * count
+    figures = test.figures(variation)
     cost_per_hour = float32(spec["price_per_hour"] * count)
     accelerated = bool(spec.get("accelerator"))
-    # CPU follows the load reached (a busy slot keeps its share of a core busy; accelerated instances use
-    # their CPUs only to feed the devices); memory is the model's footprint plus each busy slot's buffers.
-    cpu = min(100.0, rho * 100.0 * profile.cpu_share * (0.35 if accelerated else 1.0) * variation)
-    working_gib = 0.05 * slots * rho
+    # CPU follows the load reached (a busy worker keeps 1 / (serial + parallel share / threads) cores busy;
+    # accelerated instances feed the devices); memory is the model's footprint plus each busy slot's buffers.
+    busy_cores = slots / ((1.0 - profile.intra_op) + profile.intra_op / max(1, spec["vcpu"] // slots))
+    cores_used = 1.0 if accelerated else min(1.0, busy_cores / spec["vcpu"])
+    cpu = min(100.0, test.busy * 100.0 * cores_used * profile.cpu_share * (0.35 if accelerated else 1.0) * variation)
+    working_gib = 0.05 * slots * test.busy
     memory = min(100.0, (profile.memory_gib + 0.5 + working_gib) / spec["memory_gib"] * 100.0)
     return Benchmark(
-        max_invocations=max_invocations,
-        model_latency_ms=reported_model_latency(latency_ms),
+        **figures,
         instance_count=count,
         cost_per_hour=cost_per_hour,
-        cost_per_inference=float32(cost_per_hour / (max_invocations * 60)),
+        cost_per_inference=float32(cost_per_hour / (figures["max_invocations"] * 60)),
         cpu_utilization=float32(round(cpu, 2)),
         memory_utilization=float32(round(memory, 2)),
     )
 
 
 def benchmark_serverless(
-    memory_mb: int, max_concurrency: int, profile: ModelProfile, env: dict[str, str], conditions: Conditions
+    memory_mb: int,
+    max_concurrency: int,
+    profile: ModelProfile,
+    env: dict[str, str],
+    conditions: Conditions,
+    traffic: load.Traffic = load.DEFAULT_TRAFFIC,
 ) -> Benchmark:
     gib = memory_mb / 1024
     needed = profile.memory_gib + 0.5
@@ -327,22 +380,18 @@ def benchmark_serverless(
     unmet = threshold_unmet(service_ms, conditions)
     if unmet:
         return Benchmark(failure=unmet)
-    factor = PERCENTILE_FACTORS.get(conditions.percentile or "P95", 1.5)
-    rho = _utilisation(service_ms, factor, max_concurrency, conditions.threshold_ms)
+    station = load.Station(service_ms, max_concurrency, profile.overhead_ms)
+    test = load.run(station, 1, load.segments(traffic.pattern, traffic.budget_seconds), _limits(conditions))
     variation = jitter("serverless", memory_mb, profile.name, sorted(env.items()), spread=0.03)
-    invocations = max(1, int(rho * max_concurrency * 60_000 / service_ms * variation))
-    latency_ms = _latency_ms(service_ms, factor, max_concurrency, rho)
-    if conditions.threshold_ms is not None:
-        latency_ms = min(latency_ms, float(conditions.threshold_ms))
+    figures = test.figures(variation)
     price_per_gb_second = catalog()["serverless"]["price_per_gb_second"]
     cost_per_inference = float32(gib * (service_ms / 1000.0) * price_per_gb_second)
-    cost_per_hour = float32(cost_per_inference * invocations * 60)
+    cost_per_hour = float32(cost_per_inference * figures["max_invocations"] * 60)
     setup_ms = (1500 + 900 * profile.memory_gib) * jitter("setup", memory_mb, profile.name, spread=0.1)
     return Benchmark(
-        max_invocations=invocations,
-        model_latency_ms=reported_model_latency(latency_ms),
+        **figures,
         instance_count=0,
         cost_per_hour=cost_per_hour,
-        cost_per_inference=float32(cost_per_hour / (invocations * 60)),
+        cost_per_inference=float32(cost_per_hour / (figures["max_invocations"] * 60)),
         model_setup_time_us=int(setup_ms * 1000),
     )

@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ircli.simulator.common import REALTIME, SIMULATE_TAG, short_hash
-from ircli.simulator.sagemaker import perf
+from ircli.simulator.sagemaker import load, perf
 
 # The service's FailureReason style, "CODE : 1. detail" (published: amazon-sagemaker-examples issue 3074).
+# A Default job's serverless candidates: the sizes the model fits (1-6 GB in 1 GB steps, ProductionVariant-
+# ServerlessConfig), the smallest two where real-time instances are benchmarked too, at one concurrency.
+SERVERLESS_SIZES_MB = (1024, 2048, 3072, 4096, 5120, 6144)
+SERVERLESS_IN_COMBINED = 2
+SERVERLESS_CONCURRENCY = 5
 MODEL_ERROR = "INVALID_INPUT : 1. Model (owned by the customer in the container) returned 4xx or 5xx error code."
 
 
@@ -40,22 +45,29 @@ def make_plan(
     # The schedule is worked out in the service's seconds, then scaled by the simulation speed.
     step_seconds, deploy_seconds = _step_seconds(request, waves)
     schedule = Schedule(REALTIME["pending"], step_seconds, deploy_seconds, parallel, config.get("JobDurationInSeconds"))
-    steps = _steps(request["JobName"], tests, schedule, profile, conditions, simulate, factor)
+    traffic = load.Traffic(config.get("TrafficPattern"), step_seconds - deploy_seconds)
+    steps = _steps(request["JobName"], tests, schedule, profile, conditions, simulate, factor, traffic)
     pending = schedule.pending
     # Existing endpoints are measured in a wave of their own when nothing else is benchmarked.
     ends = max(
         (step["at"]["end"] for step in steps), default=pending + (step_seconds if config.get("Endpoints") else 0)
     )
-    failure_reason = None
+    failure_reason: str | None = None
     if simulate == "fail-job":
         ends = min(ends, pending + step_seconds)
         failure_reason = f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)"
-    elif steps and all(step["result"]["failure"] for step in steps):
-        failure_reason = f"BENCHMARKS_FAILED : No benchmark completed. 1. {steps[0]['result']['failure']}"
-    performances = [
-        endpoint_performance(endpoint_of, endpoint["EndpointName"], profile, conditions)
+    measured = [
+        (
+            endpoint["EndpointName"],
+            endpoint_performance(endpoint_of, endpoint["EndpointName"], profile, conditions, traffic),
+        )
         for endpoint in config.get("Endpoints", [])
     ]
+    performances = [performance for _, performance in measured if "Metrics" in performance]
+    unmeasured = [f"endpoint {name}: {p['failure']}" for name, p in measured if "failure" in p]
+    failures = [step["result"]["failure"] for step in steps if step["result"]["failure"]] + unmeasured
+    if failure_reason is None and failures and len(failures) == len(steps) + len(measured):
+        failure_reason = f"BENCHMARKS_FAILED : No benchmark completed. 1. {failures[0]}"
     return {
         "pending": pending * factor,
         "ends": ends * factor,
@@ -66,6 +78,7 @@ def make_plan(
         "steps": steps,
         "failure_reason": failure_reason,
         "endpoint_performances": performances,
+        "endpoint_failures": unmeasured,
     }
 
 
@@ -89,18 +102,28 @@ def _configurations(config: dict[str, Any], profile: perf.ModelProfile) -> list[
         return list(config["EndpointConfigurations"])
     if config.get("Endpoints"):
         return []
-    supported = config.get("ContainerConfig", {}).get("SupportedInstanceTypes") or profile.candidates
-    return [{"InstanceType": t} for t in supported]
+    container = config.get("ContainerConfig", {})
+    endpoint_type = container.get("SupportedEndpointType")
+    supported = container.get("SupportedInstanceTypes") or profile.candidates
+    instances = [{"InstanceType": t} for t in supported] if endpoint_type != "Serverless" else []
+    # "By default this is null, and the results ... return a combined list of both real-time and serverless
+    # benchmarks. By specifying a value ... you can receive a longer list of benchmarks for the desired endpoint
+    # type" (API reference, RecommendationJobContainerConfig.SupportedEndpointType).
+    if endpoint_type == "RealTime" or profile.requires_accelerator:
+        return instances
+    sizes = [mb for mb in SERVERLESS_SIZES_MB if mb / 1024 >= profile.memory_gib + 0.5]
+    sizes = sizes if endpoint_type == "Serverless" else sizes[:SERVERLESS_IN_COMBINED]
+    return instances + [
+        {"ServerlessConfig": {"MemorySizeInMB": mb, "MaxConcurrency": SERVERLESS_CONCURRENCY}} for mb in sizes
+    ]
 
 
 def _step_seconds(request: dict[str, Any], waves: int) -> tuple[float, float]:
     """How long each benchmark takes and how much of it deploys: an Advanced job's traffic pattern after the
     deployment; a Default job's waves share its published duration."""
     if request["JobType"] == "Advanced":
-        traffic = request["InputConfig"].get("TrafficPattern", {})
-        traffic_seconds = sum(p["DurationInSeconds"] for p in traffic.get("Phases", [])) or traffic.get(
-            "Stairs", {}
-        ).get("DurationInSeconds", 600)
+        # Stairs last NumberOfSteps x DurationInSeconds (API reference; see `load`).
+        traffic_seconds = load.pattern_seconds(request["InputConfig"].get("TrafficPattern")) or 600
         return REALTIME["deploy"] + traffic_seconds, REALTIME["deploy"]
     step_seconds = (REALTIME["default_job"] - REALTIME["pending"]) / waves
     return step_seconds, min(REALTIME["deploy"], step_seconds / 4)
@@ -114,6 +137,7 @@ def _steps(
     conditions: perf.Conditions,
     simulate: str | None,
     factor: float,
+    traffic: load.Traffic,
 ) -> list[dict[str, Any]]:
     steps = []
     for index, (endpoint, env) in enumerate(tests):
@@ -125,9 +149,13 @@ def _steps(
             end = min(end, max(start, schedule.bound))
         # Invocations start once the endpoint is up.
         invocations = min(end, start + schedule.deploy_seconds)
-        result = benchmark(endpoint, env, profile, conditions)
+        result = benchmark(endpoint, env, profile, conditions, traffic)
         if simulate == "fail-step" and index == 0:
             result = perf.Benchmark(failure=f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)")
+        if result.load_seconds is not None and traffic.pattern is not None:
+            # A stopping condition ended the load test early; a Default job's benchmarks fill their wave of the
+            # service's own schedule (about 45 minutes in all, developer guide).
+            end = min(end, invocations + result.load_seconds)
         step_id = short_hash(job_name, index)
         steps.append(
             {
@@ -148,43 +176,44 @@ def _steps(
 
 
 def benchmark(
-    endpoint: dict[str, Any], env: dict[str, str], profile: perf.ModelProfile, conditions: perf.Conditions
+    endpoint: dict[str, Any],
+    env: dict[str, str],
+    profile: perf.ModelProfile,
+    conditions: perf.Conditions,
+    traffic: load.Traffic = load.DEFAULT_TRAFFIC,
 ) -> perf.Benchmark:
     if "ServerlessConfig" in endpoint:
         serverless = endpoint["ServerlessConfig"]
         return perf.benchmark_serverless(
-            serverless["MemorySizeInMB"], serverless["MaxConcurrency"], profile, env, conditions
+            serverless["MemorySizeInMB"], serverless["MaxConcurrency"], profile, env, conditions, traffic
         )
-    return perf.benchmark_instance(endpoint["InstanceType"], profile, env, conditions)
+    return perf.benchmark_instance(endpoint["InstanceType"], profile, env, conditions, traffic)
 
 
 def endpoint_performance(
-    endpoint_of: Callable[[str], dict[str, Any]], name: str, profile: perf.ModelProfile, conditions: perf.Conditions
+    endpoint_of: Callable[[str], dict[str, Any]],
+    name: str,
+    profile: perf.ModelProfile,
+    conditions: perf.Conditions,
+    traffic: load.Traffic = load.DEFAULT_TRAFFIC,
 ) -> dict[str, Any]:
+    """An existing endpoint, load-tested as it is (its instance type and count, or its serverless
+    configuration): its EndpointPerformance, or the failure of its benchmark (an endpoint whose latency is
+    above the threshold at the lowest load has no performance that meets the job's conditions)."""
     endpoint = endpoint_of(name)
     variant = endpoint["variants"][0]
+    # The endpoint's own capacity is measured: MaxInvocations does not resize it.
+    as_is = perf.Conditions(None, conditions.percentile, conditions.threshold_ms, conditions.flat_stop)
     if variant.get("serverless"):
         serverless = variant["serverless"]
         result = perf.benchmark_serverless(
-            serverless["MemorySizeInMB"],
-            serverless["MaxConcurrency"],
-            profile,
-            {},
-            perf.Conditions(None, conditions.percentile, conditions.threshold_ms),
+            serverless["MemorySizeInMB"], serverless["MaxConcurrency"], profile, {}, as_is, traffic
         )
     else:
-        single = perf.benchmark_instance(
-            variant["instance_type"],
-            profile,
-            {},
-            perf.Conditions(None, conditions.percentile, conditions.threshold_ms),
-        )
         count = variant.get("instance_count") or 1
-        result = perf.Benchmark(
-            max_invocations=single.max_invocations * count,
-            model_latency_ms=single.model_latency_ms,
-            failure=single.failure,
-        )
+        result = perf.benchmark_instance(variant["instance_type"], profile, {}, as_is, traffic, instance_count=count)
+    if result.failure:
+        return {"failure": result.failure}
     return {
         "Metrics": {"MaxInvocations": result.max_invocations, "ModelLatency": result.model_latency_ms},
         "EndpointInfo": {"EndpointName": endpoint["EndpointName"]},
