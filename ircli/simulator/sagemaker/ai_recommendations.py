@@ -214,7 +214,7 @@ class AIRecommendations(AIJobs):
             ],
         }
 
-    def _recommendation(self, stored: dict[str, Any]) -> dict[str, Any]:
+    def _recommendation(self, stored: dict[str, Any], adapters: dict[str, Any] | None = None) -> dict[str, Any]:
         performance = stored["performance"]
         optimization = stored["optimization"]
         label = f"{stored['instance_type']} x{stored['instance_count']}, TP {stored['tensor_parallel']}"
@@ -248,6 +248,9 @@ class AIRecommendations(AIJobs):
             {"Metric": metric, "Stat": "average", "Value": f"{float(performance[field]):.2f}", "Unit": unit}
             for metric, field, unit in METRICS
         ]
+        # The adapters served with the model; the shape needs both kinds of source, so only then.
+        if adapters and adapters.get("ModelPackageArns") and adapters.get("S3Uris"):
+            recommendation["AdapterDetails"] = {k: adapters[k] for k in ("ModelPackageArns", "S3Uris")}
         return recommendation
 
     @handles(Service.SAGEMAKER, "DescribeAIRecommendationJob")
@@ -270,7 +273,8 @@ class AIRecommendations(AIJobs):
         answer["AIWorkloadConfigIdentifier"] = job["AIWorkloadConfigIdentifier"]
         answer["RoleArn"] = job["RoleArn"]
         if row["status"] == "Completed":
-            answer["Recommendations"] = [self._recommendation(stored) for stored in plan["recommendations"]]
+            adapters = job.get("AdapterSource")
+            answer["Recommendations"] = [self._recommendation(stored, adapters) for stored in plan["recommendations"]]
         tags = self.sim.tags.list_tags({"ResourceArn": self.job_arn(row["name"])})["Tags"]
         if tags:
             answer["Tags"] = tags
