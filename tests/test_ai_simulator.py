@@ -663,3 +663,24 @@ def test_a_developer_guide_script_runs_unmodified_against_the_served_simulator(
     assert ai == {
         o for o in MODEL.operation_names if "AIWorkload" in o or "AIRecommendation" in o or "AIBenchmark" in o
     }
+
+
+def test_lora_adapters_are_detailed_by_package_and_by_s3_location(sim: Simulator, clock: Clock) -> None:
+    sim.dispatch("CreateAIWorkloadConfig", workload_request())
+    adapters = {"S3Uris": [{"AdapterId": "support-bot", "S3Uri": "s3://b/adapters/support-bot/"}]}
+    sim.dispatch("CreateAIRecommendationJob", job_request("lora", AdapterSource=adapters))
+    job = finish(sim, clock, "DescribeAIRecommendationJob", "AIRecommendationJobName", "lora")
+    assert job["AdapterSource"] == adapters
+    details = job["Recommendations"][0]["AdapterDetails"]
+    assert details["S3Uris"] == adapters["S3Uris"]
+    (registered,) = details["ModelPackageArns"]
+    package = sim.dispatch("DescribeModelPackage", {"ModelPackageName": registered["ModelPackageArn"]})
+    assert registered["AdapterId"] == "support-bot"
+    assert package["InferenceSpecification"]["Containers"][0]["ModelDataUrl"] == "s3://b/adapters/support-bot/"
+    # Given as a package, the adapter's S3 location comes from the registry.
+    by_package = {"ModelPackageArns": [{"AdapterId": "again", "ModelPackageArn": registered["ModelPackageArn"]}]}
+    sim.dispatch("CreateAIRecommendationJob", job_request("lora2", AdapterSource=by_package))
+    again = finish(sim, clock, "DescribeAIRecommendationJob", "AIRecommendationJobName", "lora2")
+    assert again["Recommendations"][0]["AdapterDetails"]["S3Uris"] == [
+        {"AdapterId": "again", "S3Uri": "s3://b/adapters/support-bot/"}
+    ]

@@ -88,6 +88,7 @@ class AIRecommendations(AIJobs):
         plan = self._plan(request, uri, body)
         if plan["failure_reason"] is None:
             self._register(plan, request, group, uri)
+            plan["adapters"] = self._adapters(request.get("AdapterSource"), group)
         now = self.clock()
         ends = now + plan["seconds"] * speed_factor(self.speed)
         with self.store.write() as db:
@@ -202,6 +203,42 @@ class AIRecommendations(AIJobs):
             stored.update(package_arn=answer["ModelPackageArn"], specification=spec, image=container["Image"])
             stored.update(environment=container["Environment"], model_uri=uri)
 
+    def _adapters(self, source: dict[str, Any] | None, group: str) -> dict[str, Any] | None:
+        """The adapters as a recommendation details them, both by model package and by S3 location: an
+        adapter given in S3 is registered as a package of the job's group; one given as a package is found
+        in the registry (and left out when it is not there, or names no S3 location)."""
+        if not source:
+            return None
+        models = self.sim.models
+        by_package, by_s3 = [], []
+        for adapter in source.get("S3Uris", []):
+            registered = models.create_model_package(
+                {
+                    "ModelPackageGroupName": group,
+                    "ModelPackageDescription": f"LoRA adapter {adapter['AdapterId']}",
+                    "InferenceSpecification": {
+                        "Containers": [{"Image": "lora-adapter", "ModelDataUrl": adapter["S3Uri"]}],
+                        "SupportedContentTypes": ["application/json"],
+                        "SupportedResponseMIMETypes": ["application/json"],
+                    },
+                }
+            )
+            by_package.append({"AdapterId": adapter["AdapterId"], "ModelPackageArn": registered["ModelPackageArn"]})
+            by_s3.append(dict(adapter))
+        for adapter in source.get("ModelPackageArns", []):
+            try:
+                package = models.describe_model_package({"ModelPackageName": adapter["ModelPackageArn"]})
+            except ValidationException:
+                continue
+            container = (package.get("InferenceSpecification", {}).get("Containers") or [{}])[0]
+            location = container.get("ModelDataUrl") or container.get("ModelDataSource", {}).get(
+                "S3DataSource", {}
+            ).get("S3Uri")
+            if location:
+                by_package.append(dict(adapter))
+                by_s3.append({"AdapterId": adapter["AdapterId"], "S3Uri": location})
+        return {"ModelPackageArns": by_package, "S3Uris": by_s3} if by_package else None
+
     def _document(self, plan: dict[str, Any]) -> dict[str, Any]:
         """What the job writes to its output location: the recommendations with their curves."""
         return {
@@ -248,9 +285,8 @@ class AIRecommendations(AIJobs):
             {"Metric": metric, "Stat": "average", "Value": f"{float(performance[field]):.2f}", "Unit": unit}
             for metric, field, unit in METRICS
         ]
-        # The adapters served with the model; the shape needs both kinds of source, so only then.
-        if adapters and adapters.get("ModelPackageArns") and adapters.get("S3Uris"):
-            recommendation["AdapterDetails"] = {k: adapters[k] for k in ("ModelPackageArns", "S3Uris")}
+        if adapters:  # the LoRA adapters served with the model
+            recommendation["AdapterDetails"] = adapters
         return recommendation
 
     @handles(Service.SAGEMAKER, "DescribeAIRecommendationJob")
@@ -273,7 +309,7 @@ class AIRecommendations(AIJobs):
         answer["AIWorkloadConfigIdentifier"] = job["AIWorkloadConfigIdentifier"]
         answer["RoleArn"] = job["RoleArn"]
         if row["status"] == "Completed":
-            adapters = job.get("AdapterSource")
+            adapters = plan.get("adapters")
             answer["Recommendations"] = [self._recommendation(stored, adapters) for stored in plan["recommendations"]]
         tags = self.sim.tags.list_tags({"ResourceArn": self.job_arn(row["name"])})["Tags"]
         if tags:
