@@ -684,3 +684,15 @@ def test_lora_adapters_are_detailed_by_package_and_by_s3_location(sim: Simulator
     assert again["Recommendations"][0]["AdapterDetails"]["S3Uris"] == [
         {"AdapterId": "again", "S3Uri": "s3://b/adapters/support-bot/"}
     ]
+
+
+def test_the_simulate_tag_refuses_a_create_as_an_account_at_its_limit(sim: Simulator) -> None:
+    limited = [{"Key": "ircli:simulate", "Value": "limit-exceeded"}]
+    with pytest.raises(SimulatorError) as raised:
+        sim.dispatch("CreateAIWorkloadConfig", {**workload_request(), "Tags": limited})
+    assert raised.value.code == "ResourceLimitExceeded"
+    sim.dispatch("CreateAIWorkloadConfig", workload_request())
+    with pytest.raises(SimulatorError) as raised:
+        sim.dispatch("CreateAIRecommendationJob", job_request("x", Tags=limited))
+    assert raised.value.code == "ResourceLimitExceeded"
+    assert sim.dispatch("ListAIRecommendationJobs", {})["AIRecommendationJobs"] == []

@@ -8,7 +8,8 @@ additional inference specification holds the recommended container, so that the 
 job also writes its recommendations, each with its curve over concurrency, to
 `S3OutputLocation/JOB/recommendations.json` in the simulator's S3 when it completes.
 
-A tag `ircli:simulate` = `fail-job` makes the job fail, for pipelines' error paths.
+A tag `ircli:simulate` = `fail-job` makes the job fail, `limit-exceeded` refuses the create with
+ResourceLimitExceeded, for pipelines' error paths.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ircli.simulator.common import SIMULATE_TAG, speed_factor
 from ircli.simulator.exceptions import ResourceInUse, ResourceNotFound, ValidationException
 from ircli.simulator.objects import join_key, split_uri
 from ircli.simulator.resource import handles
-from ircli.simulator.sagemaker.ai_jobs import AIJobs, resource_name
+from ircli.simulator.sagemaker.ai_jobs import AIJobs, refuse_when_limited, resource_name
 
 STOPPING_SECONDS = 60.0
 IMAGES = {
@@ -76,6 +77,7 @@ class AIRecommendations(AIJobs):
     @handles(Service.SAGEMAKER, "CreateAIRecommendationJob")
     def create_recommendation_job(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["AIRecommendationJobName"]
+        refuse_when_limited(request, "concurrent AI recommendation jobs")
         if self.row(name) is not None:
             raise ResourceInUse(f"{self.LABEL} with name {name} already exists.")
         workload_name, body = self.sim.ai_workloads.resolve(request["AIWorkloadConfigIdentifier"])
