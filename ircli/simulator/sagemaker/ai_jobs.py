@@ -54,7 +54,8 @@ def refuse_when_limited(request: dict[str, Any], what: str) -> None:
     tags = {tag["Key"]: tag.get("Value", "") for tag in request.get("Tags", [])}
     if tags.get(SIMULATE_TAG) == "limit-exceeded":
         raise ResourceLimitExceeded(
-            f"The account-level service limit 'Number of {what}' has been reached. (simulated by the {SIMULATE_TAG} tag)"
+            f"The account-level service limit 'Number of {what}' has been reached."
+            f" (simulated by the {SIMULATE_TAG} tag)"
         )
 
 
