@@ -696,3 +696,37 @@ def test_the_simulate_tag_refuses_a_create_as_an_account_at_its_limit(sim: Simul
         sim.dispatch("CreateAIRecommendationJob", job_request("x", Tags=limited))
     assert raised.value.code == "ResourceLimitExceeded"
     assert sim.dispatch("ListAIRecommendationJobs", {})["AIRecommendationJobs"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (
+            {"PerformanceTarget": {"Constraints": [{"Metric": "cost"}, {"Metric": "ttft-ms"}]}},
+            ("PerformanceTarget", "Constraints"),
+        ),
+        ({"PerformanceTarget": {"Constraints": []}}, ("PerformanceTarget", "Constraints")),
+        ({"ComputeSpec": {"InstanceTypes": ["ml.g5.2xlarge", "ml.g5.2xlarge"]}}, ("ComputeSpec", "InstanceTypes", 1)),
+        ({"ModelSource": {}}, ("ModelSource", "S3", "S3Uri")),
+        ({"OutputConfig": {"ModelPackageGroupIdentifier": "g"}}, ("OutputConfig", "S3OutputLocation")),
+    ],
+)
+def test_a_recommendation_job_the_service_would_refuse_is_refused_locally_and_by_the_simulator(
+    sim: Simulator, change: dict[str, Any], path: tuple[Any, ...]
+) -> None:
+    sim.dispatch("CreateAIWorkloadConfig", workload_request())
+    request = {**job_request("refused"), **change}
+    assert path in [v.path for v in request_violations("CreateAIRecommendationJob", request)]
+    with pytest.raises(ValidationException):
+        sim.dispatch("CreateAIRecommendationJob", request)
+
+
+def test_a_benchmark_needs_an_endpoint_to_measure() -> None:
+    request = {
+        "AIBenchmarkJobName": "b",
+        "BenchmarkTarget": {},
+        "OutputConfig": {"S3OutputLocation": "s3://b/o/"},
+        "AIWorkloadConfigIdentifier": "w",
+        "RoleArn": ROLE,
+    }
+    assert ("BenchmarkTarget", "Endpoint") in [v.path for v in request_violations("CreateAIBenchmarkJob", request)]

@@ -26,7 +26,7 @@ class AIWorkloads(Resource):
     def create_workload_config(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["AIWorkloadConfigName"]
         refuse_when_limited(request, "AI workload configurations")
-        from ircli.lib.rules import workload_config_rules
+        from ircli.lib.ai_rules import workload_config_rules
         from ircli.lib.validation import service_message
 
         # The service checks the spec whoever sends it (dispatch has run the rules already for an unchecked
