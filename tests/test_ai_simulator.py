@@ -237,8 +237,29 @@ def test_references_to_what_does_not_exist_are_refused(sim: Simulator) -> None:
         sim.dispatch("CreateAIBenchmarkJob", benchmark)
 
 
-def _perf(recommendation: dict[str, Any]) -> dict[str, float]:
-    return {entry["Metric"]: float(entry["Value"]) for entry in recommendation["ExpectedPerformance"]}
+def _perf(recommendation: dict[str, Any], stat: str = "average") -> dict[str, float]:
+    return {e["Metric"]: float(e["Value"]) for e in recommendation["ExpectedPerformance"] if e["Stat"] == stat}
+
+
+def test_p90s_follow_the_token_distributions(sim: Simulator, clock: Clock) -> None:
+    sim.dispatch("CreateAIWorkloadConfig", workload_request("spread", prompt_input_tokens_mean=550,
+                 prompt_input_tokens_stddev=150, output_tokens_mean=150, output_tokens_stddev=50))  # fmt: skip
+    sim.dispatch(
+        "CreateAIWorkloadConfig", workload_request("fixed", prompt_input_tokens_mean=550, output_tokens_mean=150)
+    )
+    for name in ("spread", "fixed"):
+        request = {
+            **job_request(name, ComputeSpec={"InstanceTypes": ["ml.g6e.2xlarge"]}),
+            "AIWorkloadConfigIdentifier": name,
+        }
+        sim.dispatch("CreateAIRecommendationJob", request)
+    spread = finish(sim, clock, "DescribeAIRecommendationJob", "AIRecommendationJobName", "spread")["Recommendations"][
+        0
+    ]
+    fixed = finish(sim, clock, "DescribeAIRecommendationJob", "AIRecommendationJobName", "fixed")["Recommendations"][0]
+    assert _perf(spread, "p90")["ttft-ms"] > _perf(spread)["ttft-ms"] * 1.2
+    assert _perf(spread, "p90")["request-latency-ms"] > _perf(spread)["request-latency-ms"] * 1.3
+    assert _perf(fixed, "p90")["ttft-ms"] == _perf(fixed)["ttft-ms"]
 
 
 @pytest.mark.parametrize(
