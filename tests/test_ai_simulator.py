@@ -751,3 +751,25 @@ def test_a_benchmark_needs_an_endpoint_to_measure() -> None:
         "RoleArn": ROLE,
     }
     assert ("BenchmarkTarget", "Endpoint") in [v.path for v in request_violations("CreateAIBenchmarkJob", request)]
+
+
+def test_a_request_rate_keeps_fewer_requests_in_flight_than_the_concurrency_ceiling(
+    sim: Simulator, clock: Clock
+) -> None:
+    from ircli.lib.workload_spec import workload
+    from ircli.simulator.sagemaker import aiperf_results, llm_perf
+    from ircli.simulator.sagemaker.gpus import gpu_instance
+    from ircli.simulator.sagemaker.llm_models import KNOWN
+
+    instance = gpu_instance("ml.g6e.2xlarge")
+    assert instance is not None
+    deployment = llm_perf.Deployment(KNOWN["meta-llama/Llama-3.1-8B"], instance, 1, 1)
+    slow = workload(spec(concurrency=64, request_rate=1.0, request_count=50, streaming=True))
+    closed = workload(spec(concurrency=64, request_count=50, streaming=True))
+    flight = aiperf_results.in_flight(deployment, slow, 64)
+    assert 1 <= flight < 16  # one request a second, each a few seconds long
+    rng = aiperf_results.random.Random(1)
+    rated = aiperf_results.document(deployment, slow, 64, rng, 0.0, 1.0)
+    full = aiperf_results.document(deployment, closed, 64, rng, 0.0, 1.0)
+    assert rated["request_throughput"]["avg"] == pytest.approx(1.0, rel=0.05)
+    assert rated["time_to_first_token"]["avg"] < full["time_to_first_token"]["avg"]
