@@ -155,6 +155,21 @@ OPERATION_LIST: tuple[Operation, ...] = (
     Operation(Service.CLOUDWATCH, "GetMetricData", READ),
     Operation(Service.CLOUDWATCH, "ListMetrics", READ),
     Operation(Service.CLOUDWATCH, "GetMetricWidgetImage", READ),
+    # generative-AI inference recommendations: workload configurations, recommendation and benchmark jobs
+    Operation(S, "CreateAIWorkloadConfig", CHANGE),
+    Operation(S, "DescribeAIWorkloadConfig", READ),
+    Operation(S, "ListAIWorkloadConfigs", READ),
+    Operation(S, "DeleteAIWorkloadConfig", CHANGE),
+    Operation(S, "CreateAIRecommendationJob", CHANGE),
+    Operation(S, "DescribeAIRecommendationJob", READ),
+    Operation(S, "ListAIRecommendationJobs", READ),
+    Operation(S, "StopAIRecommendationJob", CHANGE),
+    Operation(S, "DeleteAIRecommendationJob", CHANGE),
+    Operation(S, "CreateAIBenchmarkJob", CHANGE),
+    Operation(S, "DescribeAIBenchmarkJob", READ),
+    Operation(S, "ListAIBenchmarkJobs", READ),
+    Operation(S, "StopAIBenchmarkJob", CHANGE),
+    Operation(S, "DeleteAIBenchmarkJob", CHANGE),
 )
 OPERATIONS: dict[OperationKey, Operation] = {operation.key: operation for operation in OPERATION_LIST}
 _BY_NAME: dict[str, list[Operation]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -151,6 +152,13 @@ class AwsBackend:
         AWS_ENDPOINT_URL_<SERVICE> variable, else AWS_ENDPOINT_URL, as botocore reads them."""
         from ircli.operations import Service
 
+        if service not in {member.value for member in Service}:  # S3: only its own variables, never --endpoint-url
+            for variable in ("AWS_ENDPOINT_URL_" + service.upper(), "AWS_ENDPOINT_URL"):
+                if self.environ.get(variable):
+                    return checked_endpoint_url(
+                        variable, register_url(self.environ[variable]) or self.environ[variable]
+                    )
+            return None
         variable = Service(service).model.endpoint_variable
         for source, url in (
             ("--endpoint-url", self.endpoint_url),
@@ -260,6 +268,29 @@ class AwsBackend:
             with contextlib.suppress(ValueError):
                 self.time_scale = max(0.0, float(headers[self.TIME_SCALE_HEADER]))
         return response
+
+    def read_object(self, uri: str) -> bytes | None:
+        """GetObject with the same credentials; S3's endpoint is AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL when
+        set (never --endpoint-url, which names the SageMaker endpoint)."""
+        match = re.match(r"^(?:s3|https)://([^/]+)/?(.*)$", uri)
+        if match is None:
+            raise InputError(f"{uri!r} is not an S3 URI")
+        if "s3" not in self._clients:
+            self._clients["s3"] = self._make_client("s3")
+        try:
+            answer = self._clients["s3"].get_object(Bucket=match[1], Key=match[2])
+            body: bytes = answer["Body"].read()
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404"):
+                return None
+            problem = call_problem(exc, "GetObject", self.timeouts) or credential_problem(
+                exc, self.profile_name, self.environ
+            )
+            if problem is None:
+                raise
+            raise problem from None
+        return body
 
     def close(self) -> None:
         """boto3's clients hold nothing that needs closing."""

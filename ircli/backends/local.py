@@ -49,5 +49,18 @@ class LocalBackend:
         except sqlite3.DatabaseError as exc:
             raise self.simulator.store.problem(exc) from None
 
+    def read_object(self, uri: str) -> bytes | None:
+        from ircli.errors import InputError
+        from ircli.simulator.objects import split_uri
+
+        try:
+            bucket, key = split_uri(uri)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        try:
+            return self.simulator.objects.get(bucket, key)
+        except sqlite3.DatabaseError as exc:
+            raise self.simulator.store.problem(exc) from None
+
     def close(self) -> None:
         self.simulator.store.close()

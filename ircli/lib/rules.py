@@ -356,11 +356,26 @@ def update_capacity_rules(request: dict[str, Any]) -> Iterator[Violation]:
             )
 
 
+def _generative_ai(operation: str) -> Rule:
+    """The generative-AI operations' rules (`ai_rules`), imported only when one of them is checked."""
+
+    def rule(request: dict[str, Any]) -> Iterator[Violation]:
+        from ircli.lib import ai_rules
+
+        yield from ai_rules.RULES[operation](request)
+
+    return rule
+
+
 RULES: dict[str, Rule] = {
     "CreateInferenceRecommendationsJob": create_job_rules,
     "GetScalingConfigurationRecommendation": scaling_rules,
     "CreateEndpointConfig": endpoint_config_rules,
     "UpdateEndpointWeightsAndCapacities": update_capacity_rules,
+    **{
+        name: _generative_ai(name)
+        for name in ("CreateAIWorkloadConfig", "CreateAIRecommendationJob", "CreateAIBenchmarkJob")
+    },
 }
 
 

@@ -5,7 +5,9 @@ are ircli's.
 Layout 1: jobs, endpoint configurations, endpoints. Layout 2: models, the model registry, tags, scalable
 targets and scaling policies. Layout 3 changes no table: it rewrites every stored document SQLite's JSON
 functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them. Layout 4: each
-job's pace, and the invocations of deployed endpoints per minute.
+job's pace, and the invocations of deployed endpoints per minute. Layout 5 adds
+the generative-AI resources (workload configurations, recommendation and benchmark jobs) and `objects`, the
+simulator's own S3 (the documents its jobs write, keyed by bucket and key).
 """
 
 from __future__ import annotations
@@ -88,6 +90,11 @@ CREATE TABLE IF NOT EXISTS scaling_policies (
 """
 
 
+# Layout 4 adds the generative-AI resources and the objects their jobs write. A job's status follows from
+# its timeline columns and the clock, as the classic jobs' does; `available_at` is when an object a job
+# writes appears (its end), NULL for one that never will (the job was stopped first).
+
+
 class ForeignState(Exception):
     """Tables or records in the state file that ircli did not write."""
 
@@ -131,12 +138,53 @@ CREATE TABLE IF NOT EXISTS invocation_counts (
 );
 """
 
+# Layout 5: the generative-AI resources and the simulator's own S3.
+SCHEMA_V5 = """
+CREATE TABLE IF NOT EXISTS ai_workload_configs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ai_recommendation_jobs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    ends_at REAL NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    stop_at REAL,
+    stopping_seconds REAL NOT NULL,
+    workload TEXT NOT NULL COLLATE NOCASE,
+    request TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ai_benchmark_jobs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    ends_at REAL NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    stop_at REAL,
+    stopping_seconds REAL NOT NULL,
+    workload TEXT NOT NULL COLLATE NOCASE,
+    request TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS objects (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    created REAL NOT NULL,
+    available_at REAL,
+    content_type TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (bucket, key)
+);
+"""
+
 # What each layout adds to the one before; a store at version N runs MIGRATIONS[N:] in one transaction.
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     SCHEMA_V1,
     SCHEMA_V2,
     repair_documents,
     SCHEMA_V4,
+    SCHEMA_V5,
 )
 TABLES = (
     "jobs",
@@ -149,6 +197,10 @@ TABLES = (
     "scalable_targets",
     "scaling_policies",
     "invocation_counts",
+    "ai_workload_configs",
+    "ai_recommendation_jobs",
+    "ai_benchmark_jobs",
+    "objects",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
