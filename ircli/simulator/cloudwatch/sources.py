@@ -18,7 +18,7 @@ from ircli.simulator import documents
 from ircli.simulator.cloudwatch.load import Minute, load_curve
 from ircli.simulator.cloudwatch.samples import Sample
 from ircli.simulator.sagemaker.perf import jitter
-from ircli.simulator.timeline import JobTimeline, step_offsets
+from ircli.simulator.timeline import JobTimeline
 
 SAGEMAKER, ENDPOINTS, JOBS = "AWS/SageMaker", "/aws/sagemaker/Endpoints", "/aws/sagemaker/InferenceRecommendationsJobs"
 LATENCY_SIGMA = 0.25  # the spread of one minute's request latencies (log-normal)
@@ -54,13 +54,15 @@ def benchmark_series(row: Any, now: float) -> list[Series]:
     """Every series of every benchmark of one stored job, as of `now` on the wall clock."""
     plan, request = documents.loads(row["plan"]), documents.loads(row["request"])
     timeline = JobTimeline.of(row, plan)
-    halted = row["stop_at"] if row["stop_at"] is not None else (timeline.wall_end if row["failed"] else None)
+    cut_at = timeline.halted(row["stop_at"], bool(row["failed"]))
     percentile = ((request.get("StoppingConditions") or {}).get("ModelLatencyThresholds") or [{}])[0].get("Percentile")
     found: list[Series] = []
     for step in plan["steps"]:
-        cut = halted is not None and timeline.wall(step_offsets(step)[2]) > halted
-        horizon = min(now, halted) if cut and halted is not None else now
-        minutes = [m for m in load_curve(request, step) if timeline.wall(m.offset + 60) <= horizon]
+        minutes = [
+            m
+            for m in load_curve(request, step)
+            if timeline.wall(m.offset + 60) <= now and (cut_at is None or m.offset + 60 <= cut_at)
+        ]
         if minutes:
             found += _step_series(request["JobName"], step, minutes, timeline, Z.get(percentile or "P95", Z["P95"]))
     return found
