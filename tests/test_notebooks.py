@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -199,10 +198,7 @@ def test_every_notebook_script_is_checked() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=MISSING[n])) if n in MISSING else n
-        for n in CHECKS
-    ],
+    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=MISSING[n])) if n in MISSING else n for n in CHECKS],
 )
 def test_notebook_runs_to_its_end(served: Served, name: str) -> None:
     CHECKS[name](run_notebook(served, name))
