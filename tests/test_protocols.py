@@ -156,9 +156,9 @@ def test_non_finite_floats_and_blobs_are_encoded_by_the_protocol() -> None:
 def test_unserved_protocol_requests_are_refused_as_unknown_operations() -> None:
     from ircli.simulator.exceptions import UnknownOperationException
 
-    operation = model("cloudwatch", "GetMetricStatistics")
+    operation = model("cloudwatch", "DescribeAlarms")  # CloudWatch is served; its alarms are not
     for protocol in ("query", "smithy-rpc-v2-cbor", "json"):
-        request = wire_request(protocol, operation, METRIC_REQUEST)
+        request = wire_request(protocol, operation, {})
         with pytest.raises(UnknownOperationException):
             choose(request).operation(request)
 

@@ -61,3 +61,16 @@ class ValidationError(SimulatorError):
 class ModelError(SimulatorError):
     code = "ModelError"
     status = 424
+
+
+# CloudWatch's (query-protocol codes, as its model names them).
+class InvalidParameterValue(SimulatorError):
+    code = "InvalidParameterValue"
+
+
+class InvalidParameterCombination(SimulatorError):
+    code = "InvalidParameterCombination"
+
+
+class MissingParameter(SimulatorError):
+    code = "MissingParameter"

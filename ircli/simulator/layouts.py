@@ -126,6 +126,7 @@ CREATE TABLE IF NOT EXISTS invocation_counts (
     errors_4xx INTEGER NOT NULL DEFAULT 0,
     errors_5xx INTEGER NOT NULL DEFAULT 0,
     model_errors INTEGER NOT NULL DEFAULT 0,
+    hardware TEXT,  -- the variant's instance type and count, or serverless configuration, as it ran
     PRIMARY KEY (endpoint, variant, minute)
 );
 """

@@ -4,7 +4,7 @@ it (Python values: datetimes, bytes, floats) and returns the response in Python 
 
 Each kind of resource is its own model over the SQLite store, reached through the typed attributes
 below (`jobs`, `endpoint_configs`, `endpoints`, `scaling`, `models`, `tags`; for the other services
-`runtime`, `logs`, `autoscaling`), each imported and made on first use, so that describing a job does not
+`runtime`, `logs`, `autoscaling`, `metrics`), each imported and made on first use, so that describing a job does not
 load the performance model, the log builder or Application Auto Scaling. Their methods register
 themselves as handlers (`resource.handles`); the wire protocols (`protocols`) turn HTTP requests into
 `dispatch` calls.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ircli.operations import OperationKey, Service, find
@@ -24,6 +25,7 @@ from ircli.simulator.store import Store
 
 if TYPE_CHECKING:
     from ircli.simulator.application_autoscaling.scalable_targets import AutoScaling
+    from ircli.simulator.cloudwatch.metrics import Metrics
     from ircli.simulator.logs.log_streams import Logs
     from ircli.simulator.sagemaker.endpoint_configs import EndpointConfigs
     from ircli.simulator.sagemaker.endpoints import Endpoints
@@ -123,6 +125,12 @@ class Simulator:
 
         return self._made(AutoScaling)
 
+    @property
+    def metrics(self) -> Metrics:
+        from ircli.simulator.cloudwatch.metrics import Metrics
+
+        return self._made(Metrics)
+
     # Each service's resources: on a service's first request they are imported, and so register their
     # handlers. Adding a service adds its line here.
     SERVICES: ClassVar[dict[Service, Callable[[Simulator], tuple[Resource, ...]]]] = {
@@ -130,6 +138,7 @@ class Simulator:
         Service.RUNTIME: lambda sim: (sim.runtime,),
         Service.LOGS: lambda sim: (sim.logs,),
         Service.AUTOSCALING: lambda sim: (sim.autoscaling,),
+        Service.CLOUDWATCH: lambda sim: (sim.metrics,),
     }
 
     def load(self, *services: Service) -> None:
@@ -160,8 +169,21 @@ class Simulator:
 
             reference = find(operation).key.reference
             # The service ignores members it does not know; everything else it checks.
-            violations = [v for v in request_violations(reference, request) if v.rule != "unknown"]
+            checked = _as_json(request)
+            violations = [v for v in request_violations(reference, checked) if v.rule != "unknown"]
             if violations:
                 raise ValidationException(service_message(violations))
             request = prune(reference, request)
         return handler(request)
+
+
+def _as_json(value: Any) -> Any:
+    """A request's values as the schemas read them: a datetime (the query and CBOR protocols give them, as
+    botocore's callers do) as epoch seconds."""
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return value

@@ -70,7 +70,7 @@ def job_events(row: Any, now: float) -> list[Event]:
         env = " ".join(f"{k}={v}" for k, v in step["env"].items())
         what = f"{configuration}{f' ({env})' if env else ''}"
         cut = halted is not None and end > halted
-        if cut and start >= halted:
+        if cut and halted is not None and start >= halted:
             continue
         events.append((start, shown_start, 2, f"Benchmark {index}/{total} started: {what}."))
         if cut:

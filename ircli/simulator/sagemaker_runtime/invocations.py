@@ -54,13 +54,15 @@ class Runtime(Resource):
     def invoke_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         """InvokeEndpoint as botocore shapes it: Body as bytes in and out."""
         body = request.get("Body", b"")
-        result = self.invoke(
-            request["EndpointName"],
-            body if isinstance(body, bytes) else str(body).encode("utf-8"),
-            content_type=request.get("ContentType", "application/octet-stream"),
-            accept=request.get("Accept"),
-            target_variant=request.get("TargetVariant"),
-        )
+        with self.sim.metrics.counting(request) as invocation:  # its CloudWatch metrics
+            result = self.invoke(
+                request["EndpointName"],
+                body if isinstance(body, bytes) else str(body).encode("utf-8"),
+                content_type=request.get("ContentType", "application/octet-stream"),
+                accept=request.get("Accept"),
+                target_variant=request.get("TargetVariant"),
+            )
+            invocation.variant = result.variant
         return {"Body": result.body, "ContentType": result.content_type, "InvokedProductionVariant": result.variant}
 
     def invoke(
