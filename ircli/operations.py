@@ -137,6 +137,9 @@ OPERATION_LIST: tuple[Operation, ...] = (
     Operation(S, "AddTags", CHANGE),
     Operation(S, "ListTags", READ),
     Operation(S, "DeleteTags", CHANGE),
+    # Models and their registry: package approval and the benchmarked-model catalog (ListModelMetadata).
+    Operation(S, "UpdateModelPackage", CHANGE),
+    Operation(S, "ListModelMetadata", READ),
     Operation(R, "InvokeEndpoint", READ),  # answers from the endpoint; changes nothing the service keeps
     Operation(L, "GetLogEvents", READ),
     Operation(L, "DescribeLogStreams", READ),

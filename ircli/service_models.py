@@ -70,6 +70,7 @@ PAGINATED: dict[tuple[str, str], str] = {
     ("sagemaker", "ListModelPackageGroups"): "ModelPackageGroupSummaryList",
     ("sagemaker", "ListModelPackages"): "ModelPackageSummaryList",
     ("sagemaker", "ListTags"): "Tags",
+    ("sagemaker", "ListModelMetadata"): "ModelMetadataSummaries",
     ("logs", "DescribeLogStreams"): "logStreams",
     ("logs", "FilterLogEvents"): "events",
     ("application-autoscaling", "DescribeScalableTargets"): "ScalableTargets",

@@ -98,6 +98,10 @@ def test_the_whole_workflow_answers_in_every_services_shapes(server: RunningServ
     package = sagemaker.describe_model_package(ModelPackageName=second["ModelPackageArn"])
     assert package["ModelPackageVersion"] == 2 and package["ModelApprovalStatus"] == "PendingManualApproval"
     assert len(sagemaker.list_model_packages(ModelPackageGroupName="g1")["ModelPackageSummaryList"]) == 2
+    sagemaker.update_model_package(ModelPackageArn=second["ModelPackageArn"], ModelApprovalStatus="Approved")
+    approved = sagemaker.list_model_packages(ModelPackageGroupName="g1", ModelApprovalStatus="Approved")
+    assert [p["ModelPackageVersion"] for p in approved["ModelPackageSummaryList"]] == [2]
+    assert sagemaker.list_model_metadata(MaxResults=1)["ModelMetadataSummaries"]
 
     sagemaker.create_inference_recommendations_job(
         JobName="j1",

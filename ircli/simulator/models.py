@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ircli.simulator.sagemaker.endpoints import Endpoints
     from ircli.simulator.sagemaker.inference_models import Models
     from ircli.simulator.sagemaker.jobs import Jobs
+    from ircli.simulator.sagemaker.model_metadata import ModelMetadata
+    from ircli.simulator.sagemaker.packages import PackageUpdates
     from ircli.simulator.sagemaker.scaling import Scaling
     from ircli.simulator.sagemaker.tagging import Tags
     from ircli.simulator.sagemaker_runtime.invocations import Runtime
@@ -102,6 +104,18 @@ class Simulator:
         return self._made(Models)
 
     @property
+    def package_updates(self) -> PackageUpdates:
+        from ircli.simulator.sagemaker.packages import PackageUpdates
+
+        return self._made(PackageUpdates)
+
+    @property
+    def model_metadata(self) -> ModelMetadata:
+        from ircli.simulator.sagemaker.model_metadata import ModelMetadata
+
+        return self._made(ModelMetadata)
+
+    @property
     def tags(self) -> Tags:
         from ircli.simulator.sagemaker.tagging import Tags
 
@@ -134,7 +148,10 @@ class Simulator:
     # Each service's resources: on a service's first request they are imported, and so register their
     # handlers. Adding a service adds its line here.
     SERVICES: ClassVar[dict[Service, Callable[[Simulator], tuple[Resource, ...]]]] = {
-        Service.SAGEMAKER: lambda s: (s.jobs, s.endpoint_configs, s.endpoints, s.scaling, s.models, s.tags),
+        Service.SAGEMAKER: lambda s: (
+            *(s.jobs, s.endpoint_configs, s.endpoints, s.scaling, s.models, s.tags),
+            *(s.package_updates, s.model_metadata),  # the model registry's updates, the model-zoo catalog
+        ),
         Service.RUNTIME: lambda sim: (sim.runtime,),
         Service.LOGS: lambda sim: (sim.logs,),
         Service.AUTOSCALING: lambda sim: (sim.autoscaling,),

@@ -14,7 +14,7 @@ from typing import Any
 
 from ircli.operations import Service
 from ircli.simulator import documents
-from ircli.simulator.common import ACCOUNT_ID, listing, to_datetime
+from ircli.simulator.common import ACCOUNT_ID, listing, speed_factor, to_datetime
 from ircli.simulator.exceptions import ConflictException, ValidationException
 from ircli.simulator.resource import Resource, handles
 
@@ -89,6 +89,9 @@ class Models(Resource):
         name = request["ModelName"]
         if "PrimaryContainer" not in request and "Containers" not in request:
             raise ValidationException("Either PrimaryContainer or Containers must be specified.")
+        for container in [request.get("PrimaryContainer") or {}, *(request.get("Containers") or [])]:
+            if container.get("ModelPackageName"):
+                self.require_package(container["ModelPackageName"])
         arn = self.model_arn(name)
         body = {k: v for k, v in request.items() if k != "Tags"}
         with self.store.write() as db:
@@ -109,6 +112,15 @@ class Models(Resource):
         body: dict[str, Any] = documents.loads(row["body"])
         body["ModelArn"] = self.model_arn(row["name"])
         body["CreationTime"] = to_datetime(row["created"])
+        from ircli.simulator.sagemaker.instant import deployment_recommendation
+
+        body["DeploymentRecommendation"] = deployment_recommendation(
+            row["name"],
+            body,
+            age_seconds=self.clock() - row["created"],
+            factor=speed_factor(self.speed),
+            package_of=self.package_body,
+        )
         return body
 
     @handles(Service.SAGEMAKER, "ListModels")
@@ -214,7 +226,7 @@ class Models(Resource):
     def package_arn(self, key: str) -> str:
         return self.arn("model-package", key)
 
-    def _package_key(self, reference: str) -> str:
+    def package_key(self, reference: str) -> str:
         """A package's store key from its name or ARN (`GROUP/VERSION` for a versioned package)."""
         match = PACKAGE_ARN.match(reference)
         if match:
@@ -222,12 +234,17 @@ class Models(Resource):
         return reference
 
     def _package_row(self, reference: str) -> Any:
-        key = self._package_key(reference)
+        key = self.package_key(reference)
         return self.store.read().execute("SELECT * FROM model_packages WHERE name = ?", (key,)).fetchone()
 
     def require_package(self, reference: str) -> None:
         if self._package_row(reference) is None:
             raise ValidationException(f"Model package {reference} does not exist.")
+
+    def package_body(self, reference: str) -> dict[str, Any] | None:
+        """The package as it was created and since updated, or None where there is none."""
+        row = self._package_row(reference)
+        return None if row is None else dict(documents.loads(row["body"]))
 
     @handles(Service.SAGEMAKER, "CreateModelPackage")
     def create_model_package(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -277,6 +294,8 @@ class Models(Resource):
             ModelPackageStatus="Completed",
             ModelPackageStatusDetails={"ValidationStatuses": [], "ImageScanStatuses": []},
         )
+        if "LastModifiedTime" in body:  # set by UpdateModelPackage
+            body["LastModifiedTime"] = to_datetime(body["LastModifiedTime"])
         if row["version"] is not None:
             body["ModelPackageVersion"] = row["version"]
         return body
@@ -318,7 +337,7 @@ class Models(Resource):
     @handles(Service.SAGEMAKER, "DeleteModelPackage")
     def delete_model_package(self, request: dict[str, Any]) -> dict[str, Any]:
         reference = request["ModelPackageName"]
-        key = self._package_key(reference)
+        key = self.package_key(reference)
         with self.store.write() as db:
             if db.execute("DELETE FROM model_packages WHERE name = ?", (key,)).rowcount == 0:
                 raise ValidationException(f"Model package {reference} does not exist.")

@@ -62,7 +62,14 @@ class Jobs(Resource):
         factor = speed_factor(self.speed)
         from ircli.simulator.sagemaker.plans import make_plan  # the performance model: only creating a job needs it
 
-        plan = make_plan(request, simulate, factor, self.sim.endpoints.materialized_endpoint)
+        planned = request
+        if "ModelPackageVersionArn" in config:
+            from ircli.simulator.sagemaker.packages import with_package
+
+            # The package describes the model to benchmark, as a ContainerConfig would.
+            package = self.sim.models.package_body(config["ModelPackageVersionArn"])
+            planned = with_package(request, package or {})
+        plan = make_plan(planned, simulate, factor, self.sim.endpoints.materialized_endpoint)
         with self.store.write() as db:
             if db.execute("SELECT 1 FROM jobs WHERE name = ?", (name,)).fetchone():
                 raise ResourceInUse(f"Inference recommendations job with name {name} already exists.")

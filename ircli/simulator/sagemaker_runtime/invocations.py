@@ -1,26 +1,21 @@
 """SageMaker Runtime's InvokeEndpoint on a simulated endpoint.
 
-There is no model behind a simulated endpoint, so the answer is SIMULATED, not a prediction: it is
-deterministic (the same request gets the same answer) and shaped like what a typical model container
-sends for the request's content type:
-- `text/csv`: one value in [0, 1) per non-empty input row, one per line;
-- `application/json`: `{"predictions": [...], "simulated": true}` with one value per instance (a list
-  body, or the list under "instances" or "inputs"), or one value for any other document;
-- anything else: the JSON shape above with one value for the whole body.
-The `Accept` header may ask for text/csv or application/json instead.
+There is no model behind a simulated endpoint, so the answer is SIMULATED, not a prediction: deterministic
+(the same request gets the same answer) and written in the format the request's `Accept` asks for, as
+`payloads` says (CSV, JSON, JSON Lines, NumPy .npy, raw bytes).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from ircli.operations import Service
 from ircli.simulator.common import ACCOUNT_ID
-from ircli.simulator.exceptions import ModelError, SimulatorError, ValidationError
+from ircli.simulator.exceptions import SimulatorError, ValidationError
 from ircli.simulator.resource import Resource, handles
+from ircli.simulator.sagemaker_runtime import payloads
+from ircli.simulator.sagemaker_runtime.payloads import score
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit
 SERVING_STATUSES = ("InService", "Updating")
@@ -31,18 +26,6 @@ class Invocation:
     body: bytes
     content_type: str
     variant: str
-
-
-def score(data: bytes) -> float:
-    """A deterministic stand-in for a model's output: a value in [0, 1) from the input's bytes."""
-    return int.from_bytes(hashlib.sha256(data).digest()[:6], "big") / float(1 << 48)
-
-
-def _family(content_type: str) -> str:
-    base = content_type.split(";", 1)[0].strip().lower()
-    if base in ("text/csv", "text/plain"):
-        return "csv"
-    return "json"
 
 
 def _not_found(name: str) -> SimulatorError:
@@ -85,12 +68,8 @@ class Runtime(Resource):
         if endpoint["status"] not in SERVING_STATUSES:
             raise _not_found(endpoint_name)
         variant = self._variant(endpoint, body, target_variant)
-        wanted = _family(accept) if accept and accept != "*/*" else _family(content_type)
-        values = self._values(body, _family(content_type))
-        if wanted == "csv":
-            return Invocation(("\n".join(f"{v:.6f}" for v in values) + "\n").encode(), "text/csv", variant)
-        document = {"predictions": [round(v, 6) for v in values], "simulated": True}
-        return Invocation(json.dumps(document).encode(), "application/json", variant)
+        answered = payloads.answer(body, content_type, accept)
+        return Invocation(answered.body, answered.content_type, variant)
 
     @staticmethod
     def _variant(endpoint: dict[str, Any], body: bytes, target: str | None) -> str:
@@ -107,31 +86,3 @@ class Runtime(Resource):
             if point < 0:
                 return str(variant["VariantName"])
         return str(weighted[-1]["VariantName"])
-
-    @staticmethod
-    def _values(body: bytes, family: str) -> list[float]:
-        if family == "csv":
-            rows = [row for row in body.splitlines() if row.strip()]
-            return [score(row) for row in rows] or [score(body)]
-        try:
-            document = json.loads(body.decode("utf-8")) if body.strip() else None
-            instances = document
-            if isinstance(document, dict):
-                instances = document.get("instances", document.get("inputs", document))
-            if isinstance(instances, list) and instances:
-                return [score(json.dumps(item, sort_keys=True).encode()) for item in instances]
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            # A JSON container refuses a body it cannot parse; the runtime passes that on as a ModelError.
-            raise container_refused("Unable to parse the request body as JSON") from None
-        except RecursionError:
-            raise container_refused(
-                "The request body nests JSON arrays or objects deeper than the container reads"
-            ) from None
-        except ValueError:  # Python reads integers of at most 4300 digits (sys.get_int_max_str_digits)
-            raise container_refused("The request body holds a JSON number too long for the container to read") from None
-        return [score(body)]
-
-
-def container_refused(why: str) -> SimulatorError:
-    """The container's 4xx on a body it cannot read, as the runtime passes it on (424 ModelError)."""
-    return ModelError(f'Received client error (400) from primary with message "{why} (simulated container).".')
