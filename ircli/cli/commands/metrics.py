@@ -20,23 +20,32 @@ def metrics(
     job_name: Annotated[str | None, typer.Option("--job-name", help="The job's name.")] = None,
     recommendation: Annotated[
         str | None,
-        typer.Option("--recommendation", help="Only this recommendation's benchmark (its RecommendationId)."),
+        typer.Option(
+            "--recommendation",
+            metavar="RECOMMENDATION_ID",
+            help="Only this recommendation's benchmark (its RecommendationId).",
+        ),
     ] = None,
     metric: Annotated[
         list[str] | None,
         typer.Option(
             "--metric",
+            metavar="METRIC_NAME",
             help=f"A metric to read (repeat for more; default: {', '.join(DEFAULT_METRICS)}).",
             show_default=False,
         ),
     ] = None,
     period: Annotated[
-        int, typer.Option("--period", help="Seconds per datapoint: 1, 5, 10, 30 or a multiple of 60.")
+        int,
+        typer.Option("--period", metavar="SECONDS", help="Seconds per datapoint: 1, 5, 10, 30 or a multiple of 60."),
     ] = 60,
     stat: Annotated[
         str | None,
         typer.Option(
-            "--stat", help="One statistic for every metric (Sum, Average, Maximum, p99, ...).", show_default=False
+            "--stat",
+            metavar="STATISTIC",
+            help="One statistic for every metric (Sum, Average, Maximum, p99, ...).",
+            show_default=False,
         ),
     ] = None,
     datapoints: Annotated[
