@@ -38,5 +38,13 @@ class LocalBackend:
         except sqlite3.DatabaseError as exc:  # a damaged store, a full disk: the environment's problem
             raise self.simulator.store.problem(exc) from None
 
+    def job_clock(self, job_name: str) -> float | None:
+        """Now, as the job's timestamps count it (they keep the service's pace: `ircli.simulator.timeline`);
+        None for a job the store does not hold."""
+        try:
+            return self.simulator.jobs.clock_of(job_name)
+        except sqlite3.DatabaseError as exc:
+            raise self.simulator.store.problem(exc) from None
+
     def close(self) -> None:
         self.simulator.store.close()

@@ -81,6 +81,11 @@ def _took(benchmark: dict[str, Any]) -> float | None:
     return end - start if start is not None and end is not None and end >= start else None
 
 
+def _wall(took: float | None, time_scale: float, status: str) -> float | None:
+    """How long a completed benchmark's load test took on the wall clock."""
+    return took * time_scale if took is not None and status == "COMPLETED" else None
+
+
 def _observed_seconds(steps: list[dict[str, Any]]) -> float | None:
     """How long this job's finished load tests took: the best estimate for the ones still running."""
     durations = [
@@ -94,19 +99,22 @@ def _observed_seconds(steps: list[dict[str, Any]]) -> float | None:
 def benchmark_states(
     job: dict[str, Any], steps: list[dict[str, Any]], *, now: float, time_scale: float
 ) -> list[BenchmarkState]:
-    """Each benchmark's state at `now` (epoch seconds). `time_scale` is wall seconds per second of the
-    service's time (1 for the service; the simulator's speed); once a benchmark has finished, its measured
-    duration replaces the estimate."""
+    """Each benchmark's state at `now`, as the job's timestamps count time (epoch seconds: the wall clock
+    for the service; the simulator says where its clock is, `JobProgress.clock`). `time_scale` is wall
+    seconds per second of the service's time (1 for the service; the simulator's speed): timestamps keep
+    the service's pace, so their differences times `time_scale` are wall seconds. Once a benchmark has
+    finished, its measured duration replaces the estimate."""
     segments = load_test_segments(job)
     planned = sum(segment.seconds for segment in segments)
     observed = _observed_seconds(steps)
+    observed = None if observed is None else observed * time_scale
     expected = observed if observed is not None else planned * time_scale
     states = []
     for step in steps:
         benchmark = step.get("InferenceBenchmark", {})
         status = str(step.get("Status", ""))
         started = _epoch(benchmark.get("InvocationStartTime"))
-        elapsed = None if started is None else max(0.0, now - started)
+        elapsed = None if started is None else max(0.0, now - started) * time_scale
         if status in FINISHED:
             stage = {"COMPLETED": "done", "FAILED": "failed", "STOPPED": "stopped"}[status]
         elif status != "IN_PROGRESS":
@@ -124,7 +132,7 @@ def benchmark_states(
                 },
                 status=status,
                 stage=stage,
-                elapsed=elapsed if status == "IN_PROGRESS" else _took(benchmark) if status == "COMPLETED" else None,
+                elapsed=elapsed if status == "IN_PROGRESS" else _wall(_took(benchmark), time_scale, status),
                 expected=expected if status == "IN_PROGRESS" else None,
             )
         )

@@ -79,6 +79,9 @@ class JobProgress:
     steps: list[dict[str, Any]] = field(default_factory=list)
     elapsed: float = 0.0
     time_scale: float = 1.0  # the backend's: wall seconds per second of the service's time
+    # Where the job's timestamps stood at the observation, when the backend knows (the simulator's run at
+    # the service's pace, `ircli.simulator.timeline`); None: the wall clock's.
+    clock: float | None = None
 
     @property
     def status(self) -> str:
@@ -224,7 +227,9 @@ class RecommenderService:
 
         def observe(elapsed: Callable[[], float]) -> tuple[bool, JobProgress]:
             job = self.describe_job(job_name)
-            progress = JobProgress(job, self.job_steps(job_name), elapsed(), self.backend.time_scale)
+            job_clock = getattr(self.backend, "job_clock", None)
+            clock = job_clock(job_name) if callable(job_clock) else None
+            progress = JobProgress(job, self.job_steps(job_name), elapsed(), self.backend.time_scale, clock)
             if on_update is not None:
                 on_update(progress)
             if progress.status == "COMPLETED":

@@ -254,6 +254,8 @@ class Store:
         try:
             if version < SCHEMA_VERSION:
                 with self._transaction(connection):
+                    # Another process may have migrated it while this one waited for the write lock.
+                    version = connection.execute("PRAGMA user_version").fetchone()[0]
                     for layout in MIGRATIONS[version:]:
                         apply(connection, layout)
                     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

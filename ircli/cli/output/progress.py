@@ -76,7 +76,12 @@ class LivePanel:
         if self.progress is None:
             return Text(escape_controls(f"{self.job_name}: waiting for the first answer"), style="bold")
         now = self.time_now()
-        states = benchmark_states(self.progress.job, self.progress.steps, now=now, time_scale=self.progress.time_scale)
+        states = benchmark_states(
+            self.progress.job,
+            self.progress.steps,
+            now=job_clock(self.progress, now - self.observed_at, now),
+            time_scale=self.progress.time_scale,
+        )
         elapsed = self.progress.elapsed + (now - self.observed_at)
         header = Text(escape_controls(f"{self.job_name}: {summary(self.progress, states)}"), style="bold")
         fraction = overall_fraction(states)
@@ -162,7 +167,9 @@ def job_progress(job_name: str, stream: IO[str], *, console: Any = None) -> Iter
     last: list[str] = []
 
     def on_update(progress: JobProgress) -> None:
-        states = benchmark_states(progress.job, progress.steps, now=time.time(), time_scale=progress.time_scale)
+        states = benchmark_states(
+            progress.job, progress.steps, now=job_clock(progress, 0.0, time.time()), time_scale=progress.time_scale
+        )
         line = summary(progress, states)
         if not last or last[0] != line:
             stream.write(escape_controls(f"{job_name}: {line}, {clock_text(progress.elapsed)} elapsed") + "\n")
@@ -170,3 +177,11 @@ def job_progress(job_name: str, stream: IO[str], *, console: Any = None) -> Iter
             last[:] = [line]
 
     yield Watcher(on_update)
+
+
+def job_clock(progress: JobProgress, since: float, now: float) -> float:
+    """Where the job's timestamps stand `since` wall seconds after the observation: the simulator's clock
+    runs at the service's pace (1 / time_scale); without one, the wall clock's `now`."""
+    if progress.clock is None:
+        return now
+    return progress.clock + (since / progress.time_scale if progress.time_scale > 0 else 0.0)

@@ -1,8 +1,8 @@
 """GetMetricData: metric queries (MetricStat) and the simple math expressions the console writes over them
-(`+ - * /`, parentheses, numbers, query ids, SUM / AVG / MIN / MAX of ids or arrays, and METRICS() for
-every metric query of the request), each answered as a labelled time series; pages of at most
-MaxDatapoints values, newest first unless ScanBy says TimestampAscending, a result that continues on the
-next page marked PartialData.
+(`+ - * /`, parentheses, numbers, query ids, arrays `[m1, m2]`, SUM / AVG / MIN / MAX of series or arrays,
+and METRICS() for every metric query of the request, or those whose label holds its text), each answered
+as a labelled time series; pages of at most MaxDatapoints values, newest first unless ScanBy says
+TimestampAscending, a result that continues on the next page marked PartialData.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MAX_DATAPOINTS = 100_800
 Points = dict[float, float]  # a time series: period start -> value
 TOKEN = re.compile(
-    r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/(),])|(?P<text>\"[^\"]*\"))"
+    r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/(),\[\]])|(?P<text>\"[^\"]*\"))"
 )
 
 
@@ -121,7 +121,10 @@ class Expression:
         return [t for t in tokens if t]
 
     def parse(self) -> Any:
-        value = self._sum()
+        try:
+            value = self._sum()
+        except RecursionError:  # parentheses nested deeper than any expression the console writes
+            raise ValidationException(f"Error in expression '{self.text[:80]}': nested too deeply.") from None
         if self.position != len(self.tokens):
             raise ValidationException(f"Error in expression '{self.text}': unexpected '{self.tokens[self.position]}'.")
         return value
@@ -158,6 +161,15 @@ class Expression:
             return value
         if token == "-":
             return combine(0.0, self._operand(), "-")
+        if token == "[":  # an array of series: [m1, m2]
+            items: list[tuple[str, Points]] = []
+            while self._peek() != "]":
+                value = self._sum()
+                items += value if isinstance(value, list) else [("", value)] if isinstance(value, dict) else []
+                if self._peek() == ",":
+                    self._take(",")
+            self._take("]")
+            return items
         if re.fullmatch(r"\d+(\.\d+)?", token):
             return float(token)
         if self._peek() == "(":

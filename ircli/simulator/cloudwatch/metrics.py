@@ -102,8 +102,12 @@ class Metrics(Resource):
     def list_metrics(self, request: dict[str, Any]) -> dict[str, Any]:
         wanted = request.get("Dimensions") or []
         listed: dict[tuple[str, str, tuple[tuple[str, str], ...]], Series] = {}
+        # RecentlyActive (its one value, PT3H): only metrics with a datapoint in the last three hours.
+        since = self.clock() - 3 * 3600 if request.get("RecentlyActive") == "PT3H" else None
         for series in self.series(wanted):
             if request.get("Namespace") not in (None, series.namespace):
+                continue
+            if since is not None and not any(sample.timestamp >= since for sample in series.samples):
                 continue
             if request.get("MetricName") not in (None, series.metric):
                 continue

@@ -104,6 +104,11 @@ class Jobs(Resource):
             .fetchone()
         )
 
+    def clock_of(self, name: str) -> float | None:
+        """Now, as the job's timestamps count it; None for a job that does not exist."""
+        row = self.job_row(name)
+        return None if row is None else JobTimeline.of(row, documents.loads(row["plan"])).shown_at(self.clock())
+
     def _require_job(self, name: str) -> Any:
         row = self.job_row(name)
         if row is None:
