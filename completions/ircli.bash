@@ -17,7 +17,7 @@ _ircli() {
                 case "$path" in
                     "") case " compare-jobs cost-estimate create-job describe-job endpoint-config list-endpoints list-jobs list-steps logs metrics model rank-recommendations report scaling-recommendation schema simulator stop-job wait " in *" $word "*) path="$word" ;; esac ;;
                     "endpoint-config") case " create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint " in *" $word "*) path="$path $word" ;; esac ;;
-                    "model") case " create delete describe list " in *" $word "*) path="$path $word" ;; esac ;;
+                    "model") case " create delete describe list metadata " in *" $word "*) path="$path $word" ;; esac ;;
                     "schema") case " list show validate " in *" $word "*) path="$path $word" ;; esac ;;
                     "simulator") case " reset serve status " in *" $word "*) path="$path $word" ;; esac ;;
                 esac ;;
@@ -72,11 +72,12 @@ _ircli() {
         "list-steps") words="--job-name --status --step-type --max-items --starting-token --page-size --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "logs") words="--job-name --follow -f --interval --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "metrics") words="--job-name --recommendation --metric --period --stat --datapoints --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
-        "model") words="create delete describe list --help" ;;
+        "model") words="create delete describe list metadata --help" ;;
         "model create") words="--model-name --image --model-data-url --environment --execution-role-arn --tag --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "model delete") words="--model-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "model describe") words="--model-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "model list") words="--name-contains --sort-by --sort-order --max-items --starting-token --page-size --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
+        "model metadata") words="--domain --framework --framework-version --task --max-items --starting-token --page-size --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "rank-recommendations") words="--job-name --rank-by --max-latency-ms --max-cost-per-hour --min-invocations --top --chart --no-chart --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "report") words="--html --average-per-minute --peak-per-minute --traffic-profile --max-latency-ms --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;
         "scaling-recommendation") words="--job-name --inference-recommendations-job-name --recommendation-id --endpoint-name --target-cpu-utilization-per-core --min-invocations-per-minute --max-invocations-per-minute --emit --target-endpoint-name --variant-name --interactive -i --resume --cli-input-json --cli-input-yaml --generate-cli-skeleton --help --backend --region --profile --endpoint-url --output --query --state-dir --cli-read-timeout --cli-connect-timeout --debug --no-color --help" ;;

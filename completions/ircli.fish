@@ -257,10 +257,11 @@ complete -c ircli -n '__fish_seen_subcommand_from metrics' -l stat -x
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l datapoints
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l help
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -a '(__ircli_job_names)'
-complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'create' -d 'Create a model from an image and its artifacts (or a file with --cli-input-yaml).'
-complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'delete' -d 'Delete a model (endpoints already serving it keep running).'
-complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'describe' -d 'Show a model: its containers, role and ARN.'
-complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list' -a 'list' -d 'List models, all pages unless --max-items is given.'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list metadata' -a 'create' -d 'Create a model from an image and its artifacts (or a file with --cli-input-yaml).'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list metadata' -a 'delete' -d 'Delete a model (endpoints already serving it keep running).'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list metadata' -a 'describe' -d 'Show a model: its containers, role and ARN.'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list metadata' -a 'list' -d 'List models, all pages unless --max-items is given.'
+complete -c ircli -n '__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from create delete describe list metadata' -a 'metadata' -d 'List the models Inference Recommender has benchmarked (the NearestModelName values), with their domain,'
 complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l model-name -x
 complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l image -x
 complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from create' -l model-data-url -x
@@ -291,6 +292,17 @@ complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcom
 complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from list' -l help
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l domain -x -a 'COMPUTER_VISION NATURAL_LANGUAGE_PROCESSING MACHINE_LEARNING'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l framework -x -a 'TENSORFLOW PYTORCH XGBOOST SAGEMAKER-SCIKIT-LEARN'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l framework-version -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l task -x -a 'IMAGE_CLASSIFICATION OBJECT_DETECTION TEXT_GENERATION IMAGE_SEGMENTATION FILL_MASK CLASSIFICATION REGRESSION OTHER'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l max-items -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l starting-token -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l page-size -x
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l cli-input-json -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l cli-input-yaml -r -F
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l generate-cli-skeleton -x -a 'input yaml-input output'
+complete -c ircli -n '__fish_seen_subcommand_from model ; and __fish_seen_subcommand_from metadata' -l help
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l job-name -x -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l rank-by -x
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l max-latency-ms -x

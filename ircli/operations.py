@@ -279,6 +279,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("model describe", "models", "DescribeModel", argument=Names.MODEL),
     Command("model list", "models", "ListModels"),
     Command("model delete", "models", "DeleteModel", argument=Names.MODEL),
+    Command("model metadata", "models", "ListModelMetadata"),  # the benchmarked-model catalog
     Command("endpoint-config create", "endpoints", "CreateEndpointConfig"),
     Command("endpoint-config describe", "endpoints", "DescribeEndpointConfig", argument=Names.ENDPOINT_CONFIG),
     Command("endpoint-config list", "endpoint_listing", "ListEndpointConfigs"),

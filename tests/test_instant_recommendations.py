@@ -15,6 +15,7 @@ from ircli.simulator.models import Simulator
 from ircli.simulator.sagemaker import perf
 from ircli.simulator.server import RunningServer, serve_in_thread
 from ircli.simulator.store import Store
+from tests.conftest import CliRunner
 from tests.test_services import client
 from tests.valid_requests import ROLE
 
@@ -173,6 +174,30 @@ def test_served_describe_model_answers_what_the_sdks_deploy_by_recommendation_re
     assert next(r for r in listed if r["RecommendationId"] == chosen["RecommendationId"])["InstanceType"]
 
 
+def test_aws_instant_recommendations_notebook_runs_as_written(server: RunningServer) -> None:
+    """aws/amazon-sagemaker-examples, deployment-recommendations/instant-recommendations.ipynb: a model of a
+    bare TensorFlow image in `Containers`, DescribeModel polled until COMPLETED, its list tabulated."""
+    sagemaker = client(server, "sagemaker")
+    image = f"{ECR}/tensorflow-inference:1.12.0-cpu"  # sagemaker.image_uris.retrieve("tensorflow", ..., "1.12.0")
+    sagemaker.create_model(
+        ModelName="instant-rec-demo-nb-model-1", ExecutionRoleArn=ROLE, Containers=[{"Image": image}]
+    )
+    deployment_recommendation = None
+    for _ in range(3):
+        described = sagemaker.describe_model(ModelName="instant-rec-demo-nb-model-1")
+        deployment_recommendation = described.get("DeploymentRecommendation")
+        if (
+            deployment_recommendation is not None
+            and deployment_recommendation.get("RecommendationStatus") == "COMPLETED"
+        ):
+            break
+    assert deployment_recommendation is not None and deployment_recommendation["RecommendationStatus"] == "COMPLETED"
+    rows = deployment_recommendation.get("RealTimeInferenceRecommendations")
+    assert len(rows) == 3 and all(set(r) == {"RecommendationId", "InstanceType", "Environment"} for r in rows)
+    assert any(perf.instance(r["InstanceType"]).get("accelerator") for r in rows)  # a DLC: GPUs are candidates
+    sagemaker.delete_model(ModelName="instant-rec-demo-nb-model-1")
+
+
 def test_served_list_model_metadata_filters_and_pages(server: RunningServer) -> None:
     sagemaker = client(server, "sagemaker")
     everything = sagemaker.list_model_metadata()["ModelMetadataSummaries"]
@@ -228,6 +253,12 @@ def test_served_update_model_package_approves_and_keeps_metadata(server: Running
     assert described["CustomerMetadataProperties"] == {"stage": "prod", "owner": "me"}
     assert [s["Name"] for s in described["AdditionalInferenceSpecifications"]] == ["gpu"]
     assert described["LastModifiedTime"] >= described["CreationTime"]
+    sagemaker.update_model_package(
+        ModelPackageArn=arn, ModelCard={"ModelCardContent": "{}", "ModelCardStatus": "Draft"}
+    )
+    sagemaker.update_model_package(ModelPackageArn=arn, ModelCard={"ModelCardStatus": "Approved"})
+    card = sagemaker.describe_model_package(ModelPackageName=arn)["ModelCard"]
+    assert card == {"ModelCardContent": "{}", "ModelCardStatus": "Approved"}
     approved = sagemaker.list_model_packages(ModelPackageGroupName="approvals", ModelApprovalStatus="Approved")
     assert [p["ModelPackageArn"] for p in approved["ModelPackageSummaryList"]] == [arn]
     with pytest.raises(sagemaker.exceptions.ClientError, match="already exists"):
@@ -236,5 +267,63 @@ def test_served_update_model_package_approves_and_keeps_metadata(server: Running
             AdditionalInferenceSpecificationsToAdd=[{"Name": "gpu", "Containers": [{"Image": XGBOOST_IMAGE}]}],
         )
     missing = arn.rsplit("/", 1)[0] + "/99"
-    with pytest.raises(sagemaker.exceptions.ClientError, match=f"Model package {missing} does not exist"):
+    with pytest.raises(sagemaker.exceptions.ClientError, match=f"ModelPackage {missing} does not exist"):
         sagemaker.update_model_package(ModelPackageArn=missing, ModelApprovalStatus="Rejected")
+
+
+def test_failed_where_no_instance_type_the_package_supports_can_serve_the_model(sim: Simulator) -> None:
+    sim.dispatch("CreateModelPackageGroup", {"ModelPackageGroupName": "llms"})
+
+    def package(instance_types: list[str]) -> str:
+        return str(
+            sim.dispatch(
+                "CreateModelPackage",
+                {
+                    "ModelPackageGroupName": "llms",
+                    "Task": "TEXT_GENERATION",
+                    "InferenceSpecification": {
+                        "Containers": [{"Image": f"{ECR}/huggingface-pytorch-tgi-inference:2.1-tgi1.4-gpu"}],
+                        "SupportedContentTypes": ["application/json"],
+                        "SupportedResponseMIMETypes": ["application/json"],
+                        "SupportedRealtimeInferenceInstanceTypes": instance_types,
+                    },
+                },
+            )["ModelPackageArn"]
+        )
+
+    create(sim, "on-cpus", PrimaryContainer={"ModelPackageName": package(["ml.c5.xlarge", "ml.m5.large"])})
+    assert recommendation(sim, "on-cpus") == {"RecommendationStatus": "FAILED"}
+    create(sim, "on-gpus", PrimaryContainer={"ModelPackageName": package(["ml.c5.xlarge", "ml.g5.2xlarge"])})
+    assert instance_types(recommendation(sim, "on-gpus")) == ["ml.g5.2xlarge"]
+
+
+def test_the_cli_lists_the_catalog_and_shows_a_models_instant_recommendations(cli: CliRunner) -> None:
+    listed = cli("model", "metadata", "--domain", "COMPUTER_VISION", "--task", "OBJECT_DETECTION", "--output", "json")
+    models = {m["Model"] for m in listed.json["ModelMetadataSummaries"]}
+    assert {"yolov4", "retinanet"} <= models and "resnet50" not in models
+    paged = cli("model", "metadata", "--max-items", "3", "--output", "json").json
+    assert len(paged["ModelMetadataSummaries"]) == 3 and paged["NextToken"]
+    table = cli("model", "metadata", "--framework", "XGBOOST", "--output", "table").out
+    assert "Benchmarked models" in table and "xgboost" in table and "CLASSIFICATION" in table
+    described = cli("model", "describe", "resnet50", "--output", "json").json["DeploymentRecommendation"]
+    shown = cli("model", "describe", "resnet50", "--output", "table").out
+    assert "Instant recommendations" in shown and "(COMPLETED)" in shown
+    assert all(r["RecommendationId"] in shown for r in described["RealTimeInferenceRecommendations"])
+
+
+def test_a_generative_models_stated_size_decides_which_accelerators_it_fits(sim: Simulator) -> None:
+    from ircli.simulator.sagemaker.instant import total_accelerator_memory
+
+    image = f"{ECR}/huggingface-pytorch-tgi-inference:2.1-tgi1.4-gpu-py310-cu121-ubuntu22.04"
+    sizes = {"llama-13b": ("meta-llama/Llama-2-13b-chat-hf", 13), "falcon-180b": ("tiiuae/falcon-180B", 180)}
+    for name, (model_id, billions) in sizes.items():
+        create(sim, name, PrimaryContainer={"Image": image, "Environment": {"HF_MODEL_ID": model_id}})
+        chosen = instance_types(recommendation(sim, name))
+        needed = billions * 1e9 * 2 / 2**30  # fp16 weights alone
+        assert chosen and all(total_accelerator_memory(t) >= needed for t in chosen), (name, chosen)
+    # A 13B model does not fit one A10G (22.4 GiB), which a 7B model's profile has among its candidates.
+    assert "ml.g5.2xlarge" in perf.profile_for({"Task": "TEXT_GENERATION"}).candidates
+    assert "ml.g5.2xlarge" not in instance_types(recommendation(sim, "llama-13b"))
+    # No instance type has the memory a 1,000B model needs: no recommendation can be made.
+    create(sim, "giant", PrimaryContainer={"Image": image, "Environment": {"HF_MODEL_ID": "x/giant-1000b"}})
+    assert recommendation(sim, "giant") == {"RecommendationStatus": "FAILED"}

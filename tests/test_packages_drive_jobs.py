@@ -168,7 +168,7 @@ def test_create_model_refuses_a_package_that_does_not_exist(sim: Simulator, wher
         "ExecutionRoleArn": ROLE,
         where: container if where == "PrimaryContainer" else [container],
     }
-    with pytest.raises(ValidationException, match=f"Model package {missing} does not exist."):
+    with pytest.raises(ValidationException, match=f"ModelPackage {missing} does not exist."):
         sim.dispatch("CreateModel", request)
     with pytest.raises(ValidationException, match="Could not find model"):
         sim.dispatch("DescribeModel", {"ModelName": "from-missing"})

@@ -89,8 +89,10 @@ def test_the_dtypes_the_numpy_serializer_writes_are_read(
         (npy("<f8", (2, 3), FLOATS[:-8]), "40 bytes of data for shape (2, 3)"),
         (npy("<f8", (0, 3), b""), "empty NumPy array"),
         (b"\x93NUMPY\x01\x00\x08\x00__import", "a malformed header"),
+        (npy("|S0", (10**9, 10**9), b""), "zero-size elements"),
+        (npy("<f8", (10**12, 3), FLOATS), "48 bytes of data for shape (1000000000000, 3)"),
     ],
-    ids=["json-body", "pickled-objects", "short-data", "empty", "not-a-literal"],
+    ids=["json-body", "pickled-objects", "short-data", "empty", "not-a-literal", "zero-size", "huge-shape"],
 )
 def test_a_body_that_is_not_an_array_the_container_reads_is_a_model_error(body: bytes, why: str) -> None:
     with pytest.raises(ModelError) as refused:

@@ -18,6 +18,9 @@ __all__ = ["served"]  # the fixture, shared with tests/test_clients.py
 def test_the_sdk_deploys_by_an_instant_recommendation_and_predicts_through_numpy(served: Served) -> None:
     output = run_client(client_venv("sdk", SDK), "sdk_instant.py", served)
     lines = {m[1]: m[0] for m in re.finditer(r"\b([A-Z][A-Z-]+)\b.*$", output, re.MULTILINE)}
+    sklearn = lines["SKLEARN"].split()
+    assert sklearn[1] == "COMPLETED" and len(sklearn[2:]) >= 2  # the notebook deploys the second
+    assert lines["SKLEARN-PREDICT"] == "SKLEARN-PREDICT float32 (10,)"  # one value per DataFrame row
     instant = lines["INSTANT"].split()
     assert instant[1] == "COMPLETED" and 1 <= len(instant[2:]) <= 3
     assert lines["DEPLOYED"] == f"DEPLOYED True {instant[2]}"

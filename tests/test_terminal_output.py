@@ -160,6 +160,7 @@ def command_lines(tmp_path: Path) -> list[tuple[str, list[str]]]:
         ),
         ("model describe", ["model", "describe", "m-hostile"]),
         ("model list", ["model", "list"]),
+        ("model metadata", ["model", "metadata", "--task", "FILL_MASK"]),
         ("endpoint-config create", ["endpoint-config", "create", "--cli-input-yaml", config]),
         ("endpoint-config describe", ["endpoint-config", "describe", "churn-prod-config"]),
         ("endpoint-config list", ["endpoint-config", "list"]),

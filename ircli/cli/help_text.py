@@ -57,6 +57,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "model describe": ("ircli model describe churn-xgboost",),
     "model list": ("ircli model list --name-contains churn",),
     "model delete": ("ircli model delete churn",),
+    "model metadata": (
+        "ircli model metadata --domain COMPUTER_VISION --framework PYTORCH",
+        "ircli model metadata --task CLASSIFICATION --output table",
+    ),
     "endpoint-config create": (
         "ircli endpoint-config create --from-recommendation xgboost-default/9309ff62 --model-name churn-xgboost "
         "--endpoint-config-name churn-config",

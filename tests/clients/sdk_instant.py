@@ -1,5 +1,5 @@
 """The SageMaker Python SDK, unmodified, against an ircli simulator named by AWS_ENDPOINT_URL: instant
-recommendations (as AWS's instant-recommendations notebook reads them), `Model.deploy` by a model's
+recommendations (as AWS's two instant-recommendations notebooks read them), `Model.deploy` by a model's
 recommendation id, predictions through the NumPy and JSON Lines serializers, ListModelMetadata and
 a model package's approval.
 
@@ -11,11 +11,13 @@ import time
 import types
 
 import numpy as np
+import pandas as pd
 import sagemaker.session
-from sagemaker import Model, ModelPackage, Session
+from sagemaker import Model, ModelPackage, Session, image_uris
 from sagemaker.deserializers import JSONLinesDeserializer, NumpyDeserializer
 from sagemaker.predictor import Predictor
 from sagemaker.serializers import JSONLinesSerializer, NumpySerializer
+from sagemaker.sklearn.model import SKLearnPredictor
 
 
 class ShortSleeps(types.ModuleType):
@@ -35,13 +37,43 @@ DATA = "s3://bucket/resnet50/model.tar.gz"
 session = Session()
 sm = session.sagemaker_client
 
-# The notebook creates the model with boto3, then polls DescribeModel until the recommendation is done.
+
+def poll(model_name: str) -> dict:
+    """Describe the model until its recommendation leaves IN_PROGRESS, as AWS's notebooks do."""
+    for _ in range(100):
+        recommendation = sm.describe_model(ModelName=model_name).get("DeploymentRecommendation")
+        if recommendation is not None and recommendation["RecommendationStatus"] != "IN_PROGRESS":
+            return recommendation
+        time.sleep(0.05)
+    raise SystemExit(f"{model_name}: no recommendation")
+
+
+# AWS's "instant-recommendations-with-python-sdk" notebook: a scikit-learn Model created by the SDK (its name
+# the SDK's own), its second recommendation deployed, a DataFrame predicted through SKLearnPredictor's
+# NumPy serializer and deserializer. (Its entry_point upload to S3 is left out.)
+sklearn_model = Model(
+    model_data="s3://bucket/sk-model.tar.gz",
+    role=ROLE,
+    image_uri=image_uris.retrieve(framework="sklearn", region="us-east-1", version="1.0-1", image_scope="inference"),
+    sagemaker_session=session,
+)
+sklearn_model.create()
+recommendation = poll(sklearn_model.name)
+found = recommendation["RealTimeInferenceRecommendations"]
+print("SKLEARN", recommendation["RecommendationStatus"], " ".join(r["InstanceType"] for r in found))
+sklearn_model.predictor_cls = SKLearnPredictor
+predictor = sklearn_model.deploy(
+    inference_recommendation_id=found[1]["RecommendationId"], initial_instance_count=1, endpoint_name="sdk-sklearn-ep"
+)
+payload = pd.DataFrame(np.arange(80, dtype=float).reshape(10, 8))
+inference = predictor.predict(payload)
+print("SKLEARN-PREDICT", inference.dtype, inference.shape)
+predictor.delete_model()
+predictor.delete_endpoint()
+
+# AWS's "instant-recommendations" notebook creates its model with boto3 and polls DescribeModel.
 sm.create_model(ModelName="sdk-instant", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE, "ModelDataUrl": DATA})
-for _ in range(100):
-    recommendation = sm.describe_model(ModelName="sdk-instant")["DeploymentRecommendation"]
-    if recommendation["RecommendationStatus"] != "IN_PROGRESS":
-        break
-    time.sleep(0.05)
+recommendation = poll("sdk-instant")
 found = recommendation["RealTimeInferenceRecommendations"]
 print("INSTANT", recommendation["RecommendationStatus"], " ".join(r["InstanceType"] for r in found))
 

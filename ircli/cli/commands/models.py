@@ -1,4 +1,5 @@
-"""`ircli model ...`: the models that jobs benchmark and endpoints serve (create, describe, list, delete)."""
+"""`ircli model ...`: the models that jobs benchmark and endpoints serve (create, describe, list, delete), and
+the catalog of benchmarked models a job's NearestModelName may name (metadata)."""
 
 from typing import Annotated
 
@@ -7,7 +8,7 @@ import typer
 from ircli.cli.api import ApiCall, api_command
 from ircli.cli.options import MaxItems, PageSize, StartingToken, pick_name
 from ircli.cli.output.views import View
-from ircli.cli.output.views.resources import model_tables, models_tables
+from ircli.cli.output.views.resources import model_metadata_tables, model_tables, models_tables
 from ircli.lib.shorthand import parse_pair, with_tags
 
 ModelArgument = Annotated[str | None, typer.Argument(help="The model's name.", show_default=False)]
@@ -69,3 +70,25 @@ def list_(
 def delete(call: ApiCall, name: ModelArgument = None, model_name: ModelOption = None) -> None:
     """Delete a model (endpoints already serving it keep running)."""
     call.run({"ModelName": pick_name(name, model_name, what="--model-name")})
+
+
+@api_command("ListModelMetadata")
+def metadata(
+    call: ApiCall,
+    domain: Annotated[str | None, typer.Option("--domain", help="Only this Domain (e.g. COMPUTER_VISION).")] = None,
+    framework: Annotated[str | None, typer.Option("--framework", help="Only this Framework (e.g. PYTORCH).")] = None,
+    framework_version: Annotated[
+        str | None, typer.Option("--framework-version", help="Only this FrameworkVersion.")
+    ] = None,
+    task: Annotated[str | None, typer.Option("--task", help="Only this Task (e.g. IMAGE_CLASSIFICATION).")] = None,
+    max_items: MaxItems = None,
+    starting_token: StartingToken = None,
+    page_size: PageSize = None,
+) -> None:
+    """List the models Inference Recommender has benchmarked (the NearestModelName values), with their domain,
+    task and framework; filters match exactly, as the service's do."""
+    given = {"Domain": domain, "Framework": framework, "FrameworkVersion": framework_version, "Task": task}
+    filters = [{"Name": name, "Value": value} for name, value in given.items() if value is not None]
+    request = call.request({"SearchExpression": {"Filters": filters}} if filters else {})
+    result = call.paginate(request, max_items=max_items, starting_token=starting_token, page_size=page_size)
+    call.cli.emit(result, View(tables=model_metadata_tables))

@@ -237,9 +237,14 @@ class Models(Resource):
         key = self.package_key(reference)
         return self.store.read().execute("SELECT * FROM model_packages WHERE name = ?", (key,)).fetchone()
 
+    def package_missing(self, reference: str) -> ValidationException:
+        """The service's refusal of a package that does not exist, by its ARN (published, from
+        DescribeModelPackage: "ModelPackage arn:aws:sagemaker:...:model-package/NAME does not exist.")."""
+        return ValidationException(f"ModelPackage {self.package_arn(self.package_key(reference))} does not exist.")
+
     def require_package(self, reference: str) -> None:
         if self._package_row(reference) is None:
-            raise ValidationException(f"Model package {reference} does not exist.")
+            raise self.package_missing(reference)
 
     def package_body(self, reference: str) -> dict[str, Any] | None:
         """The package as it was created and since updated, or None where there is none."""
@@ -285,7 +290,7 @@ class Models(Resource):
         reference = request["ModelPackageName"]
         row = self._package_row(reference)
         if row is None:
-            raise ValidationException(f"Model package {reference} does not exist.")
+            raise self.package_missing(reference)
         body: dict[str, Any] = documents.loads(row["body"])
         body.update(
             ModelPackageName=row["group_name"] or row["name"],
@@ -340,6 +345,6 @@ class Models(Resource):
         key = self.package_key(reference)
         with self.store.write() as db:
             if db.execute("DELETE FROM model_packages WHERE name = ?", (key,)).rowcount == 0:
-                raise ValidationException(f"Model package {reference} does not exist.")
+                raise self.package_missing(reference)
             self.sim.tags.drop(db, self.package_arn(key))
         return {}

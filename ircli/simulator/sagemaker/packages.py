@@ -28,7 +28,6 @@ REPLACED = (
     "ApprovalDescription",
     "InferenceSpecification",
     "SourceUri",
-    "ModelCard",
     "ModelLifeCycle",
     "ModelPackageRegistrationType",
 )
@@ -84,7 +83,7 @@ class PackageUpdates(Resource):
         with self.store.write() as db:
             row = db.execute("SELECT body FROM model_packages WHERE name = ?", (key,)).fetchone()
             if row is None:
-                raise ValidationException(f"Model package {reference} does not exist.")
+                raise self.sim.models.package_missing(reference)
             body = self._updated(documents.loads(row["body"]), request)
             db.execute("UPDATE model_packages SET body = ? WHERE name = ?", (documents.dumps(body), key))
         return {"ModelPackageArn": self.sim.models.package_arn(key)}
@@ -93,6 +92,8 @@ class PackageUpdates(Resource):
         for member in REPLACED:
             if member in request:
                 body[member] = request[member]
+        if "ModelCard" in request:  # the SDK sends the status alone to change it, keeping the content
+            body["ModelCard"] = {**(body.get("ModelCard") or {}), **request["ModelCard"]}
         metadata = dict(body.get("CustomerMetadataProperties") or {})
         metadata.update(request.get("CustomerMetadataProperties") or {})
         for name in request.get("CustomerMetadataPropertiesToRemove") or []:

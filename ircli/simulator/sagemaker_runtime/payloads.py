@@ -182,8 +182,12 @@ def npy_header(body: bytes) -> NpyHeader:
     if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
         raise container_refused("Unable to parse the request body as NumPy .npy (a malformed header)")
     descr, order, shape = header["descr"], header["fortran_order"], header["shape"]
-    if not isinstance(descr, str) or NPY_KINDS.match(descr) is None:
+    kind = NPY_KINDS.match(descr) if isinstance(descr, str) else None
+    if kind is None:
         raise container_refused(f"NumPy dtype {descr!r} is not one the container reads (no pickled objects)")
+    if int(kind["size"]) == 0:
+        # Zero-size elements would let a tiny body claim any number of rows.
+        raise container_refused(f"NumPy dtype {descr!r} is not one the container reads (zero-size elements)")
     if not isinstance(order, bool) or not isinstance(shape, tuple):
         raise container_refused("Unable to parse the request body as NumPy .npy (a malformed header)")
     if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
