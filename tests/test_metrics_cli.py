@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -18,7 +21,7 @@ from ircli.backends.aws import AwsBackend
 from ircli.cli.output.views.metrics import sparkline
 from ircli.errors import InputError
 from ircli.lib.metrics import Selection, job_window
-from tests.conftest import EXAMPLES, CliRunner
+from tests.conftest import EXAMPLES, CliRunner, run_process
 
 DEFAULT_JOB = str(EXAMPLES / "default-job.yaml")
 START = datetime(2026, 3, 2, 10, 0, 20, tzinfo=timezone.utc)
@@ -234,3 +237,43 @@ def test_sparkline_and_window() -> None:
         Selection(period=0).checked()
     assert Selection(period=30).checked().period == 30
     assert [s for _, s in Selection(("ModelLatency", "Invocations")).pairs()] == ["p50", "p95", "p99", "Sum"]
+
+
+@pytest.mark.slow
+def test_aws_backend_against_the_served_simulator_reads_what_the_recommendations_say(tmp_path: Any) -> None:
+    """The whole way: the aws backend's CloudWatch client (the protocol botocore picks) against `ircli
+    simulator serve`; each benchmark's peak minute is its recommendation's MaxInvocations, and its p95 latency
+    there is the recommendation's ModelLatency."""
+    state = tmp_path / "state"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ircli", "simulator", "serve", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"IRCLI_HOME": str(state), "IRCLI_SIM_SPEED": "instant", "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        assert server.stderr is not None
+        url = re.search(r"listening on (http://\S+)", server.stderr.readline())
+        assert url
+        aws = ["--backend", "aws", "--region", "us-east-1", "--endpoint-url", url[1]]
+        environ = {**CREDENTIALS, "IRCLI_HOME": str(tmp_path / "client")}
+        created = run_process(*aws, "create-job", "--cli-input-yaml", DEFAULT_JOB, env=environ)
+        assert created.returncode == 0, created.stderr
+        described = json.loads(
+            run_process(*aws, "describe-job", "xgboost-default", "--output", "json", env=environ).stdout
+        )
+        ran = run_process(*aws, "metrics", "xgboost-default", "--metric", "Invocations", "--metric", "ModelLatency",
+                          "--output", "json", env=environ)  # fmt: skip
+        assert ran.returncode == 0, ran.stderr
+        document = json.loads(ran.stdout)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    by_id = {r["RecommendationId"]: r for r in described["InferenceRecommendations"]}
+    assert {b["RecommendationId"] for b in document["Benchmarks"]} == set(by_id)
+    for benchmark in document["Benchmarks"]:
+        series = {s["Statistic"]: [p["Value"] for p in s["Datapoints"]] for s in benchmark["Metrics"]}
+        metrics = by_id[benchmark["RecommendationId"]]["Metrics"]
+        assert max(series["Sum"]) == metrics["MaxInvocations"]
+        peak = series["Sum"].index(max(series["Sum"]))
+        assert round(series["p95"][peak] / 1000) == metrics["ModelLatency"]  # microseconds in CloudWatch
