@@ -282,6 +282,14 @@ COMMANDS: tuple[Command, ...] = (
         "ListEndpoints",
         summary="List endpoints with their status, all pages unless --max-items is given.",
     ),
+    # Metrics (issue 20): each benchmark's CloudWatch series, read with GetMetricData.
+    Command(
+        "metrics",
+        "metrics",
+        argument=Names.JOB,
+        summary="Show each benchmark's CloudWatch metrics over the job's window: invocations, latency percentiles, "
+        "CPU and memory, users.",
+    ),
     Command("model create", "models", "CreateModel"),
     Command("model describe", "models", "DescribeModel", argument=Names.MODEL),
     Command("model list", "models", "ListModels"),

@@ -126,6 +126,7 @@ def command_lines(tmp_path: Path) -> list[tuple[str, list[str]]]:
         ("list-steps", ["list-steps", "hostile"]),
         ("wait", ["wait", "hostile"]),
         ("logs", ["logs", "hostile"]),
+        ("metrics", ["metrics", "hostile"]),
         ("rank-recommendations", ["rank-recommendations", "hostile"]),
         ("compare-jobs", ["compare-jobs", "hostile", "hostile-b"]),
         ("cost-estimate", ["cost-estimate", "hostile", *traffic]),

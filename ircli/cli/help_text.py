@@ -24,6 +24,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "stop-job": ("ircli stop-job xgboost-default",),
     "wait": ("ircli wait xgboost-default --timeout 3600",),
     "logs": ("ircli logs xgboost-default", "ircli logs xgboost-default --follow"),
+    "metrics": (
+        "ircli metrics xgboost-default",
+        "ircli metrics xgboost-default --metric Invocations --metric ModelLatency --stat p99",
+        "ircli metrics xgboost-default --datapoints --output csv",
+    ),
     "scaling-recommendation": (
         "ircli scaling-recommendation --job-name xgboost-default --recommendation-id xgboost-default/33fb9e7b",
         "ircli scaling-recommendation --job-name xgboost-default --recommendation-id xgboost-default/33fb9e7b "

@@ -1,0 +1,65 @@
+"""`ircli metrics JOB`: each benchmark's CloudWatch series over the job's window, on either backend (on aws
+from the real CloudWatch, with the same credentials, region and endpoint settings as every other call)."""
+
+from typing import Annotated
+
+import typer
+
+from ircli.cli.api import context
+from ircli.cli.options import pick_name
+from ircli.cli.output.views import View, lazy_tables
+from ircli.errors import InputError
+from ircli.lib.metrics import DEFAULT_METRICS, Selection, job_metrics
+
+VIEW = "ircli.cli.output.views.metrics"
+
+
+def metrics(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="The job's name (or use --job-name).", show_default=False)] = None,
+    job_name: Annotated[str | None, typer.Option("--job-name", help="The job's name.")] = None,
+    recommendation: Annotated[
+        str | None,
+        typer.Option(
+            "--recommendation",
+            metavar="RECOMMENDATION_ID",
+            help="Only this recommendation's benchmark (its RecommendationId).",
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            metavar="METRIC_NAME",
+            help=f"A metric to read (repeat for more; default: {', '.join(DEFAULT_METRICS)}).",
+            show_default=False,
+        ),
+    ] = None,
+    period: Annotated[
+        int,
+        typer.Option("--period", metavar="SECONDS", help="Seconds per datapoint: 1, 5, 10, 30 or a multiple of 60."),
+    ] = 60,
+    stat: Annotated[
+        str | None,
+        typer.Option(
+            "--stat",
+            metavar="STATISTIC",
+            help="One statistic for every metric (Sum, Average, Maximum, p99, ...).",
+            show_default=False,
+        ),
+    ] = None,
+    datapoints: Annotated[
+        bool, typer.Option("--datapoints", help="Tables of every datapoint (a row per period) instead of trends.")
+    ] = False,
+) -> None:
+    """Show each benchmark's CloudWatch metrics over the job's window: invocations, latency percentiles,
+    CPU and memory, users."""
+    cli = context(ctx)
+    job = pick_name(name, job_name)
+    if not job:
+        raise InputError("Give the job's name: ircli metrics JOB_NAME (or --job-name).")
+    selection = Selection(tuple(metric) if metric else DEFAULT_METRICS, stat, period)
+    result = job_metrics(cli.service, job, selection, recommendation)
+    cli.emit(
+        result.to_document(), View(tables=lazy_tables(VIEW, "datapoint_tables" if datapoints else "metric_tables"))
+    )

@@ -1,0 +1,301 @@
+"""A job's benchmarks as CloudWatch time series: which metrics each benchmark's endpoint publishes (the
+catalog), the GetMetricData queries that read them over the job's window, and the typed result
+`ircli metrics` shows and exports.
+
+Each recommendation (and each benchmarked existing endpoint) names the endpoint and variant its load test
+ran on; CloudWatch keeps their series in `AWS/SageMaker` and `/aws/sagemaker/Endpoints` (by EndpointName and
+VariantName) and the load generator's in `/aws/sagemaker/InferenceRecommendationsJobs` (by JobName and
+EndpointName). The window is the job's own: CreationTime to LastModifiedTime, as AWS's notebooks read it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from ircli.errors import InputError, UnreadableAnswer
+from ircli.lib.labels import endpoint_label
+
+GET_METRIC_DATA = "GetMetricData"
+SAGEMAKER, ENDPOINTS, JOBS = "AWS/SageMaker", "/aws/sagemaker/Endpoints", "/aws/sagemaker/InferenceRecommendationsJobs"
+STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+PERCENTILE = re.compile(r"^p(\d{1,2}(\.\d{1,2})?|100)$")
+HIGH_RESOLUTION_PERIODS = (1, 5, 10, 30)
+MAX_QUERIES = 500  # GetMetricData's limit per request
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric a benchmark's endpoint publishes, and the statistics `ircli metrics` reads by default."""
+
+    name: str
+    namespace: str
+    unit: str  # CloudWatch's unit (GetMetricData does not return it)
+    statistics: tuple[str, ...]
+
+    @property
+    def by_job(self) -> bool:
+        """Whether its dimensions are JobName + EndpointName (the load generator's), not EndpointName + VariantName."""
+        return self.namespace == JOBS
+
+
+CATALOG: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric("Invocations", SAGEMAKER, "None", ("Sum",)),
+        Metric("InvocationsPerInstance", SAGEMAKER, "None", ("Sum",)),
+        Metric("Invocation4XXErrors", SAGEMAKER, "None", ("Sum",)),
+        Metric("Invocation5XXErrors", SAGEMAKER, "None", ("Sum",)),
+        Metric("InvocationModelErrors", SAGEMAKER, "None", ("Sum",)),
+        Metric("ModelLatency", SAGEMAKER, "Microseconds", ("p50", "p95", "p99")),
+        Metric("OverheadLatency", SAGEMAKER, "Microseconds", ("p99",)),
+        Metric("ModelSetupTime", SAGEMAKER, "Microseconds", ("Average",)),
+        Metric("CPUUtilization", ENDPOINTS, "Percent", ("Average",)),
+        Metric("MemoryUtilization", ENDPOINTS, "Percent", ("Average",)),
+        Metric("DiskUtilization", ENDPOINTS, "Percent", ("Average",)),
+        Metric("GPUUtilization", ENDPOINTS, "Percent", ("Average",)),
+        Metric("GPUMemoryUtilization", ENDPOINTS, "Percent", ("Average",)),
+        Metric("ClientInvocations", JOBS, "Count", ("Sum",)),
+        Metric("ClientInvocationErrors", JOBS, "Count", ("Sum",)),
+        Metric("ClientLatency", JOBS, "Milliseconds", ("p95",)),
+        Metric("NumberOfUsers", JOBS, "Count", ("Maximum",)),
+    )
+}
+# What a benchmark is read for unless --metric says: its load, its latency percentiles, its host, its users.
+DEFAULT_METRICS = ("Invocations", "ModelLatency", "CPUUtilization", "MemoryUtilization", "NumberOfUsers")
+
+
+class Service(Protocol):
+    def call(self, operation: str, request: dict[str, Any], *, validated: bool = False) -> dict[str, Any]: ...
+
+    def describe_job(self, job_name: str) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Series:
+    metric: str
+    statistic: str
+    unit: str
+    timestamps: tuple[datetime, ...]
+    values: tuple[float, ...]
+    status: str = "Complete"  # GetMetricData's StatusCode: PartialData when CloudWatch had more
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "MetricName": self.metric,
+            "Statistic": self.statistic,
+            "Unit": self.unit,
+            "StatusCode": self.status,
+            "Datapoints": [{"Timestamp": t, "Value": v} for t, v in zip(self.timestamps, self.values, strict=True)],
+        }
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    endpoint_name: str
+    variant_name: str | None
+    label: str  # what people call its configuration: "ml.c5.xlarge x1", "serverless 2048 MB", an endpoint's name
+    recommendation_id: str | None
+    series: tuple[Series, ...] = ()
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "RecommendationId": self.recommendation_id,
+            "EndpointName": self.endpoint_name,
+            "VariantName": self.variant_name,
+            "EndpointConfiguration": self.label,
+            "Metrics": [s.to_document() for s in self.series],
+        }
+
+
+@dataclass(frozen=True)
+class JobMetrics:
+    job_name: str
+    start: datetime
+    end: datetime
+    period: int
+    benchmarks: tuple[Benchmark, ...] = field(default_factory=tuple)
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "JobName": self.job_name,
+            "StartTime": self.start,
+            "EndTime": self.end,
+            "Period": self.period,
+            "Benchmarks": [b.to_document() for b in self.benchmarks],
+        }
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to read: metric names (the catalog's), one statistic for all of them or each one's defaults."""
+
+    metrics: tuple[str, ...] = DEFAULT_METRICS
+    statistic: str | None = None
+    period: int = 60
+
+    def checked(self) -> Selection:
+        unknown = [m for m in self.metrics if m not in CATALOG]
+        if unknown:
+            known = ", ".join(CATALOG)
+            raise InputError(f"Unknown metric {', '.join(unknown)}; ircli metrics reads: {known}.")
+        if self.statistic is not None and self.statistic not in STATISTICS and not PERCENTILE.match(self.statistic):
+            raise InputError(
+                f"--stat {self.statistic!r} is not a statistic: use one of {', '.join(STATISTICS)} or a "
+                "percentile such as p50, p95, p99.9."
+            )
+        if self.period <= 0 or (self.period not in HIGH_RESOLUTION_PERIODS and self.period % 60):
+            raise InputError(f"--period {self.period}: CloudWatch takes 1, 5, 10, 30 or a multiple of 60 seconds.")
+        return self
+
+    def pairs(self) -> list[tuple[Metric, str]]:
+        chosen = dict.fromkeys(self.metrics)  # once each, in the order given
+        return [
+            (CATALOG[name], statistic)
+            for name in chosen
+            for statistic in ((self.statistic,) if self.statistic else CATALOG[name].statistics)
+        ]
+
+
+def job_metrics(service: Service, job_name: str, selection: Selection, recommendation: str | None = None) -> JobMetrics:
+    """Every benchmark of the job (or the one recommendation asked for) with its series over the job's window."""
+    selection = selection.checked()
+    job = service.describe_job(job_name)
+    start, end = job_window(job, selection.period)
+    benchmarks = benchmarks_of(job)
+    if recommendation is not None:
+        benchmarks = [b for b in benchmarks if b.recommendation_id == recommendation]
+        if not benchmarks:
+            raise InputError(f"Job {job_name} has no recommendation {recommendation}.")
+    read = tuple(read_benchmark(service, job_name, b, selection, start, end) for b in benchmarks)
+    return JobMetrics(job_name, start, end, selection.period, read)
+
+
+def job_window(job: Mapping[str, Any], period: int) -> tuple[datetime, datetime]:
+    """CreationTime to LastModifiedTime, widened to whole periods so the first and last minutes count."""
+    start, end = moment(job.get("CreationTime")), moment(job.get("LastModifiedTime") or job.get("CreationTime"))
+    step = timedelta(seconds=period)
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    start = epoch + step * ((start - epoch) // step)
+    end = epoch + step * -((epoch - end) // step)
+    return start, max(end, start + step)
+
+
+def moment(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    if isinstance(value, str):
+        try:
+            return moment(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    raise UnreadableAnswer("DescribeInferenceRecommendationsJob", f"its time {value!r} is not a timestamp")
+
+
+def benchmarks_of(job: Mapping[str, Any]) -> list[Benchmark]:
+    found = []
+    for recommendation in job.get("InferenceRecommendations") or []:
+        configuration = recommendation.get("EndpointConfiguration") or {}
+        if configuration.get("EndpointName"):
+            found.append(
+                Benchmark(
+                    str(configuration["EndpointName"]),
+                    configuration.get("VariantName"),
+                    endpoint_label(configuration),
+                    recommendation.get("RecommendationId"),
+                )
+            )
+    for performance in job.get("EndpointPerformances") or []:
+        name = (performance.get("EndpointInfo") or {}).get("EndpointName")
+        if name:
+            found.append(Benchmark(str(name), None, str(name), None))
+    return found
+
+
+def read_benchmark(
+    service: Service, job_name: str, benchmark: Benchmark, selection: Selection, start: datetime, end: datetime
+) -> Benchmark:
+    pairs = selection.pairs()
+    queries = [
+        query(f"m{i}", metric, statistic, job_name, benchmark, selection.period)
+        for i, (metric, statistic) in enumerate(pairs)
+    ]
+    results: dict[str, dict[str, Any]] = {}
+    for first in range(0, len(queries), MAX_QUERIES):
+        request = {
+            "MetricDataQueries": queries[first : first + MAX_QUERIES],
+            "StartTime": iso(start),
+            "EndTime": iso(end),
+            "ScanBy": "TimestampAscending",
+        }
+        while True:
+            page = service.call(GET_METRIC_DATA, request)
+            for item in page.get("MetricDataResults") or []:
+                kept = results.setdefault(str(item.get("Id")), {"Timestamps": [], "Values": [], "StatusCode": ""})
+                kept["Timestamps"] += item.get("Timestamps") or []
+                kept["Values"] += item.get("Values") or []
+                kept["StatusCode"] = item.get("StatusCode", "Complete")
+            token = page.get("NextToken")
+            if not token:
+                break
+            request = {**request, "NextToken": token}
+    series = tuple(
+        series_of(metric, statistic, results.get(f"m{i}", {})) for i, (metric, statistic) in enumerate(pairs)
+    )
+    return Benchmark(
+        benchmark.endpoint_name, benchmark.variant_name, benchmark.label, benchmark.recommendation_id, series
+    )
+
+
+def query(
+    query_id: str, metric: Metric, statistic: str, job_name: str, benchmark: Benchmark, period: int
+) -> dict[str, Any]:
+    if metric.by_job:
+        dimensions = [
+            {"Name": "JobName", "Value": job_name},
+            {"Name": "EndpointName", "Value": benchmark.endpoint_name},
+        ]
+    else:
+        dimensions = [{"Name": "EndpointName", "Value": benchmark.endpoint_name}]
+        # An existing endpoint's benchmark names no variant: its endpoint-wide series carry only EndpointName.
+        if benchmark.variant_name:
+            dimensions.append({"Name": "VariantName", "Value": benchmark.variant_name})
+    return {
+        "Id": query_id,
+        "Label": f"{metric.name} {statistic}",
+        "MetricStat": {
+            "Metric": {"Namespace": metric.namespace, "MetricName": metric.name, "Dimensions": dimensions},
+            "Period": period,
+            "Stat": statistic,
+        },
+        "ReturnData": True,
+    }
+
+
+def series_of(metric: Metric, statistic: str, result: Mapping[str, Any]) -> Series:
+    timestamps, values_ = result.get("Timestamps", []), result.get("Values", [])
+    if len(timestamps) != len(values_):
+        raise UnreadableAnswer(
+            GET_METRIC_DATA, f"{metric.name} has {len(timestamps)} timestamps for {len(values_)} values"
+        )
+    points = sorted(zip((moment(t) for t in timestamps), values_, strict=True))
+    values = tuple(float(v) for _, v in points)
+    return Series(
+        metric.name, statistic, metric.unit, tuple(t for t, _ in points), values, result.get("StatusCode") or "Complete"
+    )
+
+
+def iso(moment_: datetime) -> str:
+    return moment_.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def summary(values: Sequence[float]) -> dict[str, float] | None:
+    """Min, mean, max and last of a series, or None for an empty one."""
+    if not values:
+        return None
+    return {"min": min(values), "mean": sum(values) / len(values), "max": max(values), "last": values[-1]}
