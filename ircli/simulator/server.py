@@ -6,10 +6,13 @@ HTTP itself is waitress's job (a production WSGI server: chunked bodies, Content
 keep-alive, header limits, slow clients, a deep listen backlog); this module routes each request to its
 wire protocol (`protocols.choose`), once `access` has let it in: only the names the server listens on
 (no DNS rebinding), no other site's `Origin`, and the required key id if one is set. Loopback by default.
+`GET /_ircli/health` answers what CI tools poll (as LocalStack's `/_localstack/health`): the services and
+their status, the version and the speed, as JSON; it needs no key, but the Host and Origin checks hold.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from http import HTTPStatus
@@ -24,6 +27,7 @@ from ircli.simulator.protocols import failure
 
 CLIENT_TIMEOUT_SECONDS = 15
 MAX_BODY_BYTES = protocols.MAX_JSON_BODY_BYTES
+HEALTH_PATH = "/_ircli/health"
 SERVER_SETTINGS: dict[str, Any] = {
     "threads": 8,
     "backlog": 1024,
@@ -69,7 +73,10 @@ class SimulatorApp:
     def reply(self, environ: dict[str, Any]) -> protocols.Reply:
         request = protocols.HttpRequest.from_environ(environ)
         protocol = protocols.choose(request)  # from the headers and path: it answers even a refusal
-        refusal = self.access.refusal(environ)  # before anything is read or run
+        refusal = self.access.origin_refusal(environ)  # before anything is read or run
+        if refusal is None and request.path == HEALTH_PATH and request.method == "GET":
+            return self.health()
+        refusal = refusal or self.access.key_refusal(environ)
         if refusal is not None:
             return protocol.error(refusal)
         if request.method != "POST":
@@ -94,6 +101,19 @@ class SimulatorApp:
         except Exception as exc:  # a defect of the simulator: answered, logged, and the server keeps serving
             log.exception("internal error")
             return protocol.error(failure("InternalFailure", f"Internal failure: {type(exc).__name__}", 500))
+
+    def health(self) -> protocols.Reply:
+        """Every service the simulator answers (each runs as soon as the server listens), its version and speed."""
+        from ircli import __version__
+
+        document = {
+            "services": {service.value: "running" for service in self.simulator.SERVICES},
+            "edition": "ircli-simulator",
+            "version": __version__,
+            "speed": self.simulator.speed or "default",
+            "timeScale": speed_factor(self.simulator.speed),
+        }
+        return protocols.Reply(200, json.dumps(document).encode(), [("Content-Type", "application/json")])
 
 
 class InlineDispatcher:
