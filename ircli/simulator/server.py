@@ -218,20 +218,29 @@ class RunningServer:
     def shutdown(self) -> None:
         self.server.task_dispatcher.shutdown()
         if self._thread is not None and self._thread.is_alive():
-            # Every channel is closed on the loop's own thread, woken at once by waitress's trigger, so the
-            # loop ends now instead of at its next one-second poll.
-            self.server.trigger.pull_trigger(self._close_channels)
+            # Every client channel is closed on the loop's own thread, woken at once by waitress's trigger, so
+            # the loop ends now instead of at its next one-second poll. The listening socket and the trigger
+            # only leave the loop there, and are closed here after it: a byte already in the trigger's pipe
+            # may wake the loop before `pull_trigger` has written its own, and a pipe closed under that write
+            # fails it (or writes into whatever file reused the number).
+            self.server.trigger.pull_trigger(lambda: self._close_channels(on_loop=True))
             self._thread.join(timeout=5)
         self._close_channels()  # a server whose loop never ran, or did not answer in time
+        self.server.close()  # the listening socket and the trigger, once nothing pulls it any more
 
-    def _close_channels(self) -> None:
+    def _close_channels(self, on_loop: bool = False) -> None:
         from waitress.channel import HTTPChannel
 
         while self.server._map:
             for channel in list(self.server._map.values()):
                 # Only client channels have a close handler; the listening socket and the trigger are just
                 # closed (their default handler would log "unhandled close event").
-                channel.handle_close() if isinstance(channel, HTTPChannel) else channel.close()
+                if isinstance(channel, HTTPChannel):
+                    channel.handle_close()
+                elif on_loop:
+                    channel.del_channel()
+                else:
+                    channel.close()
 
     def server_close(self) -> None:
         """Kept for callers of the standard library's server interface; shutdown() closed everything."""
