@@ -1,6 +1,6 @@
 """No socket leaves the machine: `block_sockets()` refuses every connection and name look-up that is not on
-loopback (or every one, with `loopback=False`). Also a pytest plugin (`-p tests.no_network`) that blocks
-them, loopback aside, for a whole run."""
+loopback (or every one, with `loopback=False`). Also a pytest plugin (`-p tests.no_network`, or `-p no_network`
+with tests/ on the path) that blocks them, loopback aside, for a whole run."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ def run_action(given: dict[str, str], workspace: Path, environ: dict[str, str]) 
 
 
 def test_the_action_installs_starts_waits_and_exports_the_simulator(tmp_path: Path) -> None:
-    python = client_venv("action", ())  # a runner's Python, without ircli: the action installs it
+    python = client_venv("action", ("setuptools>=68",))  # a runner's Python, without ircli: the action installs it
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "IRCLI_", "PIP_REQUIRE"))}

@@ -18,20 +18,27 @@ from tests.test_clients import SDK, client_venv
 pytestmark = pytest.mark.slow
 
 SUITE = EXAMPLES / "testing"
+# Where a virtual environment's ircli comes from, and whether its pytest plugin is registered.
+WHERE = (
+    "import importlib.metadata as m, pathlib, ircli; "
+    "print(pathlib.Path(ircli.__file__).parent.parent, "
+    "any(e.name == 'ircli' for e in m.entry_points(group='pytest11')))"
+)
 
 
 def run_suite(python: Path | str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "IRCLI_", "PYTEST_"))}
-    # No credentials, no region, no profile: the fixtures provide what the tests need; tests.no_network
-    # refuses every connection and name look-up off loopback.
+    # No credentials, no region, no profile: the fixtures provide what the tests need; no_network (from
+    # tests/, put on the path alone so that ircli is the installed one) refuses every connection and name
+    # look-up off loopback.
     environ.update(
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=str(REPO / "tests"),
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
     )
     return subprocess.run(
-        [str(python), "-m", "pytest", "-p", "tests.no_network", "-rs", "-q"],
+        [str(python), "-m", "pytest", "-p", "no_network", "-rs", "-q"],
         cwd=SUITE,
         env=environ,
         capture_output=True,
@@ -58,11 +65,12 @@ def test_the_sample_suite_with_the_sagemaker_sdk() -> None:
     python = client_venv("sdk-testing", (*SDK, "pytest>=8", "moto[s3]>=5.0"))
     # ircli from this checkout, editable (so its pytest11 entry point is what the suite loads), once per checkout.
     where = subprocess.run(
-        [str(python), "-c", "import ircli, pathlib; print(pathlib.Path(ircli.__file__).parent.parent)"],
+        [str(python), "-I", "-c", WHERE],  # isolated: not the ircli of the current directory
         capture_output=True,
         text=True,
+        cwd=SUITE,
     )
-    if where.stdout.strip() != str(REPO):
+    if where.stdout.split() != [str(REPO), "True"]:
         installed = subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", str(REPO)],
             capture_output=True,
@@ -72,4 +80,5 @@ def test_the_sample_suite_with_the_sagemaker_sdk() -> None:
         assert installed.returncode == 0, installed.stderr[-2000:]
     result = run_suite(python)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert outcomes(result) == {"passed": 6}, result.stdout[-2000:]
+    counts = outcomes(result)
+    assert counts.get("passed") == 6 and not counts.keys() & {"failed", "skipped", "error", "errors"}, counts
