@@ -108,6 +108,8 @@ FORBIDDEN = {
     # Backends and the simulator answer requests; they never print or know the CLI.
     "ircli.backends": ("typer", "rich", "questionary", "ircli.cli"),
     "ircli.simulator": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "boto3", "botocore"),
+    # The test helpers put the simulator in front of the user's own botocore: no CLI, no backend.
+    "ircli.testing": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "ircli.lib"),
 }
 
 

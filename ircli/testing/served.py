@@ -1,6 +1,7 @@
-"""`serve_ircli()`: the simulator served on a free loopback port in a thread of this process, for code under
-test that must reach it over HTTP (another process, a tool, a client that is not botocore): its `url` goes
-in `AWS_ENDPOINT_URL`, and stopping it closes the port and removes its fresh state.
+"""The simulator served on a free loopback port in a thread of this process (`serve_ircli()`), for code under
+test that must reach it over HTTP (another process, a tool, a client that is not botocore).
+
+Its `url` goes in `AWS_ENDPOINT_URL`; stopping it closes the port and removes its fresh state.
 """
 
 from __future__ import annotations
