@@ -264,3 +264,15 @@ def test_a_speed_that_is_not_one_is_refused_at_once() -> None:
 
     with pytest.raises(ConfigurationError):
         mock_ircli(speed="warp")
+
+
+def test_a_decorated_coroutine_runs_inside_a_fresh_mock() -> None:
+    import asyncio
+
+    @mock_ircli()
+    async def create(name: str) -> str:
+        await asyncio.sleep(0)
+        return str(sagemaker().create_model(**{**MODEL, "ModelName": name})["ModelArn"])
+
+    assert asyncio.run(create("m-async")).endswith(":model/m-async")
+    assert asyncio.run(create("m-async")).endswith(":model/m-async")  # fresh state: no "already exists"
