@@ -6,6 +6,7 @@
   not on loopback (another site's page posting here) is refused.
 - Other users of the machine: with `access_key_id`, a request must be signed (SigV4) with that key id; with
   `secret_access_key` as well, its signature must be the one that secret makes.
+- In process (`ircli.testing`), there is no peer at all: `Access.in_process()` lets every request in.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ class Access:
     any_address: bool = False  # bound to 0.0.0.0 or ::: every address of the machine is one of its names
     access_key_id: str | None = None
     secret_access_key: str | None = None
+    guarded: bool = True  # False only in process, where no page or other user can reach the simulator
+
+    @classmethod
+    def in_process(cls) -> Access:
+        """The access of a simulator answering botocore in its own process (no socket: no one else to refuse)."""
+        return cls(port=0, names=frozenset(), guarded=False)
 
     @classmethod
     def listening(
@@ -78,6 +85,12 @@ class Access:
 
     def refusal(self, environ: dict[str, Any]) -> SimulatorError | None:
         """Why a request is refused from its headers alone (Host, Origin, the key id), or None."""
+        return self.origin_refusal(environ) or self.key_refusal(environ)
+
+    def origin_refusal(self, environ: dict[str, Any]) -> SimulatorError | None:
+        """Why a request is refused for where it comes from (its Host and Origin), or None."""
+        if not self.guarded:
+            return None
         host = environ.get("HTTP_HOST", "")
         name, port = _split_host(host)
         own_name = name in self.names or (self.any_address and _ip(name) is not None)
@@ -95,7 +108,11 @@ class Access:
                 f"The Origin {origin!r} is not on this machine's loopback: web pages of other sites may not use "
                 "the simulator.",
             )
-        if self.access_key_id is None:
+        return None
+
+    def key_refusal(self, environ: dict[str, Any]) -> SimulatorError | None:
+        """Why a request is refused for its key id (when one is required), or None."""
+        if self.access_key_id is None or not self.guarded:
             return None
         fields = _authorization(environ.get("HTTP_AUTHORIZATION", ""))
         if fields is None:
@@ -107,7 +124,7 @@ class Access:
 
     def signature_refusal(self, environ: dict[str, Any], body: bytes) -> SimulatorError | None:
         """With a secret: a request whose SigV4 signature is not the one the secret makes is refused."""
-        if self.secret_access_key is None:
+        if self.secret_access_key is None or not self.guarded:
             return None
         fields = _authorization(environ.get("HTTP_AUTHORIZATION", ""))
         expected = _signature(environ, body, fields, self.secret_access_key) if fields else None

@@ -6,10 +6,13 @@ HTTP itself is waitress's job (a production WSGI server: chunked bodies, Content
 keep-alive, header limits, slow clients, a deep listen backlog); this module routes each request to its
 wire protocol (`protocols.choose`), once `access` has let it in: only the names the server listens on
 (no DNS rebinding), no other site's `Origin`, and the required key id if one is set. Loopback by default.
+`GET /_ircli/health` answers what CI tools poll (as LocalStack's `/_localstack/health`): the services and
+their status, the version and the speed, as JSON; it needs no key, but the Host and Origin checks hold.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from http import HTTPStatus
@@ -24,6 +27,7 @@ from ircli.simulator.protocols import failure
 
 CLIENT_TIMEOUT_SECONDS = 15
 MAX_BODY_BYTES = protocols.MAX_JSON_BODY_BYTES
+HEALTH_PATH = "/_ircli/health"
 SERVER_SETTINGS: dict[str, Any] = {
     "threads": 8,
     "backlog": 1024,
@@ -69,7 +73,10 @@ class SimulatorApp:
     def reply(self, environ: dict[str, Any]) -> protocols.Reply:
         request = protocols.HttpRequest.from_environ(environ)
         protocol = protocols.choose(request)  # from the headers and path: it answers even a refusal
-        refusal = self.access.refusal(environ)  # before anything is read or run
+        refusal = self.access.origin_refusal(environ)  # before anything is read or run
+        if refusal is None and request.path == HEALTH_PATH and request.method == "GET":
+            return self.health()
+        refusal = refusal or self.access.key_refusal(environ)
         if refusal is not None:
             return protocol.error(refusal)
         if request.method != "POST":
@@ -94,6 +101,19 @@ class SimulatorApp:
         except Exception as exc:  # a defect of the simulator: answered, logged, and the server keeps serving
             log.exception("internal error")
             return protocol.error(failure("InternalFailure", f"Internal failure: {type(exc).__name__}", 500))
+
+    def health(self) -> protocols.Reply:
+        """Every service the simulator answers (each runs as soon as the server listens), its version and speed."""
+        from ircli import __version__
+
+        document = {
+            "services": {service.value: "running" for service in self.simulator.SERVICES},
+            "edition": "ircli-simulator",
+            "version": __version__,
+            "speed": self.simulator.speed or "default",
+            "timeScale": speed_factor(self.simulator.speed),
+        }
+        return protocols.Reply(200, json.dumps(document).encode(), [("Content-Type", "application/json")])
 
 
 class InlineDispatcher:
@@ -198,18 +218,19 @@ class RunningServer:
     def shutdown(self) -> None:
         self.server.task_dispatcher.shutdown()
         thread = self._thread
-        if thread is None or not thread.is_alive():
-            self._close_channels()  # a server whose loop never ran, or has ended
-        elif not self.server.trigger._closed and self._wake(self._close_channels):
-            # Every channel is closed on the loop's own thread, woken at once by waitress's trigger, so the
-            # loop ends now instead of at its next one-second poll. A loaded machine may take a while to
-            # schedule that thread: it is waited for, not raced.
+        woken = thread is not None and thread.is_alive() and not self.server.trigger._closed
+        # Every client channel is closed on the loop's own thread, woken at once by waitress's trigger, so
+        # the loop ends now instead of at its next one-second poll. The listening socket and the trigger
+        # only leave the loop there, and are closed here after it: a byte already in the trigger's pipe
+        # may wake the loop before `pull_trigger` has written its own, and a pipe closed under that write
+        # fails it (or writes into whatever file reused the number). A loaded machine may take a while to
+        # schedule the loop's thread: it is waited for, not raced.
+        if woken and thread is not None and self._wake(lambda: self._close_channels(on_loop=True)):
             thread.join(timeout=60)
-        else:
-            # The trigger is closed (nothing can wake the loop; writing to it would fail): the channels are
-            # closed from here and the loop ends at its next poll.
-            self._close_channels()
-            thread.join(timeout=60)
+        self._close_channels()  # a server whose loop never ran, did not answer in time, or lost its trigger
+        if thread is not None and thread.is_alive():
+            thread.join(timeout=60)  # a loop that could not be woken ends at its next poll, its map empty
+        self.server.close()  # the listening socket and the trigger, once nothing pulls it any more
 
     def _wake(self, thunk: Any) -> bool:
         """Run `thunk` on the loop's thread; False when its trigger cannot be written to (its descriptor gone)."""
@@ -221,14 +242,19 @@ class RunningServer:
             return False
         return True
 
-    def _close_channels(self) -> None:
+    def _close_channels(self, on_loop: bool = False) -> None:
         from waitress.channel import HTTPChannel
 
         while self.server._map:
             for channel in list(self.server._map.values()):
                 # Only client channels have a close handler; the listening socket and the trigger are just
                 # closed (their default handler would log "unhandled close event").
-                channel.handle_close() if isinstance(channel, HTTPChannel) else channel.close()
+                if isinstance(channel, HTTPChannel):
+                    channel.handle_close()
+                elif on_loop:
+                    channel.del_channel()
+                else:
+                    channel.close()
 
     def server_close(self) -> None:
         """Kept for callers of the standard library's server interface; shutdown() closed everything."""
