@@ -99,7 +99,10 @@ class CliContext:
             connect_timeout=self.options.connect_timeout,
             read_timeout=self.options.read_timeout,
         )
-        return RecommenderService(make_backend(settings))
+        from ircli.lib.loadtest.store import MeasuredStore
+
+        # Load tests ircli measured itself answer as jobs, from IRCLI_HOME, whichever the backend.
+        return RecommenderService(make_backend(settings), MeasuredStore(lambda: self.state_dir))
 
     @cached_property
     def writer(self) -> Writer:

@@ -72,6 +72,22 @@ def run_engine(
 ) -> Run:
     """Run the test `spec` describes; `seconds` is how long its traffic lasts (a bound, not a schedule)."""
     require_locust()
+    # ircli's own handler ends the process at once on Ctrl-C; a load test keeps what it measured instead.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler) if _main_thread() else None
+    try:
+        return _run(spec, seconds, on_event, environ)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _run(spec: dict[str, Any], seconds: float, on_event: Callable[[dict[str, Any]], None], environ: Any) -> Run:
     with tempfile.TemporaryDirectory(prefix="ircli-load-test-") as folder:
         spec_path, out_path, errors = Path(folder, "spec.json"), Path(folder, "result.json"), Path(folder, "stderr")
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
