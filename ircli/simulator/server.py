@@ -11,6 +11,7 @@ wire protocol (`protocols.choose`), once `access` has let it in: only the names 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from http import HTTPStatus
 from typing import Any, cast
@@ -23,6 +24,9 @@ from ircli.simulator.models import Simulator
 from ircli.simulator.protocols import failure
 
 CLIENT_TIMEOUT_SECONDS = 15
+# Invocations served at once: each may wait its endpoint's simulated latency (a load test's users).
+INVOCATION_THREADS = 64
+INVOCATION_PATH = re.compile(r"^/endpoints/[^/]+/invocations$")
 MAX_BODY_BYTES = protocols.MAX_JSON_BODY_BYTES
 SERVER_SETTINGS: dict[str, Any] = {
     "threads": 8,
@@ -97,7 +101,9 @@ class SimulatorApp:
 
 
 class InlineDispatcher:
-    """Answers each request on waitress's I/O loop itself instead of handing it to a worker thread.
+    """Answers each request on waitress's I/O loop itself instead of handing it to a worker thread, except
+    InvokeEndpoint, which waits the simulated endpoint's latency (`sagemaker_runtime.load`) on one of
+    `INVOCATION_THREADS` worker threads, so that a load test's concurrent users are answered concurrently.
 
     The simulator answers from SQLite in well under a millisecond; the hand-off to a worker and back (two
     thread switches and a wake-up of the loop per request) cost more than the answer, and on a loaded
@@ -108,11 +114,21 @@ class InlineDispatcher:
 
     def __init__(self) -> None:
         self.pending: list[Any] = []
+        self.workers: Any = None
 
     def set_thread_count(self, count: int) -> None:
         """No workers to start (waitress calls this with its `threads` setting)."""
 
     def add_task(self, task: Any) -> None:
+        requests = getattr(task, "requests", None)
+        if requests and INVOCATION_PATH.match(requests[0].path or ""):
+            if self.workers is None:
+                from waitress.task import ThreadedTaskDispatcher
+
+                self.workers = ThreadedTaskDispatcher()
+                self.workers.set_thread_count(INVOCATION_THREADS)
+            self.workers.add_task(task)
+            return
         self.pending.append(task)
 
     def run_pending(self) -> None:
@@ -121,6 +137,8 @@ class InlineDispatcher:
 
     def shutdown(self, cancel_pending: bool = True, timeout: int = 5) -> bool:
         self.pending.clear()
+        if self.workers is not None:
+            self.workers.shutdown(cancel_pending=cancel_pending, timeout=timeout)
         return True
 
 

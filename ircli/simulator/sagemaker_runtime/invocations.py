@@ -21,6 +21,7 @@ from ircli.operations import Service
 from ircli.simulator.common import ACCOUNT_ID
 from ircli.simulator.exceptions import ModelError, SimulatorError, ValidationError
 from ircli.simulator.resource import Resource, handles
+from ircli.simulator.sagemaker_runtime.load import wait_for_answer
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit
 SERVING_STATUSES = ("InService", "Updating")
@@ -83,6 +84,7 @@ class Runtime(Resource):
         if endpoint["status"] not in SERVING_STATUSES:
             raise _not_found(endpoint_name)
         variant = self._variant(endpoint, body, target_variant)
+        wait_for_answer(self.sim, endpoint, variant)  # the latency the performance model gives at this load
         wanted = _family(accept) if accept and accept != "*/*" else _family(content_type)
         values = self._values(body, _family(content_type))
         if wanted == "csv":
