@@ -95,6 +95,8 @@ class MeasuredJobs(Protocol):
 
     def steps(self, name: str) -> list[dict[str, Any]] | None: ...
 
+    def scaling(self, request: dict[str, Any]) -> dict[str, Any] | None: ...
+
 
 class RecommenderService:
     def __init__(self, backend: Backend, measured: MeasuredJobs | None = None) -> None:
@@ -141,8 +143,12 @@ class RecommenderService:
 
     def _measured(self, operation: str, request: dict[str, Any]) -> dict[str, Any] | None:
         """A load test `ircli load-test` measured and stored, answered as the job it stands for."""
+        if self.measured is None:
+            return None
+        if operation == "GetScalingConfigurationRecommendation":
+            return self.measured.scaling(request)
         name = request.get("JobName")
-        if self.measured is None or not isinstance(name, str):
+        if not isinstance(name, str):
             return None
         if operation == "DescribeInferenceRecommendationsJob":
             return self.measured.job(name)

@@ -5,7 +5,6 @@ rank-recommendations, compare-jobs, cost-estimate and report read."""
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -165,7 +164,7 @@ def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any
     With the local backend, the simulator is served on loopback for the test's length."""
     from ircli.lib.backend import BackendKind
 
-    environ = dict(os.environ)
+    environ = dict(cli.env.environ)
     if planned.target.kind == "url":
         yield planned, {}, environ
         return

@@ -111,6 +111,7 @@ class LoadTestResult:
             "Status": self.status,
             "MeasuredBy": self.measured_by,
             "Target": self.target.to_document(),
+            "Answers": sum(summary.statuses.values()),
             "Errors": {
                 "Count": summary.errors,
                 "Statuses": dict(sorted(summary.statuses.items())),

@@ -105,3 +105,37 @@ class MeasuredStore:
         if job.get("FailureReason"):
             benchmark["FailureReason"] = job["FailureReason"]
         return [{"StepType": "BENCHMARK", "JobName": name, "Status": job["Status"], "InferenceBenchmark": benchmark}]
+
+    def scaling(self, request: dict[str, Any]) -> dict[str, Any] | None:
+        """GetScalingConfigurationRecommendation for one of the test's figures, by the simulator's formula."""
+        from ircli.lib.scaling import scaling_configuration
+
+        name = str(request.get("InferenceRecommendationsJobName", ""))
+        job = self.job(name)
+        if job is None:
+            return None
+        chosen = [
+            r
+            for r in job.get("InferenceRecommendations", [])
+            if r.get("RecommendationId") == request.get("RecommendationId")
+            or r["EndpointConfiguration"].get("EndpointName") == request.get("EndpointName")
+        ]
+        if not chosen:
+            return None
+        metrics, count = chosen[0]["Metrics"], chosen[0]["EndpointConfiguration"]["InitialInstanceCount"]
+        target_cpu = request.get("TargetCpuUtilizationPerCore", 50)
+        response: dict[str, Any] = {"InferenceRecommendationsJobName": name}
+        for key in ("RecommendationId", "EndpointName", "ScalingPolicyObjective"):
+            if key in request:
+                response[key] = request[key]
+        response["TargetCpuUtilizationPerCore"] = target_cpu
+        response.update(
+            scaling_configuration(
+                metrics["MaxInvocations"],
+                count,
+                metrics.get("ModelLatency", 0),
+                target_cpu,
+                request.get("ScalingPolicyObjective"),
+            )
+        )
+        return response
