@@ -108,6 +108,8 @@ FORBIDDEN = {
     # Backends and the simulator answer requests; they never print or know the CLI.
     "ircli.backends": ("typer", "rich", "questionary", "ircli.cli"),
     "ircli.simulator": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "boto3", "botocore"),
+    # The load test's engine runs in a process of its own (Locust, gevent); it knows no CLI, backend or simulator.
+    "ircli.loadtest": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "ircli.simulator"),
 }
 
 

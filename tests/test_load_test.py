@@ -201,3 +201,19 @@ def test_a_load_test_needs_one_target_and_payloads(cli: object, tmp_path: Path) 
     assert "Give one target" in result.err
     result = cli("load-test", "--url", "http://127.0.0.1:1", *stairs, expect=252)  # type: ignore[operator]
     assert "--payload" in result.err
+
+
+def test_only_the_engines_own_package_imports_locust_or_gevent() -> None:
+    """gevent's monkey-patching is confined to the engine's process: nothing ircli's process loads imports it."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "ircli"
+    importers = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] in ("locust", "gevent", "geventhttpclient") for n in names):
+                importers.add(path.relative_to(root).parts[0])
+    assert importers == {"loadtest"}

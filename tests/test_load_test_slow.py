@@ -168,7 +168,17 @@ def test_a_master_and_a_worker_as_separate_processes(
     _, url = server
     port = free_port()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "ircli", "load-test", "--worker", "--master-host", "127.0.0.1", "--master-port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "ircli",
+            "load-test",
+            "--worker",
+            "--master-host",
+            "127.0.0.1",
+            "--master-port",
+            str(port),
+        ],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -190,9 +200,24 @@ def test_a_master_and_a_worker_as_separate_processes(
 def test_ctrl_c_stops_and_keeps_what_was_measured(server: tuple[ModelApp, str], payload: Path) -> None:
     _, url = server
     process = subprocess.Popen(
-        [sys.executable, "-m", "ircli", "load-test", "--url", url, "--payload", str(payload), "--content-type",
-         "text/csv", "--stairs", "DurationInSeconds=60,NumberOfSteps=2,UsersPerStep=1", "--name", "cut",
-         "--output", "json"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "ircli",
+            "load-test",
+            "--url",
+            url,
+            "--payload",
+            str(payload),
+            "--content-type",
+            "text/csv",
+            "--stairs",
+            "DurationInSeconds=60,NumberOfSteps=2,UsersPerStep=1",
+            "--name",
+            "cut",
+            "--output",
+            "json",
+        ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -112,16 +112,18 @@ class InlineDispatcher:
     holds its lock and run as soon as the channel's read returns (`InlineChannel`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, threaded_invocations: bool = True) -> None:
         self.pending: list[Any] = []
         self.workers: Any = None
+        # At `instant` an invocation waits for nothing: it is answered inline like every other request.
+        self.threaded_invocations = threaded_invocations
 
     def set_thread_count(self, count: int) -> None:
         """No workers to start (waitress calls this with its `threads` setting)."""
 
     def add_task(self, task: Any) -> None:
         requests = getattr(task, "requests", None)
-        if requests and INVOCATION_PATH.match(requests[0].path or ""):
+        if self.threaded_invocations and requests and INVOCATION_PATH.match(requests[0].path or ""):
             if self.workers is None:
                 from waitress.task import ThreadedTaskDispatcher
 
@@ -190,7 +192,7 @@ class RunningServer:
         # The names it answers to include its port, known once it listens (port 0 picks one).
         app = SimulatorApp(simulator, Access.listening(host, port))
         # One listening address gives a single-socket server, which has `effective_port`.
-        dispatcher = InlineDispatcher()
+        dispatcher = InlineDispatcher(threaded_invocations=speed_factor(simulator.speed) > 0)
         self.server: Any = cast(
             Any,
             create_server(

@@ -34,22 +34,48 @@ def load_test(
     url: Annotated[
         str | None,
         typer.Option(
-            "--url", help="A container with SageMaker's contract (GET /ping, POST /invocations).", rich_help_panel=TARGET
+            "--url",
+            metavar="URL",
+            help="A container with SageMaker's contract (GET /ping, POST /invocations).",
+            rich_help_panel=TARGET,
         ),
     ] = None,
     payload: Annotated[
         str | None,
-        typer.Option("--payload", help="Sample payloads: a .tar.gz, a folder or one file.", rich_help_panel=TARGET),
+        typer.Option(
+            "--payload",
+            metavar="PATH",
+            help="Sample payloads: a .tar.gz, a folder or one file.",
+            rich_help_panel=TARGET,
+        ),
     ] = None,
-    content_type: Annotated[str | None, typer.Option("--content-type", metavar="TYPE", rich_help_panel=TARGET)] = None,
-    accept: Annotated[str | None, typer.Option("--accept", metavar="TYPE", rich_help_panel=TARGET)] = None,
+    content_type: Annotated[
+        str | None,
+        typer.Option(
+            "--content-type",
+            metavar="TYPE",
+            help="The payloads' content type (default: the request file's, or by their suffix).",
+            rich_help_panel=TARGET,
+        ),
+    ] = None,
+    accept: Annotated[
+        str | None, typer.Option("--accept", metavar="TYPE", help="The Accept header to send.", rich_help_panel=TARGET)
+    ] = None,
     instance_type: Annotated[
         str | None,
         typer.Option("--instance-type", help="What a --url container stands for (for costs).", rich_help_panel=TARGET),
     ] = None,
-    instance_count: Annotated[int | None, typer.Option("--instance-count", min=1, rich_help_panel=TARGET)] = None,
+    instance_count: Annotated[
+        int | None,
+        typer.Option(
+            "--instance-count", min=1, metavar="N", help="With --instance-type: how many.", rich_help_panel=TARGET
+        ),
+    ] = None,
     variant: Annotated[
-        str | None, typer.Option("--variant", help="The endpoint's variant (TargetVariant).", rich_help_panel=TARGET)
+        str | None,
+        typer.Option(
+            "--variant", metavar="NAME", help="The endpoint's variant (TargetVariant).", rich_help_panel=TARGET
+        ),
     ] = None,
     phase: Annotated[
         list[str] | None,
@@ -71,10 +97,13 @@ def load_test(
         typer.Option("--model-latency-threshold", help="PERCENTILE=MS, e.g. P95=100.", rich_help_panel=TRAFFIC),
     ] = None,
     flat_invocations: Annotated[
-        str | None, typer.Option("--flat-invocations", help="Stop (default) or Continue.", rich_help_panel=TRAFFIC)
+        str | None,
+        typer.Option(
+            "--flat-invocations", metavar="Stop|Continue", help="Stop (default) or Continue.", rich_help_panel=TRAFFIC
+        ),
     ] = None,
     name: Annotated[
-        str | None, typer.Option("--name", help="The name it is kept under (default: load-test-TIME).")
+        str | None, typer.Option("--name", metavar="NAME", help="The name it is kept under (default: load-test-TIME).")
     ] = None,
     workers: Annotated[
         int,
@@ -82,19 +111,43 @@ def load_test(
     ] = 0,
     master_bind: Annotated[
         str | None,
-        typer.Option("--master-bind", help="HOST:PORT for workers on other machines.", rich_help_panel=DISTRIBUTED),
+        typer.Option(
+            "--master-bind",
+            metavar="HOST:PORT",
+            help="HOST:PORT for workers on other machines.",
+            rich_help_panel=DISTRIBUTED,
+        ),
     ] = None,
     expect_workers: Annotated[
         int | None,
-        typer.Option("--expect-workers", min=1, help="With --master-bind: workers to wait for (default 1).",
-                     rich_help_panel=DISTRIBUTED),
+        typer.Option(
+            "--expect-workers",
+            min=1,
+            help="With --master-bind: workers to wait for (default 1).",
+            rich_help_panel=DISTRIBUTED,
+        ),
     ] = None,
     worker: Annotated[
         bool,
         typer.Option("--worker", help="Be a worker of the master at --master-host.", rich_help_panel=DISTRIBUTED),
     ] = False,
-    master_host: Annotated[str | None, typer.Option("--master-host", rich_help_panel=DISTRIBUTED)] = None,
-    master_port: Annotated[int, typer.Option("--master-port", min=1, max=65535, rich_help_panel=DISTRIBUTED)] = 5557,
+    master_host: Annotated[
+        str | None,
+        typer.Option(
+            "--master-host", metavar="HOST", help="With --worker: the master's address.", rich_help_panel=DISTRIBUTED
+        ),
+    ] = None,
+    master_port: Annotated[
+        int,
+        typer.Option(
+            "--master-port",
+            min=1,
+            max=65535,
+            metavar="PORT",
+            help="With --worker: the master's port.",
+            rich_help_panel=DISTRIBUTED,
+        ),
+    ] = 5557,
 ) -> None:
     """Load-test an endpoint or a local container with a job's traffic pattern and stopping conditions,
     on Locust, and report MaxInvocations and ModelLatency as Inference Recommender does."""
@@ -105,7 +158,7 @@ def load_test(
     if worker:
         if not master_host:
             raise InputError("A worker needs its master: --worker --master-host HOST [--master-port PORT].")
-        raise typer.Exit(engine.run_worker(master_host, master_port))
+        raise typer.Exit(engine.run_worker(master_host, master_port, cli.env.environ))
     engine.require_locust()
     document = _document(cli, cli_input_json, cli_input_yaml)
     flags = LoadTestFlags(
@@ -170,7 +223,11 @@ def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any
         return
     planned = _described(cli, planned)
     if cli.options.backend is not BackendKind.LOCAL:
-        runtime = {"region": cli.options.region, "endpoint_url": cli.options.endpoint_url, "profile": cli.options.profile}
+        runtime = {
+            "region": cli.options.region,
+            "endpoint_url": cli.options.endpoint_url,
+            "profile": cli.options.profile,
+        }
         yield planned, runtime, environ
         return
     from ircli.simulator import open_simulator
@@ -199,8 +256,12 @@ def _described(cli: CliContext, planned: Any) -> Any:
         )
     config = cli.service.call("DescribeEndpointConfig", {"EndpointConfigName": endpoint["EndpointConfigName"]})
     variants = config.get("ProductionVariants") or []
-    chosen = next((v for v in variants if v.get("VariantName") == planned.target.variant), variants[0] if variants else {})
-    live = {v.get("VariantName"): v for v in endpoint.get("ProductionVariants") or []}.get(chosen.get("VariantName"), {})
+    chosen = next(
+        (v for v in variants if v.get("VariantName") == planned.target.variant), variants[0] if variants else {}
+    )
+    live = {v.get("VariantName"): v for v in endpoint.get("ProductionVariants") or []}.get(
+        chosen.get("VariantName"), {}
+    )
     instance_type = chosen.get("InstanceType")
     count = live.get("CurrentInstanceCount") or chosen.get("InitialInstanceCount")
     price = catalog()["instances"].get(instance_type or "", {}).get("price_per_hour")

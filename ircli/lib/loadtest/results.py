@@ -42,9 +42,7 @@ class Measurements:
     error_samples: list[dict[str, Any]] = field(default_factory=list)
     time_scale: float | None = None  # as the target said it (a simulator's x-ircli-time-scale)
 
-    def add(
-        self, level: int, second: int, latency_ms: float, *, ok: bool, status: str = "200", body: str = ""
-    ) -> None:
+    def add(self, level: int, second: int, latency_ms: float, *, ok: bool, status: str = "200", body: str = "") -> None:
         bucket = self.buckets[(level, second)]
         bucket.statuses[status] = bucket.statuses.get(status, 0) + 1
         if ok:
@@ -131,8 +129,10 @@ def evaluate(
     at = percentile(latencies, conditions.quantile)
     p50 = percentile(latencies, 0.5)
     latency = None if at is None else at / scale
-    met = bool(latencies) and errors == 0 and (
-        conditions.threshold_ms is None or (latency is not None and latency <= conditions.threshold_ms)
+    met = (
+        bool(latencies)
+        and errors == 0
+        and (conditions.threshold_ms is None or (latency is not None and latency <= conditions.threshold_ms))
     )
     return LevelResult(
         level.index,
@@ -153,8 +153,15 @@ def stop_reason(done: list[LevelResult], conditions: Conditions) -> str | None:
     if not done:
         return None
     last = done[-1]
-    if conditions.threshold_ms is not None and last.latency_ms is not None and last.latency_ms > conditions.threshold_ms:
-        return f"{conditions.percentile} latency {last.latency_ms:.1f} ms above the threshold of {conditions.threshold_ms:g} ms"
+    if (
+        conditions.threshold_ms is not None
+        and last.latency_ms is not None
+        and last.latency_ms > conditions.threshold_ms
+    ):
+        return (
+            f"{conditions.percentile} latency {last.latency_ms:.1f} ms above the threshold of "
+            f"{conditions.threshold_ms:g} ms"
+        )
     if conditions.max_invocations is not None and last.met and last.per_minute >= conditions.max_invocations:
         return f"MaxInvocations reached ({last.per_minute:,.0f} >= {conditions.max_invocations:,} per minute)"
     if conditions.stop_when_flat and len(done) >= 2:
@@ -220,7 +227,7 @@ class Summary:
 
     @property
     def max_invocations(self) -> int:
-        return int(round(self.best.per_minute)) if self.best else 0
+        return round(self.best.per_minute) if self.best else 0
 
     @property
     def model_latency_ms(self) -> int | None:
@@ -229,9 +236,7 @@ class Summary:
         return reported_model_latency(self.best.latency_ms)
 
 
-def summarise(
-    measurements: Measurements, traffic: Traffic, ran: dict[int, float], time_scale: float = 1.0
-) -> Summary:
+def summarise(measurements: Measurements, traffic: Traffic, ran: dict[int, float], time_scale: float = 1.0) -> Summary:
     """The figures of a finished (or interrupted) test; `ran` is how long each level that started ran."""
     counted: list[LevelResult] = []
     reason = None

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,9 @@ from typing import Any
 from ircli.errors import ConfigurationError, IrcliError
 from ircli.lib.loadtest.results import Measurements
 
-ENGINE = "ircli.lib.loadtest.engine"
+ENGINE = "ircli.loadtest.engine"
+# The master waits this long after each ramp-up for its workers' reports (Locust's default: 1 s).
+ENGINE_ENVIRONMENT = {"LOCUST_WAIT_FOR_WORKERS_REPORT_AFTER_RAMP_UP": "0.1"}
 GRACE_SECONDS = 120.0  # beyond the traffic's own length: workers connecting, the last reports
 STOP_SECONDS = 30.0
 
@@ -68,7 +70,7 @@ def _read_events(process: subprocess.Popen[bytes], on_event: Callable[[dict[str,
 
 
 def run_engine(
-    spec: dict[str, Any], *, seconds: float, on_event: Callable[[dict[str, Any]], None], environ: Any = None
+    spec: dict[str, Any], *, seconds: float, on_event: Callable[[dict[str, Any]], None], environ: Mapping[str, str]
 ) -> Run:
     """Run the test `spec` describes; `seconds` is how long its traffic lasts (a bound, not a schedule)."""
     require_locust()
@@ -87,7 +89,9 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _run(spec: dict[str, Any], seconds: float, on_event: Callable[[dict[str, Any]], None], environ: Any) -> Run:
+def _run(
+    spec: dict[str, Any], seconds: float, on_event: Callable[[dict[str, Any]], None], environ: Mapping[str, str]
+) -> Run:
     with tempfile.TemporaryDirectory(prefix="ircli-load-test-") as folder:
         spec_path, out_path, errors = Path(folder, "spec.json"), Path(folder, "result.json"), Path(folder, "stderr")
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -96,7 +100,7 @@ def _run(spec: dict[str, Any], seconds: float, on_event: Callable[[dict[str, Any
                 engine_command("--spec", str(spec_path), "--out", str(out_path)),
                 stdout=subprocess.PIPE,
                 stderr=stderr,
-                env=environ,
+                env={**environ, **ENGINE_ENVIRONMENT},
             )
             interrupted = _follow(process, seconds, on_event)
         if not out_path.exists():
@@ -138,11 +142,12 @@ def _follow(process: subprocess.Popen[bytes], seconds: float, on_event: Callable
     return interrupted
 
 
-def run_worker(master_host: str, master_port: int, environ: Any = None, extra: Sequence[str] = ()) -> int:
+def run_worker(master_host: str, master_port: int, environ: Mapping[str, str], extra: Sequence[str] = ()) -> int:
     """Serve as one worker of a master elsewhere until it ends the test."""
     require_locust()
     process = subprocess.Popen(
-        engine_command("--worker", "--master-host", master_host, "--master-port", str(master_port), *extra), env=environ
+        engine_command("--worker", "--master-host", master_host, "--master-port", str(master_port), *extra),
+        env=dict(environ),
     )
     try:
         return process.wait()

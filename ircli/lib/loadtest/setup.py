@@ -136,7 +136,9 @@ def plan(document: dict[str, Any], flags: LoadTestFlags, now: datetime | None = 
     return LoadTestPlan(str(name), traffic, _payloads(document, flags), target)
 
 
-def with_instance(plan_: LoadTestPlan, instance_type: str | None, count: int | None, price: float | None) -> LoadTestPlan:
+def with_instance(
+    plan_: LoadTestPlan, instance_type: str | None, count: int | None, price: float | None
+) -> LoadTestPlan:
     target = replace(
         plan_.target,
         instance_type=instance_type or plan_.target.instance_type,

@@ -66,7 +66,7 @@ class Conditions:
             stopping["MaxInvocations"] = self.max_invocations
         if self.threshold_ms is not None:
             stopping["ModelLatencyThresholds"] = [
-                {"Percentile": self.percentile, "ValueInMilliseconds": int(round(self.threshold_ms))}
+                {"Percentile": self.percentile, "ValueInMilliseconds": round(self.threshold_ms)}
             ]
         return stopping
 

@@ -1,4 +1,4 @@
-"""The Locust side of `ircli load-test`, run only as its own process (`python -m ircli.lib.loadtest.engine`):
+"""The Locust side of `ircli load-test`, run only as its own process (`python -m ircli.loadtest.engine`):
 gevent's monkey-patching happens here and nowhere else, so ircli's own process is never patched.
 
 One process runs the test alone (Locust's LocalRunner) or as the master of workers (MasterRunner: the
@@ -20,13 +20,12 @@ import base64
 import itertools
 import json
 import logging
-import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import gevent
 import locust.runners
@@ -36,13 +35,12 @@ from locust.shape import LoadTestShape
 
 from ircli.lib.loadtest.results import Measurements, evaluate, stop_reason
 from ircli.lib.loadtest.traffic import Level, Traffic, traffic_from
-from ircli.lib.loadtest.targets import make_client
+from ircli.loadtest.targets import make_client
 
 REPORT_INTERVAL = 1.0  # seconds between a worker's reports (Locust's default is 3)
 SPAWN_RATE = 1000.0  # users a second: a level's users all start at once, as the service's steps do
 WORKER_WAIT_SECONDS = 60.0
 locust.runners.WORKER_REPORT_INTERVAL = REPORT_INTERVAL
-os.environ.setdefault("LOCUST_WAIT_FOR_WORKERS_REPORT_AFTER_RAMP_UP", "0.1")
 
 
 class State:
@@ -55,7 +53,7 @@ class State:
     level_seen = 0.0  # this process's monotonic time when it learned of the level
     measurements = Measurements()
     time_scale: float | None = None
-    payloads: list[bytes] = []
+    payloads: ClassVar[list[bytes]] = []
     counter = itertools.count()
 
     @classmethod
@@ -91,7 +89,9 @@ class Invoker(User):
         elapsed_ms = (time.perf_counter() - started) * 1000.0
         if answer.time_scale is not None:
             State.time_scale = answer.time_scale
-        State.measurements.add(State.level, State.second(), elapsed_ms, ok=answer.ok, status=answer.status, body=answer.body)
+        State.measurements.add(
+            State.level, State.second(), elapsed_ms, ok=answer.ok, status=answer.status, body=answer.body
+        )
         self.environment.events.request.fire(
             request_type="POST",
             name=self.target.name,
@@ -106,7 +106,7 @@ class Shape(LoadTestShape):
     """The traffic's levels; the stopping conditions after each one."""
 
     def __init__(self, traffic: Traffic, announce: Any, lag: float) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # Locust leaves it untyped
         self.traffic, self.announce, self.lag = traffic, announce, lag
         self.current: Level | None = None
         self.ran: dict[int, float] = {}
@@ -116,7 +116,7 @@ class Shape(LoadTestShape):
         self.finished = False
 
     def tick(self) -> tuple[int, float] | None:
-        elapsed = self.get_run_time()
+        elapsed = self.get_run_time()  # type: ignore[no-untyped-call]
         self._judge(elapsed)
         level = self.traffic.level_at(elapsed)
         if self.reason or self.interrupted or level is None:
@@ -159,7 +159,7 @@ def progress(env: Environment, shape: Shape) -> None:
                 "p50": total.get_current_response_time_percentile(0.5),
                 "p95": total.get_current_response_time_percentile(0.95),
                 "errors": total.num_failures,
-                "workers": len(env.runner.clients) if hasattr(env.runner, "clients") else 0,
+                "workers": len(getattr(env.runner, "clients", ())),
             }
         )
         gevent.sleep(1.0)
@@ -185,10 +185,8 @@ def free_port(host: str) -> int:
 
 
 def start_workers(count: int, host: str, port: int) -> list[subprocess.Popen[bytes]]:
-    command = [sys.executable, "-m", "ircli.lib.loadtest.engine", "--worker", "--master-host", host]
-    return [
-        subprocess.Popen([*command, "--master-port", str(port)], stdout=subprocess.DEVNULL) for _ in range(count)
-    ]
+    command = [sys.executable, "-m", "ircli.loadtest.engine", "--worker", "--master-host", host]
+    return [subprocess.Popen([*command, "--master-port", str(port)], stdout=subprocess.DEVNULL) for _ in range(count)]
 
 
 def run_master(spec: dict[str, Any], traffic: Traffic, out: str) -> None:
@@ -201,7 +199,9 @@ def run_master(spec: dict[str, Any], traffic: Traffic, out: str) -> None:
         host, _, port_text = (spec.get("master_bind") or "127.0.0.1:0").rpartition(":")
         port = int(port_text) or free_port(host or "127.0.0.1")
         runner = env.create_master_runner(master_bind_host=host or "*", master_bind_port=port)
-        env.events.worker_report.add_listener(lambda client_id, data: State.measurements.merge(data.get("ircli", {})))
+        env.events.worker_report.add_listener(  # type: ignore[no-untyped-call]
+            lambda client_id, data: State.measurements.merge(data.get("ircli", {}))
+        )
 
         def announce(level: Level) -> None:
             State.enter(level.index, level.start)
@@ -260,7 +260,7 @@ def run_worker(host: str, port: int) -> None:
         if State.time_scale is not None:
             data["ircli"]["time_scale"] = State.time_scale
 
-    env.events.report_to_master.add_listener(report)
+    env.events.report_to_master.add_listener(report)  # type: ignore[no-untyped-call]
     runner.greenlet.join()
 
 

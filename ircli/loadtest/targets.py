@@ -7,7 +7,7 @@ body of an error."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 TIME_SCALE_HEADER = "x-ircli-time-scale"
@@ -73,7 +73,7 @@ class EndpointClient:
     """sagemaker-runtime InvokeEndpoint through boto3, one client shared by the process's users."""
 
     name = "InvokeEndpoint"
-    shared: dict[tuple[Any, ...], Any] = {}
+    shared: ClassVar[dict[tuple[Any, ...], Any]] = {}
 
     def __init__(self, target: dict[str, Any], content_type: str, accept: str | None) -> None:
         key = (target.get("region"), target.get("endpoint_url"), target.get("profile"))
