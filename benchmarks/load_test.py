@@ -95,7 +95,8 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}"
             print(f"no-op container on {url}; {users} users for {seconds} s; 2 cores shared with the generator")
             print(
-                f"{'run':<22}{'ircli rps':>10}{'Locust rps':>12}{'ircli n':>10}{'Locust n':>10}{'p50 ms':>8}{'Locust':>8}"
+                f"{'run':<22}{'ircli rps':>10}{'Locust rps':>12}{'ircli n':>10}{'Locust n':>10}"
+                f"{'p50 ms':>8}{'Locust':>8}"
             )
             baseline = None
             for label, workers in (("one process (local)", 0), ("master + 1 worker", 1), ("master + 2 workers", 2)):
