@@ -217,3 +217,55 @@ def test_only_the_engines_own_package_imports_locust_or_gevent() -> None:
             if any(n.split(".")[0] in ("locust", "gevent", "geventhttpclient") for n in names):
                 importers.add(path.relative_to(root).parts[0])
     assert importers == {"loadtest"}
+
+
+def _kept(state: Path, name: str, body: str = "boom") -> dict[str, object]:
+    """A finished test, made from measurements rather than run, kept where load-test keeps it."""
+    from ircli.lib.loadtest.measured import LoadTestResult, Target
+    from ircli.lib.loadtest.results import minutes
+    from ircli.lib.loadtest.run import Run
+    from ircli.lib.loadtest.store import MeasuredStore
+
+    traffic = traffic_from(
+        {"Stairs": {"DurationInSeconds": 20, "NumberOfSteps": 2, "UsersPerStep": 2}},
+        {"ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 100}]},
+    )
+    measured = _measured([(0, [40.0] * 600, 0), (1, [60.0] * 1100, 0)])
+    measured.add(1, 3, 9.0, ok=False, status="500", body=body)
+    run = Run(measured, {0: 10.0, 1: 10.0}, False, None, {"Requests": 1701}, 1.7e9, 1.7e9 + 20, 0)
+    target = Target("url", "http://127.0.0.1:8080", "ml.c5.large", 2, price_per_hour=0.102)
+    summary = summarise(measured, traffic, run.ran)
+    result = LoadTestResult(name, target, traffic, summary, tuple(minutes(measured, traffic)), run, "here", "p", "x")
+    MeasuredStore(lambda: state).save(name, result.to_job(), result.to_document())
+    return result.to_document()
+
+
+def test_a_kept_load_test_reads_as_a_job(cli: object, isolated_state: Path) -> None:
+    document = _kept(isolated_state, "measured")
+    assert document["Metrics"]["MaxInvocations"] == 3600 and document["Errors"]["Count"] == 1
+    job = cli("describe-job", "measured", "--output", "json").json  # type: ignore[operator]
+    assert job["JobDescription"].startswith("Measured by ircli load-test on http://127.0.0.1:8080 from here")
+    assert ":000000000000:" in job["JobArn"] and job["Status"] == "COMPLETED"
+    recommendation = job["InferenceRecommendations"][0]
+    assert recommendation["Metrics"]["MaxInvocations"] == 3600 and recommendation["Metrics"]["ModelLatency"] == 40
+    assert recommendation["EndpointConfiguration"]["InitialInstanceCount"] == 2
+    assert recommendation["Metrics"]["CostPerHour"] == pytest.approx(0.204)
+    steps = cli("list-steps", "measured", "--output", "json").json  # type: ignore[operator]
+    assert steps["Steps"][0]["InferenceBenchmark"]["Metrics"]["MaxInvocations"] == 3600
+    _kept(isolated_state, "measured-again")
+    compared = cli("compare-jobs", "measured", "measured-again", "--output", "json").json  # type: ignore[operator]
+    assert compared["Comparisons"][0]["Metrics"]["MaxInvocations"]["ChangePercent"] == 0.0
+    cli("cost-estimate", "measured", "--average-per-minute", "100", "--peak-per-minute", "200")  # type: ignore[operator]
+    cli("rank-recommendations", "measured")  # type: ignore[operator]
+    missing = cli("describe-job", "never-kept", expect=254)  # type: ignore[operator]
+    assert "never-kept" in missing.err
+
+
+def test_what_a_container_answered_reaches_the_terminal_escaped(isolated_state: Path) -> None:
+    from ircli.cli.output.views.loadtest import load_test_tables
+
+    document = _kept(isolated_state, "hostile", body="\x1b]52;c;cGF5bG9hZA==\x07\x1b[2J error")
+    tables = load_test_tables(document)
+    assert tables[0].title.startswith("Errors")  # the finding first
+    cells = [cell for table in tables for row in table.rows for cell in row]
+    assert any("error" in cell for cell in cells) and not any("\x1b" in cell or "\x07" in cell for cell in cells)

@@ -65,10 +65,11 @@ def check_closed_loops(document: dict[str, Any]) -> None:
     assert document["Metrics"]["MaxInvocations"] == round(best["InvocationsPerMinute"])
     rate, bound = best["InvocationsPerMinute"], best["Users"] * 60000 / SERVICE_MS
     # No loop is faster than the service time, nor than its own answers (Little's law on what was measured);
-    # a loop's own work between answers (a loaded machine's) only slows it.
+    # a loop's own work between answers (more of it on a loaded machine) only slows it.
     assert rate <= 1.02 * bound and rate <= 1.2 * best["Users"] * 60000 / best["P50Ms"]
-    assert rate >= 0.3 * bound
-    assert SERVICE_MS <= document["Metrics"]["ModelLatency"] <= SERVICE_MS * 5
+    assert rate >= 0.3 * best["Users"] * 60000 / best["LatencyMs"]
+    assert SERVICE_MS <= best["P50Ms"] <= best["LatencyMs"]
+    assert document["Metrics"]["ModelLatency"] == max(1, round(best["LatencyMs"]))
     assert document["Answers"] == document["Locust"]["Requests"]  # ircli counts what Locust counted
 
 
@@ -110,7 +111,7 @@ def test_stairs_with_a_latency_threshold(cli: CliRunner, server: tuple[ModelApp,
 
 
 def test_stopping_conditions_as_the_service_applies_them(cli: CliRunner, model: Any, payload: Path) -> None:
-    stairs = ("--stairs", "DurationInSeconds=8,NumberOfSteps=4,UsersPerStep=1")
+    stairs = ("--stairs", "DurationInSeconds=6,NumberOfSteps=3,UsersPerStep=1")
     common = ("--payload", str(payload), "--content-type", "text/csv", *stairs)
     # One answer at a time: 1 user 20 ms, 2 users 40 ms, 3 users 60 ms (P95 above 50 ms): the test stops there.
     with serving(ModelApp(model, service_ms=SERVICE_MS, capacity=1)) as url:
@@ -122,7 +123,7 @@ def test_stopping_conditions_as_the_service_applies_them(cli: CliRunner, model: 
     assert len(threshold["Levels"]) <= 3 and threshold["Metrics"]["ModelLatency"] <= 50
     assert threshold["Levels"][-1]["MetConditions"] is False
     # One answer at a time caps the rate at 60000 / 20 ms: added users add nothing, and the test stops.
-    assert "flat" in flat["StopReason"] and len(flat["Levels"]) < 4
+    assert "flat" in flat["StopReason"]
     assert flat["Metrics"]["MaxInvocations"] <= 60000 / SERVICE_MS * 1.02
     with serving(ModelApp(model, service_ms=SERVICE_MS)) as url:
         reached = run_test(cli, "--url", url, *common, "--max-invocations", "4000")
