@@ -274,3 +274,36 @@ def test_a_simulated_endpoint_reproduces_its_recommendation(cli: CliRunner, payl
     assert document["Target"]["InstanceCount"] == configuration["InitialInstanceCount"]
     compared = cli("compare-jobs", "sized", "measured-again", "--output", "json").json
     assert compared["Comparisons"], compared
+
+
+def test_an_endpoint_through_the_aws_backend_on_a_served_simulator(
+    cli: CliRunner, payload: Path, isolated_state: Path
+) -> None:
+    """--backend aws: InvokeEndpoint signed by boto3 with the user's credentials, sent where AWS_ENDPOINT_URL
+    says (here a served simulator on loopback; on AWS, the service)."""
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.server import serve_in_thread
+    from ircli.simulator.store import Store
+
+    variants = [{"VariantName": "AllTraffic", "ModelName": "churn-xgboost", "InstanceType": "ml.c5.xlarge",
+                 "InitialInstanceCount": 2}]  # fmt: skip
+    config = json.dumps({"EndpointConfigName": "c1", "ProductionVariants": variants})
+    cli("endpoint-config", "create", "--cli-input-json", config)
+    cli("endpoint-config", "deploy", "--endpoint-name", "served", "--endpoint-config-name", "c1")
+    running, thread = serve_in_thread(Simulator(Store(isolated_state), speed="realtime"))
+    try:
+        aws = {"AWS_ENDPOINT_URL": running.url, "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"}
+        result = cli(
+            "--backend", "aws", "--region", "us-east-1", "load-test", "--endpoint-name", "served",
+            "--payload", str(payload / "one.csv"), "--content-type", "text/csv",
+            "--stairs", "DurationInSeconds=4,NumberOfSteps=1,UsersPerStep=2", "--output", "json", environ=aws,
+        )  # fmt: skip
+    finally:
+        running.shutdown()
+        thread.join(timeout=5)
+    document = json.loads(result.out)
+    assert document["Status"] == "COMPLETED" and document["Answers"] > 0 and document["TimeScale"] == 1.0
+    assert document["Target"] == {"Kind": "endpoint", "Name": "served", "InstanceType": "ml.c5.xlarge",
+                                  "InstanceCount": 2}  # fmt: skip
+    # The generic model on ml.c5.xlarge answers in about 65 ms: the simulator waited it out.
+    assert document["Levels"][0]["P50Ms"] > 40

@@ -199,6 +199,8 @@ def _run(cli: CliContext, planned: Any, flags: Any) -> None:
     saved = cli.service.measured.save(result.name, result.to_job(), result.to_document())  # type: ignore[union-attr]
     cli.emit(result.to_document(), View(tables=lambda data: _tables(data)))
     cli.note(f"Kept as {result.name} ({saved}): ircli describe-job {result.name}")
+    if not result.summary.statuses and run.log:
+        cli.note(f"No request was answered. The engine said:\n{run.log}")
     if run.interrupted:
         raise KeyboardInterrupt
     if result.status == "FAILED":
@@ -223,8 +225,10 @@ def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any
         return
     planned = _described(cli, planned)
     if cli.options.backend is not BackendKind.LOCAL:
+        # As the aws backend reads it (botocore itself reads AWS_DEFAULT_REGION and the profile, not AWS_REGION).
+        region = cli.options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
         runtime = {
-            "region": cli.options.region,
+            "region": region,
             "endpoint_url": cli.options.endpoint_url,
             "profile": cli.options.profile,
         }

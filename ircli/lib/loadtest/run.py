@@ -38,6 +38,7 @@ class Run:
     started: float
     ended: float
     workers: int
+    log: str = ""  # the last lines the engine wrote on its stderr (Locust's own warnings and errors)
 
 
 def require_locust() -> None:
@@ -108,6 +109,7 @@ def _run(
                 raise KeyboardInterrupt
             raise _failed(process, errors)
         data = json.loads(out_path.read_text(encoding="utf-8"))
+        log = "\n".join(errors.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-12:])
     measurements = Measurements()
     measurements.merge(data["measurements"])
     return Run(
@@ -119,6 +121,7 @@ def _run(
         float(data["started"]),
         float(data["ended"]),
         int(data.get("workers") or 0),
+        log,
     )
 
 
