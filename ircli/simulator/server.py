@@ -41,6 +41,8 @@ SERVER_SETTINGS: dict[str, Any] = {
 }
 
 log = logging.getLogger("ircli.simulator.server")
+QUIET_QUEUE = log.getChild("queue")
+QUIET_QUEUE.setLevel(logging.ERROR)
 
 
 class SimulatorApp:
@@ -128,6 +130,9 @@ class InlineDispatcher:
                 from waitress.task import ThreadedTaskDispatcher
 
                 self.workers = ThreadedTaskDispatcher()
+                # A load test with more users than threads queues its invocations, as an endpoint queues them:
+                # that is the load, not a warning to print on every request.
+                self.workers.queue_logger = QUIET_QUEUE
                 self.workers.set_thread_count(INVOCATION_THREADS)
             self.workers.add_task(task)
             return

@@ -158,6 +158,7 @@ def load_test(
     if worker:
         if not master_host:
             raise InputError("A worker needs its master: --worker --master-host HOST [--master-port PORT].")
+        cli.note(f"Worker of the master at {master_host}:{master_port}; it ends when the master ends the test.")
         raise typer.Exit(engine.run_worker(master_host, master_port, cli.env.environ))
     engine.require_locust()
     document = _document(cli, cli_input_json, cli_input_yaml)
