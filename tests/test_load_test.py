@@ -269,3 +269,23 @@ def test_what_a_container_answered_reaches_the_terminal_escaped(isolated_state: 
     assert tables[0].title.startswith("Errors")  # the finding first
     cells = [cell for table in tables for row in table.rows for cell in row]
     assert any("error" in cell for cell in cells) and not any("\x1b" in cell or "\x07" in cell for cell in cells)
+
+
+def test_a_kept_load_test_is_answered_in_the_services_own_shapes(isolated_state: Path) -> None:
+    import botocore.session
+
+    from ircli.lib.loadtest.store import MeasuredStore
+    from tests.shapes import walk
+
+    _kept(isolated_state, "shaped")
+    store = MeasuredStore(lambda: isolated_state)
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    job, steps = store.job("shaped"), store.steps("shaped")
+    recommendation_id = job["InferenceRecommendations"][0]["RecommendationId"]  # type: ignore[index]
+    scaling = store.scaling({"InferenceRecommendationsJobName": "shaped", "RecommendationId": recommendation_id})
+    for operation, answer in (
+        ("DescribeInferenceRecommendationsJob", job),
+        ("ListInferenceRecommendationsJobSteps", {"Steps": steps}),
+        ("GetScalingConfigurationRecommendation", scaling),
+    ):
+        assert walk(model.operation_model(operation).output_shape, answer) == [], operation
