@@ -121,8 +121,22 @@ def test_measurements_merge_across_processes() -> None:
     merged = Measurements()
     merged.merge(one.to_json())
     merged.merge(two.to_json())
-    latencies = sorted(v for b in merged.level_buckets(0) for v in b.latencies)
-    assert latencies == [1.0, 2.0, 3.0] and merged.error_samples[0]["Body"] == "boom"
+    buckets = merged.level_buckets(0)
+    assert sum(b.answered for b in buckets) == 3 and sum(b.errors for b in buckets) == 1
+    assert merged.error_samples[0]["Body"] == "boom"
+
+
+def test_latencies_are_kept_as_a_histogram_within_a_quarter_percent() -> None:
+    from ircli.lib.loadtest.results import histogram_percentile, latency_bin
+
+    values = [0.8 + 0.37 * n for n in range(2000)]
+    histogram: dict[int, int] = {}
+    for value in values:
+        histogram[latency_bin(value)] = histogram.get(latency_bin(value), 0) + 1
+    for quantile in (0.5, 0.9, 0.95, 0.99, 1.0):
+        exact = percentile(values, quantile)
+        assert histogram_percentile(histogram, quantile) == pytest.approx(exact, rel=0.0026)
+    assert histogram_percentile({}, 0.5) is None
 
 
 def test_a_simulators_time_scale_turns_figures_back_into_the_services_time() -> None:
