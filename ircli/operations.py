@@ -290,6 +290,13 @@ COMMANDS: tuple[Command, ...] = (
         summary="Show each benchmark's CloudWatch metrics over the job's window: invocations, latency percentiles, "
         "CPU and memory, users.",
     ),
+    # ircli load-test (issue 24): a job's traffic pattern run on Locust against an endpoint or a container.
+    Command(
+        "load-test",
+        "load_test",
+        summary="Load-test an endpoint or a local container with a job's traffic pattern and stopping conditions, "
+        "on Locust, and report MaxInvocations and ModelLatency as Inference Recommender does.",
+    ),
     Command("model create", "models", "CreateModel"),
     Command("model describe", "models", "DescribeModel", argument=Names.MODEL),
     Command("model list", "models", "ListModels"),

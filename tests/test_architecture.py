@@ -110,6 +110,8 @@ FORBIDDEN = {
     "ircli.simulator": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "boto3", "botocore"),
     # The test helpers put the simulator in front of the user's own botocore: no CLI, no backend.
     "ircli.testing": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "ircli.lib"),
+    # The load test's engine runs in a process of its own (Locust, gevent); it knows no CLI, backend or simulator.
+    "ircli.loadtest": ("typer", "rich", "questionary", "ircli.cli", "ircli.backends", "ircli.simulator"),
 }
 
 

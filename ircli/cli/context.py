@@ -149,7 +149,10 @@ class CliContext:
             read_timeout=self.options.read_timeout,
             verify=self.options.verify,
         )
-        service = RecommenderService(make_backend(settings))
+        from ircli.lib.loadtest.store import MeasuredStore
+
+        # Load tests ircli measured itself answer as jobs, from IRCLI_HOME, whichever the backend.
+        service = RecommenderService(make_backend(settings), MeasuredStore(lambda: self.state_dir))
         if self.options.debug:
             from ircli.cli.debug_log import trace_call
 

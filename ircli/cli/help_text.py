@@ -44,6 +44,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli cost-estimate xgboost-default --traffic-profile examples/traffic-day.csv --max-latency-ms 25",
         "ircli cost-estimate xgboost-default --average-per-minute 20000 --peak-per-minute 60000 --output json",
     ),
+    "load-test": (
+        "ircli load-test --url http://127.0.0.1:8080 --payload payload.tar.gz --content-type text/csv "
+        "--stairs DurationInSeconds=120,NumberOfSteps=4,UsersPerStep=2 --model-latency-threshold P95=100",
+        "ircli load-test --cli-input-yaml examples/advanced-phases.yaml --endpoint-name my-endpoint "
+        "--payload payload.tar.gz --workers 2",
+        "ircli load-test --worker --master-host 10.0.0.5 --master-port 5557",
+    ),
     "report": (
         "ircli report xgboost-default --html report.html",
         "ircli report baseline candidate --html report.html --traffic-profile examples/traffic-day.csv",

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ircli.errors import InputError, JobEndedUnsuccessfully, ServiceError, WaiterFailed, WaitTimedOut
 from ircli.lib.backend import Backend
@@ -91,9 +91,20 @@ class JobProgress:
         return sum(1 for step in self.steps if step.get("Status") in statuses)
 
 
+class MeasuredJobs(Protocol):
+    """Load tests ircli measured itself (`ircli.lib.loadtest.measured.MeasuredStore`), read as jobs."""
+
+    def job(self, name: str) -> dict[str, Any] | None: ...
+
+    def steps(self, name: str) -> list[dict[str, Any]] | None: ...
+
+    def scaling(self, request: dict[str, Any]) -> dict[str, Any] | None: ...
+
+
 class RecommenderService:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, measured: MeasuredJobs | None = None) -> None:
         self.backend = backend
+        self.measured = measured
         # What a person should be told about how a call went (on stderr, by the CLI), oldest first.
         self.notes: list[str] = []
         # Told of every request and answer (operation, "request" | "response", the document): --debug's log.
@@ -115,6 +126,9 @@ class RecommenderService:
         caller has just done so (`validated`)."""
         if not validated:
             check_request(operation, request)
+        found = self._measured(operation, request)
+        if found is not None:
+            return found
         change = None
         if changes_state(operation):
             name = next((str(request[m]) for m in NAME_MEMBERS if isinstance(request.get(m), str)), None)
@@ -136,6 +150,22 @@ class RecommenderService:
         if self.trace is not None:
             self.trace(operation, "response", response)
         return response
+
+    def _measured(self, operation: str, request: dict[str, Any]) -> dict[str, Any] | None:
+        """A load test `ircli load-test` measured and stored, answered as the job it stands for."""
+        if self.measured is None:
+            return None
+        if operation == "GetScalingConfigurationRecommendation":
+            return self.measured.scaling(request)
+        name = request.get("JobName")
+        if not isinstance(name, str):
+            return None
+        if operation == "DescribeInferenceRecommendationsJob":
+            return self.measured.job(name)
+        if operation == "ListInferenceRecommendationsJobSteps":
+            steps = self.measured.steps(name)
+            return None if steps is None else {"Steps": steps}
+        return None
 
     def _created_by_first_attempt(
         self, operation: str, request: dict[str, Any], error: ServiceError, sent: datetime

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from http import HTTPStatus
 from typing import Any, cast
@@ -26,6 +27,9 @@ from ircli.simulator.models import Simulator
 from ircli.simulator.protocols import failure
 
 CLIENT_TIMEOUT_SECONDS = 15
+# Invocations served at once: each may wait its endpoint's simulated latency (a load test's users).
+INVOCATION_THREADS = 64
+INVOCATION_PATH = re.compile(r"^/endpoints/[^/]+/invocations$")
 MAX_BODY_BYTES = protocols.MAX_JSON_BODY_BYTES
 HEALTH_PATH = "/_ircli/health"
 SERVER_SETTINGS: dict[str, Any] = {
@@ -41,6 +45,8 @@ SERVER_SETTINGS: dict[str, Any] = {
 }
 
 log = logging.getLogger("ircli.simulator.server")
+QUIET_QUEUE = log.getChild("queue")
+QUIET_QUEUE.setLevel(logging.ERROR)
 
 
 class SimulatorApp:
@@ -117,7 +123,9 @@ class SimulatorApp:
 
 
 class InlineDispatcher:
-    """Answers each request on waitress's I/O loop itself instead of handing it to a worker thread.
+    """Answers each request on waitress's I/O loop itself instead of handing it to a worker thread, except
+    InvokeEndpoint, which waits the simulated endpoint's latency (`sagemaker_runtime.load`) on one of
+    `INVOCATION_THREADS` worker threads, so that a load test's concurrent users are answered concurrently.
 
     The simulator answers from SQLite in well under a millisecond; the hand-off to a worker and back (two
     thread switches and a wake-up of the loop per request) cost more than the answer, and on a loaded
@@ -126,13 +134,28 @@ class InlineDispatcher:
     holds its lock and run as soon as the channel's read returns (`InlineChannel`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, threaded_invocations: bool = True) -> None:
         self.pending: list[Any] = []
+        self.workers: Any = None
+        # At `instant` an invocation waits for nothing: it is answered inline like every other request.
+        self.threaded_invocations = threaded_invocations
 
     def set_thread_count(self, count: int) -> None:
         """No workers to start (waitress calls this with its `threads` setting)."""
 
     def add_task(self, task: Any) -> None:
+        requests = getattr(task, "requests", None)
+        if self.threaded_invocations and requests and INVOCATION_PATH.match(requests[0].path or ""):
+            if self.workers is None:
+                from waitress.task import ThreadedTaskDispatcher
+
+                self.workers = ThreadedTaskDispatcher()
+                # A load test with more users than threads queues its invocations, as an endpoint queues them:
+                # that is the load, not a warning to print on every request.
+                self.workers.queue_logger = QUIET_QUEUE
+                self.workers.set_thread_count(INVOCATION_THREADS)
+            self.workers.add_task(task)
+            return
         self.pending.append(task)
 
     def run_pending(self) -> None:
@@ -141,6 +164,8 @@ class InlineDispatcher:
 
     def shutdown(self, cancel_pending: bool = True, timeout: int = 5) -> bool:
         self.pending.clear()
+        if self.workers is not None:
+            self.workers.shutdown(cancel_pending=cancel_pending, timeout=timeout)
         return True
 
 
@@ -192,7 +217,7 @@ class RunningServer:
         # The names it answers to include its port, known once it listens (port 0 picks one).
         app = SimulatorApp(simulator, Access.listening(host, port))
         # One listening address gives a single-socket server, which has `effective_port`.
-        dispatcher = InlineDispatcher()
+        dispatcher = InlineDispatcher(threaded_invocations=speed_factor(simulator.speed) > 0)
         self.server: Any = cast(
             Any,
             create_server(

@@ -15,6 +15,7 @@ from ircli.simulator.common import ACCOUNT_ID
 from ircli.simulator.exceptions import SimulatorError, ValidationError
 from ircli.simulator.resource import Resource, handles
 from ircli.simulator.sagemaker_runtime import payloads
+from ircli.simulator.sagemaker_runtime.load import wait_for_answer
 from ircli.simulator.sagemaker_runtime.payloads import score
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit
@@ -68,6 +69,7 @@ class Runtime(Resource):
         if endpoint["status"] not in SERVING_STATUSES:
             raise _not_found(endpoint_name)
         variant = self._variant(endpoint, body, target_variant)
+        wait_for_answer(self.sim, endpoint, variant)  # the latency the performance model gives at this load
         answered = payloads.answer(body, content_type, accept)
         return Invocation(answered.body, answered.content_type, variant)
 

@@ -1,0 +1,273 @@
+"""`ircli load-test`: a job's TrafficPattern and StoppingConditions run on Locust against an endpoint or a
+container the user chooses, answered in Inference Recommender's shape and kept as a job that describe-job,
+rank-recommendations, compare-jobs, cost-estimate and report read."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import typer
+
+from ircli.cli.api import CliInputJson, CliInputYaml, context
+from ircli.cli.context import CliContext
+from ircli.cli.output.views import View
+from ircli.errors import ConfigurationError, InputError, IrcliError
+
+TRAFFIC, TARGET, DISTRIBUTED = "Traffic and stopping conditions", "Target and payloads", "Distributed"
+VIEWS = "ircli.cli.output.views.loadtest"
+
+
+class LoadTestFailed(IrcliError):
+    """The load test ran, and no level met its conditions (the container's errors are shown above)."""
+
+
+def load_test(
+    ctx: typer.Context,
+    cli_input_json: CliInputJson = None,
+    cli_input_yaml: CliInputYaml = None,
+    endpoint_name: Annotated[
+        str | None,
+        typer.Option("--endpoint-name", help="A SageMaker endpoint, through InvokeEndpoint.", rich_help_panel=TARGET),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            metavar="URL",
+            help="A container with SageMaker's contract (GET /ping, POST /invocations).",
+            rich_help_panel=TARGET,
+        ),
+    ] = None,
+    payload: Annotated[
+        str | None,
+        typer.Option(
+            "--payload",
+            metavar="PATH",
+            help="Sample payloads: a .tar.gz, a folder or one file.",
+            rich_help_panel=TARGET,
+        ),
+    ] = None,
+    content_type: Annotated[
+        str | None,
+        typer.Option(
+            "--content-type",
+            metavar="TYPE",
+            help="The payloads' content type (default: the request file's, or by their suffix).",
+            rich_help_panel=TARGET,
+        ),
+    ] = None,
+    accept: Annotated[
+        str | None, typer.Option("--accept", metavar="TYPE", help="The Accept header to send.", rich_help_panel=TARGET)
+    ] = None,
+    instance_type: Annotated[
+        str | None,
+        typer.Option("--instance-type", help="What a --url container stands for (for costs).", rich_help_panel=TARGET),
+    ] = None,
+    instance_count: Annotated[
+        int | None,
+        typer.Option(
+            "--instance-count", min=1, metavar="N", help="With --instance-type: how many.", rich_help_panel=TARGET
+        ),
+    ] = None,
+    variant: Annotated[
+        str | None,
+        typer.Option(
+            "--variant", metavar="NAME", help="The endpoint's variant (TargetVariant).", rich_help_panel=TARGET
+        ),
+    ] = None,
+    phase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--phase",
+            help="InitialNumberOfUsers=N,SpawnRate=N,DurationInSeconds=N (repeatable).",
+            rich_help_panel=TRAFFIC,
+        ),
+    ] = None,
+    stairs: Annotated[
+        str | None,
+        typer.Option("--stairs", help="DurationInSeconds=N,NumberOfSteps=N,UsersPerStep=N.", rich_help_panel=TRAFFIC),
+    ] = None,
+    max_invocations: Annotated[
+        int | None, typer.Option("--max-invocations", min=1, help="Per minute.", rich_help_panel=TRAFFIC)
+    ] = None,
+    model_latency_threshold: Annotated[
+        str | None,
+        typer.Option("--model-latency-threshold", help="PERCENTILE=MS, e.g. P95=100.", rich_help_panel=TRAFFIC),
+    ] = None,
+    flat_invocations: Annotated[
+        str | None,
+        typer.Option(
+            "--flat-invocations", metavar="Stop|Continue", help="Stop (default) or Continue.", rich_help_panel=TRAFFIC
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="The name it is kept under (default: load-test-TIME).")
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=0, max=64, help="Local Locust worker processes.", rich_help_panel=DISTRIBUTED),
+    ] = 0,
+    master_bind: Annotated[
+        str | None,
+        typer.Option(
+            "--master-bind",
+            metavar="HOST:PORT",
+            help="HOST:PORT for workers on other machines.",
+            rich_help_panel=DISTRIBUTED,
+        ),
+    ] = None,
+    expect_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--expect-workers",
+            min=1,
+            help="With --master-bind: workers to wait for (default 1).",
+            rich_help_panel=DISTRIBUTED,
+        ),
+    ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option("--worker", help="Be a worker of the master at --master-host.", rich_help_panel=DISTRIBUTED),
+    ] = False,
+    master_host: Annotated[
+        str | None,
+        typer.Option(
+            "--master-host", metavar="HOST", help="With --worker: the master's address.", rich_help_panel=DISTRIBUTED
+        ),
+    ] = None,
+    master_port: Annotated[
+        int,
+        typer.Option(
+            "--master-port",
+            min=1,
+            max=65535,
+            metavar="PORT",
+            help="With --worker: the master's port.",
+            rich_help_panel=DISTRIBUTED,
+        ),
+    ] = 5557,
+) -> None:
+    """Load-test an endpoint or a local container with a job's traffic pattern and stopping conditions,
+    on Locust, and report MaxInvocations and ModelLatency as Inference Recommender does."""
+    from ircli.lib.loadtest import run as engine
+    from ircli.lib.loadtest.setup import LoadTestFlags, plan
+
+    cli = context(ctx)
+    if worker:
+        if not master_host:
+            raise InputError("A worker needs its master: --worker --master-host HOST [--master-port PORT].")
+        cli.note(f"Worker of the master at {master_host}:{master_port}; it ends when the master ends the test.")
+        raise typer.Exit(engine.run_worker(master_host, master_port, cli.env.environ))
+    engine.require_locust()
+    document = _document(cli, cli_input_json, cli_input_yaml)
+    flags = LoadTestFlags(
+        endpoint_name, url, payload, content_type, accept, list(phase or []), stairs, max_invocations,
+        model_latency_threshold, flat_invocations, name, instance_type, instance_count, variant, workers,
+        master_bind, expect_workers,
+    )  # fmt: skip
+    planned = plan(document, flags)
+    for warning in planned.traffic.warnings:
+        cli.note(f"Warning: {warning}")
+    _run(cli, planned, flags)
+
+
+def _document(cli: CliContext, json_source: str | None, yaml_source: str | None) -> dict[str, Any]:
+    from ircli.lib.inputs import DocumentFormat, load_document
+
+    if json_source and yaml_source:
+        raise InputError("Give --cli-input-json or --cli-input-yaml, not both.")
+    source, fmt = (json_source, DocumentFormat.JSON) if json_source else (yaml_source, DocumentFormat.YAML)
+    return load_document(source, fmt, stdin=cli.env.stdin_bytes()) if source else {}
+
+
+def _run(cli: CliContext, planned: Any, flags: Any) -> None:
+    from ircli.cli.output.views.loadtest import Progress
+    from ircli.lib.loadtest import run as engine
+    from ircli.lib.loadtest.setup import engine_spec, ping, result_of
+
+    with _runtime(cli, planned) as (planned, runtime, environ):
+        if planned.target.kind == "url":
+            ping(planned.target.name)
+        progress = Progress(cli.env.stderr, bool(cli.env.stderr_isatty))
+        spec = engine_spec(planned, flags, runtime)
+        try:
+            run = engine.run_engine(spec, seconds=planned.traffic.seconds, on_event=progress.show, environ=environ)
+        finally:
+            progress.close()
+    result = result_of(planned, run, cli.options.region or "us-east-1")
+    saved = cli.service.measured.save(result.name, result.to_job(), result.to_document())  # type: ignore[union-attr]
+    cli.emit(result.to_document(), View(tables=lambda data: _tables(data)))
+    cli.note(f"Kept as {result.name} ({saved}): ircli describe-job {result.name}")
+    if not result.summary.statuses and run.log:
+        cli.note(f"No request was answered. The engine said:\n{run.log}")
+    if run.interrupted:
+        raise KeyboardInterrupt
+    if result.status == "FAILED":
+        raise LoadTestFailed(f"Load test {result.name} failed: {result.failure_reason}")
+
+
+def _tables(data: Any) -> Any:
+    from ircli.cli.output.views.loadtest import load_test_tables
+
+    return load_test_tables(data)
+
+
+@contextlib.contextmanager
+def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any], dict[str, str]]]:
+    """Where the engine sends InvokeEndpoint, and what the endpoint is (its instances price the result).
+    With the local backend, the simulator is served on loopback for the test's length."""
+    from ircli.lib.backend import BackendKind
+
+    environ = dict(cli.env.environ)
+    if planned.target.kind == "url":
+        yield planned, {}, environ
+        return
+    planned = _described(cli, planned)
+    if cli.options.backend is not BackendKind.LOCAL:
+        # As the aws backend reads it (botocore itself reads AWS_DEFAULT_REGION and the profile, not AWS_REGION).
+        region = cli.options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+        runtime = {
+            "region": region,
+            "endpoint_url": cli.options.endpoint_url,
+            "profile": cli.options.profile,
+        }
+        yield planned, runtime, environ
+        return
+    from ircli.simulator import open_simulator
+    from ircli.simulator.server import make_server
+
+    simulator = open_simulator(
+        cli.state_dir, region=cli.options.region or "us-east-1", speed=cli.env.environ.get("IRCLI_SIM_SPEED")
+    )
+    server = make_server(simulator, "127.0.0.1", 0).start()
+    environ.setdefault("AWS_ACCESS_KEY_ID", "ircli-load-test")
+    environ.setdefault("AWS_SECRET_ACCESS_KEY", "ircli-load-test")
+    try:
+        yield planned, {"region": cli.options.region or "us-east-1", "endpoint_url": server.url}, environ
+    finally:
+        server.shutdown()
+
+
+def _described(cli: CliContext, planned: Any) -> Any:
+    from ircli.lib.catalog import catalog
+    from ircli.lib.loadtest.setup import with_instance
+
+    endpoint = cli.service.call("DescribeEndpoint", {"EndpointName": planned.target.name})
+    if endpoint.get("EndpointStatus") not in ("InService", "Updating"):
+        raise ConfigurationError(
+            f"Endpoint {planned.target.name} is {endpoint.get('EndpointStatus')}, not InService: it takes no load yet."
+        )
+    config = cli.service.call("DescribeEndpointConfig", {"EndpointConfigName": endpoint["EndpointConfigName"]})
+    variants = config.get("ProductionVariants") or []
+    chosen = next(
+        (v for v in variants if v.get("VariantName") == planned.target.variant), variants[0] if variants else {}
+    )
+    live = {v.get("VariantName"): v for v in endpoint.get("ProductionVariants") or []}.get(
+        chosen.get("VariantName"), {}
+    )
+    instance_type = chosen.get("InstanceType")
+    count = live.get("CurrentInstanceCount") or chosen.get("InitialInstanceCount")
+    price = catalog()["instances"].get(instance_type or "", {}).get("price_per_hour")
+    return with_instance(planned, instance_type, count, price)

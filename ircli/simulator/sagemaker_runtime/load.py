@@ -1,0 +1,165 @@
+"""How a simulated endpoint answers under load: each InvokeEndpoint waits the latency the performance
+model (`ircli.simulator.sagemaker.perf`) gives at the load the variant is receiving, so a load test against
+an endpoint deployed from a recommendation measures that recommendation again.
+
+* The variant's capacity: its instances, each serving `c` requests at once with the service time `s` of
+  the model on that hardware (perf.service_time_ms; the environment's thread and worker counts apply), or
+  a serverless configuration's MaxConcurrency.
+* The load: the arrivals of the last few seconds, in the service's time; the utilisation `rho` is that rate
+  x `s` over all the variant's slots.
+* One answer's latency is `s * (1 + rho / ((1 - rho) * c)) * g`, where `g` is drawn from a distribution
+  whose median is 1, 95th percentile 1.5 and 99th 2.0: the model's P95 and P99 factors, so the percentile
+  a load test measures is the one the performance model reports at the same utilisation.
+* The wait is in the simulator's time: scaled by its speed (wall seconds per second of the service's time),
+  nothing at `instant`. The served simulator runs invocations on worker threads, so waiting answers hold
+  no one else up.
+
+The model's profile comes from the newest job that named the variant's model (its ContainerConfig),
+as the job that recommended the endpoint benchmarked it; a model no job named is the generic profile.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from ircli.simulator import documents
+from ircli.simulator.common import speed_factor
+
+WINDOW_SECONDS = 3.0  # wall seconds of arrivals the load is measured over
+MAX_UTILISATION = 0.98
+CACHE_SECONDS = 5.0
+# (quantile, factor) points of the latency's spread around its mean; piecewise linear between them.
+SPREAD = ((0.0, 0.4), (0.5, 1.0), (0.95, 1.5), (0.99, 2.0), (1.0, 2.5))
+_QUANTILES = [q for q, _ in SPREAD]
+
+
+@dataclass(frozen=True)
+class Capacity:
+    service_ms: float  # one request alone
+    slots: int  # requests one instance serves at once
+    instances: int
+
+
+def spread(unit: float) -> float:
+    """The latency factor at quantile `unit` in [0, 1)."""
+    index = max(1, bisect.bisect_right(_QUANTILES, unit))
+    (q0, f0), (q1, f1) = SPREAD[index - 1], SPREAD[min(index, len(SPREAD) - 1)]
+    return f0 if q1 == q0 else f0 + (f1 - f0) * (unit - q0) / (q1 - q0)
+
+
+def latency_ms(capacity: Capacity, rate_per_second: float, unit: float) -> float:
+    """One answer's latency at `rate_per_second` arrivals (the service's time), at quantile `unit`."""
+    total_slots = capacity.slots * capacity.instances
+    rho = min(MAX_UTILISATION, rate_per_second * capacity.service_ms / 1000.0 / total_slots)
+    mean = capacity.service_ms * (1.0 + rho / ((1.0 - rho) * capacity.slots))
+    return mean * spread(unit)
+
+
+class Arrivals:
+    """The recent arrivals at one variant, shared by the threads that serve it."""
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+        self.lock = threading.Lock()
+
+    def arrive(self, now: float) -> float:
+        """Count one arrival; the rate per wall second over the window (the first seconds: since the first)."""
+        with self.lock:
+            self.times.append(now)
+            while self.times and self.times[0] < now - WINDOW_SECONDS:
+                self.times.popleft()
+            span = max(1.0, min(WINDOW_SECONDS, now - self.times[0]))
+            return len(self.times) / span
+
+
+_ARRIVALS: dict[tuple[str, str, str], Arrivals] = {}
+_CAPACITIES: dict[tuple[str, str, str], tuple[float, Capacity | None]] = {}
+_REGISTRY_LOCK = threading.Lock()
+_RANDOM = random.Random(20240)
+
+
+def _container_of(sim: Any, model_name: str | None) -> dict[str, Any] | None:
+    if not model_name:
+        return None
+    row = (
+        sim.store.read()
+        .execute("SELECT request FROM jobs WHERE model_name = ? ORDER BY created DESC LIMIT 1", (model_name,))
+        .fetchone()
+    )
+    if row is None:
+        return None
+    container: dict[str, Any] | None = documents.loads(row["request"]).get("InputConfig", {}).get("ContainerConfig")
+    return container
+
+
+def _environment(sim: Any, model_name: str | None) -> dict[str, str]:
+    if not model_name:
+        return {}
+    row = sim.store.read().execute("SELECT body FROM models WHERE name = ?", (model_name,)).fetchone()
+    if row is None:
+        return {}
+    container = documents.loads(row["body"]).get("PrimaryContainer") or {}
+    environment = container.get("Environment") or {}
+    return {str(k): str(v) for k, v in environment.items()}
+
+
+def capacity_of(sim: Any, variant: dict[str, Any]) -> Capacity | None:
+    """The variant's capacity as the performance model sees it; None where it cannot serve the model."""
+    from ircli.lib.catalog import instance
+    from ircli.simulator.sagemaker import perf
+
+    profile = perf.profile_for(_container_of(sim, variant.get("model")))
+    env = _environment(sim, variant.get("model"))
+    serverless = variant.get("serverless")
+    if serverless:
+        gib = float(serverless.get("MemorySizeInMB", 2048)) / 1024
+        speed, _ = perf.env_effects(env, max(1, int(gib * perf.SERVERLESS_VCPU_PER_GB)))
+        service = profile.cpu_ms / max(0.25, min(2.0, gib * perf.SERVERLESS_VCPU_PER_GB)) / speed
+        return Capacity(service, int(serverless.get("MaxConcurrency", 1)), 1)
+    try:
+        spec = instance(str(variant.get("instance_type")))
+    except Exception:  # an instance type the catalog does not know: no model of its speed
+        return None
+    speed, pinned = perf.env_effects(env, spec["vcpu"])
+    service, slots = perf.service_time_ms(spec, profile, speed)
+    return Capacity(service, min(slots, pinned) if pinned else slots, int(variant.get("instance_count") or 1))
+
+
+def _cached_capacity(sim: Any, key: tuple[str, str, str], variant: dict[str, Any], now: float) -> Capacity | None:
+    with _REGISTRY_LOCK:
+        cached = _CAPACITIES.get(key)
+    if cached is not None and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    capacity = capacity_of(sim, variant)
+    with _REGISTRY_LOCK:
+        _CAPACITIES[key] = (now, capacity)
+    return capacity
+
+
+def wait_for_answer(sim: Any, endpoint: dict[str, Any], variant_name: str) -> float:
+    """Wait the latency of this invocation at the variant's load; returns the wall seconds waited."""
+    scale = speed_factor(sim.speed)
+    if scale <= 0:
+        return 0.0
+    variant = next((v for v in endpoint["variants"] if v["VariantName"] == variant_name), None)
+    if variant is None:
+        return 0.0
+    key = (str(sim.store.path), str(endpoint["EndpointName"]), variant_name)
+    now = time.monotonic()
+    with _REGISTRY_LOCK:
+        arrivals = _ARRIVALS.setdefault(key, Arrivals())
+    wall_rate = arrivals.arrive(now)
+    capacity = _cached_capacity(sim, key, variant, now)
+    if capacity is None:
+        return 0.0
+    with _REGISTRY_LOCK:
+        unit = _RANDOM.random()
+    seconds = latency_ms(capacity, wall_rate * scale, unit) / 1000.0 * scale
+    time.sleep(seconds)
+    return seconds
