@@ -146,6 +146,13 @@ OPERATION_LIST: tuple[Operation, ...] = (
     Operation(A, "PutScalingPolicy", CHANGE),
     Operation(A, "DescribeScalingPolicies", READ),
     Operation(A, "DeleteScalingPolicy", CHANGE),
+    # Inference components: the models an endpoint hosts in copies (how a generative-AI recommendation deploys).
+    Operation(S, "CreateInferenceComponent", CHANGE),
+    Operation(S, "DescribeInferenceComponent", READ),
+    Operation(S, "ListInferenceComponents", READ),
+    Operation(S, "UpdateInferenceComponent", CHANGE),
+    Operation(S, "DeleteInferenceComponent", CHANGE),
+    Operation(R, "InvokeEndpointWithResponseStream", READ),
 )
 OPERATIONS: dict[OperationKey, Operation] = {operation.key: operation for operation in OPERATION_LIST}
 _BY_NAME: dict[str, list[Operation]] = {}

@@ -62,6 +62,7 @@ PAGINATED: dict[tuple[str, str], str] = {
     ("sagemaker", "ListModelPackageGroups"): "ModelPackageGroupSummaryList",
     ("sagemaker", "ListModelPackages"): "ModelPackageSummaryList",
     ("sagemaker", "ListTags"): "Tags",
+    ("sagemaker", "ListInferenceComponents"): "InferenceComponents",
     ("logs", "DescribeLogStreams"): "logStreams",
     ("logs", "FilterLogEvents"): "events",
     ("application-autoscaling", "DescribeScalableTargets"): "ScalableTargets",

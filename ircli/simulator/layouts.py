@@ -4,7 +4,8 @@ are ircli's.
 
 Layout 1: jobs, endpoint configurations, endpoints. Layout 2: models, the model registry, tags, scalable
 targets and scaling policies. Layout 3 changes no table: it rewrites every stored document SQLite's JSON
-functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them.
+functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them. Layout 4:
+inference components.
 """
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ CREATE TABLE IF NOT EXISTS scaling_policies (
 """
 
 
+# Layout 4 adds inference components.
+SCHEMA_V4 = """
+CREATE TABLE IF NOT EXISTS inference_components (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+
 class ForeignState(Exception):
     """Tables or records in the state file that ircli did not write."""
 
@@ -114,7 +125,12 @@ def repair_documents(connection: sqlite3.Connection) -> None:
 
 
 # What each layout adds to the one before; a store at version N runs MIGRATIONS[N:] in one transaction.
-MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (SCHEMA_V1, SCHEMA_V2, repair_documents)
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
+    SCHEMA_V1,
+    SCHEMA_V2,
+    repair_documents,
+    SCHEMA_V4,
+)
 TABLES = (
     "jobs",
     "endpoint_configs",
@@ -125,6 +141,7 @@ TABLES = (
     "tags",
     "scalable_targets",
     "scaling_policies",
+    "inference_components",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

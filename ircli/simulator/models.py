@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ircli.simulator.logs.log_streams import Logs
     from ircli.simulator.sagemaker.endpoint_configs import EndpointConfigs
     from ircli.simulator.sagemaker.endpoints import Endpoints
+    from ircli.simulator.sagemaker.inference_components import InferenceComponents
     from ircli.simulator.sagemaker.inference_models import Models
     from ircli.simulator.sagemaker.jobs import Jobs
     from ircli.simulator.sagemaker.scaling import Scaling
@@ -88,6 +89,12 @@ class Simulator:
         return self._made(Endpoints)
 
     @property
+    def inference_components(self) -> InferenceComponents:
+        from ircli.simulator.sagemaker.inference_components import InferenceComponents
+
+        return self._made(InferenceComponents)
+
+    @property
     def scaling(self) -> Scaling:
         from ircli.simulator.sagemaker.scaling import Scaling
 
@@ -126,7 +133,10 @@ class Simulator:
     # Each service's resources: on a service's first request they are imported, and so register their
     # handlers. Adding a service adds its line here.
     SERVICES: ClassVar[dict[Service, Callable[[Simulator], tuple[Resource, ...]]]] = {
-        Service.SAGEMAKER: lambda s: (s.jobs, s.endpoint_configs, s.endpoints, s.scaling, s.models, s.tags),
+        Service.SAGEMAKER: lambda s: (
+            *(s.jobs, s.endpoint_configs, s.endpoints, s.scaling, s.models, s.tags),
+            s.inference_components,
+        ),
         Service.RUNTIME: lambda sim: (sim.runtime,),
         Service.LOGS: lambda sim: (sim.logs,),
         Service.AUTOSCALING: lambda sim: (sim.autoscaling,),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -46,7 +47,7 @@ class SimulatorApp:
         self.simulator = simulator
         self.access = access
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         reply = self.reply(environ)
         if log.isEnabledFor(logging.INFO):
             log.info(
@@ -59,12 +60,12 @@ class SimulatorApp:
             )
         headers = [
             *reply.headers,
-            ("Content-Length", str(len(reply.body))),
+            *([] if reply.stream is not None else [("Content-Length", str(len(reply.body)))]),
             ("x-amzn-RequestId", protocols.request_id()),
             ("x-ircli-time-scale", repr(speed_factor(self.simulator.speed))),
         ]
         start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
-        return [reply.body]
+        return reply.stream if reply.stream is not None else [reply.body]  # a stream goes out chunked
 
     def reply(self, environ: dict[str, Any]) -> protocols.Reply:
         request = protocols.HttpRequest.from_environ(environ)

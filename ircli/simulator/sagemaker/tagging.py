@@ -21,6 +21,7 @@ KINDS = {
     "model": ("models", "name"),
     "model-package-group": ("model_package_groups", "name"),
     "model-package": ("model_packages", "name"),
+    "inference-component": ("inference_components", "name"),
 }
 MAX_TAGS = 50  # the service's limit per resource
 # AWS keeps tag keys beginning with aws: (in any case) for its own use; users may not set them.
