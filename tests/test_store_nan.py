@@ -344,7 +344,7 @@ def test_a_store_that_already_holds_nan_lists_after_its_migration(cli: CliRunner
     assert jobs["serverless"]["Status"] == "COMPLETED"
     assert invalid_documents(state) == 0
     connection = sqlite3.connect(state / "state.db")
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     connection.close()
     # What the API answers is unchanged: a utilisation that is not a number is the service's "NaN".
     described = cli("--state-dir", str(state), "describe-job", "serverless", "--output", "json")

@@ -356,11 +356,29 @@ def update_capacity_rules(request: dict[str, Any]) -> Iterator[Violation]:
             )
 
 
+def workload_config_rules(request: dict[str, Any]) -> Iterator[Violation]:
+    """A workload configuration: a workload spec, a dataset, or both (the guide's two ways), and a spec the
+    service accepts (`workload_spec`, imported only here: no other request needs it)."""
+    from ircli.lib import workload_spec
+
+    if "AIWorkloadConfigs" not in request and "DatasetConfig" not in request:
+        yield Violation(
+            path=("AIWorkloadConfigs",),
+            message=f"give AIWorkloadConfigs (an inline workload spec) or DatasetConfig ({workload_spec.GUIDE})",
+            rule="required",
+            value=None,
+            service_constraint="Either AIWorkloadConfigs or DatasetConfig must be provided",
+        )
+    spec = _dict(_dict(request.get("AIWorkloadConfigs")).get("WorkloadSpec"))
+    yield from workload_spec.violations(spec.get("Inline"))
+
+
 RULES: dict[str, Rule] = {
     "CreateInferenceRecommendationsJob": create_job_rules,
     "GetScalingConfigurationRecommendation": scaling_rules,
     "CreateEndpointConfig": endpoint_config_rules,
     "UpdateEndpointWeightsAndCapacities": update_capacity_rules,
+    "CreateAIWorkloadConfig": workload_config_rules,
 }
 
 

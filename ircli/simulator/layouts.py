@@ -4,8 +4,9 @@ are ircli's.
 
 Layout 1: jobs, endpoint configurations, endpoints. Layout 2: models, the model registry, tags, scalable
 targets and scaling policies. Layout 3 changes no table: it rewrites every stored document SQLite's JSON
-functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them. Layout 4:
-inference components.
+functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them. Layout 4 adds
+the generative-AI resources (workload configurations, recommendation and benchmark jobs) and `objects`, the
+simulator's own S3 (the documents its jobs write, keyed by bucket and key). Layout 5: inference components.
 """
 
 from __future__ import annotations
@@ -88,8 +89,51 @@ CREATE TABLE IF NOT EXISTS scaling_policies (
 """
 
 
-# Layout 4 adds inference components.
+# Layout 4 adds the generative-AI resources and the objects their jobs write. A job's status follows from
+# its timeline columns and the clock, as the classic jobs' does; `available_at` is when an object a job
+# writes appears (its end), NULL for one that never will (the job was stopped first).
 SCHEMA_V4 = """
+CREATE TABLE IF NOT EXISTS ai_workload_configs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ai_recommendation_jobs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    ends_at REAL NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    stop_at REAL,
+    stopping_seconds REAL NOT NULL,
+    workload TEXT NOT NULL COLLATE NOCASE,
+    request TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ai_benchmark_jobs (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    ends_at REAL NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    stop_at REAL,
+    stopping_seconds REAL NOT NULL,
+    workload TEXT NOT NULL COLLATE NOCASE,
+    request TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS objects (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    created REAL NOT NULL,
+    available_at REAL,
+    content_type TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (bucket, key)
+);
+"""
+
+
+# Layout 5 adds inference components.
+SCHEMA_V5 = """
 CREATE TABLE IF NOT EXISTS inference_components (
     name TEXT PRIMARY KEY COLLATE NOCASE,
     created REAL NOT NULL,
@@ -130,6 +174,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     SCHEMA_V2,
     repair_documents,
     SCHEMA_V4,
+    SCHEMA_V5,
 )
 TABLES = (
     "jobs",
@@ -141,6 +186,10 @@ TABLES = (
     "tags",
     "scalable_targets",
     "scaling_policies",
+    "ai_workload_configs",
+    "ai_recommendation_jobs",
+    "ai_benchmark_jobs",
+    "objects",
     "inference_components",
 )
 

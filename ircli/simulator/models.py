@@ -4,10 +4,11 @@ it (Python values: datetimes, bytes, floats) and returns the response in Python 
 
 Each kind of resource is its own model over the SQLite store, reached through the typed attributes
 below (`jobs`, `endpoint_configs`, `endpoints`, `scaling`, `models`, `tags`; for the other services
-`runtime`, `logs`, `autoscaling`), each imported and made on first use, so that describing a job does not
-load the performance model, the log builder or Application Auto Scaling. Their methods register
-themselves as handlers (`resource.handles`); the wire protocols (`protocols`) turn HTTP requests into
-`dispatch` calls.
+`runtime`, `logs`, `autoscaling`; the generative-AI `ai_workloads`, `ai_recommendations`,
+`ai_benchmarks` and the `objects` their jobs write), each imported and made on first use, so that
+describing a job does not load the performance model, the log builder or Application Auto Scaling.
+Their methods register themselves as handlers (`resource.handles`); the wire protocols (`protocols`) turn
+HTTP requests into `dispatch` calls.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from ircli.simulator.store import Store
 if TYPE_CHECKING:
     from ircli.simulator.application_autoscaling.scalable_targets import AutoScaling
     from ircli.simulator.logs.log_streams import Logs
+    from ircli.simulator.objects import Objects
+    from ircli.simulator.sagemaker.ai_benchmarks import AIBenchmarks
+    from ircli.simulator.sagemaker.ai_recommendations import AIRecommendations
+    from ircli.simulator.sagemaker.ai_workloads import AIWorkloads
     from ircli.simulator.sagemaker.endpoint_configs import EndpointConfigs
     from ircli.simulator.sagemaker.endpoints import Endpoints
     from ircli.simulator.sagemaker.inference_components import InferenceComponents
@@ -112,6 +117,31 @@ class Simulator:
 
         return self._made(Tags)
 
+    # generative-AI inference recommendations, and the S3 objects their jobs write
+    @property
+    def ai_workloads(self) -> AIWorkloads:
+        from ircli.simulator.sagemaker.ai_workloads import AIWorkloads
+
+        return self._made(AIWorkloads)
+
+    @property
+    def ai_recommendations(self) -> AIRecommendations:
+        from ircli.simulator.sagemaker.ai_recommendations import AIRecommendations
+
+        return self._made(AIRecommendations)
+
+    @property
+    def ai_benchmarks(self) -> AIBenchmarks:
+        from ircli.simulator.sagemaker.ai_benchmarks import AIBenchmarks
+
+        return self._made(AIBenchmarks)
+
+    @property
+    def objects(self) -> Objects:
+        from ircli.simulator.objects import Objects
+
+        return self._made(Objects)
+
     @property
     def runtime(self) -> Runtime:
         from ircli.simulator.sagemaker_runtime.invocations import Runtime
@@ -135,6 +165,7 @@ class Simulator:
     SERVICES: ClassVar[dict[Service, Callable[[Simulator], tuple[Resource, ...]]]] = {
         Service.SAGEMAKER: lambda s: (
             *(s.jobs, s.endpoint_configs, s.endpoints, s.scaling, s.models, s.tags),
+            *(s.ai_workloads, s.ai_recommendations, s.ai_benchmarks),
             s.inference_components,
         ),
         Service.RUNTIME: lambda sim: (sim.runtime,),

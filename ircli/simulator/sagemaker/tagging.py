@@ -21,6 +21,9 @@ KINDS = {
     "model": ("models", "name"),
     "model-package-group": ("model_package_groups", "name"),
     "model-package": ("model_packages", "name"),
+    "ai-workload-config": ("ai_workload_configs", "name"),
+    "ai-recommendation-job": ("ai_recommendation_jobs", "name"),
+    "ai-benchmark-job": ("ai_benchmark_jobs", "name"),
     "inference-component": ("inference_components", "name"),
 }
 MAX_TAGS = 50  # the service's limit per resource

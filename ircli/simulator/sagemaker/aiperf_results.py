@@ -1,0 +1,201 @@
+"""What an AI benchmark job measures on a simulated endpoint, written as AIPerf writes
+`profile_export_aiperf.json` (NVIDIA AIPerf's JSON export schema: each metric a block with `unit`, `avg`,
+`min`, `max`, `p1` ... `p99`, `std` and `count` for per-request metrics; derived metrics such as the
+request throughput carry `unit` and `avg` only; `input_config` holds the run's configuration).
+
+What the endpoint runs is read from it: its first production variant's instance type and count, the model
+its container serves (a model package's inference specification when the model names one), the model's
+architecture from its S3 location (`llm_models.identify`), the tensor-parallel degree from the container's
+environment (OPTION_TENSOR_PARALLEL_DEGREE, SM_VLLM_TENSOR_PARALLEL_SIZE; LMI's default is every GPU),
+speculative decoding when the environment configures it, and one copy per tensor-parallel group of GPUs.
+Each request's token counts are drawn from the workload's distributions (seeded by the job's name, so a
+job always measures the same); its time to first token scales with its prefill, and both latencies vary by
+a few percent around what `llm_perf` predicts at the level's concurrency.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ircli.lib.workload_spec import Workload
+from ircli.simulator.common import short_hash
+from ircli.simulator.sagemaker import llm_perf
+from ircli.simulator.sagemaker.gpus import gpu_instance
+from ircli.simulator.sagemaker.llm_models import identify
+
+if TYPE_CHECKING:
+    from ircli.simulator.models import Simulator
+
+SETUP_SECONDS = 120.0  # AIPerf's start, tokenizer and warm-up before the first measured request
+MAX_SIMULATED_REQUESTS = 2000  # per level: enough for stable percentiles
+PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
+TP_VARIABLES = (
+    "OPTION_TENSOR_PARALLEL_DEGREE",
+    "SM_VLLM_TENSOR_PARALLEL_SIZE",
+    "TENSOR_PARALLEL_DEGREE",
+    "SM_NUM_GPUS",
+)
+
+
+def container_of(sim: Simulator, model_name: str) -> dict[str, Any]:
+    """The container a model serves, resolved through the model registry when it names a package."""
+    model = sim.models.describe_model({"ModelName": model_name})
+    container: dict[str, Any] = model.get("PrimaryContainer") or (model.get("Containers") or [{}])[0]
+    package_name = container.get("ModelPackageName")
+    if not package_name:
+        return container
+    package = sim.models.describe_model_package({"ModelPackageName": package_name})
+    wanted = container.get("InferenceSpecificationName")
+    for spec in package.get("AdditionalInferenceSpecifications", []):
+        if spec.get("Name") == wanted:
+            return dict(spec["Containers"][0])
+    return dict(package.get("InferenceSpecification", {}).get("Containers", [{}])[0])
+
+
+def deployment_of(sim: Simulator, endpoint: dict[str, Any]) -> llm_perf.Deployment | str:
+    """What the endpoint runs, or why an LLM benchmark cannot run on it."""
+    variants = [v for v in endpoint["variants"] if not v.get("shadow")]
+    variant = variants[0] if variants else {}
+    instance = gpu_instance(variant.get("instance_type") or "")
+    if instance is None:
+        what = variant.get("instance_type") or "serverless"
+        return f"The endpoint's variant runs on {what}, which has no NVIDIA GPU for an LLM container."
+    container = container_of(sim, variant["model"]) if variant.get("model") else {}
+    uri = container.get("ModelDataSource", {}).get("S3DataSource", {}).get("S3Uri") or container.get("ModelDataUrl", "")
+    try:
+        config = sim.objects.get_json(uri.rstrip("/") + "/config.json") if uri else None
+    except ValueError:
+        config = None
+    model = identify(uri or "s3://unknown/", config)
+    env = container.get("Environment", {})
+    given = next((env[name] for name in TP_VARIABLES if name in env), None)
+    tp = int(given) if given and str(given).isdigit() else instance.count
+    tp = max(1, min(tp, instance.count))
+    framework = "VLLM" if "vllm:" in container.get("Image", "") else "LMI"
+    speculative = any("SPECULATIVE" in name for name in env)
+    return llm_perf.Deployment(
+        model,
+        instance,
+        tp,
+        max(1, instance.count // tp),
+        framework,
+        int(variant.get("instance_count") or 1),
+        "SpeculativeDecoding" if speculative else None,
+    )
+
+
+def stats(values: list[float], unit: str) -> dict[str, Any]:
+    """One per-request metric's block."""
+    ordered = sorted(values)
+    count = len(ordered)
+    mean = sum(ordered) / count
+    block: dict[str, Any] = {"unit": unit, "avg": mean, "min": ordered[0], "max": ordered[-1]}
+    for p in PERCENTILES:
+        rank = (count - 1) * p / 100
+        low, high = math.floor(rank), math.ceil(rank)
+        block[f"p{p}"] = ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    block["std"] = math.sqrt(sum((v - mean) ** 2 for v in ordered) / (count - 1)) if count > 1 else 0.0
+    block["count"] = count
+    return block
+
+
+def _requests(
+    deployment: llm_perf.Deployment, workload: Workload, level: int, rng: random.Random
+) -> dict[str, list[float]]:
+    base = llm_perf.performance(deployment, level, workload.input_mean, workload.output_mean)
+    base_prefill = llm_perf.prefill_ms(deployment, workload.input_mean)
+    columns: dict[str, list[float]] = {k: [] for k in ("ttft", "itl", "latency", "per_user", "input", "output")}
+    for _ in range(min(workload.request_count, MAX_SIMULATED_REQUESTS)):
+        tokens_in = max(1, round(rng.gauss(workload.input_mean, workload.input_stddev)))
+        tokens_out = max(1, round(rng.gauss(workload.output_mean, workload.output_stddev)))
+        ttft = base.ttft_ms * llm_perf.prefill_ms(deployment, tokens_in) / base_prefill * rng.lognormvariate(0, 0.08)
+        itl = base.itl_ms * rng.lognormvariate(0, 0.05)
+        columns["ttft"].append(ttft)
+        columns["itl"].append(itl)
+        columns["latency"].append(ttft + (tokens_out - 1) * itl)
+        columns["per_user"].append(1000 / itl)
+        columns["input"].append(float(tokens_in))
+        columns["output"].append(float(tokens_out))
+    return columns
+
+
+def document(
+    deployment: llm_perf.Deployment,
+    workload: Workload,
+    level: int,
+    rng: random.Random,
+    started: float,
+    factor: float,
+) -> dict[str, Any]:
+    """One concurrency level's profile_export_aiperf.json (its wall-clock times scaled by the simulator's
+    speed `factor`, as the job's own are)."""
+    model_id = deployment.model.name
+    columns = _requests(deployment, workload, level, rng)
+    count = len(columns["latency"])
+    duration = sum(columns["latency"]) / 1000 / level
+    ended = started + duration * factor
+
+    def iso(epoch: float) -> str:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat()
+
+    result: dict[str, Any] = {
+        "schema_version": "1.0",
+        "request_throughput": {"unit": "requests/sec", "avg": count / duration},
+        "request_latency": stats(columns["latency"], "ms"),
+        "request_count": {"unit": "requests", "avg": count},
+        "time_to_first_token": stats(columns["ttft"], "ms"),
+        "inter_token_latency": stats(columns["itl"], "ms"),
+        "output_token_throughput": {"unit": "tokens/sec", "avg": sum(columns["output"]) / duration},
+        "output_token_throughput_per_user": stats(columns["per_user"], "tokens/sec/user"),
+        "output_sequence_length": stats(columns["output"], "tokens"),
+        "input_sequence_length": stats(columns["input"], "tokens"),
+        "benchmark_duration": {"unit": "sec", "avg": duration},
+        "input_config": {
+            "endpoint": {"model_names": [model_id], "type": "chat", "streaming": workload.streaming},
+            "input": {
+                "prompt": {"input_tokens": {"mean": workload.input_mean, "stddev": workload.input_stddev}},
+                "output_tokens": {"mean": workload.output_mean, "stddev": workload.output_stddev},
+            },
+            "loadgen": {"concurrency": level, "request_count": count},
+        },
+        "was_cancelled": False,
+        "error_summary": [],
+        "start_time": iso(started),
+        "end_time": iso(ended),
+    }
+    if not workload.streaming:  # without streaming AIPerf sees only whole responses
+        for name in ("time_to_first_token", "inter_token_latency", "output_token_throughput_per_user"):
+            del result[name]
+    return result
+
+
+def run(
+    sim: Simulator, endpoint: dict[str, Any], workload: Workload, job: str, started: float, factor: float
+) -> dict[str, Any]:
+    """The whole job: its deployment, one document per concurrency level, how long it takes in the service's
+    seconds, or why it fails."""
+    deployment = deployment_of(sim, endpoint)
+    if isinstance(deployment, str):
+        return {"failure_reason": deployment, "seconds": SETUP_SECONDS, "documents": {}, "levels": []}
+    capacity = llm_perf.fit(deployment, workload.input_mean, workload.output_mean)
+    if not capacity.fits:
+        reason = f"{deployment.model.name} does not run on {deployment.instance.instance_type}: {capacity.reason}."
+        return {"failure_reason": reason, "seconds": SETUP_SECONDS, "documents": {}, "levels": []}
+    rng = random.Random(short_hash(job, length=16))
+    documents: dict[str, Any] = {}
+    seconds = SETUP_SECONDS
+    for level in workload.concurrency:
+        documents[str(level)] = document(deployment, workload, level, rng, started + seconds * factor, factor)
+        seconds += documents[str(level)]["benchmark_duration"]["avg"]
+    summary = {
+        "model": deployment.model.name,
+        "model_source": deployment.model.source,
+        "instance_type": deployment.instance.instance_type,
+        "instance_count": deployment.instances,
+        "tensor_parallel": deployment.tensor_parallel,
+        "copies": deployment.copies,
+    }
+    return {"failure_reason": None, "seconds": seconds, "documents": documents, "deployment": summary}
