@@ -299,6 +299,25 @@ COMMANDS: tuple[Command, ...] = (
     Command("simulator serve", "simulator"),
     Command("simulator status", "simulator"),
     Command("simulator reset", "simulator"),
+    # Generative-AI inference recommendations: workload configurations, recommendation and benchmark jobs.
+    Command("ai-workload create", "ai_workload", "CreateAIWorkloadConfig"),
+    Command("ai-workload describe", "ai_workload", "DescribeAIWorkloadConfig"),
+    Command("ai-workload list", "ai_workload", "ListAIWorkloadConfigs"),
+    Command("ai-workload delete", "ai_workload", "DeleteAIWorkloadConfig"),
+    Command("ai-recommendation create", "ai_recommendation", "CreateAIRecommendationJob"),
+    Command("ai-recommendation describe", "ai_recommendation", "DescribeAIRecommendationJob"),
+    Command("ai-recommendation list", "ai_recommendation", "ListAIRecommendationJobs"),
+    Command("ai-recommendation stop", "ai_recommendation", "StopAIRecommendationJob"),
+    Command("ai-recommendation delete", "ai_recommendation", "DeleteAIRecommendationJob"),
+    Command("ai-recommendation wait", "ai_recommendation"),
+    Command("ai-recommendation deploy", "ai_recommendation"),
+    Command("ai-benchmark create", "ai_benchmark", "CreateAIBenchmarkJob"),
+    Command("ai-benchmark describe", "ai_benchmark", "DescribeAIBenchmarkJob"),
+    Command("ai-benchmark list", "ai_benchmark", "ListAIBenchmarkJobs"),
+    Command("ai-benchmark stop", "ai_benchmark", "StopAIBenchmarkJob"),
+    Command("ai-benchmark delete", "ai_benchmark", "DeleteAIBenchmarkJob"),
+    Command("ai-benchmark wait", "ai_benchmark"),
+    Command("ai-benchmark results", "ai_benchmark"),
 )
 
 GROUPS: dict[str, str] = {
@@ -306,6 +325,9 @@ GROUPS: dict[str, str] = {
     "endpoint-config": "Endpoint configurations and endpoints, including from recommendations.",
     "schema": "The bundled JSON Schemas of every request and response.",
     "simulator": "The embedded simulator: serve it over HTTP, see its state, reset it.",
+    "ai-workload": "Generative-AI workload configurations: token distributions and concurrency for AIPerf.",
+    "ai-recommendation": "Generative-AI recommendation jobs: deployment options for an LLM, ranked by one goal.",
+    "ai-benchmark": "Generative-AI benchmark jobs: a workload run against an endpoint, AIPerf's results.",
 }
 
 # API operation -> the command that sends it.

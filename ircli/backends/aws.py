@@ -149,9 +149,11 @@ class AwsBackend:
         AWS_ENDPOINT_URL_<SERVICE> variable, else AWS_ENDPOINT_URL, as botocore reads them."""
         from ircli.operations import Service
 
-        variable = Service(service).model.endpoint_variable
+        known = service in {member.value for member in Service}
+        # S3 (an AI benchmark's results) is no service the simulator serves: --endpoint-url is not for it.
+        variable = Service(service).model.endpoint_variable if known else f"AWS_ENDPOINT_URL_{service.upper()}"
         for source, url in (
-            ("--endpoint-url", self.endpoint_url),
+            ("--endpoint-url", self.endpoint_url if known else None),
             (variable, self.environ.get(variable)),
             ("AWS_ENDPOINT_URL", self.environ.get("AWS_ENDPOINT_URL")),
         ):
@@ -249,6 +251,26 @@ class AwsBackend:
             with contextlib.suppress(ValueError):
                 self.time_scale = max(0.0, float(headers[self.TIME_SCALE_HEADER]))
         return response
+
+    def read_object(self, uri: str) -> bytes:
+        """An object in S3 (an AI benchmark job's results), read with the same credentials and region."""
+        import re
+
+        match = re.match(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", uri)
+        if match is None:
+            raise ConfigurationError(f"{uri!r} is not an s3://BUCKET/KEY URI.")
+        client = self.client_for("s3")
+        try:
+            response = client.get_object(Bucket=match["bucket"], Key=match["key"])
+            body: bytes = response["Body"].read()
+        except Exception as exc:
+            problem = call_problem(exc, "GetObject", self.timeouts) or credential_problem(
+                exc, self.profile_name, self.environ
+            )
+            if problem is None:
+                raise
+            raise problem from None
+        return body
 
     def close(self) -> None:
         """boto3's clients hold nothing that needs closing."""

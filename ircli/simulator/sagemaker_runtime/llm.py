@@ -11,8 +11,9 @@ Without a length the containers' usual default applies (`DEFAULT_NEW_TOKENS`). T
 same prompt gets the same words) and SIMULATED: the answer says so (`"simulated": true`), and it is no model's.
 
 Timing: the first token after the time to first token, each next one after the inter-token latency, both at
-the simulator's speed (instant answers at once); the figures come from the LLM performance model for the
-endpoint's instance type when the simulator has one, otherwise `FALLBACK_SPEEDS`.
+the simulator's speed (instant answers at once); the figures come from the LLM performance model
+(`sagemaker.llm_perf`: the model its data names, the instance's GPUs, the tensor-parallel degree its
+environment states, one request) for a GPU instance, otherwise `FALLBACK_SPEEDS`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class LlmTarget:
     instance_type: str | None
     variant: str
     component: str | None = None
+    model_uri: str | None = None
+    environment: dict[str, str] | None = None
 
     @property
     def flavour(self) -> str:
@@ -71,14 +74,22 @@ class Prompt:
     stream: bool
 
 
-def model_image(sim: Simulator, model_name: str | None) -> str | None:
-    """The image a model runs: its container's, or its model package's inference specification's."""
+def _uri(container: dict[str, Any]) -> str | None:
+    source = (container.get("ModelDataSource") or {}).get("S3DataSource") or {}
+    uri = source.get("S3Uri") or container.get("ModelDataUrl")
+    return str(uri) if uri else None
+
+
+def model_container(sim: Simulator, model_name: str | None) -> dict[str, Any] | None:
+    """What a model runs: its container's image, model data and environment, or its model package's
+    inference specification's (the model's own environment on top)."""
     if not model_name or not sim.models.exists(model_name):
         return None
     model = sim.models.describe_model({"ModelName": model_name})
     container = model.get("PrimaryContainer") or (model.get("Containers") or [{}])[0]
+    environment = dict(container.get("Environment") or {})
     if container.get("Image"):
-        return str(container["Image"])
+        return {"Image": str(container["Image"]), "ModelUri": _uri(container), "Environment": environment}
     package = container.get("ModelPackageName")
     if not package:
         return None
@@ -86,9 +97,16 @@ def model_image(sim: Simulator, model_name: str | None) -> str | None:
         described = sim.models.describe_model_package({"ModelPackageName": package})
     except SimulatorError:
         return None
-    containers = (described.get("InferenceSpecification") or {}).get("Containers") or [{}]
-    image = containers[0].get("Image")
-    return str(image) if image else None
+    packaged = ((described.get("InferenceSpecification") or {}).get("Containers") or [{}])[0]
+    if not packaged.get("Image"):
+        return None
+    environment = {**(packaged.get("Environment") or {}), **environment}
+    return {"Image": str(packaged["Image"]), "ModelUri": _uri(packaged), "Environment": environment}
+
+
+def model_image(sim: Simulator, model_name: str | None) -> str | None:
+    container = model_container(sim, model_name)
+    return None if container is None else str(container["Image"])
 
 
 def parse_prompt(body: bytes) -> Prompt | None:
@@ -136,11 +154,41 @@ def tokens(prompt: Prompt) -> list[str]:
     return out
 
 
+def input_tokens(prompt: Prompt) -> int:
+    """About 1.3 tokens a word, as Llama-family tokenizers count English."""
+    return max(1, round(len(prompt.text.split()) * 1.3))
+
+
+TP_VARIABLES = (
+    "OPTION_TENSOR_PARALLEL_DEGREE",
+    "SM_VLLM_TENSOR_PARALLEL_SIZE",
+    "TENSOR_PARALLEL_DEGREE",
+    "SM_NUM_GPUS",
+)
+
+
 def speeds(target: LlmTarget, prompt: Prompt) -> tuple[float, float]:
-    """Time to first token and inter-token latency, in the service's seconds."""
-    input_tokens = max(1, round(len(prompt.text.split()) * 1.3))
-    ttft = FALLBACK_SPEEDS["ttft_floor_s"] + FALLBACK_SPEEDS["ttft_per_input_token_s"] * input_tokens
-    return ttft, FALLBACK_SPEEDS["itl_s"]
+    """Time to first token and inter-token latency for one request, in the service's seconds: the LLM
+    performance model's for the model and the instance (its tensor-parallel degree from the environment),
+    `FALLBACK_SPEEDS` where the instance is no GPU instance the model knows."""
+    from ircli.simulator.sagemaker import llm_models, llm_perf
+    from ircli.simulator.sagemaker.gpus import gpu_instance
+
+    tokens_in = input_tokens(prompt)
+    instance = gpu_instance(target.instance_type or "")
+    if instance is None:
+        ttft = FALLBACK_SPEEDS["ttft_floor_s"] + FALLBACK_SPEEDS["ttft_per_input_token_s"] * tokens_in
+        return ttft, FALLBACK_SPEEDS["itl_s"]
+    environment = target.environment or {}
+    degree = next((environment[key] for key in TP_VARIABLES if str(environment.get(key, "")).isdigit()), None)
+    tensor_parallel = min(max(1, int(degree)) if degree else instance.count, instance.count)
+    model = llm_models.identify(target.model_uri or "")
+    speculative = any("SPECULATIVE" in key for key in environment)
+    deployment = llm_perf.Deployment(
+        model, instance, tensor_parallel, 1, optimization="SpeculativeDecoding" if speculative else None
+    )
+    performance = llm_perf.performance(deployment, 1, tokens_in, prompt.new_tokens)
+    return performance.ttft_ms / 1000, performance.itl_ms / 1000
 
 
 def whole_answer(target: LlmTarget, prompt: Prompt) -> bytes:
@@ -158,16 +206,16 @@ def whole_answer(target: LlmTarget, prompt: Prompt) -> bytes:
 
 
 def _openai(prompt: Prompt, kind: str, choice: dict[str, Any]) -> dict[str, Any]:
-    input_tokens = max(1, round(len(prompt.text.split()) * 1.3))
+    tokens_in = input_tokens(prompt)
     return {
         "id": "sim-" + hashlib.sha256(prompt.text.encode("utf-8")).hexdigest()[:24],
         "object": kind,
         "model": "simulated",
         "choices": [{"index": 0, **choice, "finish_reason": "length"}],
         "usage": {
-            "prompt_tokens": input_tokens,
+            "prompt_tokens": tokens_in,
             "completion_tokens": prompt.new_tokens,
-            "total_tokens": input_tokens + prompt.new_tokens,
+            "total_tokens": tokens_in + prompt.new_tokens,
         },
         "simulated": True,
     }
@@ -257,10 +305,16 @@ def target_of(runtime: Runtime, request: dict[str, Any], body: bytes) -> LlmTarg
                 raise component_required(endpoint["EndpointName"])
         variant_name = runtime.pick_variant(endpoint, body, request.get("TargetVariant"))
         variant = next(v for v in production if v["VariantName"] == variant_name)
-        image = model_image(sim, variant.get("model"))
-        if image is None or not LLM_IMAGE.search(image):
+        container = model_container(sim, variant.get("model"))
+        if container is None or not LLM_IMAGE.search(container["Image"]):
             return None
-        return LlmTarget(image, variant.get("instance_type"), variant_name)
+        return LlmTarget(
+            container["Image"],
+            variant.get("instance_type"),
+            variant_name,
+            model_uri=container["ModelUri"],
+            environment=container["Environment"],
+        )
     found = sim.inference_components.on_endpoint(endpoint["EndpointName"], component_name)
     if not found or found[0]["status"] not in ("InService", "Updating") or found[0]["placed"] == 0:
         raise ValidationError(
@@ -273,8 +327,17 @@ def target_of(runtime: Runtime, request: dict[str, Any], body: bytes) -> LlmTarg
         base_name = specification["BaseInferenceComponentName"]
         base = sim.inference_components.on_endpoint(endpoint["EndpointName"], base_name)
         specification = base[0]["Specification"] if base else specification
-    image = (specification.get("Container") or {}).get("Image") or model_image(sim, specification.get("ModelName"))
+    own = specification.get("Container") or {}
+    container = model_container(sim, specification.get("ModelName")) or {}
+    image = own.get("Image") or container.get("Image")
     if image is None or not LLM_IMAGE.search(image):
         return None
     hosting: dict[str, Any] = next((v for v in production if v["VariantName"] == component["VariantName"]), {})
-    return LlmTarget(image, hosting.get("instance_type"), component["VariantName"], component["InferenceComponentName"])
+    return LlmTarget(
+        image,
+        hosting.get("instance_type"),
+        component["VariantName"],
+        component["InferenceComponentName"],
+        model_uri=own.get("ArtifactUrl") or container.get("ModelUri"),
+        environment={**(container.get("Environment") or {}), **(own.get("Environment") or {})},
+    )
