@@ -220,3 +220,48 @@ def test_boto3_reads_the_streamed_answer_over_http(served: tuple[Any, Simulator]
     with pytest.raises(ClientError) as raised:
         client.invoke_endpoint_with_response_stream(EndpointName="ics", Body=body, ContentType="application/json")
     assert raised.value.response["Error"]["Code"] == "ValidationError"
+
+
+@pytest.mark.slow
+def test_a_stream_sends_each_part_as_it_is_made_while_the_server_answers_others(tmp_path: Path) -> None:
+    import threading
+
+    now = [1_800_000_000.0]
+    sim = Simulator(Store(tmp_path / "paced"), speed="realtime", clock=lambda: now[0])
+    deploy(sim, "lmi", LMI)
+    now[0] += 600  # InService
+    released, waiting = threading.Event(), threading.Event()
+    calls: list[float] = []
+    stuck: list[bool] = []
+
+    def sleep(seconds: float) -> None:  # the second token waits until the test has read the first
+        calls.append(seconds)
+        if len(calls) == 2:
+            waiting.set()
+            stuck.append(not released.wait(10))  # a server that holds the first part back never releases
+
+    sim.runtime.sleep = sleep  # type: ignore[method-assign]
+    running, thread = serve_in_thread(sim)
+    settings = {
+        "endpoint_url": running.url,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+        "config": Config(retries={"max_attempts": 1}, read_timeout=30),
+    }
+    try:
+        runtime, sagemaker = boto3.client("sagemaker-runtime", **settings), boto3.client("sagemaker", **settings)
+        body = json.dumps({"inputs": "hi", "parameters": {"max_new_tokens": 3}})
+        answer = runtime.invoke_endpoint_with_response_stream(EndpointName="lmi", Body=body)
+        events = iter(answer["Body"])
+        first = next(events)  # arrives while the server is still making the second
+        assert waiting.wait(30) and not released.is_set()
+        assert sagemaker.describe_endpoint(EndpointName="lmi")["EndpointStatus"] == "InService"  # not blocked
+        released.set()
+        rest = list(events)
+        assert len([first, *rest]) == 3
+        assert stuck == [False], "the first part reached the client only after the second was made"
+    finally:
+        released.set()
+        running.shutdown()
+        thread.join(timeout=5)

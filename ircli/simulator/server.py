@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -38,6 +38,7 @@ SERVER_SETTINGS: dict[str, Any] = {
 }
 
 log = logging.getLogger("ircli.simulator.server")
+STREAM_SUFFIX = "/invocations-response-stream"
 
 
 class SimulatorApp:
@@ -105,16 +106,35 @@ class InlineDispatcher:
     machine several times more. HTTP stays waitress's: a request runs only once its body has arrived
     whole, so a slow client still blocks no one. A completed request is queued here while the channel
     holds its lock and run as soon as the channel's read returns (`InlineChannel`).
+
+    A streamed answer (InvokeEndpointWithResponseStream) is the exception: it takes as long as its tokens
+    take, so it runs on a thread of its own and each part leaves as it is made (`InlineChannel.streaming`),
+    while the loop goes on answering everyone else.
     """
 
     def __init__(self) -> None:
         self.pending: list[Any] = []
+        self.wake: Callable[[], None] = lambda: None  # has the loop run what a stream's thread queued
 
     def set_thread_count(self, count: int) -> None:
         """No workers to start (waitress calls this with its `threads` setting)."""
 
     def add_task(self, task: Any) -> None:
+        requests = getattr(task, "requests", None) or []
+        if requests and str(getattr(requests[0], "path", "")).endswith(STREAM_SUFFIX):
+            task.streaming = True
+            threading.Thread(target=self._stream, args=(task,), name="ircli-stream", daemon=True).start()
+            return
         self.pending.append(task)
+        if threading.current_thread().name == "ircli-stream":
+            self.wake()  # a request pipelined after a stream: the loop runs it, not the stream's thread
+
+    @staticmethod
+    def _stream(task: Any) -> None:
+        try:
+            task.service()
+        finally:
+            task.streaming = False
 
     def run_pending(self) -> None:
         while self.pending:
@@ -134,6 +154,14 @@ def inline_channel() -> type:
         (two wake-ups of the client a request)."""
 
         holding = False
+        streaming = False  # a streamed answer's thread is writing: each part goes out at once
+
+        def write_soon(self, data: Any) -> int:
+            written: int = super().write_soon(data)
+            if self.streaming and data:
+                with self.outbuf_lock:
+                    cast(Any, self)._flush_exception(self._flush_some, do_close=False)  # not in the stubs
+            return written
 
         def _flush_some(self, do_close: bool = True) -> bool:
             if self.holding:
@@ -181,6 +209,7 @@ class RunningServer:
             ),
         )
         self.server.channel_class = inline_channel()
+        dispatcher.wake = lambda: self.server.trigger.pull_trigger(dispatcher.run_pending)
         self.server_address = (host, int(self.server.effective_port))
         app.access = Access.listening(
             host, self.server_address[1], access_key_id=access_key_id, secret_access_key=secret_access_key
