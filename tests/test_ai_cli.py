@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
@@ -204,3 +205,27 @@ def test_cost_per_million_tokens_comes_from_the_price_when_not_given() -> None:
     hourly = instance("ml.g5.12xlarge")["price_per_hour"] * 2
     assert figures["price_per_hour"] == hourly
     assert figures["cost_per_million_tokens"] == hourly / (1000 * 3600) * 1_000_000
+
+
+@pytest.mark.slow
+def test_the_same_commands_on_the_aws_backend_against_the_served_simulator(cli: CliRunner, tmp_path: Path) -> None:
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.server import serve_in_thread
+    from ircli.simulator.store import Store
+
+    running, thread = serve_in_thread(Simulator(Store(tmp_path / "served"), speed="instant"))
+    environ = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
+    aws = ("--backend", "aws", "--endpoint-url", running.url)
+    try:
+        cli(*aws, *WORKLOAD, environ=environ)
+        cli(*aws, *JOB, environ=environ)
+        cli(*aws, "ai-recommendation", "wait", "cheap", environ=environ)
+        table = cli(*aws, "ai-recommendation", "describe", "cheap", "--output", "table", width=160, environ=environ)
+        assert "Best for cost: option" in table.out
+        job = cli(*aws, "ai-recommendation", "describe", "cheap", "--output", "json", environ=environ).json
+        rank = next(o.rank for o in genai.options(job) if o.copies_per_instance > 1)
+        made = cli(*aws, "ai-recommendation", "deploy", "cheap", "--rank", str(rank), "--wait", environ=environ)
+        assert "InferenceComponentArn" in made.out
+    finally:
+        running.shutdown()
+        thread.join(timeout=5)
