@@ -146,7 +146,9 @@ def test_a_benchmark_is_run_and_its_aiperf_results_read_back(cli: CliRunner) -> 
     )
     cli("ai-benchmark", "wait", "bench")
     results = cli("ai-benchmark", "results", "bench", "--output", "json").json
-    rows = {row["metric"]: row for row in genai.result_rows(results)}
+    assert results["Location"] == "s3://bucket/bench/bench/profile_export_aiperf.json"
+    (level,) = results["ConcurrencyLevels"]
+    rows = {row["metric"]: row for row in genai.result_rows(level["Results"])}
     latency = rows["request_latency"]
     assert latency["unit"] == "ms" and latency["min"] <= latency["p50"] <= latency["p99"] <= latency["max"]
     table = cli("ai-benchmark", "results", "bench", "--output", "table", width=140).out
@@ -184,14 +186,21 @@ def test_on_the_aws_backend_results_come_from_s3_with_the_same_credentials() -> 
     body = json.dumps(AIPERF).encode()
     with Stubber(sagemaker) as stubbed, Stubber(s3) as bucket:
         stubbed.add_response("describe_ai_benchmark_job", copy.deepcopy(BENCHMARK), {"AIBenchmarkJobName": "bench"})
+        workload = {
+            "AIWorkloadConfigName": "chat",
+            "AIWorkloadConfigArn": "arn:aws:sagemaker:us-west-2:123456789012:ai-workload-config/chat",
+            "AIWorkloadConfigs": {"WorkloadSpec": {"Inline": genai.workload_spec({"output_tokens_mean": 20})}},
+            "CreationTime": NOW,
+        }
+        stubbed.add_response("describe_ai_workload_config", workload, {"AIWorkloadConfigName": "chat"})
         bucket.add_response(
             "get_object",
             {"Body": StreamingBody(io.BytesIO(body), len(body)), "ContentLength": len(body)},
             {"Bucket": "bucket", "Key": "bench/bench/profile_export_aiperf.json"},
         )
         document = genai.read_results(service, "bench")
-    assert document == AIPERF
-    assert genai.result_rows(document)[0]["p99"] == 120.0
+    assert document["ConcurrencyLevels"] == [{"Concurrency": 1, "Results": AIPERF}]
+    assert genai.result_rows(AIPERF)[0]["p99"] == 120.0
 
 
 def test_cost_per_million_tokens_comes_from_the_price_when_not_given() -> None:

@@ -57,8 +57,9 @@ class HostileService:
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         return poison(self.inner.call(operation, request))  # type: ignore[no-any-return]
 
-    def read_object(self, uri: str) -> bytes:
-        return poison_bytes(self.inner.read_object(uri))
+    def read_object(self, uri: str) -> bytes | None:
+        body = self.inner.read_object(uri)
+        return None if body is None else poison_bytes(body)
 
     def close(self) -> None:
         self.inner.close()
@@ -254,7 +255,7 @@ def command_lines(tmp_path: Path) -> list[tuple[str, list[str]]]:
 # can be stopped (the service's ValidationException).
 REFUSED = {
     "ai-recommendation deploy hr": 252,
-    "ai-benchmark results hb": 254,
+    "ai-benchmark results hb": 253,
     "ai-recommendation stop hs": 254,
     "ai-benchmark stop hc": 254,
 }

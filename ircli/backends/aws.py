@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -149,11 +150,16 @@ class AwsBackend:
         AWS_ENDPOINT_URL_<SERVICE> variable, else AWS_ENDPOINT_URL, as botocore reads them."""
         from ircli.operations import Service
 
-        known = service in {member.value for member in Service}
-        # S3 (an AI benchmark's results) is no service the simulator serves: --endpoint-url is not for it.
-        variable = Service(service).model.endpoint_variable if known else f"AWS_ENDPOINT_URL_{service.upper()}"
+        if service not in {member.value for member in Service}:  # S3: only its own variables, never --endpoint-url
+            for variable in ("AWS_ENDPOINT_URL_" + service.upper(), "AWS_ENDPOINT_URL"):
+                if self.environ.get(variable):
+                    return checked_endpoint_url(
+                        variable, register_url(self.environ[variable]) or self.environ[variable]
+                    )
+            return None
+        variable = Service(service).model.endpoint_variable
         for source, url in (
-            ("--endpoint-url", self.endpoint_url if known else None),
+            ("--endpoint-url", self.endpoint_url),
             (variable, self.environ.get(variable)),
             ("AWS_ENDPOINT_URL", self.environ.get("AWS_ENDPOINT_URL")),
         ):
@@ -252,18 +258,21 @@ class AwsBackend:
                 self.time_scale = max(0.0, float(headers[self.TIME_SCALE_HEADER]))
         return response
 
-    def read_object(self, uri: str) -> bytes:
-        """An object in S3 (an AI benchmark job's results), read with the same credentials and region."""
-        import re
-
-        match = re.match(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$", uri)
+    def read_object(self, uri: str) -> bytes | None:
+        """GetObject with the same credentials; S3's endpoint is AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL when
+        set (never --endpoint-url, which names the SageMaker endpoint)."""
+        match = re.match(r"^(?:s3|https)://([^/]+)/?(.*)$", uri)
         if match is None:
-            raise ConfigurationError(f"{uri!r} is not an s3://BUCKET/KEY URI.")
-        client = self.client_for("s3")
+            raise InputError(f"{uri!r} is not an S3 URI")
+        if "s3" not in self._clients:
+            self._clients["s3"] = self._make_client("s3")
         try:
-            response = client.get_object(Bucket=match["bucket"], Key=match["key"])
-            body: bytes = response["Body"].read()
+            answer = self._clients["s3"].get_object(Bucket=match[1], Key=match[2])
+            body: bytes = answer["Body"].read()
         except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404"):
+                return None
             problem = call_problem(exc, "GetObject", self.timeouts) or credential_problem(
                 exc, self.profile_name, self.environ
             )

@@ -38,18 +38,18 @@ class LocalBackend:
         except sqlite3.DatabaseError as exc:  # a damaged store, a full disk: the environment's problem
             raise self.simulator.store.problem(exc) from None
 
-    def read_object(self, uri: str) -> bytes:
-        """An object a simulated job wrote to its S3 output location (the simulator's own S3)."""
+    def read_object(self, uri: str) -> bytes | None:
+        from ircli.errors import InputError
         from ircli.simulator.objects import split_uri
 
-        bucket, key = split_uri(uri)
         try:
-            body: bytes | None = self.simulator.objects.get(bucket, key)
+            bucket, key = split_uri(uri)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        try:
+            return self.simulator.objects.get(bucket, key)
         except sqlite3.DatabaseError as exc:
             raise self.simulator.store.problem(exc) from None
-        if body is None:
-            raise ServiceError("NoSuchKey", f"The simulator's S3 has no object {uri}.", "GetObject")
-        return body
 
     def close(self) -> None:
         self.simulator.store.close()

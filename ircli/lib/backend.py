@@ -30,6 +30,11 @@ class Backend(Protocol):
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]: ...
 
+    def read_object(self, uri: str) -> bytes | None:
+        """The bytes of the S3 object at `uri` (what a job wrote to its output location), None when there is
+        none; the simulator's own S3 locally, S3 with the same credentials on aws."""
+        ...
+
     def close(self) -> None:
         """Release what the backend holds (the simulator's database connection)."""
 

@@ -345,27 +345,14 @@ def wait_for_component(
 
 
 def read_results(service: RecommenderService, name: str | None) -> dict[str, Any]:
-    """A completed benchmark job's AIPerf document, read from its S3 output (the simulator's own store on
-    the local backend, S3 with the same credentials on the aws backend)."""
-    from ircli.errors import ConfigurationError, InputError, UnreadableAnswer
+    """A completed benchmark job's AIPerf results as one document: its location and, for each concurrency
+    level the workload names, AIPerf's `profile_export_aiperf.json` (`ai_results` reads them through the
+    backend: the simulator's own S3 locally, S3 with the same credentials on aws)."""
+    from ircli.errors import InputError
+    from ircli.lib.ai_results import benchmark_results
 
     if not name:
         raise InputError("Give the benchmark job's name: ircli ai-benchmark results NAME.")
-    job = service.call("DescribeAIBenchmarkJob", {"AIBenchmarkJobName": name})
-    if job.get("AIBenchmarkJobStatus") != "Completed":
-        raise InputError(
-            f"Benchmark job {name} is {job.get('AIBenchmarkJobStatus')}: only a Completed job has results.",
-            hint=f"Wait for it: ircli ai-benchmark wait {name}",
-        )
-    reader = getattr(service.backend, "read_object", None)
-    if reader is None:
-        raise ConfigurationError("This backend cannot read S3 objects.")
-    uri = result_uri(job)
-    body = reader(uri)
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise UnreadableAnswer("GetObject", f"{uri} is not JSON") from None
-    if not isinstance(document, dict):
-        raise UnreadableAnswer("GetObject", f"{uri} is not a JSON object")
-    return document
+    found = benchmark_results(service, name)
+    levels = [{"Concurrency": level, "Results": document} for level, document in sorted(found.documents.items())]
+    return {"AIBenchmarkJobName": found.job_name, "Location": found.location, "ConcurrencyLevels": levels}

@@ -356,21 +356,15 @@ def update_capacity_rules(request: dict[str, Any]) -> Iterator[Violation]:
             )
 
 
-def workload_config_rules(request: dict[str, Any]) -> Iterator[Violation]:
-    """A workload configuration: a workload spec, a dataset, or both (the guide's two ways), and a spec the
-    service accepts (`workload_spec`, imported only here: no other request needs it)."""
-    from ircli.lib import workload_spec
+def _generative_ai(operation: str) -> Rule:
+    """The generative-AI operations' rules (`ai_rules`), imported only when one of them is checked."""
 
-    if "AIWorkloadConfigs" not in request and "DatasetConfig" not in request:
-        yield Violation(
-            path=("AIWorkloadConfigs",),
-            message=f"give AIWorkloadConfigs (an inline workload spec) or DatasetConfig ({workload_spec.GUIDE})",
-            rule="required",
-            value=None,
-            service_constraint="Either AIWorkloadConfigs or DatasetConfig must be provided",
-        )
-    spec = _dict(_dict(request.get("AIWorkloadConfigs")).get("WorkloadSpec"))
-    yield from workload_spec.violations(spec.get("Inline"))
+    def rule(request: dict[str, Any]) -> Iterator[Violation]:
+        from ircli.lib import ai_rules
+
+        yield from ai_rules.RULES[operation](request)
+
+    return rule
 
 
 RULES: dict[str, Rule] = {
@@ -378,7 +372,10 @@ RULES: dict[str, Rule] = {
     "GetScalingConfigurationRecommendation": scaling_rules,
     "CreateEndpointConfig": endpoint_config_rules,
     "UpdateEndpointWeightsAndCapacities": update_capacity_rules,
-    "CreateAIWorkloadConfig": workload_config_rules,
+    **{
+        name: _generative_ai(name)
+        for name in ("CreateAIWorkloadConfig", "CreateAIRecommendationJob", "CreateAIBenchmarkJob")
+    },
 }
 
 

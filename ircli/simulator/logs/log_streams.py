@@ -1,7 +1,8 @@
 """CloudWatch Logs for recommendation jobs: the log group `/aws/sagemaker/InferenceRecommendationsJobs`
 with one stream `JOB/execution` per job, holding an event for each transition of the job and of each
 benchmark (started; completed with its figures; failed and why; stopped). Events are derived from the
-job's plan and the clock, so they appear as the job runs and never change once written.
+job's plan and the clock, so they appear as the job runs and never change once written. AI benchmark
+jobs' group is served here too (its events: `ai_benchmark_logs`).
 
 GetLogEvents pages as the service does: without a token it answers the newest events (or, with
 startFromHead, the oldest); `nextForwardToken` and `nextBackwardToken` move from there, and a forward
@@ -28,6 +29,7 @@ from ircli.simulator.resource import Resource, handles
 
 LOG_GROUP = "/aws/sagemaker/InferenceRecommendationsJobs"
 STREAM_SUFFIX = "/execution"
+AI_BENCHMARK_GROUP = "/aws/sagemaker/AIBenchmarkJobs"  # ai_benchmark_logs.LOG_GROUP, loaded only when asked for
 MAX_EVENTS = 10_000  # GetLogEvents and FilterLogEvents answer at most this many events a call
 
 
@@ -104,11 +106,19 @@ class Logs(Resource):
             group = group[:-2]
         if not group:
             raise InvalidParameterException("Either logGroupName or logGroupIdentifier must be specified.")
-        if group != LOG_GROUP:
+        if group not in (LOG_GROUP, AI_BENCHMARK_GROUP):
             raise ResourceNotFoundException("The specified log group does not exist.")
         return group
 
-    def _stream_events(self, stream: str) -> list[Event]:
+    def _stream_events(self, stream: str, group: str = LOG_GROUP) -> list[Event]:
+        if group == AI_BENCHMARK_GROUP:
+            from ircli.simulator.logs.ai_benchmark_logs import LOG_STREAM_SUFFIX, benchmark_events
+
+            job = stream[: -len(LOG_STREAM_SUFFIX)] if stream.endswith(LOG_STREAM_SUFFIX) else None
+            found = self.sim.ai_benchmarks.row(job) if job else None
+            if found is None:
+                raise ResourceNotFoundException("The specified log stream does not exist.")
+            return [Event(*event) for event in benchmark_events(found, self.clock())]
         row = self.sim.jobs.job_row(stream[: -len(STREAM_SUFFIX)]) if stream.endswith(STREAM_SUFFIX) else None
         if row is None:
             raise ResourceNotFoundException("The specified log stream does not exist.")
@@ -116,8 +126,8 @@ class Logs(Resource):
 
     @handles(Service.LOGS, "GetLogEvents")
     def get_log_events(self, request: dict[str, Any]) -> dict[str, Any]:
-        self._group(request)
-        events = self._stream_events(request["logStreamName"])
+        group = self._group(request)
+        events = self._stream_events(request["logStreamName"], group)
         low, high = request.get("startTime"), request.get("endTime")
         events = [e for e in events if (low is None or e.timestamp >= low) and (high is None or e.timestamp < high)]
         limit = min(int(request.get("limit", MAX_EVENTS)), MAX_EVENTS)
@@ -146,17 +156,34 @@ class Logs(Resource):
             raise InvalidParameterException("The specified nextToken is invalid.")
         return direction, min(int(digits), count)
 
-    def _streams(self) -> list[dict[str, Any]]:
-        rows = self.store.read().execute("SELECT name FROM jobs").fetchall()
+    def _stream_rows(self, group: str) -> list[tuple[str, float, list[Event]]]:
+        """Each stream of the group: its name, when it began, its events now."""
+        if group == AI_BENCHMARK_GROUP:
+            from ircli.simulator.logs.ai_benchmark_logs import LOG_STREAM_SUFFIX, benchmark_events
+
+            names = self.store.read().execute("SELECT name FROM ai_benchmark_jobs").fetchall()
+            rows = [self.sim.ai_benchmarks.row(found["name"]) for found in names]
+            return [
+                (
+                    documents.loads(r["request"])["AIBenchmarkJobName"] + LOG_STREAM_SUFFIX,
+                    r["created"],
+                    [Event(*event) for event in benchmark_events(r, self.clock())],
+                )
+                for r in rows
+            ]
+        jobs = [self.sim.jobs.job_row(row["name"]) for row in self.store.read().execute("SELECT name FROM jobs")]
+        return [
+            (documents.loads(job["request"])["JobName"] + STREAM_SUFFIX, job["created"], job_events(job, self.clock()))
+            for job in jobs
+        ]
+
+    def _streams(self, group: str = LOG_GROUP) -> list[dict[str, Any]]:
         streams = []
-        for row in rows:
-            job = self.sim.jobs.job_row(row["name"])
-            events = job_events(job, self.clock())
-            name = documents.loads(job["request"])["JobName"] + STREAM_SUFFIX
+        for name, created, events in self._stream_rows(group):
             stream: dict[str, Any] = {
                 "logStreamName": name,
-                "creationTime": _ms(job["created"]),
-                "arn": f"arn:aws:logs:{self.sim.region}:{ACCOUNT_ID}:log-group:{LOG_GROUP}:log-stream:{name}",
+                "creationTime": _ms(created),
+                "arn": f"arn:aws:logs:{self.sim.region}:{ACCOUNT_ID}:log-group:{group}:log-stream:{name}",
                 "storedBytes": 0,
             }
             if events:
@@ -170,23 +197,23 @@ class Logs(Resource):
 
     @handles(Service.LOGS, "DescribeLogStreams")
     def describe_log_streams(self, request: dict[str, Any]) -> dict[str, Any]:
-        self._group(request)
+        group = self._group(request)
         order = request.get("orderBy", "LogStreamName")
         prefix = request.get("logStreamNamePrefix")
         if prefix and order == "LastEventTime":
             raise InvalidParameterException("Cannot order by LastEventTime with a logStreamNamePrefix.")
-        streams = [s for s in self._streams() if not prefix or s["logStreamName"].startswith(prefix)]
+        streams = [s for s in self._streams(group) if not prefix or s["logStreamName"].startswith(prefix)]
         key = "logStreamName" if order == "LogStreamName" else "lastEventTimestamp"
         streams.sort(key=lambda s: (s.get(key, 0), s["logStreamName"]), reverse=bool(request.get("descending")))
         return self._page(streams, request, "logStreams", min(int(request.get("limit", 50)), 50))
 
     @handles(Service.LOGS, "FilterLogEvents")
     def filter_log_events(self, request: dict[str, Any]) -> dict[str, Any]:
-        self._group(request)
+        group = self._group(request)
         names, prefix = request.get("logStreamNames"), request.get("logStreamNamePrefix")
         if names and prefix:
             raise InvalidParameterException("logStreamNames and logStreamNamePrefix cannot both be specified.")
-        streams = [s["logStreamName"] for s in self._streams()]
+        streams = [s["logStreamName"] for s in self._streams(group)]
         if names:
             streams = [s for s in streams if s in set(names)]
         elif prefix:
@@ -195,7 +222,7 @@ class Logs(Resource):
         low, high = request.get("startTime"), request.get("endTime")
         matched = []
         for stream in sorted(streams):
-            for index, event in enumerate(self._stream_events(stream)):
+            for index, event in enumerate(self._stream_events(stream, group)):
                 if (low is not None and event.timestamp < low) or (high is not None and event.timestamp > high):
                     continue
                 if all(term in event.message for term in terms):

@@ -6,7 +6,8 @@ and, when it completes, its AIPerf result document appears at
 `.../JOB/concurrency_N/profile_export_aiperf.json`) in the simulator's S3; its log is in CloudWatch Logs,
 `/aws/sagemaker/AIBenchmarkJobs`, stream `JOB/aiperf`.
 
-A tag `ircli:simulate` = `fail-job` makes the job fail, for pipelines' error paths.
+A tag `ircli:simulate` = `fail-job` makes the job fail, `limit-exceeded` refuses the create with
+ResourceLimitExceeded, for pipelines' error paths.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ircli.simulator.common import ACCOUNT_ID, SIMULATE_TAG, speed_factor
 from ircli.simulator.exceptions import ResourceInUse, ResourceNotFound, ValidationException
 from ircli.simulator.objects import join_key, split_uri
 from ircli.simulator.resource import handles
-from ircli.simulator.sagemaker.ai_jobs import AIJobs, resource_name
+from ircli.simulator.sagemaker.ai_jobs import AIJobs, refuse_when_limited, resource_name
 
 LOG_GROUP = "/aws/sagemaker/AIBenchmarkJobs"
 LOG_STREAM_SUFFIX = "/aiperf"
@@ -46,6 +47,7 @@ class AIBenchmarks(AIJobs):
     @handles(Service.SAGEMAKER, "CreateAIBenchmarkJob")
     def create_benchmark_job(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["AIBenchmarkJobName"]
+        refuse_when_limited(request, "concurrent AI benchmark jobs")
         if self.row(name) is not None:
             raise ResourceInUse(f"{self.LABEL} with name {name} already exists.")
         workload_name, body = self.sim.ai_workloads.resolve(request["AIWorkloadConfigIdentifier"])

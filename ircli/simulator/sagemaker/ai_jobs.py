@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ircli.simulator.common import (
+    SIMULATE_TAG,
     decode_keyset_token,
     encode_keyset_token,
     short_hash,
     to_datetime,
     to_epoch,
 )
-from ircli.simulator.exceptions import ResourceNotFound, ValidationException
+from ircli.simulator.exceptions import ResourceLimitExceeded, ResourceNotFound, ValidationException
 from ircli.simulator.resource import Resource
 
 STATUS_SQL = """
@@ -46,6 +47,16 @@ def resource_name(identifier: str, kind: str) -> str | None:
         return identifier
     head, _, name = identifier.partition(f":{kind}/")
     return name if name and head.count(":") == 4 else None
+
+
+def refuse_when_limited(request: dict[str, Any], what: str) -> None:
+    """A tag `ircli:simulate` = `limit-exceeded` refuses the create as an account at its limit is refused."""
+    tags = {tag["Key"]: tag.get("Value", "") for tag in request.get("Tags", [])}
+    if tags.get(SIMULATE_TAG) == "limit-exceeded":
+        raise ResourceLimitExceeded(
+            f"The account-level service limit 'Number of {what}' has been reached."
+            f" (simulated by the {SIMULATE_TAG} tag)"
+        )
 
 
 class AIJobs(Resource):

@@ -83,7 +83,17 @@ def measured(deployment: llm_perf.Deployment, workload: Workload) -> dict[str, A
     at = llm_perf.performance(deployment, level, workload.input_mean, workload.output_mean)
     levels = sorted(set(CURVE_LEVELS) | set(workload.concurrency))
     curve = [asdict(llm_perf.performance(deployment, c, workload.input_mean, workload.output_mean)) for c in levels]
-    return {"performance": asdict(at), "curve": curve}
+    return {"performance": {**asdict(at), **_p90(deployment, workload, at)}, "curve": curve}
+
+
+def _p90(deployment: llm_perf.Deployment, workload: Workload, at: llm_perf.Performance) -> dict[str, float]:
+    """The 90th percentiles the token distributions imply (normal, as AIPerf draws them): a prompt at its p90
+    length takes its prefill longer; a response at its p90 length, its decode."""
+    z = 1.2816  # the standard normal's 90th percentile
+    prompt = workload.input_mean + z * workload.input_stddev
+    output = workload.output_mean + z * workload.output_stddev
+    ttft = at.ttft_ms * llm_perf.prefill_ms(deployment, prompt) / llm_perf.prefill_ms(deployment, workload.input_mean)
+    return {"ttft_p90_ms": ttft, "request_latency_p90_ms": ttft + max(output - 1, 0) * at.itl_ms}
 
 
 def make_plan(

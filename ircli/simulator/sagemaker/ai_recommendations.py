@@ -8,7 +8,8 @@ additional inference specification holds the recommended container, so that the 
 job also writes its recommendations, each with its curve over concurrency, to
 `S3OutputLocation/JOB/recommendations.json` in the simulator's S3 when it completes.
 
-A tag `ircli:simulate` = `fail-job` makes the job fail, for pipelines' error paths.
+A tag `ircli:simulate` = `fail-job` makes the job fail, `limit-exceeded` refuses the create with
+ResourceLimitExceeded, for pipelines' error paths.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ircli.simulator.common import SIMULATE_TAG, speed_factor
 from ircli.simulator.exceptions import ResourceInUse, ResourceNotFound, ValidationException
 from ircli.simulator.objects import join_key, split_uri
 from ircli.simulator.resource import handles
-from ircli.simulator.sagemaker.ai_jobs import AIJobs, resource_name
+from ircli.simulator.sagemaker.ai_jobs import AIJobs, refuse_when_limited, resource_name
 
 STOPPING_SECONDS = 60.0
 IMAGES = {
@@ -31,15 +32,17 @@ IMAGES = {
 }
 DRAFT = {"draft_model": "eagle3", "num_speculative_tokens": "5"}
 TUNING = {"attention_backend": "FLASHINFER", "cuda_graphs": "enabled"}
-METRICS = (  # (Metric, the stored performance field, Unit)
-    ("ttft-ms", "ttft_ms", "ms"),
-    ("inter-token-latency-ms", "itl_ms", "ms"),
-    ("request-latency-ms", "request_latency_ms", "ms"),
-    ("throughput", "output_tokens_per_second", "tokens/second"),
-    ("throughput-per-user", "tokens_per_second_per_user", "tokens/second"),
-    ("request-throughput", "requests_per_second", "requests/second"),
-    ("cost", "cost_per_million_tokens", "USD/1M tokens"),
-    ("cost-per-hour", "price_per_hour", "USD/hour"),
+METRICS = (  # (Metric, Stat, the stored performance field, Unit)
+    ("ttft-ms", "average", "ttft_ms", "ms"),
+    ("ttft-ms", "p90", "ttft_p90_ms", "ms"),
+    ("inter-token-latency-ms", "average", "itl_ms", "ms"),
+    ("request-latency-ms", "average", "request_latency_ms", "ms"),
+    ("request-latency-ms", "p90", "request_latency_p90_ms", "ms"),
+    ("throughput", "average", "output_tokens_per_second", "tokens/second"),
+    ("throughput-per-user", "average", "tokens_per_second_per_user", "tokens/second"),
+    ("request-throughput", "average", "requests_per_second", "requests/second"),
+    ("cost", "average", "cost_per_million_tokens", "USD/1M tokens"),
+    ("cost-per-hour", "average", "price_per_hour", "USD/hour"),
 )
 
 
@@ -76,6 +79,7 @@ class AIRecommendations(AIJobs):
     @handles(Service.SAGEMAKER, "CreateAIRecommendationJob")
     def create_recommendation_job(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["AIRecommendationJobName"]
+        refuse_when_limited(request, "concurrent AI recommendation jobs")
         if self.row(name) is not None:
             raise ResourceInUse(f"{self.LABEL} with name {name} already exists.")
         workload_name, body = self.sim.ai_workloads.resolve(request["AIWorkloadConfigIdentifier"])
@@ -88,6 +92,7 @@ class AIRecommendations(AIJobs):
         plan = self._plan(request, uri, body)
         if plan["failure_reason"] is None:
             self._register(plan, request, group, uri)
+            plan["adapters"] = self._adapters(request.get("AdapterSource"), group)
         now = self.clock()
         ends = now + plan["seconds"] * speed_factor(self.speed)
         with self.store.write() as db:
@@ -202,6 +207,42 @@ class AIRecommendations(AIJobs):
             stored.update(package_arn=answer["ModelPackageArn"], specification=spec, image=container["Image"])
             stored.update(environment=container["Environment"], model_uri=uri)
 
+    def _adapters(self, source: dict[str, Any] | None, group: str) -> dict[str, Any] | None:
+        """The adapters as a recommendation details them, both by model package and by S3 location: an
+        adapter given in S3 is registered as a package of the job's group; one given as a package is found
+        in the registry (and left out when it is not there, or names no S3 location)."""
+        if not source:
+            return None
+        models = self.sim.models
+        by_package, by_s3 = [], []
+        for adapter in source.get("S3Uris", []):
+            registered = models.create_model_package(
+                {
+                    "ModelPackageGroupName": group,
+                    "ModelPackageDescription": f"LoRA adapter {adapter['AdapterId']}",
+                    "InferenceSpecification": {
+                        "Containers": [{"Image": "lora-adapter", "ModelDataUrl": adapter["S3Uri"]}],
+                        "SupportedContentTypes": ["application/json"],
+                        "SupportedResponseMIMETypes": ["application/json"],
+                    },
+                }
+            )
+            by_package.append({"AdapterId": adapter["AdapterId"], "ModelPackageArn": registered["ModelPackageArn"]})
+            by_s3.append(dict(adapter))
+        for adapter in source.get("ModelPackageArns", []):
+            try:
+                package = models.describe_model_package({"ModelPackageName": adapter["ModelPackageArn"]})
+            except ValidationException:
+                continue
+            container = (package.get("InferenceSpecification", {}).get("Containers") or [{}])[0]
+            location = container.get("ModelDataUrl") or container.get("ModelDataSource", {}).get(
+                "S3DataSource", {}
+            ).get("S3Uri")
+            if location:
+                by_package.append(dict(adapter))
+                by_s3.append({"AdapterId": adapter["AdapterId"], "S3Uri": location})
+        return {"ModelPackageArns": by_package, "S3Uris": by_s3} if by_package else None
+
     def _document(self, plan: dict[str, Any]) -> dict[str, Any]:
         """What the job writes to its output location: the recommendations with their curves."""
         return {
@@ -214,7 +255,7 @@ class AIRecommendations(AIJobs):
             ],
         }
 
-    def _recommendation(self, stored: dict[str, Any]) -> dict[str, Any]:
+    def _recommendation(self, stored: dict[str, Any], adapters: dict[str, Any] | None = None) -> dict[str, Any]:
         performance = stored["performance"]
         optimization = stored["optimization"]
         label = f"{stored['instance_type']} x{stored['instance_count']}, TP {stored['tensor_parallel']}"
@@ -245,9 +286,12 @@ class AIRecommendations(AIJobs):
             "MinCpuMemoryRequiredInMb": stored["min_cpu_memory_mb"],
         }
         recommendation["ExpectedPerformance"] = [
-            {"Metric": metric, "Stat": "average", "Value": f"{float(performance[field]):.2f}", "Unit": unit}
-            for metric, field, unit in METRICS
+            {"Metric": metric, "Stat": stat, "Value": f"{float(performance[field]):.2f}", "Unit": unit}
+            for metric, stat, field, unit in METRICS
+            if field in performance
         ]
+        if adapters:  # the LoRA adapters served with the model
+            recommendation["AdapterDetails"] = adapters
         return recommendation
 
     @handles(Service.SAGEMAKER, "DescribeAIRecommendationJob")
@@ -270,7 +314,8 @@ class AIRecommendations(AIJobs):
         answer["AIWorkloadConfigIdentifier"] = job["AIWorkloadConfigIdentifier"]
         answer["RoleArn"] = job["RoleArn"]
         if row["status"] == "Completed":
-            answer["Recommendations"] = [self._recommendation(stored) for stored in plan["recommendations"]]
+            adapters = plan.get("adapters")
+            answer["Recommendations"] = [self._recommendation(stored, adapters) for stored in plan["recommendations"]]
         tags = self.sim.tags.list_tags({"ResourceArn": self.job_arn(row["name"])})["Tags"]
         if tags:
             answer["Tags"] = tags

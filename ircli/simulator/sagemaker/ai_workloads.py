@@ -12,7 +12,7 @@ from ircli.simulator import documents
 from ircli.simulator.common import listing, to_datetime
 from ircli.simulator.exceptions import ResourceInUse, ResourceNotFound, ValidationException
 from ircli.simulator.resource import Resource, handles
-from ircli.simulator.sagemaker.ai_jobs import resource_name
+from ircli.simulator.sagemaker.ai_jobs import refuse_when_limited, resource_name
 
 KIND = "ai-workload-config"
 LABEL = "AI workload configuration"
@@ -25,7 +25,8 @@ class AIWorkloads(Resource):
     @handles(Service.SAGEMAKER, "CreateAIWorkloadConfig")
     def create_workload_config(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["AIWorkloadConfigName"]
-        from ircli.lib.rules import workload_config_rules
+        refuse_when_limited(request, "AI workload configurations")
+        from ircli.lib.ai_rules import workload_config_rules
         from ircli.lib.validation import service_message
 
         # The service checks the spec whoever sends it (dispatch has run the rules already for an unchecked

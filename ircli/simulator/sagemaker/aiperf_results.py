@@ -10,7 +10,8 @@ environment (OPTION_TENSOR_PARALLEL_DEGREE, SM_VLLM_TENSOR_PARALLEL_SIZE; LMI's 
 speculative decoding when the environment configures it, and one copy per tensor-parallel group of GPUs.
 Each request's token counts are drawn from the workload's distributions (seeded by the job's name, so a
 job always measures the same); its time to first token scales with its prefill, and both latencies vary by
-a few percent around what `llm_perf` predicts at the level's concurrency.
+a few percent around what `llm_perf` predicts at the level's concurrency (with a `request_rate`, at the
+requests in flight that rate keeps, the concurrency its ceiling).
 """
 
 from __future__ import annotations
@@ -102,10 +103,23 @@ def stats(values: list[float], unit: str) -> dict[str, Any]:
     return block
 
 
+def in_flight(deployment: llm_perf.Deployment, workload: Workload, level: int) -> float:
+    """How many requests are in flight at once: the concurrency, or with a request rate (AIPerf's
+    request-rate mode, the concurrency its ceiling) what Little's law gives, rate x latency."""
+    if workload.request_rate is None:
+        return float(level)
+    users = 1.0
+    for _ in range(50):
+        latency = llm_perf.performance(deployment, max(1, round(users)), workload.input_mean, workload.output_mean)
+        users = min(float(level), max(1.0, workload.request_rate * latency.request_latency_ms / 1000))
+    return users
+
+
 def _requests(
     deployment: llm_perf.Deployment, workload: Workload, level: int, rng: random.Random
 ) -> dict[str, list[float]]:
-    base = llm_perf.performance(deployment, level, workload.input_mean, workload.output_mean)
+    users = max(1, round(in_flight(deployment, workload, level)))
+    base = llm_perf.performance(deployment, users, workload.input_mean, workload.output_mean)
     base_prefill = llm_perf.prefill_ms(deployment, workload.input_mean)
     columns: dict[str, list[float]] = {k: [] for k in ("ttft", "itl", "latency", "per_user", "input", "output")}
     for _ in range(min(workload.request_count, MAX_SIMULATED_REQUESTS)):
@@ -135,7 +149,10 @@ def document(
     model_id = deployment.model.name
     columns = _requests(deployment, workload, level, rng)
     count = len(columns["latency"])
-    duration = sum(columns["latency"]) / 1000 / level
+    users = in_flight(deployment, workload, level)
+    duration = sum(columns["latency"]) / 1000 / users
+    if workload.request_rate is not None:  # requests leave at the rate unless the endpoint cannot keep up
+        duration = max(duration, count / workload.request_rate)
     ended = started + duration * factor
 
     def iso(epoch: float) -> str:

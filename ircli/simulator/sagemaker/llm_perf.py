@@ -9,18 +9,21 @@ Relations, each with its source (tests/test_llm_expert_table.py holds one row pe
   (vLLM's `gpu_memory_utilization` default 0.9) and keeps 1 GiB per GPU for activations and CUDA graphs.
   A configuration runs only if its weights and one full request's KV cache fit; the KV cache left bounds
   how many requests run at once (vLLM's PagedAttention scheduler), the rest queue.
-- Decode (inter-token latency): memory-bound (the roofline of LLM inference, as NVIDIA's and vLLM's
-  performance notes put it): each step reads the weights once and every running request's KV cache, at
-  80% of the GPU's memory bandwidth (what vLLM and TensorRT-LLM reach in NVIDIA's and vLLM's published
-  measurements), or is compute-bound at large batches; plus two all-reduces per layer across the
-  tensor-parallel GPUs (NCCL: a fixed cost per call, NVLink or PCIe, plus the bytes over the link), plus
-  1.5 ms of scheduling and sampling per step (vLLM v0.6.0's release notes measure the CPU share of a step).
+- A step (inter-token latency): every running request decodes one token while the step carries chunks of
+  the other requests' prompts (continuous batching with chunked prefill, as vLLM and LMI schedule): it is
+  memory-bound (the roofline of LLM inference, NVIDIA's "Mastering LLM Techniques: Inference
+  Optimization") reading the weights once and every running request's KV cache at 80% of the GPU's memory
+  bandwidth, or compute-bound at 50% of its dense FP16 tensor throughput once the tokens it carries need
+  more; plus two all-reduces per layer across the tensor-parallel GPUs (NCCL: a fixed cost per call over
+  NVLink or PCIe, plus the bytes over the link), plus 1.5 ms of scheduling and sampling (vLLM v0.6.0's
+  release notes measure the CPU's share of a step). At batch 1 this reads the weights at about 64% of peak
+  bandwidth, what Databricks measured (MBU ~60%, "LLM Inference Performance Engineering", 2023).
 - Prefill (time to first token): compute-bound, 2 x active parameters x input tokens FLOPs (plus the
-  attention's quadratic term) at 50% of the GPUs' dense FP16 tensor throughput, plus the all-reduces of the
-  prompt's activations; under load, prefills and decodes share the GPUs (continuous batching with chunked
-  prefill), so each stretches by the share the other takes, solved as a fixed point.
+  attention's quadratic term) at 50% of the GPUs' dense FP16 throughput, plus the all-reduces of the
+  prompt's activations; under load it slows by the share of the GPUs' compute the steps already take.
 - Requests: a closed loop of `concurrency` users (AIPerf's concurrency mode), spread evenly over the copies:
-  request latency = TTFT + (output tokens - 1) x ITL; throughput = users x output tokens / request latency.
+  request latency = TTFT + (output tokens - 1) x ITL; throughput = users x output tokens / request latency;
+  users beyond what the KV cache holds wait for a running request to end.
 - Frameworks: LMI (v15 on) serves through the vLLM engine (AWS's LMI release notes), so both run the same
   model; LMI's image differs and so does its environment (OPTION_* variables).
 - Speculative decoding multiplies decode speed by up to 2.0 at one request, falling linearly to none at 32
@@ -137,17 +140,24 @@ def prefill_ms(deployment: Deployment, input_tokens: float) -> float:
     return time * (KERNEL_TUNING["prefill"] if deployment.optimization == "KernelTuning" else 1.0)
 
 
-def decode_step_ms(deployment: Deployment, batch: float, context: float) -> float:
-    """One decode step of `batch` running requests whose context averages `context` tokens."""
+def decode_step_ms(deployment: Deployment, batch: float, context: float, prefill_tokens: float = 0.0) -> float:
+    """One step of `batch` running requests whose context averages `context` tokens, carrying
+    `prefill_tokens` of other requests' prompts (chunked prefill): memory- or compute-bound, whichever
+    takes longer, plus the all-reduces and the step's fixed cost."""
+    return _step(deployment, batch, context, prefill_tokens)[0]
+
+
+def _step(deployment: Deployment, batch: float, context: float, prefill_tokens: float) -> tuple[float, float]:
+    """The step's time and the share of it the GPUs' compute is busy."""
     model, tp, gpu = deployment.model, deployment.tensor_parallel, deployment.instance.gpu
     bandwidth = gpu.bandwidth_gbs * 1e9 * BANDWIDTH_EFFICIENCY
-    weights = model.weight_bytes / tp / bandwidth * 1000
-    compute = 2 * model.active_params * batch / (tp * gpu.tflops * 1e12 * DECODE_MFU) * 1000
-    kv = batch * context * model.kv_bytes_per_token / tp / bandwidth * 1000
-    step = max(weights, compute) + kv + _allreduce_ms(deployment, batch) + STEP_OVERHEAD_MS
+    memory = (model.weight_bytes / tp + batch * context * model.kv_bytes_per_token / tp) / bandwidth * 1000
+    compute = 2 * model.active_params * (batch + prefill_tokens) / (tp * gpu.tflops * 1e12 * DECODE_MFU) * 1000
+    busy = max(memory, compute)
+    step = busy + _allreduce_ms(deployment, batch + prefill_tokens) + STEP_OVERHEAD_MS
     if deployment.optimization == "KernelTuning":
         step *= KERNEL_TUNING["decode"]
-    return step
+    return step, compute / busy
 
 
 def speculative_speedup(batch: float) -> float:
@@ -156,22 +166,19 @@ def speculative_speedup(batch: float) -> float:
 
 
 def performance(deployment: Deployment, concurrency: int, input_tokens: int, output_tokens: int) -> Performance:
-    """The deployment under `concurrency` users, each sending requests of these token counts back to back."""
+    """The deployment under `concurrency` users, each sending requests of these token counts back to back.
+
+    Each copy runs the requests its KV cache holds at once; each step decodes one token of each and carries
+    the others' prompts in chunks (every running request's prompt once per its output length), so the
+    inter-token latency is the step's time and a prompt's prefill slows by how busy the GPUs' compute is."""
     capacity = fit(deployment, input_tokens, output_tokens)
-    copies = deployment.copies * deployment.instances
-    users = concurrency / copies  # per copy
+    users = concurrency / (deployment.copies * deployment.instances)  # per copy
     running = min(users, float(max(capacity.max_batch, 1)))
-    context = input_tokens + output_tokens / 2
-    step = decode_step_ms(deployment, running, context)
+    others_prefill = (running - 1) * input_tokens / (output_tokens + 1)
+    itl, busy = _step(deployment, running, input_tokens + output_tokens / 2, others_prefill)
     if deployment.optimization == "SpeculativeDecoding":
-        step /= speculative_speedup(running)
-    prefill = prefill_ms(deployment, input_tokens)
-    ttft, itl, share = prefill + step, step, 0.0
-    for _ in range(30):  # prefills and decodes share the GPUs: a fixed point of each one's share of time
-        latency = ttft + max(output_tokens - 1, 0) * itl
-        share = min(0.9, running * prefill / latency) if running > 1 else 0.0
-        itl = step / (1 - share)
-        ttft = prefill / (1 - share * (running - 1) / running if running > 1 else 1.0) + step
+        itl /= speculative_speedup(running)
+    ttft = prefill_ms(deployment, input_tokens) * (1 + busy if running > 1 else 1.0)
     latency = ttft + max(output_tokens - 1, 0) * itl
     if users > running:  # the rest wait for a running request to finish
         latency_queued = latency * users / running

@@ -190,18 +190,24 @@ def benchmark_jobs_tables(data: dict[str, Any]) -> list[TableData]:
 
 
 def results_tables(data: dict[str, Any]) -> list[TableData]:
-    rows = [
-        [
-            str(row["metric"]),
-            str(row["unit"]),
-            *(_value(row[s]) for s in genai.STATS),
-        ]
-        for row in genai.result_rows(data)
-    ]
+    """One table of AIPerf's metrics per concurrency level (a single document as AIPerf writes it, too)."""
+    levels = data.get("ConcurrencyLevels")
+    if not isinstance(levels, list):
+        levels = [{"Concurrency": None, "Results": data}]
     priority = {"min": 60, "max": 60, "p90": 50, "p95": 40}  # what a narrow terminal gives up first
     stats = [Column(s, justify="right", no_wrap=True, priority=priority.get(s, 100)) for s in genai.STATS]
     columns = [Column("Metric", style="bold", no_wrap=True), Column("Unit", no_wrap=True), *stats]
-    return [TableData("AIPerf results", columns, rows)]
+    tables = []
+    for level in levels:
+        rows = [
+            [str(row["metric"]), str(row["unit"]), *(_value(row[s]) for s in genai.STATS)]
+            for row in genai.result_rows(level.get("Results") or {})
+        ]
+        concurrency = level.get("Concurrency")
+        title = "AIPerf results" + (f" at concurrency {concurrency}" if concurrency is not None else "")
+        caption = str(data.get("Location", "")) if level is levels[-1] else ""
+        tables.append(TableData(title, columns, rows, caption=caption))
+    return tables
 
 
 def deployment_tables(data: dict[str, Any]) -> list[TableData]:
