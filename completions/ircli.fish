@@ -131,6 +131,7 @@ complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l interval -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l help
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l name -x
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l curves
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l generate-cli-skeleton -x -a 'input yaml-input output'

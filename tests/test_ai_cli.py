@@ -238,3 +238,18 @@ def test_the_same_commands_on_the_aws_backend_against_the_served_simulator(cli: 
     finally:
         running.shutdown()
         thread.join(timeout=5)
+
+
+def test_curves_show_each_option_against_concurrency(cli: CliRunner) -> None:
+    cli(*WORKLOAD)
+    cli(*JOB)
+    described = cli("ai-recommendation", "describe", "cheap", "--curves", "--output", "json").json
+    curves = described["Curves"]
+    assert len(curves) == len(described["Recommendations"])
+    levels = [point["concurrency"] for point in curves[0]]
+    assert levels == sorted(levels) and len(levels) > 1
+    throughput = [point["output_tokens_per_second"] for point in curves[0]]
+    assert throughput == sorted(throughput)  # more users, more tokens in all
+    table = cli("ai-recommendation", "describe", "cheap", "--curves", "--output", "table", width=160).out
+    assert "Against concurrency" in table and "#1 TTFT ms" in table
+    assert "Curves" not in cli("ai-recommendation", "describe", "cheap", "--output", "json").json

@@ -95,7 +95,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli ai-recommendation create --cli-input-yaml recommendation.yaml",
     ),
     "ai-recommendation describe": (
-        "ircli ai-recommendation describe llama-cost",
+        "ircli ai-recommendation describe llama-cost --curves",
         "ircli ai-recommendation describe llama-cost --output json --query 'Recommendations[0].ModelDetails'",
     ),
     "ai-recommendation list": ("ircli ai-recommendation list --status-equals Completed",),

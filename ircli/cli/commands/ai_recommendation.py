@@ -57,11 +57,27 @@ def create(
 
 
 @api_command("DescribeAIRecommendationJob")
-def describe(call: ApiCall, name: JobArgument = None, job_name: JobOption = None) -> None:
+def describe(
+    call: ApiCall,
+    name: JobArgument = None,
+    job_name: JobOption = None,
+    curves: Annotated[
+        bool,
+        typer.Option(
+            "--curves", help="Add each option's TTFT and tokens/s against concurrency (where the job wrote them)."
+        ),
+    ] = False,
+) -> None:
     """Show a recommendation job: its options with TTFT, tokens/s and cost per million tokens, and the winner."""
     from ircli.cli.output.views.ai import RECOMMENDATION_JOB
 
-    call.run({"AIRecommendationJobName": pick_name(name, job_name, what="--name")}, RECOMMENDATION_JOB)
+    response = call.send(call.request({"AIRecommendationJobName": pick_name(name, job_name, what="--name")}))
+    if curves:
+        from ircli.lib.ai_results import recommendation_curves
+
+        written = recommendation_curves(call.cli.service, response["AIRecommendationJobName"]) or {}
+        response["Curves"] = [r.get("Curve") or [] for r in written.get("recommendations") or []]
+    call.cli.emit(response, RECOMMENDATION_JOB)
 
 
 @api_command("ListAIRecommendationJobs")

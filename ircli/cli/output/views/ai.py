@@ -126,7 +126,29 @@ def recommendation_job_tables(data: dict[str, Any]) -> list[TableData]:
             caption = f"Best for {genai.goal_of(data)}: option {best.rank} ({best.instance_type})"
             caption += f"; it trades {', '.join(trades)}." if trades else "; it trades nothing the others do better."
         tables.append(TableData("Recommendations", OPTION_COLUMNS, option_rows(data), caption=caption))
+    if data.get("Curves"):
+        tables.append(curve_table(data["Curves"]))
     return tables
+
+
+CURVE_OPTIONS = 3  # the best three options side by side
+
+
+def curve_table(curves: list[list[dict[str, Any]]]) -> TableData:
+    """TTFT and output tokens/s of the first options at each concurrency their curves hold."""
+    shown = curves[:CURVE_OPTIONS]
+    levels = sorted({int(point["concurrency"]) for curve in shown for point in curve if "concurrency" in point})
+    columns = [Column("Concurrency", justify="right", no_wrap=True)]
+    for rank in range(1, len(shown) + 1):
+        columns += [Column(f"#{rank} TTFT ms", justify="right"), Column(f"#{rank} tokens/s", justify="right")]
+    rows = []
+    for level in levels:
+        row = [str(level)]
+        for curve in shown:
+            point = next((p for p in curve if p.get("concurrency") == level), {})
+            row += [_figure(point.get("ttft_ms")), _figure(point.get("output_tokens_per_second"))]
+        rows.append(row)
+    return TableData("Against concurrency", columns, rows, caption="Options numbered as above.")
 
 
 def recommendation_jobs_tables(data: dict[str, Any]) -> list[TableData]:
