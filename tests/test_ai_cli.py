@@ -253,3 +253,30 @@ def test_curves_show_each_option_against_concurrency(cli: CliRunner) -> None:
     table = cli("ai-recommendation", "describe", "cheap", "--curves", "--output", "table", width=160).out
     assert "Against concurrency" in table and "#1 TTFT ms" in table
     assert "Curves" not in cli("ai-recommendation", "describe", "cheap", "--output", "json").json
+
+
+def test_cost_estimate_prices_each_option_at_the_traffic_in_tokens(cli: CliRunner) -> None:
+    import math
+
+    cli(*WORKLOAD)
+    cli(*JOB)
+    job = cli("ai-recommendation", "describe", "cheap", "--output", "json").json
+    estimate = cli("ai-recommendation", "cost-estimate", "cheap", "--requests-per-minute", "600", "--output", "json")
+    assert estimate.json["OutputTokensMean"] == 150  # the workload's mean
+    options = {o.rank: o for o in genai.options(job)}
+    monthly = [row["MonthlyCost"] for row in estimate.json["Options"]]
+    assert monthly == sorted(monthly) and len(monthly) == len(options)
+    needed = 600 / 60 * 150  # output tokens a second
+    for row in estimate.json["Options"]:
+        option = options[row["Rank"]]
+        sets = math.ceil(needed / (option.get("tokens_per_second") or 0))
+        assert row["Instances"] == sets * option.instance_count
+        assert row["MonthlyCost"] == round(sets * (option.get("price_per_hour") or 0) * 730, 2)
+    doubled = cli("ai-recommendation", "cost-estimate", "cheap", "--requests-per-minute", "600")
+    assert doubled.code == 0
+    more = cli(
+        "ai-recommendation", "cost-estimate", "cheap", "--requests-per-minute", "600", "--output-tokens-mean", "600"
+    ).json
+    assert more["Options"][0]["MonthlyCost"] >= estimate.json["Options"][0]["MonthlyCost"]
+    refused = cli("ai-recommendation", "cost-estimate", "cheap", "--requests-per-minute", "0", expect=252)
+    assert "more than 0" in refused.err

@@ -280,6 +280,7 @@ def ai_command_lines() -> list[tuple[str, list[str]]]:
         ["ai-recommendation", "wait", "hr", "--interval", "0.01"],
         ["ai-recommendation", "describe", "hr"],
         ["ai-recommendation", "list"],
+        ["ai-recommendation", "cost-estimate", "hr", "--requests-per-minute", "600", "--output-tokens-mean", "150"],
         ["ai-recommendation", "deploy", "hr", "--endpoint-name", "hdeploy", "--wait", "--interval", "0.01"],
         ["ai-benchmark", "create", "--name", "hb", *bench],
         ["ai-benchmark", "wait", "hb", "--interval", "0.01"],

@@ -106,6 +106,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli ai-recommendation deploy llama-cost --wait",
         "ircli ai-recommendation deploy llama-cost --rank 2 --endpoint-name llama-second",
     ),
+    "ai-recommendation cost-estimate": (
+        "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600",
+        "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600 --output-tokens-mean 400",
+    ),
     "ai-benchmark create": (
         "ircli ai-benchmark create --name bench --endpoint llama-cost-1 --workload chat "
         "--output-s3-uri s3://bucket/bench/ --role-arn arn:aws:iam::123456789012:role/R",
@@ -181,6 +185,7 @@ PLACEHOLDERS: dict[str, str] = {
     "--tokenizer": "TOKENIZER",
     "--spec-file": "FILE",
     "--workload": "WORKLOAD",
+    "--requests-per-minute": "N",
     "--goal": "ttft-ms|throughput|cost",
     "--endpoint": "ENDPOINT",
     "--inference-component": "COMPONENT",

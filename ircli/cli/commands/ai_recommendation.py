@@ -9,7 +9,17 @@ from typing import Annotated, Any
 import typer
 
 from ircli.cli.api import ApiCall, api_command, context
-from ircli.cli.options import MaxItems, PageSize, StartingToken, Wait, WaitInterval, WaitTimeout, pick_name
+from ircli.cli.options import (
+    MaxItems,
+    PageSize,
+    StartingToken,
+    Wait,
+    WaitInterval,
+    WaitTimeout,
+    finite,
+    pick_name,
+)
+from ircli.errors import InputError
 from ircli.lib.shorthand import with_tags
 
 JobArgument = Annotated[str | None, typer.Argument(help="The recommendation job's name.", show_default=False)]
@@ -150,3 +160,47 @@ def deploy(
         note=cli.note,
     )
     cli.emit(result, DEPLOYMENT)
+
+
+def cost_estimate(
+    ctx: typer.Context,
+    name: JobArgument = None,
+    requests_per_minute: Annotated[
+        float, typer.Option("--requests-per-minute", callback=finite, help="Your traffic: requests a minute.")
+    ] = 60.0,
+    output_tokens_mean: Annotated[
+        float | None,
+        typer.Option(
+            "--output-tokens-mean", callback=finite, help="Output tokens a request (default: the workload's)."
+        ),
+    ] = None,
+) -> None:
+    """Monthly cost of each option of a completed job at your traffic in tokens, cheapest first."""
+    from ircli.cli.output.views.ai import TOKEN_COSTS
+    from ircli.lib import ai_costs
+
+    cli = context(ctx)
+    if not name:
+        raise InputError("Give the recommendation job's name: ircli ai-recommendation cost-estimate JOB.")
+    job = cli.service.call("DescribeAIRecommendationJob", {"AIRecommendationJobName": name})
+    tokens = output_tokens_mean or ai_costs.workload_output_tokens(cli.service, job)
+    costs = ai_costs.estimate(job, requests_per_minute=requests_per_minute, output_tokens=tokens)
+    cli.emit(
+        {
+            "AIRecommendationJobName": name,
+            "RequestsPerMinute": requests_per_minute,
+            "OutputTokensMean": tokens,
+            "Options": [
+                {
+                    "Rank": c.rank,
+                    "InstanceType": c.instance_type,
+                    "Instances": c.instances,
+                    "MonthlyCost": round(c.monthly, 2),
+                    "CostPerMillionTokens": round(c.cost_per_million_tokens, 4),
+                    "Headroom": round(c.headroom, 4),
+                }
+                for c in costs
+            ],
+        },
+        TOKEN_COSTS,
+    )

@@ -237,6 +237,33 @@ def deployment_tables(data: dict[str, Any]) -> list[TableData]:
     return [TableData("Deployment", FIELD, rows)]
 
 
+def token_cost_tables(data: dict[str, Any]) -> list[TableData]:
+    rows = [
+        [
+            str(o["Rank"]),
+            str(o["InstanceType"]),
+            str(o["Instances"]),
+            f"${o['MonthlyCost']:,.0f}",
+            f"${o['CostPerMillionTokens']:,.2f}",
+            f"{o['Headroom']:.0%}",
+        ]
+        for o in data.get("Options", [])
+    ]
+    columns = [
+        Column("#", justify="right", no_wrap=True),
+        Column("Instance", style="bold", no_wrap=True),
+        Column("Instances", justify="right"),
+        Column("$/month", justify="right", no_wrap=True),
+        Column("$/1M tokens", justify="right", no_wrap=True),
+        Column("Spare", justify="right", priority=60),
+    ]
+    traffic = (
+        f"{_value(data.get('RequestsPerMinute'))} requests/min x {_value(data.get('OutputTokensMean'))} output tokens"
+    )
+    caption = f"At {traffic}; 730 hours a month; # is the option's rank in the job."
+    return [TableData("Monthly cost at your traffic", columns, rows, caption=caption)]
+
+
 WORKLOAD = View(tables=workload_tables)
 WORKLOADS = View(tables=workloads_tables)
 RECOMMENDATION_JOB = View(tables=recommendation_job_tables)
@@ -245,3 +272,4 @@ BENCHMARK_JOB = View(tables=benchmark_job_tables)
 BENCHMARK_JOBS = View(tables=benchmark_jobs_tables)
 RESULTS = View(tables=results_tables)
 DEPLOYMENT = View(tables=deployment_tables)
+TOKEN_COSTS = View(tables=token_cost_tables)
