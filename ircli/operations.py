@@ -170,6 +170,13 @@ OPERATION_LIST: tuple[Operation, ...] = (
     Operation(S, "ListAIBenchmarkJobs", READ),
     Operation(S, "StopAIBenchmarkJob", CHANGE),
     Operation(S, "DeleteAIBenchmarkJob", CHANGE),
+    # Inference components: the models an endpoint hosts in copies (how a generative-AI recommendation deploys).
+    Operation(S, "CreateInferenceComponent", CHANGE),
+    Operation(S, "DescribeInferenceComponent", READ),
+    Operation(S, "ListInferenceComponents", READ),
+    Operation(S, "UpdateInferenceComponent", CHANGE),
+    Operation(S, "DeleteInferenceComponent", CHANGE),
+    Operation(R, "InvokeEndpointWithResponseStream", READ),
 )
 OPERATIONS: dict[OperationKey, Operation] = {operation.key: operation for operation in OPERATION_LIST}
 _BY_NAME: dict[str, list[Operation]] = {}
@@ -290,7 +297,6 @@ COMMANDS: tuple[Command, ...] = (
         summary="Show each benchmark's CloudWatch metrics over the job's window: invocations, latency percentiles, "
         "CPU and memory, users.",
     ),
-    # ircli load-test (issue 24): a job's traffic pattern run on Locust against an endpoint or a container.
     Command(
         "load-test",
         "load_test",
@@ -317,15 +323,30 @@ COMMANDS: tuple[Command, ...] = (
     Command("simulator serve", "simulator"),
     Command("simulator status", "simulator"),
     Command("simulator reset", "simulator"),
-    # What the package ships besides its code.
-    Command(
-        "completion",
-        "bundled",
-        summary="Print or install the shell completion script for bash, zsh, fish or PowerShell.",
-    ),
+    Command("completion", "bundled", summary="Print or install completion for bash, zsh, fish or PowerShell."),
     Command("examples list", "bundled"),
     Command("examples show", "bundled"),
     Command("examples copy", "bundled"),
+    # Generative-AI inference recommendations: workload configurations, recommendation and benchmark jobs.
+    Command("ai-workload create", "ai_workload", "CreateAIWorkloadConfig"),
+    Command("ai-workload describe", "ai_workload", "DescribeAIWorkloadConfig"),
+    Command("ai-workload list", "ai_workload", "ListAIWorkloadConfigs"),
+    Command("ai-workload delete", "ai_workload", "DeleteAIWorkloadConfig"),
+    Command("ai-recommendation create", "ai_recommendation", "CreateAIRecommendationJob"),
+    Command("ai-recommendation describe", "ai_recommendation", "DescribeAIRecommendationJob"),
+    Command("ai-recommendation list", "ai_recommendation", "ListAIRecommendationJobs"),
+    Command("ai-recommendation stop", "ai_recommendation", "StopAIRecommendationJob"),
+    Command("ai-recommendation delete", "ai_recommendation", "DeleteAIRecommendationJob"),
+    Command("ai-recommendation wait", "ai_recommendation"),
+    Command("ai-recommendation deploy", "ai_recommendation"),
+    Command("ai-recommendation cost-estimate", "ai_recommendation"),
+    Command("ai-benchmark create", "ai_benchmark", "CreateAIBenchmarkJob"),
+    Command("ai-benchmark describe", "ai_benchmark", "DescribeAIBenchmarkJob"),
+    Command("ai-benchmark list", "ai_benchmark", "ListAIBenchmarkJobs"),
+    Command("ai-benchmark stop", "ai_benchmark", "StopAIBenchmarkJob"),
+    Command("ai-benchmark delete", "ai_benchmark", "DeleteAIBenchmarkJob"),
+    Command("ai-benchmark wait", "ai_benchmark"),
+    Command("ai-benchmark results", "ai_benchmark"),
 )
 
 GROUPS: dict[str, str] = {
@@ -334,6 +355,9 @@ GROUPS: dict[str, str] = {
     "schema": "The bundled JSON Schemas of every request and response.",
     "simulator": "The embedded simulator: serve it over HTTP, see its state, reset it.",
     "examples": "The sample requests, traffic profiles and workflows ircli ships: list, show, copy.",
+    "ai-workload": "Generative-AI workload configurations: token distributions and concurrency for AIPerf.",
+    "ai-recommendation": "Generative-AI recommendation jobs: deployment options for an LLM, ranked by one goal.",
+    "ai-benchmark": "Generative-AI benchmark jobs: a workload run against an endpoint, AIPerf's results.",
 }
 
 # API operation -> the command that sends it.
@@ -341,19 +365,6 @@ COMMAND_OF: dict[OperationKey, Command] = {
     find(command.operation).key: command for command in COMMANDS if command.operation
 }
 
-
-def aws_cli_name(operation: str) -> str:
-    """The AWS CLI's command for an operation (botocore's `xform_name` with dashes):
-    DescribeInferenceRecommendationsJob -> describe-inference-recommendations-job, ListAIWorkloadConfigs ->
-    list-ai-workload-configs."""
-    import re
-
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", operation).lower()
-
-
-# The AWS CLI's name of each operation ircli has a command for -> that command (`aws sagemaker
-# describe-inference-recommendations-job` habits work: `ircli describe-inference-recommendations-job`).
-AWS_CLI_NAMES: dict[str, Command] = {aws_cli_name(key.name): command for key, command in COMMAND_OF.items()}
 
 # The first word of every command line: a command or a group.
 TOP_LEVEL: tuple[str, ...] = tuple(dict.fromkeys(command.path.split(" ", 1)[0] for command in COMMANDS))

@@ -74,6 +74,7 @@ PAGINATED: dict[tuple[str, str], str] = {
     ("sagemaker", "ListAIWorkloadConfigs"): "AIWorkloadConfigs",
     ("sagemaker", "ListAIRecommendationJobs"): "AIRecommendationJobs",
     ("sagemaker", "ListAIBenchmarkJobs"): "AIBenchmarkJobs",
+    ("sagemaker", "ListInferenceComponents"): "InferenceComponents",
     ("logs", "DescribeLogStreams"): "logStreams",
     ("logs", "FilterLogEvents"): "events",
     ("application-autoscaling", "DescribeScalableTargets"): "ScalableTargets",

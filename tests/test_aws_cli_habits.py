@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ircli.operations import AWS_CLI_NAMES, COMMAND_OF, OPERATIONS, aws_cli_name
+from ircli.cli.aliases import AWS_CLI_NAMES, aws_cli_name
+from ircli.operations import COMMAND_OF, OPERATIONS
 from tests.canned_service import CREDENTIALS, canned_service, recorded_answer
 from tests.conftest import CliRunner
 from tests.valid_requests import ROLE

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 CLOCK = re.compile(r"\b\d+:\d\d\b")
 DURATION = re.compile(r"\b\d+m\d\ds\b")
 SECONDS = re.compile(r"\(\d+s elapsed\)")
-PASSING_STATUS = re.compile(r"^endpoint \S+: (Creating|Updating) \(")
+PASSING_STATUS = re.compile(r"^(endpoint|ai-recommendation|ai-benchmark) \S+: (Creating|Updating|InProgress)\b")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

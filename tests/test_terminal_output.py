@@ -57,8 +57,17 @@ class HostileService:
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         return poison(self.inner.call(operation, request))  # type: ignore[no-any-return]
 
+    def read_object(self, uri: str) -> bytes | None:
+        body = self.inner.read_object(uri)
+        return None if body is None else poison_bytes(body)
+
     def close(self) -> None:
         self.inner.close()
+
+
+def poison_bytes(body: bytes) -> bytes:
+    """An S3 object (a JSON document) as a hostile bucket would hold it."""
+    return json.dumps(poison(json.loads(body))).encode()
 
 
 def on_terminal(*args: str, environ: dict[str, str] | None = None) -> Result:
@@ -226,6 +235,7 @@ def command_lines(tmp_path: Path) -> list[tuple[str, list[str]]]:
                 "0.01",
             ],
         ),
+        *ai_command_lines(),
         ("endpoint-config delete-endpoint", ["endpoint-config", "delete-endpoint", "broken"]),
         (
             "endpoint-config delete-endpoint",
@@ -244,6 +254,54 @@ def command_lines(tmp_path: Path) -> list[tuple[str, list[str]]]:
         ("examples show", ["examples", "show", "default-job"]),
         ("examples copy", ["examples", "copy", "default-job", str(tmp_path / "copied.yaml"), "--force"]),
     ]
+
+
+# Lines whose refusal is right: the hostile service's model package ARN is no ARN (refused locally), its
+# output location is not where the results are (no such object), and an instant job has ended before it
+# can be stopped (the service's ValidationException).
+REFUSED = {
+    "ai-recommendation deploy hr": 252,
+    "ai-benchmark results hb": 253,
+    "ai-recommendation stop hs": 254,
+    "ai-benchmark stop hc": 254,
+}
+
+
+def ai_command_lines() -> list[tuple[str, list[str]]]:
+    """The generative-AI commands, in an order where each finds what it needs."""
+    job = ["--model-s3-uri", "s3://b/models/llama-3-8b/", "--output-s3-uri", "s3://b/out/", "--workload", "hw"]
+    job += ["--goal", "cost", "--instance-type", "ml.g5.12xlarge", "--role-arn", ROLE]
+    bench = ["--endpoint", "hd", "--workload", "hw", "--output-s3-uri", "s3://b/bench/", "--role-arn", ROLE]
+    lmi = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.33.0-lmi15.0.0-cu128"
+    variant = {"VariantName": "AllTraffic", "ModelName": "hllm", "InstanceType": "ml.g5.2xlarge"}
+    config = json.dumps({"EndpointConfigName": "hllm", "ProductionVariants": [dict(variant, InitialInstanceCount=1)]})
+    lines = [
+        ["model", "create", "--model-name", "hllm", "--image", lmi, "--execution-role-arn", ROLE],
+        ["endpoint-config", "create", "--cli-input-json", config],
+        ["endpoint-config", "deploy", "--endpoint-name", "hd", "--endpoint-config-name", "hllm", "--wait"],
+        ["ai-workload", "create", "--name", "hw", "--input-tokens-mean", "100", "--output-tokens-mean", "20"],
+        ["ai-workload", "describe", "hw"],
+        ["ai-workload", "list"],
+        ["ai-recommendation", "create", "--name", "hr", *job],
+        ["ai-recommendation", "wait", "hr", "--interval", "0.01"],
+        ["ai-recommendation", "describe", "hr"],
+        ["ai-recommendation", "list"],
+        ["ai-recommendation", "cost-estimate", "hr", "--requests-per-minute", "600", "--output-tokens-mean", "150"],
+        ["ai-recommendation", "deploy", "hr", "--endpoint-name", "hdeploy", "--wait", "--interval", "0.01"],
+        ["ai-benchmark", "create", "--name", "hb", *bench],
+        ["ai-benchmark", "wait", "hb", "--interval", "0.01"],
+        ["ai-benchmark", "describe", "hb"],
+        ["ai-benchmark", "list"],
+        ["ai-benchmark", "results", "hb"],
+        ["ai-benchmark", "delete", "hb"],
+        ["ai-recommendation", "create", "--name", "hs", *job],
+        ["ai-recommendation", "stop", "hs"],
+        ["ai-benchmark", "create", "--name", "hc", *bench],
+        ["ai-benchmark", "stop", "hc"],
+        ["ai-recommendation", "delete", "hr"],
+        ["ai-workload", "delete", "hw"],
+    ]
+    return [(" ".join(args[:2]), args) for args in lines]
 
 
 # Commands not run here, and why.
@@ -279,6 +337,7 @@ def test_no_command_puts_hostile_data_raw_on_a_terminal(tmp_path: Path, monkeypa
         result = on_terminal(*args)
         # The failing endpoint ends its wait with 255 and the service's FailureReason.
         expected = 255 if "ircli:simulate=fail-endpoint" in args else 0
+        expected = REFUSED.get(" ".join(args[:3]), expected)
         if result.code != expected or "Traceback" in result.err:
             problems.append(f"{path}: exit {result.code}: {result.err[-300:]!r}")
         if raw := raw_on_screen(result):

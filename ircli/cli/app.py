@@ -16,7 +16,7 @@ from ircli.backends import parse_backend
 from ircli.cli.context import CliContext, GlobalOptions, parse_color, parse_timeout, parse_verify, resolve_output
 from ircli.cli.environment import Environment
 from ircli.cli.help_text import epilog, placeholder
-from ircli.operations import AWS_CLI_NAMES, COMMANDS, GROUPS, TOP_LEVEL, Command
+from ircli.operations import COMMANDS, GROUPS, TOP_LEVEL, Command
 
 HELP = """An AWS-CLI-style command line for Amazon SageMaker Inference Recommender.
 
@@ -240,8 +240,11 @@ class LazyGroup(TyperGroup):
         return list(TOP_LEVEL)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in TOP_LEVEL and cmd_name in AWS_CLI_NAMES:
-            return self._aliased(ctx, AWS_CLI_NAMES[cmd_name])
+        if cmd_name not in TOP_LEVEL:
+            from ircli.cli.aliases import AWS_CLI_NAMES
+
+            if cmd_name in AWS_CLI_NAMES:
+                return self._aliased(ctx, AWS_CLI_NAMES[cmd_name])
         if cmd_name not in self.commands and cmd_name in TOP_LEVEL:
             self.commands[cmd_name] = build_command(cmd_name)
         return self.commands.get(cmd_name)
@@ -278,6 +281,8 @@ class LazyGroup(TyperGroup):
         rows = [(name, inspect.cleandoc(_summary(name)).strip()) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+        from ircli.cli.aliases import AWS_CLI_NAMES
+
         aliases = [(alias, command.path) for alias, command in AWS_CLI_NAMES.items() if alias != command.path]
         width = max(len(alias) for alias, _ in aliases)
         with formatter.section("The AWS CLI's operation names run the matching command"):

@@ -98,6 +98,48 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "examples list": ("ircli examples list",),
     "examples show": ("ircli examples show default-job > job.yaml",),
     "examples copy": ("ircli examples copy default-job", "ircli examples copy serverless-job requests/ --force"),
+    # Generative-AI inference recommendations.
+    "ai-workload create": (
+        "ircli ai-workload create --name chat --input-tokens-mean 550 --input-tokens-stddev 150 "
+        "--output-tokens-mean 150 --concurrency 1 --concurrency 8",
+        "ircli ai-workload create --name replay --dataset-s3-uri s3://bucket/prompts.jsonl",
+        "ircli ai-workload create --name chat --spec-file workload.yaml",
+    ),
+    "ai-workload describe": ("ircli ai-workload describe chat",),
+    "ai-workload list": ("ircli ai-workload list --name-contains chat",),
+    "ai-workload delete": ("ircli ai-workload delete chat",),
+    "ai-recommendation create": (
+        "ircli ai-recommendation create --name llama-cost --model-s3-uri s3://bucket/models/llama-3-8b/ "
+        "--output-s3-uri s3://bucket/out/ --workload chat --goal cost --instance-type ml.g5.12xlarge "
+        "--role-arn arn:aws:iam::123456789012:role/R",
+        "ircli ai-recommendation create --cli-input-yaml recommendation.yaml",
+    ),
+    "ai-recommendation describe": (
+        "ircli ai-recommendation describe llama-cost --curves",
+        "ircli ai-recommendation describe llama-cost --output json --query 'Recommendations[0].ModelDetails'",
+    ),
+    "ai-recommendation list": ("ircli ai-recommendation list --status-equals Completed",),
+    "ai-recommendation stop": ("ircli ai-recommendation stop llama-cost",),
+    "ai-recommendation delete": ("ircli ai-recommendation delete llama-cost",),
+    "ai-recommendation wait": ("ircli ai-recommendation wait llama-cost --timeout 7200",),
+    "ai-recommendation deploy": (
+        "ircli ai-recommendation deploy llama-cost --wait",
+        "ircli ai-recommendation deploy llama-cost --rank 2 --endpoint-name llama-second",
+    ),
+    "ai-recommendation cost-estimate": (
+        "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600",
+        "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600 --output-tokens-mean 400",
+    ),
+    "ai-benchmark create": (
+        "ircli ai-benchmark create --name bench --endpoint llama-cost-1 --workload chat "
+        "--output-s3-uri s3://bucket/bench/ --role-arn arn:aws:iam::123456789012:role/R",
+    ),
+    "ai-benchmark describe": ("ircli ai-benchmark describe bench",),
+    "ai-benchmark list": ("ircli ai-benchmark list --status-equals InProgress",),
+    "ai-benchmark stop": ("ircli ai-benchmark stop bench",),
+    "ai-benchmark delete": ("ircli ai-benchmark delete bench",),
+    "ai-benchmark wait": ("ircli ai-benchmark wait bench",),
+    "ai-benchmark results": ("ircli ai-benchmark results bench", "ircli ai-benchmark results bench --output csv"),
 }
 
 # Request members no flag sets: they come from --cli-input-json / --cli-input-yaml.
@@ -160,6 +202,13 @@ PLACEHOLDERS: dict[str, str] = {
     "--recommendation-id": "RECOMMENDATION_ID",
     "--rank-by": "KEY=PREFERENCE,...",
     "--sort-by": "FIELD",
+    "--tokenizer": "TOKENIZER",
+    "--spec-file": "FILE",
+    "--workload": "WORKLOAD",
+    "--requests-per-minute": "N",
+    "--goal": "ttft-ms|throughput|cost",
+    "--endpoint": "ENDPOINT",
+    "--inference-component": "COMPONENT",
     "--sort-order": "Ascending|Descending",
     "--status": "STATUS",
     "--status-equals": "STATUS",
@@ -193,6 +242,7 @@ _BY_LAST_WORD = {
     "task": "TASK",
     "after": "TIME",
     "before": "TIME",
+    "uri": "S3_URI",
 }
 
 

@@ -45,3 +45,27 @@ def wait_for_endpoint(
     )
     if deleted or last != ["InService"]:
         cli.note(f"endpoint {name}: {'deleted' if deleted else 'InService'}")
+
+
+def wait_for_ai_job(cli: CliContext, kind: str, name: str | None, *, timeout: float, interval: float | None) -> None:
+    """Poll an AI recommendation or benchmark job until it ends, a line on stderr per change of status (with
+    the options found so far for a recommendation job)."""
+    from ircli.lib import genai
+
+    if not name:
+        raise InputError(f"Give the job's name: ircli ai-{kind} wait NAME.")
+    if timeout < 0 or (interval is not None and interval <= 0):
+        raise InputError("--timeout must be 0 or more and --interval more than 0 seconds.")
+    status_member = genai.KINDS[kind][2]
+    last: list[object] = []
+
+    def on_update(job: dict[str, Any], elapsed: float) -> None:
+        seen = [job.get(status_member), len(job.get("Recommendations") or [])]
+        if seen != last:
+            found = f", {seen[1]} recommendation(s)" if kind == "recommendation" and seen[1] else ""
+            cli.note(f"ai-{kind} {name}: {seen[0]}{found} ({elapsed:.0f}s elapsed)")
+            last[:] = seen
+
+    genai.wait_for_job(
+        cli.service, kind, name, timeout=timeout, interval=interval or cli.service.poll_interval, on_update=on_update
+    )

@@ -7,7 +7,7 @@ targets and scaling policies. Layout 3 changes no table: it rewrites every store
 functions refuse (NaN and Infinity, written before `documents`) as `documents` spells them. Layout 4: each
 job's pace, and the invocations of deployed endpoints per minute. Layout 5 adds
 the generative-AI resources (workload configurations, recommendation and benchmark jobs) and `objects`, the
-simulator's own S3 (the documents its jobs write, keyed by bucket and key).
+simulator's own S3 (the documents its jobs write, keyed by bucket and key). Layout 6: inference components.
 """
 
 from __future__ import annotations
@@ -178,6 +178,16 @@ CREATE TABLE IF NOT EXISTS objects (
 );
 """
 
+
+# Layout 6 adds inference components.
+SCHEMA_V6 = """
+CREATE TABLE IF NOT EXISTS inference_components (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
 # What each layout adds to the one before; a store at version N runs MIGRATIONS[N:] in one transaction.
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     SCHEMA_V1,
@@ -185,6 +195,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     repair_documents,
     SCHEMA_V4,
     SCHEMA_V5,
+    SCHEMA_V6,
 )
 TABLES = (
     "jobs",
@@ -201,6 +212,7 @@ TABLES = (
     "ai_recommendation_jobs",
     "ai_benchmark_jobs",
     "objects",
+    "inference_components",
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

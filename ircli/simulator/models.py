@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ircli.simulator.sagemaker.ai_workloads import AIWorkloads
     from ircli.simulator.sagemaker.endpoint_configs import EndpointConfigs
     from ircli.simulator.sagemaker.endpoints import Endpoints
+    from ircli.simulator.sagemaker.inference_components import InferenceComponents
     from ircli.simulator.sagemaker.inference_models import Models
     from ircli.simulator.sagemaker.jobs import Jobs
     from ircli.simulator.sagemaker.model_metadata import ModelMetadata
@@ -95,6 +96,12 @@ class Simulator:
         from ircli.simulator.sagemaker.endpoints import Endpoints
 
         return self._made(Endpoints)
+
+    @property
+    def inference_components(self) -> InferenceComponents:
+        from ircli.simulator.sagemaker.inference_components import InferenceComponents
+
+        return self._made(InferenceComponents)
 
     @property
     def scaling(self) -> Scaling:
@@ -182,6 +189,7 @@ class Simulator:
             *(s.jobs, s.endpoint_configs, s.endpoints, s.scaling, s.models, s.tags),
             *(s.package_updates, s.model_metadata),  # the model registry's updates, the model-zoo catalog
             *(s.ai_workloads, s.ai_recommendations, s.ai_benchmarks),
+            s.inference_components,
         ),
         Service.RUNTIME: lambda sim: (sim.runtime,),
         Service.LOGS: lambda sim: (sim.logs,),

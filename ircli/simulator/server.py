@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -47,6 +48,7 @@ SERVER_SETTINGS: dict[str, Any] = {
 log = logging.getLogger("ircli.simulator.server")
 QUIET_QUEUE = log.getChild("queue")
 QUIET_QUEUE.setLevel(logging.ERROR)
+STREAM_SUFFIX = "/invocations-response-stream"
 
 
 class SimulatorApp:
@@ -56,7 +58,7 @@ class SimulatorApp:
         self.simulator = simulator
         self.access = access
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         reply = self.reply(environ)
         if log.isEnabledFor(logging.INFO):
             log.info(
@@ -69,12 +71,12 @@ class SimulatorApp:
             )
         headers = [
             *reply.headers,
-            ("Content-Length", str(len(reply.body))),
+            *([] if reply.stream is not None else [("Content-Length", str(len(reply.body)))]),
             ("x-amzn-RequestId", protocols.request_id()),
             ("x-ircli-time-scale", repr(speed_factor(self.simulator.speed))),
         ]
         start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
-        return [reply.body]
+        return reply.stream if reply.stream is not None else [reply.body]  # a stream goes out chunked
 
     def reply(self, environ: dict[str, Any]) -> protocols.Reply:
         request = protocols.HttpRequest.from_environ(environ)
@@ -132,6 +134,10 @@ class InlineDispatcher:
     machine several times more. HTTP stays waitress's: a request runs only once its body has arrived
     whole, so a slow client still blocks no one. A completed request is queued here while the channel
     holds its lock and run as soon as the channel's read returns (`InlineChannel`).
+
+    A streamed answer (InvokeEndpointWithResponseStream) is the exception: it takes as long as its tokens
+    take, so it runs on a thread of its own and each part leaves as it is made (`InlineChannel.streaming`),
+    while the loop goes on answering everyone else.
     """
 
     def __init__(self, threaded_invocations: bool = True) -> None:
@@ -139,13 +145,19 @@ class InlineDispatcher:
         self.workers: Any = None
         # At `instant` an invocation waits for nothing: it is answered inline like every other request.
         self.threaded_invocations = threaded_invocations
+        self.wake: Callable[[], None] = lambda: None  # has the loop run what a stream's thread queued
 
     def set_thread_count(self, count: int) -> None:
         """No workers to start (waitress calls this with its `threads` setting)."""
 
     def add_task(self, task: Any) -> None:
-        requests = getattr(task, "requests", None)
-        if self.threaded_invocations and requests and INVOCATION_PATH.match(requests[0].path or ""):
+        requests = getattr(task, "requests", None) or []
+        path = str(getattr(requests[0], "path", "") or "") if requests else ""
+        if path.endswith(STREAM_SUFFIX):
+            task.streaming = True
+            threading.Thread(target=self._stream, args=(task,), name="ircli-stream", daemon=True).start()
+            return
+        if self.threaded_invocations and INVOCATION_PATH.match(path):
             if self.workers is None:
                 from waitress.task import ThreadedTaskDispatcher
 
@@ -157,6 +169,15 @@ class InlineDispatcher:
             self.workers.add_task(task)
             return
         self.pending.append(task)
+        if threading.current_thread().name == "ircli-stream":
+            self.wake()  # a request pipelined after a stream: the loop runs it, not the stream's thread
+
+    @staticmethod
+    def _stream(task: Any) -> None:
+        try:
+            task.service()
+        finally:
+            task.streaming = False
 
     def run_pending(self) -> None:
         while self.pending:
@@ -178,6 +199,14 @@ def inline_channel() -> type:
         (two wake-ups of the client a request)."""
 
         holding = False
+        streaming = False  # a streamed answer's thread is writing: each part goes out at once
+
+        def write_soon(self, data: Any) -> int:
+            written: int = super().write_soon(data)
+            if self.streaming and data:
+                with self.outbuf_lock:
+                    cast(Any, self)._flush_exception(self._flush_some, do_close=False)  # not in the stubs
+            return written
 
         def _flush_some(self, do_close: bool = True) -> bool:
             if self.holding:
@@ -225,6 +254,7 @@ class RunningServer:
             ),
         )
         self.server.channel_class = inline_channel()
+        dispatcher.wake = lambda: self.server.trigger.pull_trigger(dispatcher.run_pending)
         self.server_address = (host, int(self.server.effective_port))
         app.access = Access.listening(
             host, self.server_address[1], access_key_id=access_key_id, secret_access_key=secret_access_key

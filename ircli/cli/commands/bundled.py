@@ -27,7 +27,7 @@ def completion(
         typer.Option("--install", help="Write the script where the shell reads it, instead of printing it."),
     ] = False,
 ) -> None:
-    """Print or install the shell completion script for bash, zsh, fish or PowerShell.
+    """Print or install completion for bash, zsh, fish or PowerShell.
 
     bash: eval "$(ircli completion bash)" in ~/.bashrc, or --install. zsh, fish, powershell: --install.
     """

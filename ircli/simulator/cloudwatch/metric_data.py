@@ -36,12 +36,10 @@ def answer(metrics: Metrics, request: dict[str, Any]) -> dict[str, Any]:
     computed: dict[str, list[tuple[str, Points]]] = {}
     for query in queries:  # metric queries first: expressions may name any of them
         if "MetricStat" in query:
-            computed[query["Id"]] = [
-                (
-                    query.get("Label") or query["MetricStat"]["Metric"]["MetricName"],
-                    stat(metrics, query["MetricStat"], start, end),
-                )
-            ]
+            points = stat(metrics, query["MetricStat"], start, end)  # refuses a bad statistic or period first
+            # The botocore model leaves MetricName optional; a metric without one has no series and its Id labels it.
+            label = query.get("Label") or query["MetricStat"]["Metric"].get("MetricName") or query["Id"]
+            computed[query["Id"]] = [(label, points)]
     for query in queries:
         if "Expression" in query:
             metric_ids = [q["Id"] for q in queries if "MetricStat" in q]

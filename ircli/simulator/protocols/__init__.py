@@ -16,6 +16,7 @@ operation's botocore shapes (only when a protocol needs them, so only when servi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ class Reply:
     status: int
     body: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
+    stream: Iterator[bytes] | None = None  # a body sent as it is made (an event stream), not whole
 
 
 @dataclass

@@ -29,6 +29,7 @@ def variants_of(config: dict[str, Any]) -> list[dict[str, Any]]:
             "instance_count": v.get("InitialInstanceCount"),
             "serverless": v.get("ServerlessConfig"),
             "model": v.get("ModelName"),
+            "managed_scaling": v.get("ManagedInstanceScaling"),
             "shadow": shadow,
         }
         for shadow, member in ((False, "ProductionVariants"), (True, "ShadowProductionVariants"))

@@ -24,6 +24,7 @@ KINDS = {
     "ai-workload-config": ("ai_workload_configs", "name"),
     "ai-recommendation-job": ("ai_recommendation_jobs", "name"),
     "ai-benchmark-job": ("ai_benchmark_jobs", "name"),
+    "inference-component": ("inference_components", "name"),
 }
 MAX_TAGS = 50  # the service's limit per resource
 # AWS keeps tag keys beginning with aws: (in any case) for its own use; users may not set them.

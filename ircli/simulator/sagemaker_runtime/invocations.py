@@ -38,16 +38,63 @@ class Runtime(Resource):
     def invoke_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         """InvokeEndpoint as botocore shapes it: Body as bytes in and out."""
         body = request.get("Body", b"")
+        body = body if isinstance(body, bytes) else str(body).encode("utf-8")
         with self.sim.metrics.counting(request) as invocation:  # its CloudWatch metrics
+            answered = self._llm(request, body, stream=False)  # an LLM container's endpoint answers as one
+            if answered is not None:
+                invocation.variant = answered.get("InvokedProductionVariant")
+                return answered
             result = self.invoke(
                 request["EndpointName"],
-                body if isinstance(body, bytes) else str(body).encode("utf-8"),
+                body,
                 content_type=request.get("ContentType", "application/octet-stream"),
                 accept=request.get("Accept"),
                 target_variant=request.get("TargetVariant"),
             )
             invocation.variant = result.variant
         return {"Body": result.body, "ContentType": result.content_type, "InvokedProductionVariant": result.variant}
+
+    @handles(Service.RUNTIME, "InvokeEndpointWithResponseStream")
+    def invoke_endpoint_with_response_stream(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The streamed answer: its Body the events (PayloadPart) as Python values, in order."""
+        body = request.get("Body", b"")
+        body = body if isinstance(body, bytes) else str(body).encode("utf-8")
+        answered = self._llm(request, body, stream=True)
+        if answered is not None:
+            return answered
+        result = self.invoke(
+            request["EndpointName"],
+            body,
+            content_type=request.get("ContentType", "application/octet-stream"),
+            accept=request.get("Accept"),
+            target_variant=request.get("TargetVariant"),
+        )  # a container that does not stream sends its whole answer as one part
+        events = iter([{"PayloadPart": {"Bytes": result.body}}])
+        return {"Body": events, "ContentType": result.content_type, "InvokedProductionVariant": result.variant}
+
+    def _llm(self, request: dict[str, Any], body: bytes, *, stream: bool) -> dict[str, Any] | None:
+        from ircli.simulator.sagemaker_runtime import llm
+
+        if len(body) > MAX_PAYLOAD_BYTES:
+            return None  # refused below, as any invocation
+        target = llm.target_of(self, request, body)
+        if target is None:
+            return None
+        answered, content_type = llm.answer(target, body, stream=stream, speed=self.speed, sleep=self.sleep)
+        if isinstance(answered, bytes):
+            answer: dict[str, Any] = {"Body": answered}
+        else:
+            answer = {"Body": ({"PayloadPart": {"Bytes": part}} for part in answered)}
+        return dict(answer, ContentType=content_type, InvokedProductionVariant=target.variant)
+
+    def sleep(self, seconds: float) -> None:
+        """How an LLM answer waits for its tokens (a test replaces it to measure the pace)."""
+        import time
+
+        time.sleep(seconds)
+
+    def pick_variant(self, endpoint: dict[str, Any], body: bytes, target: str | None) -> str:
+        return self._variant(endpoint, body, target)
 
     def invoke(
         self,
