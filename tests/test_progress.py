@@ -58,7 +58,8 @@ def test_a_phased_load_test_says_which_phase_and_how_far() -> None:
 
 
 def test_stairs_count_their_users_and_the_simulators_speed_scales_the_estimate() -> None:
-    pattern = {"Stairs": {"DurationInSeconds": 600, "NumberOfSteps": 5, "UsersPerStep": 2}}
+    # Five steps of 120 s each: DurationInSeconds is each step's (API reference).
+    pattern = {"Stairs": {"DurationInSeconds": 120, "NumberOfSteps": 5, "UsersPerStep": 2}}
     stairs = {"JobType": "Advanced", "InputConfig": {"TrafficPattern": pattern}}
     states = benchmark_states(stairs, [step("IN_PROGRESS", started=2.5)], now=NOW, time_scale=1 / 60)
     assert states[0].expected == 10 and states[0].stage == "stair 2/5 at 4 users"
