@@ -51,13 +51,13 @@ def test_dry_run_prints_the_validated_request(cli: CliRunner) -> None:
 
 def test_two_problems_are_both_named_with_exit_252(cli: CliRunner, tmp_path: Path) -> None:
     document = yaml.safe_load(Path(ADVANCED_JOB).read_text())
-    document["InputConfig"]["TrafficPattern"]["Phases"][1]["SpawnRate"] = 5
+    document["InputConfig"]["TrafficPattern"]["Phases"][1]["InitialNumberOfUsers"] = 5
     document["InputConfig"]["Unexpected"] = True
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(document))
     result = cli("create-job", "--cli-input-yaml", str(bad), "--dry-run", "--output", "json", expect=252)
     assert result.code == 252
-    assert "InputConfig.TrafficPattern.Phases[1].SpawnRate: 5 is greater than the maximum of 3" in result.err
+    assert "InputConfig.TrafficPattern.Phases[1].InitialNumberOfUsers: 5 is greater than the maximum of 3" in result.err
     assert "InputConfig.Unexpected: unknown member" in result.err
     assert "Traceback" not in result.err and result.out == ""
 

@@ -110,6 +110,63 @@ CASES = [
             and perf.instance("ml.p2.xlarge")["price_per_hour"] < 2
         ),
     ),
+    # -- accelerators, CPU parallelism and recorded runs (issue 20: figures that behave as the service's) --------
+    Case(
+        "BERT on Inferentia (ml.inf1.xlarge) serves several times a T4 (ml.g4dn.xlarge), at most 12x, cheaper per "
+        "inference",
+        "AWS ML Blog, 'Achieve 12x higher throughput and lowest latency for PyTorch Natural Language Processing "
+        "applications out-of-the-box on AWS Inferentia': BERT-base at 12x the throughput, 70% lower cost, vs GPUs",
+        lambda: (
+            3 <= throughput_ratio("ml.inf1.xlarge", "ml.g4dn.xlarge", "nlp") <= 12
+            and run("ml.inf1.xlarge", "nlp").cost_per_inference < run("ml.g4dn.xlarge", "nlp").cost_per_inference
+        ),
+    ),
+    Case(
+        "a transformer on G5 (A10G) serves about 3-4x G4dn (T4), cheaper per inference",
+        "AWS ML Blog, 'Achieve four times higher ML inference throughput at three times lower cost per inference "
+        "with Amazon EC2 G5 instances for NLP and CV PyTorch models'; the G5 launch: up to 3x",
+        lambda: (
+            2.5 <= throughput_ratio("ml.g5.xlarge", "ml.g4dn.xlarge", "nlp") <= 4.5
+            and run("ml.g5.xlarge", "nlp").cost_per_inference < run("ml.g4dn.xlarge", "nlp").cost_per_inference
+        ),
+    ),
+    Case(
+        "XGBoost is not benchmarked on Inferentia or Trainium: the step fails UNSUPPORTED_INSTANCE_TYPE",
+        "AWS Neuron compiles neural networks (PyTorch, TensorFlow, MXNet) only; gradient-boosted trees have no path",
+        lambda: (
+            all(
+                str(run(t, "tabular").failure).startswith("UNSUPPORTED_INSTANCE_TYPE")
+                for t in ("ml.inf1.xlarge", "ml.inf2.xlarge", "ml.trn1.2xlarge")
+            )
+            and run("ml.inf1.xlarge", "nlp").failure is None
+        ),
+    ),
+    Case(
+        "a one-worker CPU model's throughput is flat from 2 to 4 vCPUs while its latency falls",
+        "the developer guide's Default example: ml.c5d.large 655/min, ml.c5.xlarge 648/min, latency 826 -> 264",
+        lambda: (
+            0.8 <= throughput_ratio("ml.c5.xlarge", "ml.c5d.large", "generic") <= 1.25
+            and run("ml.c5.xlarge", "generic").model_latency_ms < run("ml.c5d.large", "generic").model_latency_ms
+        ),
+    ),
+    Case(
+        "a small XGBoost model saturates: ml.c5.18xlarge (72 vCPUs) serves under 100,000/min, not 18x ml.c5.xlarge",
+        "one worker per vCPU contending for the model server (recorded: 8 vCPUs of ml.m4.2xlarge give 1.37x the "
+        "4 of ml.c5.xlarge); throughput follows the model's parallelism, not vCPUs alone",
+        lambda: (
+            run("ml.c5.18xlarge", "tabular").max_invocations < 100_000
+            and throughput_ratio("ml.c5.18xlarge", "ml.c5.xlarge", "tabular") < 5
+        ),
+    ),
+    Case(
+        "XGBoost's Default job comes out near its recorded run: ml.c5.xlarge ~18,604/min, ml.m4.2xlarge ~25,424/min",
+        "amazon-sagemaker-examples, xgboost-inference-recommender.ipynb (Dec 2021): 18604 at 53 ms, 25424 at 69 ms",
+        lambda: (
+            abs(run("ml.c5.xlarge", "tabular").max_invocations - 18_604) <= 0.15 * 18_604
+            and abs(run("ml.m4.2xlarge", "tabular").max_invocations - 25_424) <= 0.15 * 25_424
+            and 20 <= run("ml.c5.xlarge", "tabular").model_latency_ms <= 120
+        ),
+    ),
 ]
 
 

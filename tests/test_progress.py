@@ -61,7 +61,8 @@ def test_a_phased_load_test_says_which_phase_and_how_far() -> None:
 
 
 def test_stairs_count_their_users_and_the_simulators_speed_scales_the_estimate() -> None:
-    pattern = {"Stairs": {"DurationInSeconds": 600, "NumberOfSteps": 5, "UsersPerStep": 2}}
+    # Five steps of 120 s each: DurationInSeconds is each step's (API reference).
+    pattern = {"Stairs": {"DurationInSeconds": 120, "NumberOfSteps": 5, "UsersPerStep": 2}}
     stairs = {"JobType": "Advanced", "InputConfig": {"TrafficPattern": pattern}}
     # The simulator's timestamps keep the service's pace: 150 of its seconds are 2.5 wall seconds at 60x.
     states = benchmark_states(stairs, [step("IN_PROGRESS", started=150)], now=NOW, time_scale=1 / 60)

@@ -79,5 +79,6 @@ def test_the_report_in_a_real_headless_chromium(cli: CliRunner, tmp_path: Path) 
     dom = subprocess.run(
         [browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
     ).stdout
-    assert dom.count('<tr class="row') >= 8 and dom.count("<circle") == 8
+    # Six recommendations a job (four instance types, two serverless sizes), one point each.
+    assert dom.count('<tr class="row') >= 12 and dom.count("<circle") == 12
     assert "xgboost-default (A) vs candidate (B)" in dom

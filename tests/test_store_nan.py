@@ -121,6 +121,7 @@ def failing_jobs(draw: st.DrawFn) -> dict[str, Any]:
     shape = draw(st.sampled_from(("default-types", "default-configurations", "advanced")))
     if shape == "default-types" and all(set(e) == {"InstanceType"} for e in endpoints):
         container["SupportedInstanceTypes"] = sorted({e["InstanceType"] for e in endpoints})
+        container["SupportedEndpointType"] = "RealTime"  # unset, serverless sizes the model fits would join them
     else:
         config["EndpointConfigurations"] = endpoints
     request: dict[str, Any] = {

@@ -87,7 +87,7 @@ def test_advanced_job_checks_the_load_test_rules() -> None:
             "PHASES",
             "4",
             "1",
-            "5",
+            "-1",
             "2",
             "120",
             True,
@@ -113,9 +113,9 @@ def test_advanced_job_checks_the_load_test_rules() -> None:
     ]
     rejections = [line for line in prompter.log if line.startswith("rejected")]
     assert "4 is greater than the maximum of 3" in rejections[0]
-    assert "5 is greater than the maximum of 3" in rejections[1]
+    assert "-1 is less than the minimum of 0" in rejections[1]  # SpawnRate: the model's minimum, no maximum
     assert "60 is less than the minimum of 120" in rejections[2]
-    assert "shorter than the traffic pattern's total duration of 720 seconds" in rejections[3]
+    assert "shorter than the longest traffic phase (600 seconds)" in rejections[3]
     assert "0 is less than the minimum of 1" in rejections[4]
     assert request["StoppingConditions"] == {
         "MaxInvocations": 1000,

@@ -63,7 +63,8 @@ def load_test_segments(job: dict[str, Any]) -> list[Segment]:
         return segments
     stairs = traffic.get("Stairs") or {}
     count = max(1, int(stairs.get("NumberOfSteps", 1)))
-    per_step = float(stairs.get("DurationInSeconds", 0)) / count
+    # "How long each traffic step should be" (API reference); the load-test guide's Duration / Steps is not it.
+    per_step = float(stairs.get("DurationInSeconds", 0))
     users_per_step = int(stairs.get("UsersPerStep", 1))
     return [Segment(per_step, f"stair {n}/{count} at {n * users_per_step} users") for n in range(1, count + 1)]
 

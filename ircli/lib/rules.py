@@ -136,23 +136,25 @@ def _model_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Vi
         )
 
 
+def _phase_rules(at: Path, phase: dict[str, Any]) -> Iterator[Violation]:
+    # "The value should be between 1 and 3" and, "for custom load tests, between 120 and 3600" (JOB_API,
+    # Phase). SpawnRate ("how many new users to spawn in a minute") has only the model's minimum of 0: the
+    # load-test guide's prose says 0-3, but its own CLI example spawns 60 a minute, and the reference
+    # states no maximum.
+    yield from _range((*at, "InitialNumberOfUsers"), phase.get("InitialNumberOfUsers"), 1, 3, JOB_API)
+    yield from _range((*at, "DurationInSeconds"), phase.get("DurationInSeconds"), 120, 3600, JOB_API)
+
+
 def _traffic_rules(config: dict[str, Any]) -> Iterator[Violation]:
     base: Path = ("InputConfig",)
     traffic = _dict(config.get("TrafficPattern"))
     tp_path: Path = (*base, "TrafficPattern")
     phases = _list(traffic.get("Phases"))
     for index, phase in enumerate(phases):
-        phase = _dict(phase)
-        at: Path = (*tp_path, "Phases", index)
-        # Ranges of a phase: load-test guide (InitialNumberOfUsers 1-3, SpawnRate 0-3, 120-3600 s).
-        yield from _range((*at, "InitialNumberOfUsers"), phase.get("InitialNumberOfUsers"), 1, 3, LOAD_TEST_GUIDE)
-        yield from _range((*at, "SpawnRate"), phase.get("SpawnRate"), 0, 3, LOAD_TEST_GUIDE)
-        yield from _range((*at, "DurationInSeconds"), phase.get("DurationInSeconds"), 120, 3600, LOAD_TEST_GUIDE)
-    stairs = _dict(traffic.get("Stairs"))
-    # Stairs DurationInSeconds 120-3600: load-test guide.
-    yield from _range(
-        (*tp_path, "Stairs", "DurationInSeconds"), stairs.get("DurationInSeconds"), 120, 3600, LOAD_TEST_GUIDE
-    )
+        yield from _phase_rules((*tp_path, "Phases", index), _dict(phase))
+    # Stairs.DurationInSeconds is "how long each traffic step should be" (JOB_API) with the model's minimum of
+    # 1; the load-test guide's 120-3600 is for the whole stairs, read as DurationInSeconds / NumberOfSteps a
+    # step, which the reference does not say, so no range is taken from it.
     # TrafficType PHASES takes the Phases array, STAIRS the Stairs object (load-test guide).
     traffic_type = traffic.get("TrafficType")
     if traffic_type == "STAIRS" and "Stairs" not in traffic:
@@ -175,33 +177,32 @@ def _traffic_rules(config: dict[str, Any]) -> Iterator[Violation]:
 
 def _limit_rules(request: dict[str, Any], config: dict[str, Any]) -> Iterator[Violation]:
     base: Path = ("InputConfig",)
-    traffic = _dict(config.get("TrafficPattern"))
-    phases, stairs = _list(traffic.get("Phases")), _dict(traffic.get("Stairs"))
     limits = _dict(config.get("ResourceLimit"))
-    # MaxNumberOfTests and MaxParallelOfTests 1-10: load-test guide.
+    # MaxNumberOfTests and MaxParallelOfTests 1-10: load-test guide (the reference states only the minimum of 1
+    # and does not contradict it).
     for name in ("MaxNumberOfTests", "MaxParallelOfTests"):
         yield from _range((*base, "ResourceLimit", name), limits.get(name), 1, 10, LOAD_TEST_GUIDE)
 
     stopping = _dict(request.get("StoppingConditions"))
-    # MaxInvocations 1-30000 requests per minute: load-test guide.
+    # MaxInvocations 1-30000 requests per minute: load-test guide (the reference states no range).
     yield from _range(
         ("StoppingConditions", "MaxInvocations"), stopping.get("MaxInvocations"), 1, 30000, LOAD_TEST_GUIDE
     )
 
-    # The phases must fit in the job's duration ("JobDurationInSeconds: the maximum job duration",
-    # load-test guide: new tests are not scheduled after it).
-    total = sum(_int(_dict(p).get("DurationInSeconds")) or 0 for p in phases) or (
-        _int(stairs.get("DurationInSeconds")) or 0
-    )
+    # "The maximum value is 18,000 seconds" (JOB_API, RecommendationJobInputConfig.JobDurationInSeconds).
+    yield from _range((*base, "JobDurationInSeconds"), config.get("JobDurationInSeconds"), 1, 18000, JOB_API)
+    # A phase's DurationInSeconds "should not exceed JobDurationInSeconds" (JOB_API, Phase); the job's duration
+    # is the member named, as the one a user sets against the phases.
+    phases = _list(_dict(config.get("TrafficPattern")).get("Phases"))
+    longest = max((_int(_dict(p).get("DurationInSeconds")) or 0 for p in phases), default=0)
     job_duration = _int(config.get("JobDurationInSeconds"))
-    if job_duration is not None and total > job_duration:
+    if job_duration is not None and longest > job_duration:
         yield Violation(
             path=(*base, "JobDurationInSeconds"),
-            message=f"{job_duration} is shorter than the traffic pattern's total duration of {total} seconds "
-            f"({LOAD_TEST_GUIDE})",
+            message=f"{job_duration} is shorter than the longest traffic phase ({longest} seconds) ({JOB_API})",
             rule="minimum",
             value=job_duration,
-            service_constraint=f"Member must have value greater than or equal to {total}",
+            service_constraint=f"Member must have value greater than or equal to {longest}",
         )
 
 

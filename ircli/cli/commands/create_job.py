@@ -159,7 +159,8 @@ def create_job(
         str | None,
         typer.Option(
             "--stairs",
-            help="Stair-step traffic, e.g. DurationInSeconds=600,NumberOfSteps=5,UsersPerStep=1.",
+            help="Stair-step traffic, e.g. DurationInSeconds=120,NumberOfSteps=5,UsersPerStep=1 (each step lasts "
+            "DurationInSeconds).",
             rich_help_panel=LOAD_TEST,
         ),
     ] = None,

@@ -29,7 +29,7 @@ from ircli.cli.options import (
 from ircli.cli.output.formats import OutputFormat
 from ircli.cli.output.views import View, lazy_tables
 from ircli.cli.waiting import wait_for_job
-from ircli.errors import InputError
+from ircli.errors import InputError, IrcliError
 from ircli.lib.requests import timestamp
 
 VIEWS = "ircli.cli.output.views.jobs"
@@ -84,10 +84,22 @@ def describe_job(
 
         ranking = rank(recommendations, weights, Limits(max_latency_ms, max_cost_per_hour, min_invocations), top)
     view = View(
-        tables=lazy_tables(VIEWS, "describe_job_tables", ranking),
+        tables=lazy_tables(VIEWS, "describe_job_tables", ranking, lambda: _failed_benchmarks(call, job)),
         charts=_charts(recommendations, ranking) if chart else None,
     )
     call.cli.emit(job, view)
+
+
+def _failed_benchmarks(call: ApiCall, job: dict[str, Any]) -> list[dict[str, Any]]:
+    """A finished job's FAILED benchmarks (ListInferenceRecommendationsJobSteps), for the table view only: the
+    describe answer says how many recommendations came back, not which benchmarks gave none, nor why."""
+    if job.get("Status") not in ("COMPLETED", "FAILED", "STOPPED") or not job.get("JobName"):
+        return []
+    try:
+        steps = call.cli.service.paginate(LIST_STEPS, {"JobName": job["JobName"], "Status": "FAILED"})
+    except IrcliError:
+        return []  # a courtesy: the job's own answer stands without it (e.g. no permission to list steps)
+    return [step for step in steps.get("Steps", []) if isinstance(step, dict)]
 
 
 @api_command(LIST_JOBS)

@@ -174,14 +174,14 @@ def ask_traffic_pattern(build: RequestBuilder) -> None:
             build.ask(
                 (*at, "InitialNumberOfUsers"), f"Phase {index + 1}: initial number of users (1-3):", convert=as_int
             )
-            build.ask((*at, "SpawnRate"), f"Phase {index + 1}: users spawned per minute (0-3):", convert=as_int)
+            build.ask((*at, "SpawnRate"), f"Phase {index + 1}: users spawned per minute (0 or more):", convert=as_int)
             build.ask((*at, "DurationInSeconds"), f"Phase {index + 1}: duration in seconds (120-3600):", convert=as_int)
             index += 1
             if not build.prompter.confirm("Add another phase?", default=False):
                 break
     else:
         at = (*base, "Stairs")
-        build.ask((*at, "DurationInSeconds"), "Stairs: total duration in seconds (120-3600):", convert=as_int)
+        build.ask((*at, "DurationInSeconds"), "Stairs: seconds per step:", convert=as_int)
         build.ask((*at, "NumberOfSteps"), "Stairs: number of steps:", convert=as_int)
         build.ask((*at, "UsersPerStep"), "Stairs: users added per step (1-3):", convert=as_int)
     build.ask(

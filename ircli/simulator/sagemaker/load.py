@@ -44,7 +44,6 @@ DEFAULT_GROWTH = math.sqrt(2.0)  # a Default job's users grow by this factor a m
 # Invocations flatten when they grow by less than this share of the users' growth over a minute.
 FLAT_ELASTICITY = 0.1
 PLATEAU_TOLERANCE = 0.03
-CONTINUE_TOLERANCE = 0.005
 
 
 @dataclass(frozen=True)
@@ -233,16 +232,17 @@ def run(station: Station, count: int, parts: list[Segment], limits: Limits) -> L
         if limits.flat_stop and len(held) > 1 and _flattened(held[-2], minute):
             stopped_by = "flat"
             break
-    tolerance = PLATEAU_TOLERANCE if stopped_by == "flat" else 0.0 if limits.flat_stop else CONTINUE_TOLERANCE
+    tolerance = PLATEAU_TOLERANCE if stopped_by == "flat" else 0.0
     best = _peak(held, tolerance) if held else Minute(0.0, 0.0, 0.0, 0.0)
     return LoadTest(best.invocations, best.latency_ms, best.busy, seconds, stopped_by, tuple(minutes))
 
 
 def _peak(held: list[Minute], tolerance: float) -> Minute:
-    """The minute of the most invocations. Minutes within `tolerance` of the highest are the same load within a
-    load test's minute-to-minute variation, and the figures are read at the first of them: where the plateau
-    begins when the test stopped because invocations flattened; further along it with Continue, which keeps
-    loading the endpoint at capacity (a little more throughput, at a higher latency)."""
+    """The minute of the most invocations. Where the test stopped because invocations flattened, minutes within
+    `tolerance` of the highest are the same load within a load test's minute-to-minute variation, and the figures
+    are read where that plateau begins. Otherwise (Continue, which keeps loading the endpoint at capacity, or a
+    pattern that never flattened) it is the highest minute, with the latency its users queued to: a latency
+    threshold is what bounds that."""
     top = max(held, key=lambda m: m.invocations)
     return next(m for m in held if m.invocations >= (1.0 - tolerance) * top.invocations)
 

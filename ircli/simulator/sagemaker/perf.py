@@ -278,7 +278,8 @@ def _does_not_fit(instance_type: str, spec: dict[str, Any], profile: ModelProfil
         # AWS Neuron compiles PyTorch, TensorFlow and MXNet networks; trees and linear models have no path.
         return (
             f"UNSUPPORTED_INSTANCE_TYPE : {instance_type} runs models compiled by AWS Neuron, which compiles "
-            f"neural networks only; the model ({profile.name}) cannot run on its {accelerator['name']} devices."
+            f"neural networks only; this model (XGBoost, scikit-learn and the like) cannot run on its "
+            f"{accelerator['name']} devices."
         )
     if accelerator and profile.accelerator_memory_gib > accelerator_memory(spec):
         return (

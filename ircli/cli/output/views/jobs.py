@@ -3,6 +3,7 @@ job and step listings, and the scaling recommendation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -135,7 +136,28 @@ def job_summary(job: dict[str, Any]) -> list[tuple[str, str]]:
     return [(key, value) for key, value in fields if value]
 
 
-def describe_job_tables(job: dict[str, Any], ranking: Ranking | None = None) -> list[TableData]:
+def failed_benchmarks_table(job: dict[str, Any], failed: list[dict[str, Any]]) -> TableData:
+    """The benchmarks that FAILED, each with its FailureReason, and the commands that show why."""
+    rows = []
+    for step in failed:
+        benchmark = step.get("InferenceBenchmark") or {}
+        rows.append(
+            [endpoint_label(benchmark.get("EndpointConfiguration") or {}), str(benchmark.get("FailureReason", ""))]
+        )
+    name = str(job.get("JobName", "JOB"))
+    count = f"{len(rows)} benchmark{'s' if len(rows) != 1 else ''}"
+    note = (
+        f"{count} of {name} FAILED and gave no recommendation. Why: `ircli list-steps {name} --status FAILED` "
+        f"(each benchmark's FailureReason), `ircli logs {name}` (the job's execution log)."
+    )
+    return TableData("Failed benchmarks", [Column("Endpoint", style="bold"), Column("Failure reason")], rows, note)
+
+
+def describe_job_tables(
+    job: dict[str, Any], ranking: Ranking | None = None, failed: Callable[[], list[dict[str, Any]]] | None = None
+) -> list[TableData]:
+    """The job's summary, its recommendations and endpoint performances, and the benchmarks that failed (`failed`
+    lists them: one more call, made only when the tables are drawn)."""
     header = TableData("", [Column("Field", style="bold"), Column("Value")], [[k, v] for k, v in job_summary(job)])
     tables = [header]
     recommendations = job.get("InferenceRecommendations") or []
@@ -157,6 +179,9 @@ def describe_job_tables(job: dict[str, Any], ranking: Ranking | None = None) -> 
                 ],
             )
         )
+    failures = failed() if failed is not None else []
+    if failures:
+        tables.append(failed_benchmarks_table(job, failures))
     return tables
 
 
