@@ -183,3 +183,29 @@ def test_an_endpoint_created_at_instant_speed_took_the_service_s_creation_time(t
     endpoint = sim.dispatch("DescribeEndpoint", {"EndpointName": "e"})
     assert endpoint["EndpointStatus"] == "InService"
     assert (endpoint["CreationTime"], endpoint["LastModifiedTime"]) == (at(NOW - 300), at(NOW))
+
+
+def test_a_failed_job_s_later_benchmarks_never_started_at_any_speed(tmp_path: Path, clock: Clock) -> None:
+    sim = simulator(tmp_path, clock, "instant")
+    config = {
+        "ModelName": "churn-xgboost",
+        "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}, {"InstanceType": "ml.m5.large"}],
+        "ResourceLimit": {"MaxParallelOfTests": 1},
+    }
+    job = create(sim, InputConfig=config, Tags=[{"Key": "ircli:simulate", "Value": "fail-job"}])
+    assert job["Status"] == "FAILED" and job["LastModifiedTime"] == at(NOW)
+    first, second = sim.dispatch("ListInferenceRecommendationsJobSteps", {"JobName": "job-1"})["Steps"]
+    assert first["InferenceBenchmark"]["InvocationStartTime"] < job["LastModifiedTime"]
+    assert "InvocationStartTime" not in second["InferenceBenchmark"]  # its wave came after the failure
+    messages = [
+        e["message"]
+        for e in sim.dispatch("GetLogEvents", {"logGroupName": LOG_GROUP, "logStreamName": "job-1/execution"})["events"]
+    ]
+    assert any("Benchmark 1/2 started" in m for m in messages) and not any("Benchmark 2/2" in m for m in messages)
+    names = {
+        d["Value"]
+        for m in sim.dispatch("ListMetrics", {"MetricName": "Invocations"})["Metrics"]
+        for d in m["Dimensions"]
+        if d["Name"] == "EndpointName"
+    }
+    assert names == {first["InferenceBenchmark"]["EndpointConfiguration"]["EndpointName"]}

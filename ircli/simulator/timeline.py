@@ -55,6 +55,14 @@ class JobTimeline:
             return wall
         return self.wall_end + (wall - self.wall_end) / min(1.0, self.factor)
 
+    def halted(self, stop_at: float | None, failed: bool) -> float | None:
+        """Where a stop request (at wall-clock `stop_at`) or the job's failure cut its plan, as an offset in
+        the service's seconds (at instant speed every wall-clock moment of a plan is the same one, so the
+        plan's own offsets order its events); None when nothing cut it."""
+        if stop_at is not None:
+            return self.shown_at(stop_at) - self.created
+        return self.duration if failed else None
+
     def service_seconds(self, wall_seconds: float) -> float:
         """A wall-clock span (stopping) as the service's seconds."""
         return wall_seconds / self.factor if self.factor > 0 else wall_seconds

@@ -43,8 +43,11 @@ class Invocation:
 class Metrics(Resource):
     # -- where the series come from ------------------------------------------------------------------------
 
-    def series(self, dimensions: list[dict[str, Any]] | None = None) -> list[Series]:
-        """Every series whose dimensions could match the filter (the jobs and endpoints it names, or all)."""
+    def series(
+        self, dimensions: list[dict[str, Any]] | None = None, wanted: set[tuple[str, str]] | None = None
+    ) -> list[Series]:
+        """Every series whose dimensions could match the filter (the jobs and endpoints it names, or all),
+        of the (namespace, metric) pairs `wanted` (or all)."""
         named = {d["Name"]: d.get("Value") for d in dimensions or []}
         db = self.store.read()
         if named.get("JobName"):
@@ -56,12 +59,12 @@ class Metrics(Resource):
         else:
             rows = db.execute("SELECT * FROM jobs ORDER BY created, name").fetchall()
         now = self.clock()
-        found = [series for row in rows for series in sources.benchmark_series(row, now)]
+        found = [series for row in rows for series in sources.benchmark_series(row, now, wanted)]
         return found + sources.endpoint_series(counters.counted(self.store, named.get("EndpointName")))
 
     def find(self, namespace: str, metric: str, dimensions: list[dict[str, Any]] | None) -> Series | None:
         key = dimension_key(dimensions)
-        for series in self.series(dimensions):
+        for series in self.series(dimensions, {(namespace, metric)}):
             if (series.namespace, series.metric, series.dimensions) == (namespace, metric, key):
                 return series
         return None

@@ -9,7 +9,9 @@ metrics; a minute shows once it has passed on the wall clock (`ircli.simulator.t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import NormalDist
 from typing import Any
 
@@ -18,7 +20,7 @@ from ircli.simulator import documents
 from ircli.simulator.cloudwatch.load import Minute, load_curve
 from ircli.simulator.cloudwatch.samples import Sample
 from ircli.simulator.sagemaker.perf import jitter
-from ircli.simulator.timeline import JobTimeline, step_offsets
+from ircli.simulator.timeline import JobTimeline
 
 SAGEMAKER, ENDPOINTS, JOBS = "AWS/SageMaker", "/aws/sagemaker/Endpoints", "/aws/sagemaker/InferenceRecommendationsJobs"
 LATENCY_SIGMA = 0.25  # the spread of one minute's request latencies (log-normal)
@@ -30,13 +32,17 @@ Z = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Series:
     namespace: str
     metric: str
     dimensions: tuple[tuple[str, str], ...]  # sorted by name
     unit: str
-    samples: tuple[Sample, ...]
+    sampled: Callable[[], tuple[Sample, ...]]  # made on first need: listing metrics needs none
+
+    @cached_property
+    def samples(self) -> tuple[Sample, ...]:
+        return self.sampled()
 
     def dimension_list(self) -> list[dict[str, str]]:
         return [{"Name": name, "Value": value} for name, value in self.dimensions]
@@ -50,85 +56,147 @@ def minute_of(moment: float) -> float:
     return math.floor(moment / 60) * 60
 
 
-def benchmark_series(row: Any, now: float) -> list[Series]:
-    """Every series of every benchmark of one stored job, as of `now` on the wall clock."""
+def benchmark_series(row: Any, now: float, wanted: set[tuple[str, str]] | None = None) -> list[Series]:
+    """The series (those `wanted`, or all) of every benchmark of one stored job, as of `now` on the wall
+    clock."""
     plan, request = documents.loads(row["plan"]), documents.loads(row["request"])
     timeline = JobTimeline.of(row, plan)
-    halted = row["stop_at"] if row["stop_at"] is not None else (timeline.wall_end if row["failed"] else None)
+    cut_at = timeline.halted(row["stop_at"], bool(row["failed"]))
     percentile = ((request.get("StoppingConditions") or {}).get("ModelLatencyThresholds") or [{}])[0].get("Percentile")
+    z = Z.get(percentile or "P95", Z["P95"])
     found: list[Series] = []
     for step in plan["steps"]:
-        cut = halted is not None and timeline.wall(step_offsets(step)[2]) > halted
-        horizon = min(now, halted) if cut and halted is not None else now
-        minutes = [m for m in load_curve(request, step) if timeline.wall(m.offset + 60) <= horizon]
+        minutes = [
+            m
+            for m in load_curve(request, step)
+            if timeline.wall(m.offset + 60) <= now and (cut_at is None or m.offset + 60 <= cut_at)
+        ]
         if minutes:
-            found += _step_series(request["JobName"], step, minutes, timeline, Z.get(percentile or "P95", Z["P95"]))
+            found += _step_series(request["JobName"], step, minutes, timeline, z, wanted)
     return found
 
 
+# How each of a benchmark's metrics samples a minute: (namespace, metric, by job, unit, the sample from the
+# minute's start, its minute, the step's figures).
+Make = Callable[[float, Minute, "_Step"], Sample]
+
+
+@dataclass(frozen=True)
+class _Step:
+    count: int  # instances
+    peak: int  # the most invocations a minute
+    z: float  # the job's percentile, as a standard normal quantile
+    overhead_us: float
+
+    def share(self, minute: Minute) -> float:
+        return minute.invocations / self.peak
+
+    def median_us(self, minute: Minute) -> float:
+        return minute.latency_ms * 1000 / math.exp(LATENCY_SIGMA * self.z)
+
+
+METRICS: tuple[tuple[str, str, bool, str, Make], ...] = (
+    (SAGEMAKER, "Invocations", False, "None", lambda at, m, s: Sample.point(at, 1.0, m.invocations)),
+    (
+        SAGEMAKER,
+        "InvocationsPerInstance",
+        False,
+        "None",
+        lambda at, m, s: Sample.point(at, 1.0 / s.count, m.invocations),
+    ),
+    (SAGEMAKER, "Invocation4XXErrors", False, "None", lambda at, m, s: Sample.point(at, 0.0, m.invocations)),
+    (SAGEMAKER, "Invocation5XXErrors", False, "None", lambda at, m, s: Sample.point(at, 0.0, m.invocations)),
+    (SAGEMAKER, "InvocationModelErrors", False, "None", lambda at, m, s: Sample.point(at, 0.0, m.invocations)),
+    (
+        SAGEMAKER,
+        "ModelLatency",
+        False,
+        "Microseconds",
+        lambda at, m, s: Sample.spread(at, s.median_us(m), LATENCY_SIGMA, m.invocations),
+    ),
+    (
+        SAGEMAKER,
+        "OverheadLatency",
+        False,
+        "Microseconds",
+        lambda at, m, s: Sample.spread(at, s.overhead_us, 0.2, m.invocations),
+    ),
+    (JOBS, "ClientInvocations", True, "None", lambda at, m, s: Sample.point(at, 1.0, m.invocations)),
+    (JOBS, "ClientInvocationErrors", True, "None", lambda at, m, s: Sample.point(at, 0.0, m.invocations)),
+    (
+        JOBS,
+        "ClientLatency",
+        True,
+        "Milliseconds",
+        lambda at, m, s: Sample.spread(at, (s.median_us(m) + s.overhead_us) / 1000 + 1.5, LATENCY_SIGMA, m.invocations),
+    ),
+    (JOBS, "NumberOfUsers", True, "None", lambda at, m, s: Sample.point(at, float(m.users))),
+)
+
+
 def _step_series(
-    job: str, step: dict[str, Any], minutes: list[Minute], timeline: JobTimeline, z: float
+    job: str,
+    step: dict[str, Any],
+    minutes: list[Minute],
+    timeline: JobTimeline,
+    z: float,
+    wanted: set[tuple[str, str]] | None,
 ) -> list[Series]:
     name, result = step["endpoint_name"], step["result"]
     endpoint, job_dims = dims(EndpointName=name, VariantName=name), dims(JobName=job, EndpointName=name)
-    count = max(1, int(result.get("instance_count") or 1))
+    figures = _Step(
+        max(1, int(result.get("instance_count") or 1)),
+        max(m.invocations for m in minutes) or 1,
+        z,
+        1800 * jitter("overhead", name, spread=0.3),
+    )
     stamps = [minute_of(timeline.shown(m.offset)) for m in minutes]
-    overhead_us = 1800 * jitter("overhead", name, spread=0.3)
-    per_minute: dict[tuple[str, str, tuple[tuple[str, str], ...], str], list[Sample]] = {}
+    moments = list(zip(stamps, minutes, strict=True))
 
-    def add(namespace: str, metric: str, where: tuple[tuple[str, str], ...], unit: str, sample: Sample) -> None:
-        per_minute.setdefault((namespace, metric, where, unit), []).append(sample)
+    def made(make: Make) -> Callable[[], tuple[Sample, ...]]:
+        return lambda: tuple(make(at, m, figures) for at, m in moments)
 
-    peak = max(m.invocations for m in minutes) or 1
-    for at, minute in zip(stamps, minutes, strict=True):
-        n, share = minute.invocations, minute.invocations / peak
-        median_us = minute.latency_ms * 1000 / math.exp(LATENCY_SIGMA * z)
-        add(SAGEMAKER, "Invocations", endpoint, "None", Sample.point(at, 1.0, n))
-        add(SAGEMAKER, "InvocationsPerInstance", endpoint, "None", Sample.point(at, 1.0 / count, n))
-        for errors in ("Invocation4XXErrors", "Invocation5XXErrors", "InvocationModelErrors"):
-            add(SAGEMAKER, errors, endpoint, "None", Sample.point(at, 0.0, n))
-        add(SAGEMAKER, "ModelLatency", endpoint, "Microseconds", Sample.spread(at, median_us, LATENCY_SIGMA, n))
-        add(SAGEMAKER, "OverheadLatency", endpoint, "Microseconds", Sample.spread(at, overhead_us, 0.2, n))
-        add(JOBS, "ClientInvocations", job_dims, "None", Sample.point(at, 1.0, n))
-        add(JOBS, "ClientInvocationErrors", job_dims, "None", Sample.point(at, 0.0, n))
-        client_ms = (median_us + overhead_us) / 1000 + 1.5
-        add(JOBS, "ClientLatency", job_dims, "Milliseconds", Sample.spread(at, client_ms, LATENCY_SIGMA, n))
-        add(JOBS, "NumberOfUsers", job_dims, "None", Sample.point(at, float(minute.users)))
-        for metric, value in _utilisation(step, share).items():
-            add(ENDPOINTS, metric, endpoint, "Percent", Sample.point(at, value))
-    if result.get("model_setup_time_us") is not None:
-        add(
-            SAGEMAKER,
-            "ModelSetupTime",
-            endpoint,
-            "Microseconds",
-            Sample.point(stamps[0], result["model_setup_time_us"]),
-        )
-    return [
-        Series(ns, metric, where, unit, tuple(samples)) for (ns, metric, where, unit), samples in per_minute.items()
+    def line(base: float, slope: float) -> Callable[[], tuple[Sample, ...]]:
+        return lambda: tuple(Sample.point(at, round(base + slope * figures.share(m), 2)) for at, m in moments)
+
+    found = [
+        Series(ns, metric, job_dims if by_job else endpoint, unit, made(make))
+        for ns, metric, by_job, unit, make in METRICS
+        if wanted is None or (ns, metric) in wanted
     ]
+    for metric, (base, slope) in _utilisation(step).items():
+        if wanted is None or (ENDPOINTS, metric) in wanted:
+            found.append(Series(ENDPOINTS, metric, endpoint, "Percent", line(base, slope)))
+    setup = result.get("model_setup_time_us")
+    if setup is not None and (wanted is None or (SAGEMAKER, "ModelSetupTime") in wanted):
+        sample = Sample.point(stamps[0], setup)
+        found.append(Series(SAGEMAKER, "ModelSetupTime", endpoint, "Microseconds", lambda: (sample,)))
+    return found
 
 
-def _utilisation(step: dict[str, Any], share: float) -> dict[str, float]:
-    """The instance's utilisation in a minute at `share` of the benchmark's peak load, summed over its cores
-    (CPU) and devices (GPU) as CloudWatch reports it; none for serverless endpoints."""
+def _utilisation(step: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """The instance's utilisation as a line in the minute's share of the benchmark's peak load (at zero
+    load, and its rise to the peak), summed over its cores (CPU) and devices (GPU) as CloudWatch reports it;
+    none for serverless endpoints."""
     if "InstanceType" not in step["endpoint"]:
         return {}
     spec, result = instance(step["endpoint"]["InstanceType"]), step["result"]
     cpu, memory = result.get("cpu_utilization"), result.get("memory_utilization")
+    cpu = cpu if isinstance(cpu, float) and math.isfinite(cpu) else 50.0
+    memory = memory if isinstance(memory, float) and math.isfinite(memory) else 20.0
     name = step["endpoint_name"]
-    values = {
-        "CPUUtilization": (cpu if isinstance(cpu, float) and math.isfinite(cpu) else 50.0) * share * spec["vcpu"],
-        "MemoryUtilization": (memory if isinstance(memory, float) and math.isfinite(memory) else 20.0)
-        * (0.97 + 0.03 * share),
-        "DiskUtilization": 4.0 * jitter("disk", name, spread=0.5),
+    lines = {
+        "CPUUtilization": (0.0, cpu * spec["vcpu"]),
+        "MemoryUtilization": (memory * 0.97, memory * 0.03),
+        "DiskUtilization": (4.0 * jitter("disk", name, spread=0.5), 0.0),
     }
     accelerator = spec.get("accelerator")
     if accelerator:
         devices = int(accelerator.get("count") or 1)
-        values["GPUUtilization"] = 85.0 * share * devices * jitter("gpu", name, spread=0.05)
-        values["GPUMemoryUtilization"] = (35.0 + 10.0 * share) * devices * jitter("gpu-memory", name, spread=0.2)
-    return {metric: round(value, 2) for metric, value in values.items()}
+        busy, held = devices * jitter("gpu", name, spread=0.05), devices * jitter("gpu-memory", name, spread=0.2)
+        lines["GPUUtilization"] = (0.0, 85.0 * busy)
+        lines["GPUMemoryUtilization"] = (35.0 * held, 10.0 * held)
+    return lines
 
 
 def endpoint_series(rows: list[Any]) -> list[Series]:
@@ -146,7 +214,9 @@ def endpoint_series(rows: list[Any]) -> list[Series]:
             hardware = documents.loads(row["hardware"]) if row["hardware"] else {}
             for (namespace, metric, unit), sample in _received(row, hardware).items():
                 series.setdefault((namespace, metric, unit), []).append(sample)
-        found += [Series(ns, metric, where, unit, tuple(samples)) for (ns, metric, unit), samples in series.items()]
+        found += [
+            Series(ns, metric, where, unit, _held(tuple(samples))) for (ns, metric, unit), samples in series.items()
+        ]
     return found
 
 
@@ -191,3 +261,7 @@ def hardware_latency(hardware: dict[str, Any], invocations_per_minute: int) -> t
         slots = int(serverless.get("MaxConcurrency", 1))
     busy = min(0.95, invocations_per_minute * service_ms / (60_000 * slots))
     return service_ms * (1 + busy / ((1 - busy) * slots)), busy
+
+
+def _held(samples: tuple[Sample, ...]) -> Callable[[], tuple[Sample, ...]]:
+    return lambda: samples

@@ -54,6 +54,7 @@ def job_events(row: Any, now: float) -> list[Event]:
     stop_at = row["stop_at"]
     job_end = timeline.wall_end
     halted = stop_at if stop_at is not None else (job_end if row["failed"] else None)
+    cut_at = timeline.halted(stop_at, bool(row["failed"]))
     # (when it happens on the wall clock, when it shows, order among equals, message)
     created = f"Inference recommendations job {name} created: {row['job_type']} job, {total} benchmark(s)."
     pending = plan.get("service", plan)["pending"]
@@ -69,8 +70,8 @@ def job_events(row: Any, now: float) -> list[Event]:
         configuration = endpoint_label(step["endpoint"])
         env = " ".join(f"{k}={v}" for k, v in step["env"].items())
         what = f"{configuration}{f' ({env})' if env else ''}"
-        cut = halted is not None and end > halted
-        if cut and halted is not None and start >= halted:
+        cut = cut_at is not None and end_offset > cut_at
+        if cut and cut_at is not None and start_offset >= cut_at:
             continue
         events.append((start, shown_start, 2, f"Benchmark {index}/{total} started: {what}."))
         if cut:

@@ -278,6 +278,7 @@ class Jobs(Resource):
         now = self.clock()
         timeline = JobTimeline.of(row, plan)
         stop_at = row["stop_at"]
+        cut_at = timeline.halted(stop_at, bool(row["failed"]))
         job_name = documents.loads(row["request"])["JobName"]
         steps = []
         for step in plan["steps"]:
@@ -293,7 +294,8 @@ class Jobs(Resource):
                 "EndpointConfiguration": self._endpoint_configuration(step),
                 "ModelConfiguration": self._model_configuration(step),
             }
-            if status in ("IN_PROGRESS", "COMPLETED", "FAILED", "STOPPED") and now >= invocations:
+            began = now >= invocations and (cut_at is None or step_offsets(step)[1] < cut_at)
+            if status in ("IN_PROGRESS", "COMPLETED", "FAILED", "STOPPED") and began:
                 benchmark["InvocationStartTime"] = to_datetime(timeline.shown(step_offsets(step)[1]))
             if status == "COMPLETED":
                 benchmark["Metrics"] = self._metrics(step["result"])
