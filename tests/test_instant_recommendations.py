@@ -274,7 +274,11 @@ def test_served_update_model_package_approves_and_keeps_metadata(server: Running
 def test_failed_where_no_instance_type_the_package_supports_can_serve_the_model(sim: Simulator) -> None:
     sim.dispatch("CreateModelPackageGroup", {"ModelPackageGroupName": "llms"})
 
-    def package(instance_types: list[str]) -> str:
+    def package(instance_types: list[str], environment: dict[str, str] | None = None) -> str:
+        container = {
+            "Image": f"{ECR}/huggingface-pytorch-tgi-inference:2.1-tgi1.4-gpu",
+            "Environment": environment or {},
+        }
         return str(
             sim.dispatch(
                 "CreateModelPackage",
@@ -282,7 +286,7 @@ def test_failed_where_no_instance_type_the_package_supports_can_serve_the_model(
                     "ModelPackageGroupName": "llms",
                     "Task": "TEXT_GENERATION",
                     "InferenceSpecification": {
-                        "Containers": [{"Image": f"{ECR}/huggingface-pytorch-tgi-inference:2.1-tgi1.4-gpu"}],
+                        "Containers": [container],
                         "SupportedContentTypes": ["application/json"],
                         "SupportedResponseMIMETypes": ["application/json"],
                         "SupportedRealtimeInferenceInstanceTypes": instance_types,
@@ -295,6 +299,10 @@ def test_failed_where_no_instance_type_the_package_supports_can_serve_the_model(
     assert recommendation(sim, "on-cpus") == {"RecommendationStatus": "FAILED"}
     create(sim, "on-gpus", PrimaryContainer={"ModelPackageName": package(["ml.c5.xlarge", "ml.g5.2xlarge"])})
     assert instance_types(recommendation(sim, "on-gpus")) == ["ml.g5.2xlarge"]
+    # The size the package's container states counts: a 13B model does not fit one A10G.
+    sized = package(["ml.g5.2xlarge", "ml.g5.12xlarge"], {"HF_MODEL_ID": "meta-llama/Llama-2-13b-hf"})
+    create(sim, "sized", PrimaryContainer={"ModelPackageName": sized})
+    assert instance_types(recommendation(sim, "sized")) == ["ml.g5.12xlarge"]
 
 
 def test_the_cli_lists_the_catalog_and_shows_a_models_instant_recommendations(cli: CliRunner) -> None:

@@ -462,3 +462,26 @@ def test_shutdown_ends_the_servers_loop_at_once(tmp_path: Path) -> None:
     running.shutdown()
     assert running._thread is not None and not running._thread.is_alive()
     assert running.server._map == {}
+
+
+def test_shutdown_survives_the_loop_running_its_thunk_before_the_wake_up(tmp_path: Path) -> None:
+    """waitress queues a trigger's thunk, then writes the wake-up byte; a loop already awake (an answer's write
+    pulls the trigger too) may run the thunk, which closes the trigger, in between: the write then meets a
+    closed pipe. Seen on a loaded machine; here the interleaving is made to happen."""
+    running = RunningServer(Simulator(Store(tmp_path / "s"), speed="instant"), asyncore_loop_timeout=30).start()
+    assert boto3.client(
+        "sagemaker", endpoint_url=running.url, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    ).list_models()["Models"]
+    trigger = running.server.trigger
+    write = trigger._physical_pull
+
+    def after_the_loop_ran_the_thunk() -> None:
+        write()  # the loop wakes and runs the queued thunk, closing every channel and the trigger
+        assert running._thread is not None
+        running._thread.join(timeout=5)
+        write()  # the shutdown's own wake-up, now on a closed pipe
+
+    trigger._physical_pull = after_the_loop_ran_the_thunk
+    running.shutdown()
+    assert running._thread is not None and not running._thread.is_alive()
+    assert running.server._map == {}

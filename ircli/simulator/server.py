@@ -10,6 +10,7 @@ wire protocol (`protocols.choose`), once `access` has let it in: only the names 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from http import HTTPStatus
@@ -200,7 +201,10 @@ class RunningServer:
         if self._thread is not None and self._thread.is_alive():
             # Every channel is closed on the loop's own thread, woken at once by waitress's trigger, so the
             # loop ends now instead of at its next one-second poll.
-            self.server.trigger.pull_trigger(self._close_channels)
+            # A loop awake for an answer's write may run the queued thunk (closing the trigger) before the
+            # wake-up's own write, which then meets a closed pipe: the loop is ending already.
+            with contextlib.suppress(OSError):
+                self.server.trigger.pull_trigger(self._close_channels)
             self._thread.join(timeout=5)
         self._close_channels()  # a server whose loop never ran, or did not answer in time
 

@@ -86,9 +86,9 @@ def accelerator_memory_needed(hints: str) -> float | None:
 
 def describe_container(
     name: str, container: dict[str, Any], package_of: Callable[[str], dict[str, Any] | None]
-) -> dict[str, Any] | None:
+) -> tuple[dict[str, Any] | None, str]:
     """The model as a ContainerConfig would describe it (Framework, NearestModelName, Domain, Task), or
-    None where nothing says what it is."""
+    None where nothing says what it is; and the hints it was told by (`hint_text`)."""
     described: dict[str, Any] = {}
     if container.get("ModelPackageName"):
         package = package_of(container["ModelPackageName"]) or {}
@@ -114,7 +114,7 @@ def describe_container(
         described.setdefault("Task", hint[2])
     if described.get("Framework") in TABULAR:
         described.setdefault("Domain", "MACHINE_LEARNING")
-    return described or None
+    return described or None, hints
 
 
 def deployment_recommendation(
@@ -132,12 +132,10 @@ def deployment_recommendation(
     direct = (model.get("InferenceExecutionConfig") or {}).get("Mode") == "Direct"
     if len(containers) != 1 or direct or containers[0].get("Mode") == "MultiModel":
         return {"RecommendationStatus": "NOT_APPLICABLE"}
-    described = describe_container(name, containers[0], package_of)
+    described, hints = describe_container(name, containers[0], package_of)
     if described is None:
         return {"RecommendationStatus": "NOT_APPLICABLE"}
-    needed = None
-    if described.get("Task") == "TEXT_GENERATION":
-        needed = accelerator_memory_needed(hint_text(name, containers[0]))
+    needed = accelerator_memory_needed(hints) if described.get("Task") == "TEXT_GENERATION" else None
     ranked = rank(described, needed)
     if not ranked:
         return {"RecommendationStatus": "FAILED"}
