@@ -277,3 +277,13 @@ def test_aws_backend_against_the_served_simulator_reads_what_the_recommendations
         assert max(series["Sum"]) == metrics["MaxInvocations"]
         peak = series["Sum"].index(max(series["Sum"]))
         assert round(series["p95"][peak] / 1000) == metrics["ModelLatency"]  # microseconds in CloudWatch
+
+
+def test_an_answer_whose_timestamps_and_values_disagree_is_unreadable(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (page, request), _ = two_series_pages()
+    page = {"MetricDataResults": [{**page["MetricDataResults"][0], "Values": INVOCATIONS[:1]}]}
+    stubbed_aws(monkeypatch, [(page, request)])
+    unreadable = cli(*AWS_ARGS, *SERIES_ARGS, environ=CREDENTIALS, expect=255)
+    assert "Invocations has 4 timestamps for 1 values" in unreadable.err and "Traceback" not in unreadable.err

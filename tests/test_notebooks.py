@@ -189,8 +189,17 @@ CHECKS: dict[str, Callable[[Result], None]] = {
     "triton_pytorch": check_triton,
     "tensorrt": check_triton,
 }
-# What a script needs that this branch does not have yet, by script (empty once every feature has landed).
-MISSING: dict[str, str] = {}
+# What a script needs that no branch has yet, by script (empty once every feature has landed).
+RESNET_ON_CPU = (
+    "the performance model puts ResNet-50's P95 latency on a 4-vCPU CPU instance at its lowest load at 240-253 ms, "
+    "above the 100 ms threshold AWS's notebook sets, so its Advanced job fails (no branch has faster CPU figures)"
+)
+MISSING: dict[str, str] = {
+    "tf_cloudwatch": RESNET_ON_CPU,
+    "neo": RESNET_ON_CPU,
+    "tensorflow": RESNET_ON_CPU,
+    "autoscaling": "GetMetricWidgetImage refuses the trimmed-sum statistic ts99 the notebook's widgets ask for",
+}
 
 
 def test_every_notebook_script_is_checked() -> None:

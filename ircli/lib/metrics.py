@@ -184,17 +184,17 @@ def job_window(job: Mapping[str, Any], period: int) -> tuple[datetime, datetime]
     return start, max(end, start + step)
 
 
-def moment(value: Any) -> datetime:
+def moment(value: Any, operation: str = "DescribeInferenceRecommendationsJob") -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, tz=timezone.utc)
     if isinstance(value, str):
         try:
-            return moment(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            return moment(datetime.fromisoformat(value.replace("Z", "+00:00")), operation)
         except ValueError:
             pass
-    raise UnreadableAnswer("DescribeInferenceRecommendationsJob", f"its time {value!r} is not a timestamp")
+    raise UnreadableAnswer(operation, f"its time {value!r} is not a timestamp")
 
 
 def benchmarks_of(job: Mapping[str, Any]) -> list[Benchmark]:
@@ -283,7 +283,7 @@ def series_of(metric: Metric, statistic: str, result: Mapping[str, Any]) -> Seri
         raise UnreadableAnswer(
             GET_METRIC_DATA, f"{metric.name} has {len(timestamps)} timestamps for {len(values_)} values"
         )
-    points = sorted(zip((moment(t) for t in timestamps), values_, strict=True))
+    points = sorted(zip((moment(t, GET_METRIC_DATA) for t in timestamps), values_, strict=True))
     values = tuple(float(v) for _, v in points)
     return Series(
         metric.name, statistic, metric.unit, tuple(t for t, _ in points), values, result.get("StatusCode") or "Complete"
