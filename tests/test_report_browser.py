@@ -19,16 +19,19 @@ from tests.conftest import EXAMPLES, CliRunner
 
 pytestmark = pytest.mark.slow
 
-# Measures the page after layout and writes the figures into the DOM, which --dump-dom then prints.
-PROBE = """<script>
-addEventListener("load", () => {
-  const root = document.documentElement;
+# Holds the report in a frame of the phone's width (headless Chromium's window is at least 500 px wide) and,
+# once it has loaded and laid out, writes its widths into the DOM, which --dump-dom then prints.
+PROBE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="report.html" style="width:WIDTHpx;height:800px;border:0"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", () => {
+  const root = document.getElementById("f").contentDocument.documentElement;
   const p = document.createElement("pre");
   p.id = "probe";
-  p.textContent = JSON.stringify({scroll: root.scrollWidth, width: innerWidth});
+  p.textContent = JSON.stringify({scroll: root.scrollWidth, width: root.clientWidth});
   document.body.appendChild(p);
 });
-</script>"""
+</script></body></html>"""
 
 
 def artefacts() -> Path:
@@ -81,11 +84,11 @@ def test_screenshots_light_and_dark_at_desktop_and_phone_widths(page: Path, tmp_
 
 
 def test_no_sideways_scrolling_at_phone_widths(page: Path, tmp_path: Path) -> None:
-    probed = tmp_path / "probed.html"
-    probed.write_text(page.read_text("utf-8").replace("</head>", PROBE + "</head>"), "utf-8")
     for width in (360, 390):
-        dom = chromium(browser_path(), tmp_path / f"p{width}", f"--window-size={width},800", "--dump-dom",
-                       probed.as_uri()).stdout  # fmt: skip
+        probe = page.parent / f"probe-{width}.html"
+        probe.write_text(PROBE.replace("WIDTH", str(width)), "utf-8")
+        dom = chromium(browser_path(), tmp_path / f"p{width}", "--allow-file-access-from-files", "--dump-dom",
+                       probe.as_uri()).stdout  # fmt: skip
         found = re.search(r'<pre id="probe">\{"scroll":(\d+),"width":(\d+)\}</pre>', dom)
         assert found is not None, dom[-500:]
         scroll, inner = int(found.group(1)), int(found.group(2))

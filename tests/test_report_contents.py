@@ -88,9 +88,14 @@ def test_the_summary_comes_first_and_names_the_pick_the_cheapest_and_the_verdict
     assert top["RecommendationId"] in said
     cheapest = cli("cost-estimate", "xgboost-default", *TRAFFIC, "--output", "json").json["Estimates"][0]
     assert cheapest["RecommendationId"] in said
-    regressed = cli("compare-jobs", "xgboost-default", "candidate", "--fail-on-regression", "10", expect=3)
-    assert regressed.code == 3
-    assert "regression" in said and "10%" in said  # the verdict, with the threshold used
+    gate = cli("compare-jobs", "xgboost-default", "candidate", "--fail-on-regression", "10", "--output", "json",
+               expect=3).json  # fmt: skip
+    regressed = [item["EndpointConfiguration"] for item in gate["Comparisons"] if item["Regressions"]]
+    verdict = said[said.index("Verdict:") :]
+    assert "candidate regresses on xgboost-default beyond 10%" in verdict  # the verdict, with the threshold used
+    assert all(f"{key} (" in verdict for key in regressed)
+    calm = summary(report(cli, tmp_path, "xgboost-default", "candidate", "--fail-on-regression", "5000"))
+    assert "Verdict: no regression beyond 5000%" in calm
 
 
 def ranked_ids(text: str, job: int = 1) -> list[str]:

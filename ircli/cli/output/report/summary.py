@@ -42,6 +42,7 @@ def _trade(top: Mapping[str, Any], cheapest: Mapping[str, Any]) -> str:
 
 
 def _cheapest_line(part: JobReport, top: Mapping[str, Any], ranked_by: str) -> str:
+    """The cheapest option at the traffic and, when it is not the top pick, why not."""
     if part.costs is None:
         return (
             "Give --average-per-minute with --peak-per-minute, or --traffic-profile, for the cheapest at your traffic."
@@ -57,8 +58,9 @@ def _cheapest_line(part: JobReport, top: Mapping[str, Any], ranked_by: str) -> s
     top_cost = next((e for e in part.costs.estimates if e["RecommendationId"] == top.get("RecommendationId")), None)
     against = f" (the top pick: ${float(top_cost['MonthlyCost']):,.2f})" if top_cost is not None else ""
     return (
-        f"The cheapest at your traffic is {_label(recommendation)}, {monthly}{against}, which is "
-        f"{_trade(top, recommendation)}; the top pick is {ranked_by}, not by monthly cost alone."
+        f"The cheapest at your traffic is {_label(recommendation)}, {monthly}{against}, and is "
+        f"{_trade(top, recommendation)} at the benchmark's load. It is not the top pick because the ranking "
+        f"is {ranked_by}: it weighs the benchmark's cost per hour, latency and throughput, not your monthly cost."
     )
 
 
@@ -69,7 +71,8 @@ def job_summary(part: JobReport, rank_by: str | None) -> dict[str, Any]:
     top = part.ranking.top_pick.recommendation
     ranked_by = weights_text(rank_by, part.ranking)
     lines = [f"Top pick: {_label(top)}, {ranked_by}.", part.ranking.top_pick_reason]
-    lines.append(_cheapest_line(part, top, ranked_by))
+    short = f"by --rank-by {rank_by}" if rank_by else "with the default weights"
+    lines.append(_cheapest_line(part, top, short))
     return {"job": name, "lines": [line for line in lines if line]}
 
 
@@ -86,8 +89,11 @@ def verdict(contents: ReportContents) -> str | None:
     found = contents.comparison.regressions(contents.threshold)
     if not found:
         return f"Verdict: no regression beyond {threshold} from {names[0]} to {names[1]} (--fail-on-regression)."
-    where = "; ".join(f"{item.key} {METRIC[change.objective]} {change.change:+.1f}%" for item, change in found)
+    by_configuration: dict[str, list[str]] = {}
+    for item, change in found:
+        by_configuration.setdefault(item.key, []).append(f"{METRIC[change.objective]} {change.change:+.1f}%")
+    where = "; ".join(f"{key} ({', '.join(changes)})" for key, changes in by_configuration.items())
     return (
-        f"Verdict: {names[1]} regresses on {names[0]}: {len(found)} regression(s) beyond {threshold} "
-        f"(--fail-on-regression): {where}."
+        f"Verdict: {names[1]} regresses on {names[0]} beyond {threshold} (--fail-on-regression) in "
+        f"{len(by_configuration)} of {len(contents.comparison.matched)} configurations in common: {where}."
     )

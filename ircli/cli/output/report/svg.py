@@ -150,7 +150,7 @@ def caption(points: list[Point]) -> str:
     line = " and the dashed line join them" if len(on) > 1 else ""
     return (
         f"{sized} Filled circles{line} mark the Pareto frontier: no other option is at once cheaper, faster and "
-        "busier. Hollow circles are beaten on all three by some filled one."
+        "busier. Each hollow circle is matched or beaten on all three by some other option."
     )
 
 
