@@ -40,7 +40,7 @@ def nice_step(span: float, count: int = 5) -> float:
     if span <= 0 or not math.isfinite(span):
         return 1.0
     raw = span / count
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
@@ -120,7 +120,7 @@ def _axes(max_x: float, max_y: float, x_ticks: list[float], y_ticks: list[float]
 
 
 def radius(invocations: float, max_t: float) -> float:
-    return 5 + 10 * (max(invocations, 0.0) / max_t) ** 0.5
+    return 5 + 10 * math.sqrt(max(invocations, 0.0) / max_t)
 
 
 def _size_legend(max_t: float) -> list[str]:
