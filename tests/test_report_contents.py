@@ -115,7 +115,13 @@ def test_rank_by_ranks_the_page_as_rank_recommendations_does(cli: CliRunner, tmp
         ]
         text = report(cli, tmp_path, "xgboost-default", "--rank-by", weights, *TRAFFIC)
         assert ranked_ids(text) == expected
-        assert expected[0] in summary(text)
+        said = summary(text)
+        assert expected[0] in said and f"by --rank-by {weights}" in said
+        costs = cli("cost-estimate", "xgboost-default", *TRAFFIC, "--output", "json").json["Estimates"]
+        if costs[0]["RecommendationId"] != expected[0]:  # two winners: the page says why
+            assert "The cheapest at your traffic is" in said and "It is not the top pick because" in said
+        else:
+            assert "The top pick is also the cheapest at your traffic" in said
     refused = cli("report", "xgboost-default", "--rank-by", "speed=high", "--html", str(tmp_path / "r.html"),
                   expect=252)  # fmt: skip
     assert refused.code == 252
