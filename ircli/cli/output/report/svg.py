@@ -125,7 +125,7 @@ def radius(invocations: float, max_t: float) -> float:
 
 def _size_legend(max_t: float) -> list[str]:
     """Three circles for round throughputs up to the largest, under the axis title."""
-    step = nice_step(max_t, 2)
+    step = nice_step(max_t, 3)
     values = sorted({v for v in (step, 2 * step, max_t) if 0 < v <= max_t})[-3:] if max_t > 0 else []
     y = HEIGHT - 22
     parts = [f'<text class="legend" x="{LEFT}" y="{y + 4}">Circle size: invocations per minute</text>']
