@@ -515,6 +515,8 @@ complete -c ircli -n '__fish_seen_subcommand_from report' -l average-per-minute 
 complete -c ircli -n '__fish_seen_subcommand_from report' -l peak-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l traffic-profile -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l max-latency-ms -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l rank-by -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l fail-on-regression -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l help
 complete -c ircli -n '__fish_seen_subcommand_from report' -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from scaling-recommendation' -l job-name -x -a '(__ircli_job_names)'

@@ -1,6 +1,6 @@
 """The analyses that take more than one call, orchestrated once: a job's monthly cost estimate (the job, then
-one scaling recommendation per instance recommendation, then the pricing in `lib/cost`) and a report's
-contents (each job's ranking with its top pick's scaling, its costs, and the comparison of two jobs).
+one scaling recommendation per instance recommendation, then the pricing in `lib/cost`), a job's ranking and
+two jobs' comparison (a report's contents, which combine them, are `lib.report`'s).
 
 Commands parse their options, call one function here with the service, and hand the typed result to a view;
 `to_document()` gives the JSON/YAML the writer prints.
@@ -84,15 +84,20 @@ class CostEstimate:
         }
 
 
-def job_costs(service: Service, job: Mapping[str, Any], traffic: TrafficProfile, options: Options) -> CostEstimate:
-    """The estimate for a described job: its instance recommendations' scaling for the traffic's range, priced."""
-    from ircli.lib.cost import estimate_costs
-
-    objective = {
+def traffic_objective(traffic: TrafficProfile) -> dict[str, Any]:
+    """The scaling objective a traffic asks for: its trough to its peak, in invocations per minute."""
+    return {
         "MinInvocationsPerMinute": math.floor(traffic.trough),
         "MaxInvocationsPerMinute": max(1, math.ceil(traffic.peak)),
     }
-    scaling = instance_scaling(service, job, objective, options.target_cpu_utilization)
+
+
+def priced(
+    job: Mapping[str, Any], scaling: Mapping[str, Mapping[str, Any]], traffic: TrafficProfile, options: Options
+) -> CostEstimate:
+    """The estimate from the job and its instance recommendations' scaling (`instance_scaling`) at the traffic."""
+    from ircli.lib.cost import estimate_costs
+
     document = estimate_costs(job, scaling, traffic, options)
     return CostEstimate(
         job_name=document["JobName"],
@@ -105,90 +110,18 @@ def job_costs(service: Service, job: Mapping[str, Any], traffic: TrafficProfile,
     )
 
 
+def job_costs(service: Service, job: Mapping[str, Any], traffic: TrafficProfile, options: Options) -> CostEstimate:
+    """The estimate for a described job: its instance recommendations' scaling for the traffic's range, priced."""
+    scaling = instance_scaling(service, job, traffic_objective(traffic), options.target_cpu_utilization)
+    return priced(job, scaling, traffic, options)
+
+
 def cost_estimate(service: Service, job_name: str, traffic: TrafficProfile, options: Options) -> CostEstimate:
     """`cost-estimate`: the job described, refused while it has nothing to price, then priced."""
     job = service.describe_job(job_name)
     if not job.get("InferenceRecommendations"):
         raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to price yet.")
     return job_costs(service, job, traffic, options)
-
-
-@dataclass(frozen=True)
-class TopScaling:
-    """The scaling recommendation of a job's top pick, as a report shows it."""
-
-    recommendation_id: str
-    min_capacity: Any
-    max_capacity: Any
-    target_invocations: float | None
-    scale_in_cooldown: Any
-    scale_out_cooldown: Any
-
-
-@dataclass(frozen=True)
-class JobReport:
-    """One job's part of a report: the job, its ranking (None without recommendations), the top pick's
-    scaling (an instance pick only) and, given traffic, its costs."""
-
-    job: Mapping[str, Any]
-    ranking: Any  # lib.ranking.Ranking
-    ranked: Sequence[dict[str, Any]]  # lib.ranking.ranking_document
-    scaling: TopScaling | None
-    costs: CostEstimate | None
-
-
-@dataclass(frozen=True)
-class ReportContents:
-    jobs: Sequence[JobReport]
-    comparison: Any  # lib.compare.JobComparison of two jobs with configurations in common, else None
-
-
-def _top_scaling(service: Service, job: Mapping[str, Any], top: Mapping[str, Any] | None) -> TopScaling | None:
-    from ircli.lib.numbers import number
-
-    if top is None or "InstanceType" not in top.get("EndpointConfiguration", {}):
-        return None
-    answer = service.call(SCALING, scaling_request(job["JobName"], top["RecommendationId"]))
-    dynamic = answer.get("DynamicScalingConfiguration", {})
-    policy = (dynamic.get("ScalingPolicies") or [{}])[0].get("TargetTracking", {})
-    return TopScaling(
-        recommendation_id=str(top["RecommendationId"]),
-        min_capacity=dynamic.get("MinCapacity"),
-        max_capacity=dynamic.get("MaxCapacity"),
-        target_invocations=number(policy.get("TargetValue")),
-        scale_in_cooldown=dynamic.get("ScaleInCooldown"),
-        scale_out_cooldown=dynamic.get("ScaleOutCooldown"),
-    )
-
-
-def _job_report(
-    service: Service, job: Mapping[str, Any], traffic: TrafficProfile | None, options: Options
-) -> JobReport:
-    from ircli.lib.ranking import rank, ranking_document
-
-    recommendations = job.get("InferenceRecommendations") or []
-    ranking, ranked, scaling = None, [], None
-    if recommendations:
-        ranking = rank(recommendations)
-        ranked = ranking_document(ranking)
-        scaling = _top_scaling(service, job, ranked[0]["Recommendation"] if ranked else None)
-    costs = job_costs(service, job, traffic, options) if traffic is not None and recommendations else None
-    return JobReport(job=job, ranking=ranking, ranked=ranked, scaling=scaling, costs=costs)
-
-
-def report_contents(
-    service: Service, job_names: Sequence[str], traffic: TrafficProfile | None, options: Options
-) -> ReportContents:
-    """`report`: every job described first, then each one's ranking, top scaling and costs; two compared."""
-    from ircli.lib.compare import compare_jobs
-
-    described = [service.describe_job(name) for name in job_names]
-    jobs = [_job_report(service, job, traffic, options) for job in described]
-    comparison = None
-    if len(described) == 2:
-        compared = compare_jobs(described[0], described[1])
-        comparison = compared if compared.matched else None
-    return ReportContents(jobs=jobs, comparison=comparison)
 
 
 @dataclass(frozen=True)

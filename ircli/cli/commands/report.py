@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import finite
+from ircli.cli.options import RankBy, finite
 
 TRAFFIC = "Traffic (for the monthly cost)"
 
@@ -46,26 +46,39 @@ def report(
             "--max-latency-ms", min=0, callback=finite, help="Your latency limit, for the monthly cost ranking."
         ),
     ] = None,
+    rank_by: RankBy = None,
+    fail_on_regression: Annotated[
+        float,
+        typer.Option(
+            "--fail-on-regression",
+            min=0,
+            callback=finite,
+            help="For two jobs: the percent by which cost or latency may rise, or throughput fall, before a "
+            "configuration is listed as a regression (as compare-jobs --fail-on-regression; the report never fails).",
+        ),
+    ] = 10,
 ) -> None:
     """Write one or more jobs as a self-contained HTML report to share, with their comparison for two.
 
-    The page holds each job's inputs, its ranked recommendations, a cost / latency / throughput scatter
+    The page opens with a summary (each job's top pick and why, the cheapest at your traffic, and for two
+    jobs the verdict), then holds each job's inputs, its ranked recommendations, a cost / latency / throughput scatter
     with the Pareto frontier, the top pick's scaling recommendation and, given traffic, the monthly cost."""
     from ircli import __version__
     from ircli.cli.output.report import render_html, report_sections
-    from ircli.lib.analyses import report_contents, traffic_of
+    from ircli.lib.analyses import traffic_of
     from ircli.lib.cost import Options
     from ircli.lib.files import check_writable, write_text
+    from ircli.lib.report import report_contents
 
     cli = context(ctx)
     target = Path(html).expanduser()
     check_writable(target)  # a path that cannot be written is refused before any job is described
     given = (average_per_minute, peak_per_minute, traffic_profile)
     traffic = traffic_of(*given, stdin=cli.env.stdin_bytes) if any(value is not None for value in given) else None
-    contents = report_contents(cli.service, jobs, traffic, Options(max_latency_ms=max_latency_ms))
-    sections, comparison = report_sections(contents)
+    options = Options(max_latency_ms=max_latency_ms)
+    contents = report_contents(cli.service, jobs, traffic, options, rank_by=rank_by, threshold=fail_on_regression)
     page = render_html(
-        sections, comparison, version=__version__, backend=cli.options.backend.value, region=cli.options.region
+        report_sections(contents), version=__version__, backend=cli.options.backend.value, region=cli.options.region
     )
     write_text(target, page)
     cli.note(f"Wrote the report to {target} ({len(page.encode('utf-8')):,} bytes; it works offline).")

@@ -1,7 +1,8 @@
 """The shareable report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched)
-with each job's inputs, its ranked recommendations, a cost / latency / throughput scatter with the Pareto
-frontier, the top pick's scaling recommendation, the monthly cost at the user's traffic when given, and for
-two jobs their comparison. The tables are the same `TableData` the terminal shows; Jinja2 lays them out
+opening with a summary (`summary.py`), then each job's inputs, its ranked recommendations, a cost / latency /
+throughput scatter with the Pareto frontier, the top pick's scaling recommendation and the monthly cost at the
+user's traffic when given, for two jobs their comparison, and the cost assumptions in an appendix. The
+tables are the same `TableData` the terminal shows; Jinja2 lays them out
 (imported here only, so no other command loads it)."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ircli.lib.numbers import number
 from ircli.lib.units import model_latency_ms
 
 if TYPE_CHECKING:
-    from ircli.lib.analyses import ReportContents, TopScaling
+    from ircli.lib.report import ReportContents, TopScaling
 
 
 def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
@@ -43,32 +44,46 @@ def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
     return points
 
 
-def report_sections(contents: ReportContents) -> tuple[list[dict[str, Any]], TableData | None]:
-    """A report's contents (`lib.analyses.report_contents`) as the page's sections and comparison table."""
+def report_sections(contents: ReportContents) -> dict[str, Any]:
+    """A report's contents (`lib.report.report_contents`) as the page: its summary, its job sections, the
+    comparison table and the appendix of assumptions."""
+    from ircli.cli.output.report.summary import job_summary, verdict
     from ircli.cli.output.views.analysis import comparison_tables
     from ircli.cli.output.views.costs import cost_tables
     from ircli.cli.output.views.jobs import recommendations_table
     from ircli.lib.compare import comparison_document
 
-    sections = []
+    sections, appendix = [], []
     for part in contents.jobs:
         recommendations = part.job.get("InferenceRecommendations") or []
         ranked_table = recommendations_table(recommendations, part.ranking) if part.ranking is not None else None
         costs = cost_tables(part.costs.to_document()) if part.costs is not None else None
         scaling = _scaling_rows(part.scaling) if part.scaling is not None else None
         sections.append(job_section(dict(part.job), ranked_table, list(part.ranked), scaling, costs))
+        if costs is not None and len(costs) > 1:
+            appendix.append({"name": str(part.job.get("JobName")), "table": costs[1]})
     comparison = None
     if contents.comparison is not None:
-        comparison = comparison_tables(comparison_document(contents.comparison, None))[0]
-    return sections, comparison
+        document = comparison_document(contents.comparison, contents.threshold)
+        comparison = comparison_tables(document)[0]
+    return {
+        "summary": [job_summary(part, contents.weights) for part in contents.jobs],
+        "verdict": verdict(contents),
+        "jobs": sections,
+        "comparison": comparison,
+        "threshold": f"{contents.threshold:g}%",
+        "appendix": appendix,
+    }
 
 
 def _scaling_rows(scaling: TopScaling) -> list[tuple[str, str]]:
     from ircli.cli.output.cells import NA, fmt_plain
 
     target = scaling.target_invocations
+    sized = "your traffic, its quietest to its busiest hour (as the monthly cost table)"
     return [
         ("Recommendation", scaling.recommendation_id),
+        ("Sized for", sized if scaling.at_traffic else "the job's benchmark (give traffic to size it for yours)"),
         ("Instances", f"{fmt_plain(scaling.min_capacity)} to {fmt_plain(scaling.max_capacity)}"),
         ("Target invocations per instance", NA if target is None else f"{target:,.1f} a minute"),
         ("Cooldowns", f"scale in {scaling.scale_in_cooldown} s, scale out {scaling.scale_out_cooldown} s"),
@@ -88,7 +103,10 @@ def job_section(
 
     name = str(job.get("JobName"))
     inputs = job_summary(job) + _inputs(job)
-    chart = Markup(scatter(scatter_points(ranked), f"Recommendations of {name}")) if ranked else None
+    chart = None
+    if ranked:
+        drawn = scatter(scatter_points(ranked), f"Recommendations of {name}")
+        chart = {"svg": Markup(drawn.svg), "caption": drawn.caption, "legend": drawn.legend}
     return {
         "name": name,
         "status": str(job.get("Status", "")),
@@ -123,20 +141,17 @@ def _inputs(job: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def render_html(
-    jobs: list[dict[str, Any]], comparison: TableData | None, *, version: str, backend: str, region: str | None
-) -> str:
+def render_html(page: dict[str, Any], *, version: str, backend: str, region: str | None) -> str:
     import jinja2
 
     template_text = resources.files(__package__).joinpath("report.html.j2").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True)
-    names = ", ".join(job["name"] for job in jobs)
+    names = ", ".join(job["name"] for job in page["jobs"])
     return environment.from_string(template_text).render(
         title=f"Inference recommendations: {names}",
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         version=version,
         backend=backend,
         region=region,
-        jobs=jobs,
-        comparison=comparison,
+        **page,
     )
