@@ -28,6 +28,7 @@ class Service(str, Enum):
     LOGS = "logs"
     AUTOSCALING = "application-autoscaling"
     CLOUDWATCH = "cloudwatch"
+    PRICING = "pricing"
 
     @property
     def model(self) -> ServiceModel:
@@ -155,6 +156,9 @@ OPERATION_LIST: tuple[Operation, ...] = (
     Operation(Service.CLOUDWATCH, "GetMetricData", READ),
     Operation(Service.CLOUDWATCH, "ListMetrics", READ),
     Operation(Service.CLOUDWATCH, "GetMetricWidgetImage", READ),
+    # The Price List API: SageMaker's on-demand prices per region (cost-estimate and ranking on --backend aws).
+    Operation(Service.PRICING, "GetProducts", READ),
+    Operation(Service.PRICING, "DescribeServices", READ),
     # generative-AI inference recommendations: workload configurations, recommendation and benchmark jobs
     Operation(S, "CreateAIWorkloadConfig", CHANGE),
     Operation(S, "DescribeAIWorkloadConfig", READ),
