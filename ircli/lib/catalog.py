@@ -35,5 +35,7 @@ def region_prices(region: str) -> dict[str, Any] | None:
     record: dict[str, Any] = dict(entry)
     if record.pop("prices_from", None) == "instances":
         instances = catalog()["instances"]
-        record["prices"] = {name: spec["price_per_hour"] for name, spec in instances.items() if spec.get("price_per_hour")}
+        record["prices"] = {
+            name: spec["price_per_hour"] for name, spec in instances.items() if spec.get("price_per_hour")
+        }
     return record

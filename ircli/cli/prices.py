@@ -1,0 +1,41 @@
+"""How commands price instances for the job's region: the backend's Price List API (the aws backend's
+pricing client, or the simulator's) through `ircli.lib.prices`, cached under the state directory's
+`cache/prices/`, refreshed with `--refresh-prices`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ircli.cli.context import CliContext
+    from ircli.lib.prices import PriceQuote
+
+
+def today(environ: Mapping[str, str]) -> date:
+    """The day prices are fetched on: IRCLI_SIM_CLOCK's when it names a virtual clock, else the wall clock's (UTC)."""
+    from ircli.simulator.clock import virtual_clock
+
+    clock = virtual_clock(environ.get("IRCLI_SIM_CLOCK"))
+    seconds = clock() if clock is not None else datetime.now(UTC).timestamp()
+    return datetime.fromtimestamp(seconds, UTC).date()
+
+
+def price_lookup(cli: CliContext, *, refresh: bool) -> Callable[[str], PriceQuote] | None:
+    """Region -> its prices, through the command's backend; None for a backend that cannot ask."""
+    from ircli.lib.backend import BackendKind
+    from ircli.lib.prices import PriceCache, regional_quote
+
+    backend = cli.service.backend
+    if not hasattr(backend, "get_products"):
+        return None
+    source = backend  # AwsBackend and LocalBackend implement PriceSource
+    cache = PriceCache(cli.state_dir / "cache" / "prices" / backend.kind.value)
+    name = "Price List API" if backend.kind is BackendKind.AWS else "ircli simulator's Price List API (ircli catalog)"
+    day = today(cli.env.environ)
+
+    def lookup(region: str) -> PriceQuote:
+        return regional_quote(source, region, cache=cache, today=day, refresh=refresh, name=name)  # type: ignore[arg-type]
+
+    return lookup
