@@ -5,7 +5,7 @@ pricing client, or the simulator's) through `ircli.lib.prices`, cached under the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,8 +18,8 @@ def today(environ: Mapping[str, str]) -> date:
     from ircli.simulator.clock import virtual_clock
 
     clock = virtual_clock(environ.get("IRCLI_SIM_CLOCK"))
-    seconds = clock() if clock is not None else datetime.now(UTC).timestamp()
-    return datetime.fromtimestamp(seconds, UTC).date()
+    seconds = clock() if clock is not None else datetime.now(timezone.utc).timestamp()
+    return datetime.fromtimestamp(seconds, timezone.utc).date()
 
 
 def price_lookup(cli: CliContext, *, refresh: bool) -> Callable[[str], PriceQuote] | None:
