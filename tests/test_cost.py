@@ -41,7 +41,9 @@ def test_an_instance_options_monthly_cost_is_its_price_times_the_fleet_the_profi
     # The hourly price is the (simulated) Price List API's for the job's region: the catalog's, which the
     # job's CostPerHour (a float32) also holds.
     unit = instance("ml.c5.large")["price_per_hour"]
-    per_hour = recommendation["Metrics"]["CostPerHour"] / recommendation["EndpointConfiguration"]["InitialInstanceCount"]
+    per_hour = (
+        recommendation["Metrics"]["CostPerHour"] / recommendation["EndpointConfiguration"]["InitialInstanceCount"]
+    )
     assert per_hour == pytest.approx(unit, rel=1e-6)
     fleet = [min(high, max(low, math.ceil(load / target))) for load in PROFILE]
     by_hand = unit * sum(fleet) / 24 * 730

@@ -32,10 +32,14 @@ def price_lookup(cli: CliContext, *, refresh: bool) -> Callable[[str], PriceQuot
         return None
     source = backend  # AwsBackend and LocalBackend implement PriceSource
     cache = PriceCache(cli.state_dir / "cache" / "prices" / backend.kind.value)
-    name = "Price List API" if backend.kind is BackendKind.AWS else "ircli simulator's Price List API (ircli catalog)"
-    day = today(cli.env.environ)
+    if backend.kind is BackendKind.AWS:
+        name, as_of = "Price List API", today(cli.env.environ).isoformat()
+    else:  # the simulator serves the catalog: its prices are as old as the catalog's, whenever fetched
+        from ircli.lib.catalog import catalog
+
+        name, as_of = "ircli simulator's Price List API (ircli catalog)", str(catalog()["prices_as_of"])
 
     def lookup(region: str) -> PriceQuote:
-        return regional_quote(source, region, cache=cache, today=day, refresh=refresh, name=name)  # type: ignore[arg-type]
+        return regional_quote(source, region, cache=cache, as_of=as_of, refresh=refresh, name=name)  # type: ignore[arg-type]
 
     return lookup

@@ -280,6 +280,14 @@ def _serverless_usage_cost(estimate: dict[str, Any]) -> float:
     return float(estimate["MonthlyCost"]) - float(estimate.get("MonthlyProvisionedConcurrencyCost") or 0.0)
 
 
+def _from_catalog_instances(price_source: str) -> bool:
+    """Whether a price is one of the catalog's us-east-1 instance figures (the job's CostPerHour, or the
+    catalog served or fallen back to), whose own sources say how sure each is."""
+    if price_source.startswith("the job's"):
+        return True
+    return price_source.startswith("ircli") and ("us-east-1," in price_source or "(us-east-1" in price_source)
+
+
 def assumptions(
     job: Mapping[str, Any], estimates: list[dict[str, Any]], traffic: TrafficProfile, options: Options
 ) -> list[dict[str, str]]:
@@ -307,7 +315,7 @@ def assumptions(
                 "Value": f"${estimate['UnitPricePerHour']:.4f}/h from {estimate['PriceSource']}"
                 + (
                     f" (catalog source: {source}; catalog prices as of {catalog().get('prices_as_of', 'unknown')})"
-                    if estimate["PriceSource"].startswith("the job's")
+                    if _from_catalog_instances(str(estimate["PriceSource"]))
                     else ""
                 ),
             }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -124,7 +123,7 @@ def regional_quote(
     region: str,
     *,
     cache: PriceCache,
-    today: date,
+    as_of: str,
     refresh: bool = False,
     name: str = "Price List API",
 ) -> PriceQuote:
@@ -143,7 +142,7 @@ def regional_quote(
         return catalog_quote(
             region, [f"The Price List API has no SageMaker hosting prices for {region}; using ircli's catalog."]
         )
-    quote = PriceQuote(region, prices, name, today.isoformat())
+    quote = PriceQuote(region, prices, name, as_of)
     cache.write(quote)
     return quote
 
