@@ -226,6 +226,7 @@ complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l provisioned-
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l target-cpu-utilization-per-core -x
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l chart
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l no-chart
+complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l refresh-prices
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l help
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from create-job' -l job-name -x -a '(__ircli_job_names)'

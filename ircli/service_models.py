@@ -58,6 +58,14 @@ SERVICES: dict[str, ServiceModel] = {
         service_id="CloudWatch",
         endpoint_variable="AWS_ENDPOINT_URL_CLOUDWATCH",
     ),
+    "pricing": ServiceModel(
+        api_version="2017-10-15",
+        protocols=("json",),
+        json_version="1.1",
+        target_prefix="AWSPriceListService",
+        service_id="Pricing",
+        endpoint_variable="AWS_ENDPOINT_URL_PRICING",
+    ),
 }
 
 # (service, operation) -> the member that holds a paginated operation's items.
@@ -81,4 +89,6 @@ PAGINATED: dict[tuple[str, str], str] = {
     ("application-autoscaling", "DescribeScalingPolicies"): "ScalingPolicies",
     ("cloudwatch", "GetMetricData"): "MetricDataResults",
     ("cloudwatch", "ListMetrics"): "Metrics",
+    ("pricing", "GetProducts"): "PriceList",
+    ("pricing", "DescribeServices"): "Services",
 }

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ircli.lib.catalog import serverless_prices
+from ircli.lib.catalog import instance, serverless_prices
 from ircli.lib.cost import HOURS_PER_MONTH, monthly_cost_at
 from tests.conftest import EXAMPLES, CliRunner
 
@@ -37,7 +38,13 @@ def test_an_instance_options_monthly_cost_is_its_price_times_the_fleet_the_profi
     ).json["DynamicScalingConfiguration"]  # fmt: skip
     target = scaling["ScalingPolicies"][0]["TargetTracking"]["TargetValue"]
     low, high = scaling["MinCapacity"], scaling["MaxCapacity"]
-    unit = recommendation["Metrics"]["CostPerHour"] / recommendation["EndpointConfiguration"]["InitialInstanceCount"]
+    # The hourly price is the (simulated) Price List API's for the job's region: the catalog's, which the
+    # job's CostPerHour (a float32) also holds.
+    unit = instance("ml.c5.large")["price_per_hour"]
+    per_hour = (
+        recommendation["Metrics"]["CostPerHour"] / recommendation["EndpointConfiguration"]["InitialInstanceCount"]
+    )
+    assert per_hour == pytest.approx(unit, rel=1e-6)
     fleet = [min(high, max(low, math.ceil(load / target))) for load in PROFILE]
     by_hand = unit * sum(fleet) / 24 * 730
     at_peak = unit * min(high, max(low, math.ceil(max(PROFILE) / target))) * 730
@@ -166,4 +173,10 @@ def test_the_aws_backend_gives_the_same_estimate(cli: CliRunner, tmp_path: Path)
         running.server_close()
         thread.join(timeout=5)
     assert served.code == 0, served.err
-    assert served.json["Estimates"] == local.json["Estimates"]
+
+    def figures(result: Any) -> list[dict[str, Any]]:  # the same figures; only the prices' source is named apart
+        return [{k: v for k, v in e.items() if k != "PriceSource"} for e in result.json["Estimates"]]
+
+    assert figures(served) == figures(local)
+    assert served.json["PriceSource"] == "Price List API, us-east-1, " + served.json["PriceSource"][-10:]
+    assert local.json["PriceSource"].startswith("ircli simulator's Price List API (ircli catalog), us-east-1, ")

@@ -472,6 +472,8 @@ def test_shutdown_twice_or_after_the_trigger_closed_never_fails(tmp_path: Path) 
     running = RunningServer(Simulator(Store(tmp_path / "s"), speed="instant"), asyncore_loop_timeout=0.05).start()
     running.server.trigger.close()
     running.shutdown()
+
+
 def test_shutdown_survives_the_loop_running_its_thunk_before_the_wake_up(tmp_path: Path) -> None:
     """waitress queues a trigger's thunk, then writes the wake-up byte; a loop already awake (an answer's write
     pulls the trigger too) may run the thunk, which closes the trigger, in between: the write then meets a

@@ -185,6 +185,7 @@ def test_the_whole_workflow_answers_in_every_services_shapes(server: RunningServ
     older |= {"UpdateEndpointWeightsAndCapacities", "StopInferenceRecommendationsJob"}
     older |= {key.name for key in OPERATIONS if "InferenceRecommendationsJob" in key.name}
     older |= {key.name for key in OPERATIONS if key.service.value == "cloudwatch"}  # tests/test_cloudwatch_served.py
+    older |= {key.name for key in OPERATIONS if key.service.value == "pricing"}  # tests/test_prices_served.py
     older |= {
         key.name
         for key in OPERATIONS

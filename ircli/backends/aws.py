@@ -205,7 +205,7 @@ class AwsBackend:
         try:
             client = session.client(
                 service,
-                region_name=self.region,
+                region_name=self._client_region(service),
                 endpoint_url=self.service_endpoint(service),
                 config=config,
                 verify=self.verify,
@@ -222,6 +222,20 @@ class AwsBackend:
         )
         self._register_credentials(session)
         return client
+
+    def _client_region(self, service: str) -> str | None:
+        """The region a client is made in: the Price List API answers only in a few regions (whichever
+        region it prices), so its client goes to the job's region when that is one of them, else us-east-1."""
+        if service != "pricing":
+            return self.region
+        from ircli.lib.prices import PRICING_REGIONS
+
+        region = self.region or self.environ.get("AWS_DEFAULT_REGION")
+        return region if region in PRICING_REGIONS else PRICING_REGIONS[0]
+
+    def get_products(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The Price List API's GetProducts (`ircli.lib.prices.PriceSource`), through the pricing client."""
+        return self.call("GetProducts", request)
 
     def _register_credentials(self, session: Any) -> None:
         credentials = session.get_credentials()

@@ -41,6 +41,10 @@ class LocalBackend:
         except sqlite3.DatabaseError as exc:  # a damaged store, a full disk: the environment's problem
             raise self.simulator.store.problem(exc) from None
 
+    def get_products(self, request: dict[str, Any]) -> dict[str, Any]:
+        """GetProducts as the simulator's Price List API answers it (`ircli.lib.prices.PriceSource`)."""
+        return self.call("GetProducts", request)
+
     def job_clock(self, job_name: str) -> float | None:
         """Now, as the job's timestamps count it (they keep the service's pace: `ircli.simulator.timeline`);
         None for a job the store does not hold."""

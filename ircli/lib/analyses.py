@@ -11,12 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ircli.errors import InputError, RegressionFound
 from ircli.lib.cost import Options
 from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
+
+if TYPE_CHECKING:
+    from ircli.lib.prices import PriceQuote
 
 SCALING = "GetScalingConfigurationRecommendation"
 
@@ -71,10 +74,13 @@ class CostEstimate:
     not_priced: Sequence[Mapping[str, Any]]
     break_even: Mapping[str, Any] | None
     assumptions: Any
+    price_source: str | None = None  # the quote's label, when prices were looked up for the job's region
+    price_notes: Sequence[str] = ()  # why the catalog stood in for the Price List API (said on stderr)
 
     def to_document(self) -> dict[str, Any]:
         return {
             "JobName": self.job_name,
+            "PriceSource": self.price_source,
             "Traffic": self.traffic,
             "MaxLatencyMs": self.max_latency_ms,
             "Estimates": self.estimates,
@@ -107,6 +113,8 @@ def priced(
         not_priced=document["NotPriced"],
         break_even=document["BreakEven"],
         assumptions=document["Assumptions"],
+        price_source=options.prices.label if options.prices is not None else None,
+        price_notes=tuple(options.prices.notes) if options.prices is not None else (),
     )
 
 
@@ -116,11 +124,24 @@ def job_costs(service: Service, job: Mapping[str, Any], traffic: TrafficProfile,
     return priced(job, scaling, traffic, options)
 
 
-def cost_estimate(service: Service, job_name: str, traffic: TrafficProfile, options: Options) -> CostEstimate:
-    """`cost-estimate`: the job described, refused while it has nothing to price, then priced."""
+def cost_estimate(
+    service: Service,
+    job_name: str,
+    traffic: TrafficProfile,
+    options: Options,
+    prices: Callable[[str], PriceQuote] | None = None,
+) -> CostEstimate:
+    """`cost-estimate`: the job described, refused while it has nothing to price, then priced (with
+    `prices`' quote for the job's region, when given)."""
     job = service.describe_job(job_name)
     if not job.get("InferenceRecommendations"):
         raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to price yet.")
+    if prices is not None:
+        from dataclasses import replace
+
+        from ircli.lib.prices import job_region
+
+        options = replace(options, prices=prices(job_region(job, None)))
     return job_costs(service, job, traffic, options)
 
 

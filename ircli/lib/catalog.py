@@ -24,3 +24,18 @@ def instance(instance_type: str) -> dict[str, Any]:
 def serverless_prices() -> dict[str, Any]:
     prices: dict[str, Any] = catalog()["serverless"]
     return prices
+
+
+def region_prices(region: str) -> dict[str, Any] | None:
+    """The catalog's on-demand hosting prices in `region` ($/hour by instance type) with their location,
+    usage-type prefix, source and date; None for a region the catalog does not carry."""
+    entry = catalog().get("regions", {}).get(region)
+    if entry is None:
+        return None
+    record: dict[str, Any] = dict(entry)
+    if record.pop("prices_from", None) == "instances":
+        instances = catalog()["instances"]
+        record["prices"] = {
+            name: spec["price_per_hour"] for name, spec in instances.items() if spec.get("price_per_hour")
+        }
+    return record

@@ -15,12 +15,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ircli.lib.labels import recommendation_label
 from ircli.lib.numbers import number
 from ircli.lib.traffic import TrafficProfile
 from ircli.lib.units import model_latency_ms
+
+if TYPE_CHECKING:
+    from ircli.lib.prices import PriceQuote
 
 HOURS_PER_MONTH = 730
 # Where a benchmark stops without a latency threshold, invocations flatten: taken as this utilisation.
@@ -50,6 +53,8 @@ class Options:
     max_latency_ms: float | None = None
     provisioned_concurrency: int | None = None  # serverless: kept warm all month
     target_cpu_utilization: int | None = None  # passed to the scaling recommendation (service default 50)
+    # The job's region's prices (`ircli.lib.prices`); None: the job's own CostPerHour / InitialInstanceCount.
+    prices: PriceQuote | None = None
 
 
 def slots_of(recommendation: Mapping[str, Any]) -> int:
@@ -74,13 +79,28 @@ def latency_at(benchmark_ms: float, slots: int, load_share: float) -> float:
     return benchmark_ms * (1.0 + rho / ((1.0 - rho) * slots)) / at_benchmark
 
 
+def unit_price_of(recommendation: Mapping[str, Any], prices: PriceQuote | None) -> tuple[float, str]:
+    """One instance's $/hour and where it comes from: the quote's price for its type, else the job's
+    CostPerHour / InitialInstanceCount."""
+    configuration = recommendation["EndpointConfiguration"]
+    quoted = prices.price(str(configuration.get("InstanceType"))) if prices is not None else None
+    if quoted is not None and prices is not None:
+        return quoted, prices.label
+    count = max(1, int(_figure(configuration.get("InitialInstanceCount"), "InitialInstanceCount", 1)))
+    figure = _figure(recommendation.get("Metrics", {}).get("CostPerHour"), "CostPerHour") / count
+    return figure, "the job's CostPerHour / InitialInstanceCount"
+
+
 def instance_estimate(
-    recommendation: Mapping[str, Any], scaling: Mapping[str, Any], traffic: TrafficProfile
+    recommendation: Mapping[str, Any],
+    scaling: Mapping[str, Any],
+    traffic: TrafficProfile,
+    prices: PriceQuote | None = None,
 ) -> dict[str, Any]:
     metrics = recommendation.get("Metrics", {})
     configuration = recommendation["EndpointConfiguration"]
     count = max(1, int(_figure(configuration.get("InitialInstanceCount"), "InitialInstanceCount", 1)))
-    unit_price = _figure(metrics.get("CostPerHour"), "CostPerHour") / count
+    unit_price, price_source = unit_price_of(recommendation, prices)
     per_instance_capacity = float(number(metrics.get("MaxInvocations")) or 0.0) / count
     dynamic = scaling.get("DynamicScalingConfiguration", {})
     tracking = (dynamic.get("ScalingPolicies") or [{}])[0].get("TargetTracking", {})
@@ -98,6 +118,7 @@ def instance_estimate(
     return {
         "Kind": "Instances",
         "UnitPricePerHour": unit_price,
+        "PriceSource": price_source,
         "TargetInvocationsPerInstance": target,
         "MinCapacity": low,
         "MaxCapacity": high,
@@ -135,6 +156,7 @@ def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfi
     ]
     return {
         "Kind": "Serverless",
+        "PriceSource": f"ircli catalog (serverless, us-east-1, published {prices['as_of']})",
         "MemorySizeInMB": int(gigabytes * 1024),
         "BilledSecondsPerInvocation": duration_s,
         "ProvisionedConcurrency": provisioned,
@@ -158,7 +180,7 @@ def estimate_costs(
             if "ServerlessConfig" in recommendation.get("EndpointConfiguration", {}):
                 figures = serverless_estimate(recommendation, traffic, options)
             elif rid in scaling:
-                figures = instance_estimate(recommendation, scaling[rid], traffic)
+                figures = instance_estimate(recommendation, scaling[rid], traffic, options.prices)
             else:
                 continue
         except NotPriceable as reason:
@@ -258,6 +280,14 @@ def _serverless_usage_cost(estimate: dict[str, Any]) -> float:
     return float(estimate["MonthlyCost"]) - float(estimate.get("MonthlyProvisionedConcurrencyCost") or 0.0)
 
 
+def _from_catalog_instances(price_source: str) -> bool:
+    """Whether a price is one of the catalog's us-east-1 instance figures (the job's CostPerHour, or the
+    catalog served or fallen back to), whose own sources say how sure each is."""
+    if price_source.startswith("the job's"):
+        return True
+    return price_source.startswith("ircli") and ("us-east-1," in price_source or "(us-east-1" in price_source)
+
+
 def assumptions(
     job: Mapping[str, Any], estimates: list[dict[str, Any]], traffic: TrafficProfile, options: Options
 ) -> list[dict[str, str]]:
@@ -282,8 +312,12 @@ def assumptions(
         rows.append(
             {
                 "Assumption": f"{instance_type} price",
-                "Value": f"${estimate['UnitPricePerHour']:.4f}/h, the job's CostPerHour / InitialInstanceCount "
-                f"(catalog source: {source}; catalog prices as of {catalog().get('prices_as_of', 'unknown')})",
+                "Value": f"${estimate['UnitPricePerHour']:.4f}/h from {estimate['PriceSource']}"
+                + (
+                    f" (catalog source: {source}; catalog prices as of {catalog().get('prices_as_of', 'unknown')})"
+                    if _from_catalog_instances(str(estimate["PriceSource"]))
+                    else ""
+                ),
             }
         )
     if any(e["Kind"] == "Serverless" for e in estimates):

@@ -49,6 +49,10 @@ class InvalidParameterException(SimulatorError):
     code = "InvalidParameterException"
 
 
+class InvalidNextTokenException(SimulatorError):  # the Price List API's word for a bad NextToken
+    code = "InvalidNextTokenException"
+
+
 class ObjectNotFoundException(SimulatorError):
     code = "ObjectNotFoundException"
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ircli.simulator.cloudwatch.metrics import Metrics
     from ircli.simulator.logs.log_streams import Logs
     from ircli.simulator.objects import Objects
+    from ircli.simulator.pricing.products import PriceList
     from ircli.simulator.sagemaker.ai_benchmarks import AIBenchmarks
     from ircli.simulator.sagemaker.ai_recommendations import AIRecommendations
     from ircli.simulator.sagemaker.ai_workloads import AIWorkloads
@@ -182,6 +183,12 @@ class Simulator:
 
         return self._made(Metrics)
 
+    @property
+    def price_list(self) -> PriceList:
+        from ircli.simulator.pricing.products import PriceList
+
+        return self._made(PriceList)
+
     # Each service's resources: on a service's first request they are imported, and so register their
     # handlers. Adding a service adds its line here.
     SERVICES: ClassVar[dict[Service, Callable[[Simulator], tuple[Resource, ...]]]] = {
@@ -195,6 +202,7 @@ class Simulator:
         Service.LOGS: lambda sim: (sim.logs,),
         Service.AUTOSCALING: lambda sim: (sim.autoscaling,),
         Service.CLOUDWATCH: lambda sim: (sim.metrics,),
+        Service.PRICING: lambda sim: (sim.price_list,),
     }
 
     def load(self, *services: Service) -> None:

@@ -76,6 +76,13 @@ def cost_estimate(
         ),
     ] = None,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Monthly cost against traffic (terminal).")] = True,
+    refresh_prices: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-prices",
+            help="Fetch the job's region's prices from the Price List API again instead of the cached ones.",
+        ),
+    ] = False,
 ) -> None:
     """Monthly cost and latency of each of a job's recommendations at your traffic, ranked, with the
     break-even between serverless and real-time."""
@@ -89,7 +96,11 @@ def cost_estimate(
         raise InputError("Give the job's name: ircli cost-estimate JOB_NAME (or --job-name).")
     traffic = traffic_of(average_per_minute, peak_per_minute, traffic_profile, stdin=cli.env.stdin_bytes)
     options = Options(max_latency_ms, provisioned_concurrency, target_cpu_utilization_per_core)
-    result = estimate(cli.service, job_name, traffic, options)
+    from ircli.cli.prices import price_lookup
+
+    result = estimate(cli.service, job_name, traffic, options, price_lookup(cli, refresh=refresh_prices))
+    for note in result.price_notes:
+        cli.note(note)
 
     def charts(data: Any, width: int) -> list[Any]:
         from ircli.cli.output.views.costs import cost_chart

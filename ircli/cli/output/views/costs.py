@@ -40,6 +40,15 @@ def _over(estimate: dict[str, Any], limited: bool) -> str:
     return "none" if limited else "-"
 
 
+def _price_sources(document: dict[str, Any]) -> list[str]:
+    """Where each price came from and when, one line per source, naming the options it priced."""
+    by_source: dict[str, list[str]] = {}
+    for estimate in document["Estimates"]:
+        label = str(estimate["EndpointConfiguration"]).split(" ")[0]
+        by_source.setdefault(str(estimate.get("PriceSource") or "unknown"), []).append(label)
+    return [f"Price source: {source} ({', '.join(dict.fromkeys(names))})." for source, names in by_source.items()]
+
+
 def cost_tables(document: dict[str, Any]) -> list[TableData]:
     limited = document.get("MaxLatencyMs") is not None
     rows = []
@@ -72,6 +81,7 @@ def cost_tables(document: dict[str, Any]) -> list[TableData]:
     traffic = document["Traffic"]
     notes = [
         f"Traffic: {traffic['Source']}; {traffic['InvocationsPerMonth']:,.0f} invocations a month.",
+        *_price_sources(document),
         "$/month: autoscaled instances following the traffic, or serverless pay-per-use; fixed at peak: the "
         "peak's fleet all month.",
         "Ranked by $/month"
