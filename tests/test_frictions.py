@@ -4,11 +4,14 @@ not have, cost estimates that state the traffic between peaks, key columns kept 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ircli.cli.output.views.generic import generic_tables
 from ircli.cli.output.views.jobs import scaling_tables
-from tests.conftest import CliRunner
+from tests.conftest import EXAMPLES, CliRunner
 
 
 def test_a_whole_float_default_reads_as_an_integer_in_help(cli: CliRunner) -> None:
@@ -53,3 +56,45 @@ def test_a_target_value_reads_as_a_count_in_the_scaling_table() -> None:
 def test_generic_tables_print_whole_floats_as_counts(value: float, text: str) -> None:
     table = generic_tables({"TargetValue": value})[0]
     assert table.rows == [["TargetValue", text]]
+
+
+def _two_jobs(cli: CliRunner, tmp_path: Path) -> None:
+    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--job-name", "model-v1")
+    changed = cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--dry-run").json
+    changed["JobName"] = "model-v2"
+    changed["InputConfig"]["ContainerConfig"]["NearestModelName"] = "bert-base"  # slower: regressions
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(changed))
+    cli("create-job", "--cli-input-json", str(path))
+
+
+def _header(out: str, title: str) -> str:
+    lines = out.splitlines()
+    return lines[lines.index(title) + 1]
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_the_gate_column_of_compare_jobs_never_goes(cli: CliRunner, tmp_path: Path, width: int) -> None:
+    _two_jobs(cli, tmp_path)
+    result = cli(
+        "compare-jobs", "model-v1", "model-v2", "--fail-on-regression", "10", "--output", "table", width=width, expect=3
+    )
+    header = _header(result.out, "model-v1 (A) vs model-v2 (B)")
+    for key in ("Configuration", "Cost", "Latency", "Throughput", "Regressions"):
+        assert key in header, (width, header)
+    assert "latency," in result.out and "Regressions" not in result.out.split("Not shown")[-1]
+    assert all(len(line) <= width for line in result.out.splitlines())
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_describe_job_keeps_its_key_columns_when_narrow(cli: CliRunner, width: int) -> None:
+    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"))
+    plain = cli("describe-job", "xgboost-default", "--output", "table", width=width).out
+    ranked = cli("describe-job", "xgboost-default", "--rank-by", "cost=high", "--output", "table", width=width).out
+    for out, title, first in ((plain, "Recommendations", "#"), (ranked, "Ranked recommendations", "Rank")):
+        header = _header(out, title)
+        assert header.startswith(first), (width, header)
+        for key in ("Endpoint", "$/hour", "Inv/min", "Latency ms"):
+            assert key in header, (width, header)
+        rows = out.splitlines()[out.splitlines().index(title) + 3 :]
+        assert rows[0].split()[0] == "1", (width, rows[0])  # the rank is printed, not squeezed away
