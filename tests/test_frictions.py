@@ -8,10 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ircli.cli.output.views.generic import generic_tables
 from ircli.cli.output.views.jobs import scaling_tables
 from tests.conftest import EXAMPLES, CliRunner
+from tests.scripted import ScriptedPrompter
 
 
 def test_a_whole_float_default_reads_as_an_integer_in_help(cli: CliRunner) -> None:
@@ -98,3 +100,36 @@ def test_describe_job_keeps_its_key_columns_when_narrow(cli: CliRunner, width: i
             assert key in header, (width, header)
         rows = out.splitlines()[out.splitlines().index(title) + 3 :]
         assert rows[0].split()[0] == "1", (width, rows[0])  # the rank is printed, not squeezed away
+
+
+def test_the_wizard_asks_again_for_a_model_the_backend_does_not_have(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ircli.cli.prompts
+
+    answers = ["Default", "Model name", "churn-xgbost", "no-such-thing", "churn-xgboost", KeyboardInterrupt]
+    prompter = ScriptedPrompter(answers)
+    monkeypatch.setattr(ircli.cli.prompts, "terminal_prompter", lambda _cli: prompter)
+    stopped = cli("create-job", "--interactive", expect=130)
+    rejections = [line for line in prompter.log if line.startswith("rejected")]
+    assert rejections[0] == "rejected: no model named churn-xgbost; did you mean churn-xgboost?"
+    assert "no model named no-such-thing on this backend" in rejections[1]
+    assert "churn-xgboost" in rejections[1] and "ircli model create" in rejections[1]
+    assert len(rejections) == 2  # the model the simulator lists is accepted
+    draft = yaml.safe_load(Path(stopped.err.split("--resume ")[-1].strip()).read_text())
+    assert draft["InputConfig"]["ModelName"] == "churn-xgboost"
+
+
+def test_a_model_check_that_cannot_list_lets_the_service_judge() -> None:
+    from ircli.cli.wizards.drafts import model_check
+    from ircli.errors import ServiceError
+
+    calls = []
+
+    def refused() -> list[str]:
+        calls.append(1)
+        raise ServiceError("AccessDenied", "not allowed to list models", "ListModels")
+
+    check = model_check(refused)
+    assert check("anything") is None and check("else") is None
+    assert len(calls) == 1  # listed once, not on every answer
