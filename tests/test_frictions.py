@@ -5,6 +5,7 @@ not have, cost estimates that state the traffic between peaks, key columns kept 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,61 @@ def test_a_model_check_that_cannot_list_lets_the_service_judge() -> None:
     check = model_check(refused)
     assert check("anything") is None and check("else") is None
     assert len(calls) == 1  # listed once, not on every answer
+
+
+def test_spiky_traffic_states_that_it_assumes_none_between_peaks(cli: CliRunner) -> None:
+    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"))
+    given = ("cost-estimate", "xgboost-default", "--average-per-minute", "200", "--peak-per-minute", "1000")
+    document = cli(*given).json
+    assert document["Traffic"]["Assumed"].startswith("no traffic at all in the other 19 h of the day")
+    assert "--baseline-per-minute" in document["Traffic"]["Assumed"]
+    table = cli(*given, "--no-chart", "--output", "table", width=200).out
+    assert "Assumed: no traffic at all in the other 19 h of the day" in table
+
+
+def test_a_baseline_fills_the_hours_between_peaks_and_keeps_the_average(cli: CliRunner) -> None:
+    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"))
+    given = ("cost-estimate", "xgboost-default", "--average-per-minute", "200", "--peak-per-minute", "1000")
+    document = cli(*given, "--baseline-per-minute", "100").json
+    traffic = document["Traffic"]
+    assert traffic["Assumed"] is None
+    assert min(traffic["PerMinuteByHour"]) == 100 and traffic["PeakPerMinute"] == 1000
+    assert traffic["AveragePerMinute"] == pytest.approx(200)
+    serverless = [e for e in document["Estimates"] if e["Kind"] == "Serverless"]
+    assert serverless and all(e["ColdStartsPerMonth"] == 0 for e in serverless)  # the traffic never stops
+    refused = cli(*given, "--baseline-per-minute", "300", expect=252)
+    assert "--baseline-per-minute (300) is above --average-per-minute (200)" in refused.err
+    alone = cli(
+        "cost-estimate", "xgboost-default", "--traffic-profile", "x.csv", "--baseline-per-minute", "1", expect=252
+    )
+    assert "--baseline-per-minute goes with --average-per-minute and --peak-per-minute" in alone.err
+
+
+def test_serverless_counts_cold_starts_when_traffic_starts_from_zero(cli: CliRunner) -> None:
+    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"))
+    job = cli("describe-job", "xgboost-default").json
+    serverless_metrics = {
+        r["RecommendationId"]: r["Metrics"]
+        for r in job["InferenceRecommendations"]
+        if "ServerlessConfig" in r["EndpointConfiguration"]
+    }
+    given = ("cost-estimate", "xgboost-default", "--average-per-minute", "200", "--peak-per-minute", "1000")
+    document = cli(*given).json
+    serverless = [e for e in document["Estimates"] if e["Kind"] == "Serverless"]
+    assert serverless
+    for estimate in serverless:
+        metrics = serverless_metrics[estimate["RecommendationId"]]
+        # One start from zero a day (5 busy hours, then none); as many containers start cold as the peak keeps
+        # busy at once (invocations per second x seconds each).
+        containers = math.ceil(1000 / 60 * metrics["ModelLatency"] / 1000)
+        assert containers >= 1
+        assert estimate["ColdStartsPerMonth"] == round(containers * 730 / 24)
+        assert estimate["ColdStartSeconds"] == metrics["ModelSetupTime"] / 1_000_000
+    first = serverless[0]["FirstRequestLatencyMsAfterIdle"]
+    limited = cli(*given, "--max-latency-ms", str(first - 1)).json
+    cold = next(e for e in limited["Estimates"] if e["RecommendationId"] == serverless[0]["RecommendationId"])
+    assert 0 in cold["HoursOverLatencyLimit"] and not cold["WithinLimits"]
+    assert any(row["Assumption"] == "Serverless cold starts" for row in document["Assumptions"])
+    table = cli(*given, "--no-chart", "--output", "table", width=200).out
+    starts = serverless[0]["ColdStartsPerMonth"]
+    assert f"{serverless[0]['EndpointConfiguration']}: {starts:,} cold starts a month after idle hours" in table

@@ -45,7 +45,6 @@ class TrafficProfile:
     def trough(self) -> float:
         return min(self.per_minute)
 
-
     @property
     def starts_from_zero(self) -> int:
         """How many times a period the traffic starts after an hour with none (the period wraps around)."""

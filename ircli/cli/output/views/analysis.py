@@ -7,7 +7,6 @@ from typing import Any
 from ircli.cli.output.cells import NA, fmt_int, fmt_latency_ms, fmt_money
 from ircli.cli.output.model import Column, TableData
 
-
 # A regression named as the column that shows its change.
 REGRESSION_WORDS = {"CostPerHour": "cost", "ModelLatency": "latency", "MaxInvocations": "throughput"}
 

@@ -77,7 +77,9 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
 
     if ranking is None:
         rows = [[str(i), *cells(r), str(r.get("RecommendationId", ""))] for i, r in enumerate(recommendations, start=1)]
-        return TableData("Recommendations", [Column("#", "right", "dim", no_wrap=True), *metric_columns, ID_COLUMN], rows, caption)
+        return TableData(
+            "Recommendations", [Column("#", "right", "dim", no_wrap=True), *metric_columns, ID_COLUMN], rows, caption
+        )
     rows, styles = [], []
     for item in ranking.ranked:
         rows.append(
