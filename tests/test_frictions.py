@@ -188,7 +188,7 @@ def test_serverless_counts_cold_starts_when_traffic_starts_from_zero(cli: CliRun
     limited = cli(*given, "--max-latency-ms", str(first - 1)).json
     cold = next(e for e in limited["Estimates"] if e["RecommendationId"] == serverless[0]["RecommendationId"])
     assert 0 in cold["HoursOverLatencyLimit"] and not cold["WithinLimits"]
-    assert any(row["Assumption"] == "Serverless cold starts" for row in document["Assumptions"])
+    assert any(row["Assumption"] == "Cold starts" for row in document["Assumptions"])
     table = cli(*given, "--no-chart", "--output", "table", width=200).out
     starts = serverless[0]["ColdStartsPerMonth"]
     assert f"{serverless[0]['EndpointConfiguration']}: {starts:,} cold starts a month after idle hours" in table

@@ -295,7 +295,7 @@ def assumptions(
     rows = [
         {"Assumption": "Hours in a month", "Value": str(HOURS_PER_MONTH)},
         {"Assumption": "Traffic", "Value": traffic.source},
-        *([{"Assumption": "Traffic between peaks", "Value": traffic.assumed}] if traffic.assumed else []),
+        *([{"Assumption": "Between peaks", "Value": traffic.assumed}] if traffic.assumed else []),
         {
             "Assumption": "Instances each hour",
             "Value": "ceil(the hour's invocations/min / the scaling recommendation's target per instance), within "
@@ -327,7 +327,7 @@ def assumptions(
         )
         rows.append(
             {
-                "Assumption": "Serverless cold starts",
+                "Assumption": "Cold starts",
                 "Value": "each time traffic starts after an hour with none, every container the load needs at once "
                 "(invocations/s x latency, at most MaxConcurrency, less provisioned concurrency) starts cold; its "
                 "first request waits the benchmark's ModelSetupTime (the estimate bills only the inference duration)",
