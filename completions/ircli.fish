@@ -220,6 +220,7 @@ complete -c ircli -n '__fish_seen_subcommand_from completion' -l help
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l job-name -x -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l average-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l peak-per-minute -x
+complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l baseline-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l traffic-profile -x
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l max-latency-ms -x
 complete -c ircli -n '__fish_seen_subcommand_from cost-estimate' -l provisioned-concurrency -x

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from ircli import __version__
 from ircli.backends import parse_backend
@@ -314,15 +314,34 @@ def app_command(*, everything: bool = False) -> Any:
     return built
 
 
+def _integral_float(value: Any) -> bool:
+    return isinstance(value, float) and value.is_integer()
+
+
+class WholeDefaultOption(TyperOption):
+    """An option whose float default is a whole number: help shows `[default: 10800]`, not `10800.0`; the
+    command still receives the float."""
+
+    def _get_default_string(self, *, ctx: Any, show_default_is_str: bool, default_value: Any) -> str:
+        if not show_default_is_str and _integral_float(default_value):
+            return str(int(default_value))
+        return super()._get_default_string(
+            ctx=ctx, show_default_is_str=show_default_is_str, default_value=default_value
+        )
+
+
 def name_values(command: Any) -> None:
     """Give every option's value and every argument a placeholder that says what goes there (`--job-name
     NAME`, `JOB_A`) instead of the parser's type names (`<str>`, `{job_a}`)."""
     for param in command.params:
         if param.param_type_name == "argument":
-            param.metavar = str(param.name).upper()
+            # Setting a metavar drops the `...` click adds for a variadic argument: say it again.
+            param.metavar = str(param.name).upper() + ("..." if param.nargs != 1 else "")
         elif not param.is_flag and param.metavar is None:
             option = max(param.opts, key=len)
             number = param.type.name in ("int", "float", "int range", "float range", "integer", "integer range")
             param.metavar = placeholder(option, number=number) or "VALUE"
+        if isinstance(param, TyperOption) and _integral_float(param.default):
+            param.__class__ = WholeDefaultOption
     for child in getattr(command, "commands", {}).values():
         name_values(child)

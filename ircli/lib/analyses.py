@@ -33,11 +33,19 @@ class Service(Protocol):
 
 
 def traffic_of(
-    average: float | None, peak: float | None, profile: str | None, *, stdin: Callable[[], Any]
+    average: float | None,
+    peak: float | None,
+    profile: str | None,
+    *,
+    stdin: Callable[[], Any],
+    baseline: float | None = None,
 ) -> TrafficProfile:
-    """The traffic to price, from `--average-per-minute` with `--peak-per-minute` or a `--traffic-profile`."""
+    """The traffic to price, from `--average-per-minute` with `--peak-per-minute` (and optionally
+    `--baseline-per-minute`) or a `--traffic-profile`."""
     from ircli.lib import traffic
 
+    if baseline is not None and (average is None or peak is None):
+        raise InputError("--baseline-per-minute goes with --average-per-minute and --peak-per-minute.")
     if profile is not None:
         if average is not None or peak is not None:
             raise InputError("Give --traffic-profile, or --average-per-minute with --peak-per-minute, not both.")
@@ -46,7 +54,7 @@ def traffic_of(
         raise InputError(
             "Say what traffic to price: --average-per-minute N --peak-per-minute N, or --traffic-profile FILE."
         )
-    return traffic.from_average_and_peak(average, peak)
+    return traffic.from_average_and_peak(average, peak, baseline)
 
 
 def instance_scaling(

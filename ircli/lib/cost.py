@@ -155,6 +155,7 @@ def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfi
         latency_at(benchmark_ms, slots, load / capacity) if capacity else math.inf for load in traffic.per_minute
     ]
     return {
+        **cold_starts(recommendation, traffic, benchmark_ms, provisioned or 0),
         "Kind": "Serverless",
         "PriceSource": f"ircli catalog (serverless, us-east-1, published {prices['as_of']})",
         "MemorySizeInMB": int(gigabytes * 1024),
@@ -165,6 +166,28 @@ def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfi
         "MonthlyProvisionedConcurrencyCost": provisioned_cost,
         "CapacityPerMinute": capacity,
         "LatencyMsByHour": latency,
+    }
+
+
+def cold_starts(
+    recommendation: Mapping[str, Any], traffic: TrafficProfile, benchmark_ms: float, warm: int
+) -> dict[str, Any]:
+    """Serverless cold starts: each time the traffic starts after an hour with none, every container the
+    load needs at once (Little's law: invocations per second x latency, at most MaxConcurrency) beyond the
+    `warm` ones starts cold, each first request waiting the benchmark's ModelSetupTime."""
+    setup_us = number(recommendation.get("Metrics", {}).get("ModelSetupTime"))
+    config = recommendation["EndpointConfiguration"]["ServerlessConfig"]
+    most = max(1, int(_figure(config.get("MaxConcurrency"), "MaxConcurrency", 1)))
+    per_period = 0
+    for hour, load in enumerate(traffic.per_minute):
+        if load > 0 and traffic.per_minute[hour - 1] == 0:
+            concurrent = min(most, max(1, math.ceil(load / 60 * benchmark_ms / 1000)))
+            per_period += max(0, concurrent - warm)
+    periods_per_month = HOURS_PER_MONTH / len(traffic.per_minute)
+    return {
+        "ColdStartsPerMonth": round(per_period * periods_per_month),
+        "ColdStartSeconds": None if setup_us is None else setup_us / 1_000_000,
+        "FirstRequestLatencyMsAfterIdle": None if setup_us is None else round(benchmark_ms + setup_us / 1000, 1),
     }
 
 
@@ -196,6 +219,11 @@ def estimate_costs(
         over_capacity = [h for h, load in enumerate(traffic.per_minute) if load > figures["CapacityPerMinute"]]
         limit = options.max_latency_ms
         over_limit = [h for h, ms in enumerate(latency) if limit is not None and ms > limit]
+        cold = figures.get("FirstRequestLatencyMsAfterIdle")
+        if limit is not None and cold is not None and cold > limit:
+            # The first requests after an idle hour wait for a cold start: that hour breaks the limit too.
+            starts = {h for h, load in enumerate(traffic.per_minute) if load > 0 and traffic.per_minute[h - 1] == 0}
+            over_limit = sorted(set(over_limit) | starts)
         estimates.append(
             {
                 "RecommendationId": rid,
@@ -215,6 +243,7 @@ def estimate_costs(
         "JobName": job.get("JobName"),
         "Traffic": {
             "Source": traffic.source,
+            "Assumed": traffic.assumed or None,
             "Hours": len(traffic.per_minute),
             "AveragePerMinute": traffic.average,
             "PeakPerMinute": traffic.peak,
@@ -296,6 +325,7 @@ def assumptions(
     rows = [
         {"Assumption": "Hours in a month", "Value": str(HOURS_PER_MONTH)},
         {"Assumption": "Traffic", "Value": traffic.source},
+        *([{"Assumption": "Between peaks", "Value": traffic.assumed}] if traffic.assumed else []),
         {
             "Assumption": "Instances each hour",
             "Value": "ceil(the hour's invocations/min / the scaling recommendation's target per instance), within "
@@ -327,6 +357,14 @@ def assumptions(
                 "Assumption": "Serverless price",
                 "Value": f"${prices['price_per_gb_second']:.5f} per GB-second ({prices['source']}, {prices['as_of']}); "
                 "billed duration implied by the benchmark's CostPerInference",
+            }
+        )
+        rows.append(
+            {
+                "Assumption": "Cold starts",
+                "Value": "each time traffic starts after an hour with none, every container the load needs at once "
+                "(invocations/s x latency, at most MaxConcurrency, less provisioned concurrency) starts cold; its "
+                "first request waits the benchmark's ModelSetupTime (the estimate bills only the inference duration)",
             }
         )
         if options.provisioned_concurrency:

@@ -30,6 +30,8 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 class TrafficProfile:
     per_minute: tuple[float, ...]  # each hour's invocations per minute
     source: str  # how the profile was made, said with the figures
+    # What ircli assumed that the user did not say (the traffic between peaks), and how to say otherwise.
+    assumed: str = ""
 
     @property
     def average(self) -> float:
@@ -43,17 +45,26 @@ class TrafficProfile:
     def trough(self) -> float:
         return min(self.per_minute)
 
+    @property
+    def starts_from_zero(self) -> int:
+        """How many times a period the traffic starts after an hour with none (the period wraps around)."""
+        values = self.per_minute
+        return sum(1 for hour, load in enumerate(values) if load > 0 and values[hour - 1] == 0)
 
-def from_average_and_peak(average: float, peak: float) -> TrafficProfile:
+
+def from_average_and_peak(average: float, peak: float, baseline: float | None = None) -> TrafficProfile:
     """A day shaped from two figures: a sine between 2 x average - peak and the peak when that is not
     negative (its mean is the average); otherwise the peak for as many hours as the average allows and no
-    traffic in the others (spiky traffic)."""
+    traffic in the others (spiky traffic), an assumption the profile states. With `baseline` (the traffic
+    between peaks), the peak for as many hours as keep the average and the baseline in the others."""
     _check_figure("--average-per-minute", average)
     _check_figure("--peak-per-minute", peak)
     if peak < average:
         raise InputError(f"--peak-per-minute ({peak:g}) is below --average-per-minute ({average:g}).")
     if peak == 0:
         raise InputError("--peak-per-minute must be more than 0.")
+    if baseline is not None:
+        return _peaks_over_baseline(average, peak, baseline)
     if 2 * average >= peak:
         amplitude = peak - average
         # Peak at 14:00, trough at 02:00.
@@ -63,6 +74,25 @@ def from_average_and_peak(average: float, peak: float) -> TrafficProfile:
     busy = max(1, round(24 * average / peak))
     values = tuple(peak if hour < busy else 0.0 for hour in range(24))
     shape = f"{peak:,.0f}/min for {busy} h a day, no traffic otherwise"
+    assumed = (
+        f"no traffic at all in the other {24 - busy} h of the day (set the traffic between peaks with "
+        "--baseline-per-minute N)"
+    )
+    return TrafficProfile(values, f"average {average:,.0f}/min, peak {peak:,.0f}/min ({shape})", assumed)
+
+
+def _peaks_over_baseline(average: float, peak: float, baseline: float) -> TrafficProfile:
+    _check_figure("--baseline-per-minute", baseline)
+    if baseline > average:
+        raise InputError(f"--baseline-per-minute ({baseline:g}) is above --average-per-minute ({average:g}).")
+    # Hours at the peak, the last one partly, so that the day's mean is the average exactly.
+    busy = 24 * (average - baseline) / (peak - baseline) if peak > baseline else 0.0
+    full = int(busy)
+    values = tuple(
+        peak if hour < full else (baseline + (busy - full) * (peak - baseline) if hour == full else baseline)
+        for hour in range(24)
+    )
+    shape = f"{peak:,.0f}/min for {busy:.3g} h a day, {baseline:,.0f}/min otherwise"
     return TrafficProfile(values, f"average {average:,.0f}/min, peak {peak:,.0f}/min ({shape})")
 
 

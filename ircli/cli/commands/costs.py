@@ -37,6 +37,16 @@ def cost_estimate(
             rich_help_panel=TRAFFIC,
         ),
     ] = None,
+    baseline_per_minute: Annotated[
+        float | None,
+        typer.Option(
+            "--baseline-per-minute",
+            callback=finite,
+            help="Invocations per minute between the peaks (with --average-per-minute and --peak-per-minute); "
+            "without it, spiky traffic is taken to be none at all between peaks, and the estimate says so.",
+            rich_help_panel=TRAFFIC,
+        ),
+    ] = None,
     traffic_profile: Annotated[
         str | None,
         typer.Option(
@@ -94,7 +104,9 @@ def cost_estimate(
     job_name = pick_name(name, job_name)
     if not job_name:
         raise InputError("Give the job's name: ircli cost-estimate JOB_NAME (or --job-name).")
-    traffic = traffic_of(average_per_minute, peak_per_minute, traffic_profile, stdin=cli.env.stdin_bytes)
+    traffic = traffic_of(
+        average_per_minute, peak_per_minute, traffic_profile, stdin=cli.env.stdin_bytes, baseline=baseline_per_minute
+    )
     options = Options(max_latency_ms, provisioned_concurrency, target_cpu_utilization_per_core)
     from ircli.cli.prices import price_lookup
 

@@ -321,7 +321,7 @@ def run_wizard(cli: CliContext, prompter: Any, resume: str | None) -> tuple[dict
     """The create-job wizard; on Ctrl-C the answers so far are kept in a draft whose path is printed, and
     nothing is sent. Job names are checked against the backend as they are typed."""
     from ircli.cli.wizards import create_job_wizard, review
-    from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, load_draft, name_check
+    from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, load_draft, model_check, name_check
 
     earlier, draft = load_draft(resume), Draft()
     with kept_if_interrupted(cli, "create-job", draft, lambda: draft.request.get("JobName") or generated_job_name()):
@@ -332,9 +332,16 @@ def run_wizard(cli: CliContext, prompter: Any, resume: str | None) -> tuple[dict
             answers=draft.request,
             resume=earlier.request,
             name_taken=name_check(cli.service.describe_job, "a job"),
+            model_missing=model_check(lambda: model_names(cli)),
         )
         saved, submit = review(prompter, CREATE, request, f"{request['JobName']}.yaml")
     return request, saved, submit
+
+
+def model_names(cli: CliContext) -> list[str]:
+    """The names of the models the backend lists, for the wizard to check a model name against."""
+    models = cli.service.paginate("ListModels", {}).get("Models", [])
+    return [str(model.get("ModelName")) for model in models]
 
 
 def last_role_arn(cli: CliContext) -> str:

@@ -14,8 +14,11 @@ NA = "n/a"
 
 
 def fmt_number(value: float) -> str:
-    """A float as the service meant it: the API's floats are 32-bit, so 0.10199999809265137 reads 0.102 (the
-    shortest text that is the same 32-bit number); other floats read as Python writes them."""
+    """A float as the service meant it: a whole one as a count (`14,494`); the API's floats are 32-bit, so
+    0.10199999809265137 reads 0.102 (the shortest text that is the same 32-bit number); other floats read as
+    Python writes them."""
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"  # a whole float reads as a count (`14,494`), never `14494.0` or `1e+04`
     try:
         single = struct.unpack("f", struct.pack("f", value))[0]
     except (OverflowError, struct.error):
@@ -59,7 +62,9 @@ def fmt_plain(value: Any, missing: str = "-") -> str:
     if value is None:
         return missing
     amount = number(value)
-    return NA if amount is None else f"{amount:g}"
+    if amount is None:
+        return NA
+    return f"{int(amount):,}" if float(amount).is_integer() and abs(amount) < 1e15 else f"{amount:g}"
 
 
 def fmt_percent(value: Any) -> str:

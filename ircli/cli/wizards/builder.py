@@ -62,7 +62,9 @@ class RequestBuilder:
         # Filled in place, so that whoever holds it still has the answers if the wizard is interrupted.
         self.request: dict[str, Any] = answers if answers is not None else {}
         self.resume = resume or {}  # a draft's answers, offered as defaults
-        self.taken = taken or {}  # per member: a check that a name is free, as it is typed
+        self.taken = (
+            taken or {}
+        )  # per member: a check of a name against the backend (free, or existing), as it is typed
 
     def check(self, path: Path_, value: Any) -> bool | str:
         """True, or why the answer `value` at `path` would be refused: a problem at the member itself, or one

@@ -35,10 +35,14 @@ def create_job_wizard(
     answers: dict[str, Any] | None = None,
     resume: dict[str, Any] | None = None,
     name_taken: Callable[[str], str | None] | None = None,
+    model_missing: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any]:
     """Ask for a create-job request. `answers` is filled as the user answers (kept if interrupted), `resume`
-    offers a draft's answers as defaults, `name_taken` says whether a job name is in use already."""
+    offers a draft's answers as defaults, `name_taken` says whether a job name is in use already,
+    `model_missing` why a model name is not one the backend has."""
     taken: dict[Path_, Callable[[str], str | None]] = {("JobName",): name_taken} if name_taken else {}
+    if model_missing:
+        taken[("InputConfig", "ModelName")] = model_missing
     build = RequestBuilder(prompter, CREATE, answers=answers, resume=resume, taken=taken)
     advanced = _ask_job_kind(prompter, build, resume)
     _ask_model(prompter, build, resume)

@@ -113,3 +113,30 @@ def name_check(describe: Callable[[str], Any], what: str) -> Callable[[str], str
         return f"{what} named {name} exists already; choose another name"
 
     return taken
+
+
+def model_check(list_names: Callable[[], list[str]]) -> Callable[[str], str | None]:
+    """A check that the backend has a model of the name typed, with the nearest names it lists (asked once).
+    Where the models cannot be listed (no permission, no network), every name passes: the service judges."""
+    from difflib import get_close_matches
+
+    from ircli.errors import IrcliError
+
+    known: list[list[str] | None] = []
+
+    def missing(name: str) -> str | None:
+        if not known:
+            try:
+                known.append(list_names())
+            except IrcliError:
+                known.append(None)
+        names = known[0]
+        if names is None or name in names:
+            return None
+        nearest = get_close_matches(name, names, n=3)
+        if nearest:
+            return f"no model named {name}; did you mean {' or '.join(nearest)}?"
+        listed = f" (it has {', '.join(sorted(names)[:5])}{', ...' if len(names) > 5 else ''})" if names else ""
+        return f"no model named {name} on this backend{listed}; create it with `ircli model create`"
+
+    return missing

@@ -7,6 +7,9 @@ from typing import Any
 from ircli.cli.output.cells import NA, fmt_int, fmt_latency_ms, fmt_money
 from ircli.cli.output.model import Column, TableData
 
+# A regression named as the column that shows its change.
+REGRESSION_WORDS = {"CostPerHour": "cost", "ModelLatency": "latency", "MaxInvocations": "throughput"}
+
 
 def _signed(change: float | None) -> str:
     return NA if change is None else f"{change:+.1f}%"
@@ -33,24 +36,25 @@ def comparison_tables(document: dict[str, Any]) -> list[TableData]:
                 fmt_int(throughput["JobA"]),
                 fmt_int(throughput["JobB"]),
                 _signed(throughput["ChangePercent"]),
-                ", ".join(item.get("Regressions", [])),
+                ", ".join(REGRESSION_WORDS.get(name, name) for name in item.get("Regressions", [])),
             ]
         )
         styles.append("red" if item.get("Regressions") else "")
-    # The configuration, the baseline's figures and the changes never go; job B's figures follow from them.
+    # The configuration, the changes and the regressions (the gate's own column) never go; the figures they
+    # are computed from go when narrow, job B's first.
     columns = [
         Column("Configuration", style="bold"),
         Column("Count", priority=40),
-        Column("$/h A", "right"),
+        Column("$/h A", "right", priority=65),
         Column("$/h B", "right", priority=60),
         Column("Cost", "right"),
-        Column("ms A", "right"),
+        Column("ms A", "right", priority=65),
         Column("ms B", "right", priority=60),
         Column("Latency", "right"),
-        Column("Inv A", "right"),
+        Column("Inv A", "right", priority=65),
         Column("Inv B", "right", priority=60),
         Column("Throughput", "right"),
-        Column("Regressions", priority=70),
+        Column("Regressions", wrap_width=len("throughput,")),
     ]
     notes = ["Signed change from job A to job B. Higher cost or latency, or lower throughput, is worse."]
     for key, name in (("OnlyInJobA", "A"), ("OnlyInJobB", "B")):

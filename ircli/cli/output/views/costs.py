@@ -91,6 +91,9 @@ def cost_tables(document: dict[str, Any]) -> list[TableData]:
             else ", options with enough capacity first."
         ),
     ]
+    if traffic.get("Assumed"):
+        notes.insert(1, f"Assumed: {traffic['Assumed']}.")
+    notes.extend(_cold_start_notes(document["Estimates"]))
     if document.get("BreakEven"):
         notes.append(document["BreakEven"]["Statement"])
     for skipped in document.get("NotPriced", []):
@@ -104,6 +107,23 @@ def cost_tables(document: dict[str, Any]) -> list[TableData]:
         [[row["Assumption"], row["Value"]] for row in document["Assumptions"]],
     )
     return [TableData(title, columns, rows, "\n".join(notes), styles), assumptions]
+
+
+def _cold_start_notes(estimates: list[dict[str, Any]]) -> list[str]:
+    """What starting from no traffic costs a serverless option in latency: its cold starts a month."""
+    notes = []
+    for estimate in estimates:
+        starts = estimate.get("ColdStartsPerMonth")
+        if estimate["Kind"] != "Serverless" or not starts:
+            continue
+        seconds, first = estimate.get("ColdStartSeconds"), estimate.get("FirstRequestLatencyMsAfterIdle")
+        wait = (
+            f", each first request waiting {seconds:,.1f} s ({first:,.0f} ms with the model's latency)"
+            if seconds is not None and first is not None
+            else " (the benchmark reported no ModelSetupTime to say how long each takes)"
+        )
+        notes.append(f"{estimate['EndpointConfiguration']}: {starts:,} cold starts a month after idle hours{wait}.")
+    return notes
 
 
 def cost_series(document: dict[str, Any], points: int) -> tuple[list[float], list[tuple[str, list[float]]]]:

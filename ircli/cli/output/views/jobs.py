@@ -40,7 +40,8 @@ def recommendation_cells(recommendation: dict[str, Any], names: dict[str, str] |
 
 
 METRIC_COLUMNS = [
-    Column("Endpoint", style="bold", no_wrap=True),
+    # The endpoint may wrap between words on a narrow terminal, so that the short key columns never have to go.
+    Column("Endpoint", style="bold"),
     Column("Env", priority=75, footnote=True),
     Column("$/hour", "right", no_wrap=True),
     Column("$/1M inf", "right", no_wrap=True, priority=70),
@@ -77,7 +78,9 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
 
     if ranking is None:
         rows = [[str(i), *cells(r), str(r.get("RecommendationId", ""))] for i, r in enumerate(recommendations, start=1)]
-        return TableData("Recommendations", [Column("#", "right", "dim"), *metric_columns, ID_COLUMN], rows, caption)
+        return TableData(
+            "Recommendations", [Column("#", "right", "dim", no_wrap=True), *metric_columns, ID_COLUMN], rows, caption
+        )
     rows, styles = [], []
     for item in ranking.ranked:
         rows.append(
@@ -100,7 +103,7 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
     for recommendation, reason in ranking.excluded:
         notes.append(f"Excluded {endpoint_label(recommendation.get('EndpointConfiguration', {}))}: {reason}.")
     columns = [
-        Column("Rank", "right"),
+        Column("Rank", "right", no_wrap=True),
         Column(PARETO_MARK, no_wrap=True),
         *metric_columns,
         Column("Score", "right", priority=60),
