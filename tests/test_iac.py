@@ -247,7 +247,7 @@ def test_strings_with_quotes_newlines_and_template_sequences_stay_literal(cli: C
         "model", "create", "--cli-input-json",
         json.dumps({
             "ModelName": "hostile", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/r",
-            "PrimaryContainer": {"Image": "1.dkr.ecr.us-east-1.amazonaws.com/x:1", "Environment": {"GREETING": HOSTILE}},
+            "PrimaryContainer": {"Image": "1.dkr.ecr.us-east-1.amazonaws.com/x", "Environment": {"GREETING": HOSTILE}},
         }),
     )  # fmt: skip
     text = emit(cli, recommendation["RecommendationId"], "terraform", "--model-name", "hostile")
