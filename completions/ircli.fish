@@ -140,6 +140,8 @@ complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_s
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l tag -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l emit -x -a 'application-autoscaling'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l autoscaling
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l min-invocations-per-minute -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l max-invocations-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l endpoint-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l interactive
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l resume -x

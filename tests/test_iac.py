@@ -208,6 +208,24 @@ def test_terraform_uses_only_the_providers_arguments_and_the_recommendations_val
     assert tracking["target_value"] == scaling["ScalingPolicies"][0]["TargetTracking"]["TargetValue"]
 
 
+def test_autoscaling_is_sized_for_the_traffic_given(cli: CliRunner, default_job: dict[str, Any]) -> None:
+    reference = default_job["RecommendationId"]
+    traffic = ("--min-invocations-per-minute", "2000", "--max-invocations-per-minute", "90000")
+    template = yaml.safe_load(emit(cli, reference, "cloudformation", "--autoscaling", *traffic))
+    expected = cli(
+        "scaling-recommendation", "--job-name", "xgboost-default", "--recommendation-id", reference, *traffic,
+        "--output", "json",
+    ).json["DynamicScalingConfiguration"]  # fmt: skip
+    target = template["Resources"]["ScalableTarget"]["Properties"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (expected["MinCapacity"], expected["MaxCapacity"])
+    assert (
+        target["MaxCapacity"]
+        > scaling_of(cli, "xgboost-default", reference)["DynamicScalingConfiguration"]["MaxCapacity"]
+    )
+    refused = emit(cli, reference, "terraform", "--max-invocations-per-minute", "90000", expect=252)
+    assert "--autoscaling" in refused
+
+
 def test_the_measured_environment_is_set_on_the_model(cli: CliRunner) -> None:
     cli("create-job", "--cli-input-yaml", str(EXAMPLES / "environment-ranges.yaml"))
     recommendation = recommendation_of(cli, "tuning-threads", serverless=False)

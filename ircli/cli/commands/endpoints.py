@@ -24,6 +24,12 @@ ConfigNameOption = Annotated[
 EndpointArgument = Annotated[str | None, typer.Argument(help="The endpoint's name.", show_default=False)]
 EndpointOption = Annotated[str | None, typer.Option("--endpoint-name", help="The endpoint's name.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="A tag on the resource; repeatable.")]
+MinInvocations = Annotated[
+    int | None, typer.Option("--min-invocations-per-minute", help="With --autoscaling: the least traffic expected.")
+]
+MaxInvocations = Annotated[
+    int | None, typer.Option("--max-invocations-per-minute", help="With --autoscaling: the most traffic expected.")
+]
 
 
 class TemplateFormat(str, Enum):
@@ -70,6 +76,8 @@ def create(
             "--autoscaling", help="With --emit: add the scalable target and policy of the scaling recommendation."
         ),
     ] = False,
+    min_invocations_per_minute: MinInvocations = None,
+    max_invocations_per_minute: MaxInvocations = None,
     endpoint_name: Annotated[
         str | None, typer.Option("--endpoint-name", help="With --emit: the endpoint's name (default from the job).")
     ] = None,
@@ -80,13 +88,22 @@ def create(
     a template that creates it)."""
     cli = call.cli
     check_resume(resume, interactive)
-    if emit is not None or autoscaling or endpoint_name:
-        if emit is None or not from_recommendation or interactive:
-            raise InputError("--emit needs --from-recommendation (and --autoscaling and --endpoint-name need --emit).")
+    given = (
+        ("MinInvocationsPerMinute", min_invocations_per_minute),
+        ("MaxInvocationsPerMinute", max_invocations_per_minute),
+    )
+    objective = {k: v for k, v in given if v is not None}
+    if emit is not None or autoscaling or endpoint_name or objective:
+        if emit is None or not from_recommendation or interactive or (objective and not autoscaling):
+            raise InputError(
+                "--emit needs --from-recommendation; --autoscaling and --endpoint-name need --emit, "
+                "--min/--max-invocations-per-minute need --autoscaling."
+            )
         from ircli.lib.iac import Names
 
         names = Names(endpoint_config=endpoint_config_name, endpoint=endpoint_name, variant=variant_name)
-        _emit_template(call, from_recommendation, emit, names, model_name, autoscaling, provisioned_concurrency)
+        scaling = objective if autoscaling else None
+        _emit_template(call, from_recommendation, emit, names, model_name, scaling, provisioned_concurrency)
         return
     if interactive:
         _create_interactively(call, resume)
@@ -170,11 +187,12 @@ def _emit_template(
     emit: TemplateFormat,
     names: Any,
     model_name: str | None,
-    autoscaling: bool,
+    objective: dict[str, int] | None,
     provisioned_concurrency: int | None,
 ) -> None:
     """Print the template of a recommendation's deployment: the model is DescribeModel's (--model-name, else
-    the job's), or the job's model package."""
+    the job's), or the job's model package; with an objective (None: no scaling), the scaling
+    recommendation's policy for that traffic."""
     from ircli.lib.iac import cloudformation, deployment_from, terraform
     from ircli.lib.requests import scaling_request
 
@@ -185,10 +203,10 @@ def _emit_template(
     model_to_describe = model_name or job.get("InputConfig", {}).get("ModelName")
     model = service.call("DescribeModel", {"ModelName": model_to_describe}) if model_to_describe else None
     scaling = None
-    if autoscaling and "ServerlessConfig" not in recommendation.get("EndpointConfiguration", {}):
-        request = scaling_request(job_name, str(recommendation["RecommendationId"]))
+    if objective is not None and "ServerlessConfig" not in recommendation.get("EndpointConfiguration", {}):
+        request = scaling_request(job_name, str(recommendation["RecommendationId"]), objective=objective or None)
         scaling = service.call("GetScalingConfigurationRecommendation", request)
-    elif autoscaling:
+    elif objective is not None:
         raise InputError("--autoscaling applies to instance recommendations; this one is serverless.")
     deployment = deployment_from(
         job, recommendation, model, names=names, scaling=scaling, provisioned_concurrency=provisioned_concurrency
