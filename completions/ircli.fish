@@ -280,7 +280,7 @@ complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l cli-input-yam
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l help
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -a '(__ircli_job_names)'
-complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'create' -d 'Create an endpoint configuration from a file, or from a job\'s recommendation.'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'create' -d 'Create an endpoint configuration from a file, or from a job\'s recommendation (or, with --emit, print'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'delete' -d 'Delete an endpoint configuration.'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'delete-endpoint' -d 'Delete an endpoint; --wait until it is gone.'
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config; and not __fish_seen_subcommand_from create delete delete-endpoint deploy describe describe-endpoint list update-capacity update-endpoint' -a 'deploy' -d 'Create an endpoint from an endpoint configuration (CreateEndpoint); --wait until it is InService.'
@@ -295,6 +295,11 @@ complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_s
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l variant-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l provisioned-concurrency -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l tag -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l emit -x -a 'application-autoscaling'
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l autoscaling
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l min-invocations-per-minute -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l max-invocations-per-minute -x
+complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l endpoint-name -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l interactive
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l resume -x
 complete -c ircli -n '__fish_seen_subcommand_from endpoint-config ; and __fish_seen_subcommand_from create' -l cli-input-json -r -F

@@ -72,6 +72,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli endpoint-config create --from-recommendation xgboost-default/9309ff62 --model-name churn-xgboost "
         "--endpoint-config-name churn-config",
         "ircli endpoint-config create --cli-input-yaml examples/endpoint-config-instance.yaml",
+        "ircli endpoint-config create --from-recommendation xgboost-default/9309ff62 --emit cloudformation "
+        "--autoscaling > stack.yaml",
     ),
     "endpoint-config describe": ("ircli endpoint-config describe churn-config",),
     "endpoint-config list": ("ircli endpoint-config list --name-contains churn",),

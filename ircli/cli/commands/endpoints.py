@@ -1,6 +1,7 @@
 """`ircli endpoint-config ...`: endpoint configurations (create, also from a recommendation; describe;
 delete) and the endpoints made from them (deploy, describe-endpoint, update-capacity, delete-endpoint)."""
 
+from enum import Enum
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +24,17 @@ ConfigNameOption = Annotated[
 EndpointArgument = Annotated[str | None, typer.Argument(help="The endpoint's name.", show_default=False)]
 EndpointOption = Annotated[str | None, typer.Option("--endpoint-name", help="The endpoint's name.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="A tag on the resource; repeatable.")]
+MinInvocations = Annotated[
+    int | None, typer.Option("--min-invocations-per-minute", help="With --autoscaling: the least traffic expected.")
+]
+MaxInvocations = Annotated[
+    int | None, typer.Option("--max-invocations-per-minute", help="With --autoscaling: the most traffic expected.")
+]
+
+
+class TemplateFormat(str, Enum):
+    CLOUDFORMATION = "cloudformation"
+    TERRAFORM = "terraform"
 
 
 def split_recommendation_reference(reference: str) -> tuple[str, str]:
@@ -50,12 +62,49 @@ def create(
         int | None, typer.Option("--provisioned-concurrency", help="Serverless only.")
     ] = None,
     tag: Tags = None,
+    emit: Annotated[
+        TemplateFormat | None,
+        typer.Option(
+            "--emit",
+            help="With --from-recommendation: print a CloudFormation or Terraform template of the model, the "
+            "endpoint configuration and the endpoint instead of creating anything.",
+        ),
+    ] = None,
+    autoscaling: Annotated[
+        bool,
+        typer.Option(
+            "--autoscaling", help="With --emit: add the scalable target and policy of the scaling recommendation."
+        ),
+    ] = False,
+    min_invocations_per_minute: MinInvocations = None,
+    max_invocations_per_minute: MaxInvocations = None,
+    endpoint_name: Annotated[
+        str | None, typer.Option("--endpoint-name", help="With --emit: the endpoint's name (default from the job).")
+    ] = None,
     interactive: Interactive = False,
     resume: Resume = None,
 ) -> None:
-    """Create an endpoint configuration from a file, or from a job's recommendation."""
+    """Create an endpoint configuration from a file, or from a job's recommendation (or, with --emit, print
+    a template that creates it)."""
     cli = call.cli
     check_resume(resume, interactive)
+    given = (
+        ("MinInvocationsPerMinute", min_invocations_per_minute),
+        ("MaxInvocationsPerMinute", max_invocations_per_minute),
+    )
+    objective = {k: v for k, v in given if v is not None}
+    if emit is not None or autoscaling or endpoint_name or objective:
+        if emit is None or not from_recommendation or interactive or (objective and not autoscaling):
+            raise InputError(
+                "--emit needs --from-recommendation; --autoscaling and --endpoint-name need --emit, "
+                "--min/--max-invocations-per-minute need --autoscaling."
+            )
+        from ircli.lib.iac import Names
+
+        names = Names(endpoint_config=endpoint_config_name, endpoint=endpoint_name, variant=variant_name)
+        scaling = objective if autoscaling else None
+        _emit_template(call, from_recommendation, emit, names, model_name, scaling, provisioned_concurrency)
+        return
     if interactive:
         _create_interactively(call, resume)
         return
@@ -130,6 +179,40 @@ def _variant_from(
         settings = " ".join(f"{p['Key']}={p['Value']}" for p in parameters)
         cli.note(f"The recommendation was measured with {settings}; set them on model {model_name}'s container.")
     return variant
+
+
+def _emit_template(
+    call: ApiCall,
+    reference: str,
+    emit: TemplateFormat,
+    names: Any,
+    model_name: str | None,
+    objective: dict[str, int] | None,
+    provisioned_concurrency: int | None,
+) -> None:
+    """Print the template of a recommendation's deployment: the model is DescribeModel's (--model-name, else
+    the job's), or the job's model package; with an objective (None: no scaling), the scaling
+    recommendation's policy for that traffic."""
+    from ircli.lib.iac import cloudformation, deployment_from, terraform
+    from ircli.lib.requests import scaling_request
+
+    service = call.cli.service
+    job_name, recommendation_id = split_recommendation_reference(reference)
+    recommendation = service.recommendation(job_name, recommendation_id, reference)
+    job = service.describe_job(job_name)
+    model_to_describe = model_name or job.get("InputConfig", {}).get("ModelName")
+    model = service.call("DescribeModel", {"ModelName": model_to_describe}) if model_to_describe else None
+    scaling = None
+    if objective is not None and "ServerlessConfig" not in recommendation.get("EndpointConfiguration", {}):
+        request = scaling_request(job_name, str(recommendation["RecommendationId"]), objective=objective or None)
+        scaling = service.call("GetScalingConfigurationRecommendation", request)
+    elif objective is not None:
+        raise InputError("--autoscaling applies to instance recommendations; this one is serverless.")
+    deployment = deployment_from(
+        job, recommendation, model, names=names, scaling=scaling, provisioned_concurrency=provisioned_concurrency
+    )
+    renderer = cloudformation if emit is TemplateFormat.CLOUDFORMATION else terraform
+    call.cli.writer.emit_text(renderer.render(deployment))
 
 
 @api_command("DescribeEndpointConfig")
