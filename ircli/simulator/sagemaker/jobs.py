@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ircli.lib.numbers import finite_or_text
 from ircli.operations import Service
 from ircli.simulator import documents
 from ircli.simulator.common import (
@@ -164,8 +163,10 @@ class Jobs(Resource):
             "CostPerInference": result["cost_per_inference"],
             "MaxInvocations": result["max_invocations"],
             "ModelLatency": stored_latency_ms(result),
-            "CpuUtilization": finite_or_text(result["cpu_utilization"]),
-            "MemoryUtilization": finite_or_text(result["memory_utilization"]),
+            # A float that is not a number (a failed benchmark's) stays one: the protocols spell it on the
+            # wire, the store in its documents, ircli's service layer for its commands.
+            "CpuUtilization": result["cpu_utilization"],
+            "MemoryUtilization": result["memory_utilization"],
         }
         if result["model_setup_time_us"] is not None:
             metrics["ModelSetupTime"] = result["model_setup_time_us"]
