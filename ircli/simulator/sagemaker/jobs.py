@@ -19,9 +19,8 @@ from ircli.simulator.common import (
     SIMULATE_TAG,
     TERMINAL,
     decode_keyset_token,
-    decode_offset_token,
     encode_keyset_token,
-    encode_offset_token,
+    page_of,
     short_hash,
     speed_factor,
     stored_latency_ms,
@@ -311,12 +310,7 @@ class Jobs(Resource):
                 {"StepType": "BENCHMARK", "JobName": job_name, "Status": status, "InferenceBenchmark": benchmark}
             )
         context = short_hash(request["JobName"], request.get("Status"), request.get("StepType"), length=12)
-        offset = decode_offset_token(request["NextToken"], context) if "NextToken" in request else 0
-        limit = request.get("MaxResults", 100)
-        response: dict[str, Any] = {"Steps": steps[offset : offset + limit]}
-        if offset + limit < len(steps):
-            response["NextToken"] = encode_offset_token(offset + limit, context)
-        return response
+        return page_of(steps, request, result_key="Steps", context=context)
 
     @staticmethod
     def _step_status(
