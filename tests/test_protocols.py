@@ -22,7 +22,6 @@ from ircli.simulator.protocols.awsjson import AwsJson
 from ircli.simulator.protocols.cbor import RpcV2Cbor
 from ircli.simulator.protocols.query import Query
 from ircli.simulator.protocols.restjson import RuntimeRestJson
-from ircli.simulator.protocols.shapes import to_python
 
 SESSION = botocore.session.get_session()
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -73,7 +72,8 @@ def test_each_protocol_parses_botocore_s_request_into_its_members(protocol: str,
     assert isinstance(chosen, kind)
     if isinstance(chosen, AwsJson):
         assert chosen.version == "1.0" and request.headers["x-amz-target"].endswith(".GetMetricStatistics")
-        members = to_python(operation.input_shape, chosen.parse(request, OperationKey(Service.SAGEMAKER, "x")))
+        # Parsed by the input shape, as the other protocols parse: timestamps come as aware datetimes.
+        members = chosen.parse(request, chosen.operation(request))
     else:
         members = chosen.members(request, operation)  # type: ignore[attr-defined]
     assert members == METRIC_REQUEST

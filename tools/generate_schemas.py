@@ -127,7 +127,9 @@ class SchemaBuilder:
         elif kind == "timestamp":
             schema["anyOf"] = [{"type": "string", "pattern": ISO_8601}, {"type": "number"}]
         elif kind == "blob":
+            # Base64 text in JSON; the annotation lets ircli's evaluator take the bytes a protocol parsed.
             schema["type"] = "string"
+            schema["contentEncoding"] = "base64"
         else:  # pragma: no cover - the model has no other shape types
             raise ValueError(f"unsupported shape type {kind!r} for {shape_name}")
         if shape.get("documentation"):

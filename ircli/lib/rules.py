@@ -1,8 +1,9 @@
 """Rules the service enforces that the API model does not express.
 
-Each rule names its source. `rule_violations(operation, request)` runs the rules of one operation over a
-request that may also break the schema: rules look only at values of the right type and leave the rest
-to schema validation.
+Each rule names its source. `rule_violations(operation, request)` runs the rules of one operation (its
+`OperationKey`, or a reference `find` resolves) over a request that may also break the schema: rules look
+only at values of the right type and leave the rest to schema validation. The rules are keyed as the
+registry is, by (service, operation).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from ircli.errors import MAX_COLLECTED, MAX_LISTED, Violation
+from ircli.operations import OperationKey, Service, find
 
 Path = tuple[str | int, ...]
 Rule = Callable[[dict[str, Any]], Iterator[Violation]]
@@ -368,18 +370,26 @@ def _generative_ai(operation: str) -> Rule:
     return rule
 
 
-RULES: dict[str, Rule] = {
-    "CreateInferenceRecommendationsJob": create_job_rules,
-    "GetScalingConfigurationRecommendation": scaling_rules,
-    "CreateEndpointConfig": endpoint_config_rules,
-    "UpdateEndpointWeightsAndCapacities": update_capacity_rules,
+def _sagemaker(name: str) -> OperationKey:
+    return OperationKey(Service.SAGEMAKER, name)
+
+
+RULES: dict[OperationKey, Rule] = {
+    _sagemaker("CreateInferenceRecommendationsJob"): create_job_rules,
+    _sagemaker("GetScalingConfigurationRecommendation"): scaling_rules,
+    _sagemaker("CreateEndpointConfig"): endpoint_config_rules,
+    _sagemaker("UpdateEndpointWeightsAndCapacities"): update_capacity_rules,
     **{
-        name: _generative_ai(name)
+        _sagemaker(name): _generative_ai(name)
         for name in ("CreateAIWorkloadConfig", "CreateAIRecommendationJob", "CreateAIBenchmarkJob")
     },
 }
 
 
-def rule_violations(operation: str, request: dict[str, Any]) -> list[Violation]:
-    rule = RULES.get(operation)
+def rule_violations(operation: str | OperationKey, request: dict[str, Any]) -> list[Violation]:
+    try:
+        key = find(operation).key
+    except KeyError:  # not a registered operation: no rules of the service's to run
+        return []
+    rule = RULES.get(key)
     return list(itertools.islice(rule(request), MAX_COLLECTED)) if rule else []

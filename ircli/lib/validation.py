@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterator
+from datetime import datetime
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -52,10 +53,27 @@ class Engine(str, Enum):
     JSONSCHEMA = "jsonschema"  # the jsonschema package: the reference implementation
 
 
+def json_spelling(value: Any) -> Any:
+    """A document as JSON spells it: a datetime as epoch seconds, bytes as base64 text (jsonschema
+    reads JSON documents only; ircli's evaluator takes the Python values themselves)."""
+    if isinstance(value, dict):
+        return {key: json_spelling(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_spelling(item) for item in value]
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, (bytes, bytearray)):
+        import base64
+
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
 def _schema_errors(operation: str, kind: str, document: Any, engine: Engine) -> Iterator[SchemaError]:
     if engine is Engine.IRCLI:
         yield from _checker(operation, kind).errors(document)
         return
+    document = json_spelling(document)
     errors = [
         SchemaError(tuple(error.absolute_path), error.validator, error.validator_value, error.instance, error.schema)
         for error in _jsonschema_validator(operation, kind).iter_errors(document)

@@ -144,10 +144,16 @@ def listing(
     if descending:
         selected.reverse()
     context = short_hash({k: v for k, v in request.items() if k not in ("NextToken", "MaxResults")}, length=12)
+    return page_of(selected, request, result_key=result_key, context=context)
+
+
+def page_of(items: list[dict[str, Any]], request: dict[str, Any], *, result_key: str, context: str) -> dict[str, Any]:
+    """The page of `items` a request's NextToken and MaxResults (default 100) ask for, with the offset token
+    of the next page while one is left. `context` ties a token to the listing that gave it out."""
     offset = decode_offset_token(request["NextToken"], context) if "NextToken" in request else 0
     limit = int(request.get("MaxResults", 100))
-    page: dict[str, Any] = {result_key: selected[offset : offset + limit]}
-    if offset + limit < len(selected):
+    page: dict[str, Any] = {result_key: items[offset : offset + limit]}
+    if offset + limit < len(items):
         page["NextToken"] = encode_offset_token(offset + limit, context)
     return page
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ircli.operations import OperationKey, Service, find
@@ -232,22 +231,10 @@ class Simulator:
             from ircli.simulator.pruning import prune
 
             reference = find(operation).key.reference
-            # The service ignores members it does not know; everything else it checks.
-            checked = _as_json(request)
-            violations = [v for v in request_violations(reference, checked) if v.rule != "unknown"]
+            # The service ignores members it does not know; everything else it checks (the protocols give
+            # timestamps as datetimes and blobs as bytes, which the schemas take as they stand).
+            violations = [v for v in request_violations(reference, request) if v.rule != "unknown"]
             if violations:
                 raise ValidationException(service_message(violations))
             request = prune(reference, request)
         return handler(request)
-
-
-def _as_json(value: Any) -> Any:
-    """A request's values as the schemas read them: a datetime (the query and CBOR protocols give them, as
-    botocore's callers do) as epoch seconds."""
-    if isinstance(value, dict):
-        return {key: _as_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_as_json(item) for item in value]
-    if isinstance(value, datetime):
-        return value.timestamp()
-    return value

@@ -76,9 +76,13 @@ class AwsJson(WireProtocol):
         return parse_target(request.headers.get("x-amz-target"))
 
     def parse(self, request: HttpRequest, key: OperationKey) -> dict[str, Any]:
-        # JSON's values are already what the handlers and the schemas take (timestamps as numbers or ISO
-        # text, as botocore sends them).
-        return parse_json_body(request.body)
+        document = parse_json_body(request.body)
+        if not document:
+            return document
+        from ircli.simulator.protocols.shapes import from_json, operation_model
+
+        members: dict[str, Any] = from_json(operation_model(key).input_shape, document)
+        return members
 
     def reply(self, status: int, document: dict[str, Any]) -> Reply:
         return Reply(status, json.dumps(to_wire(document)).encode("utf-8"), [("Content-Type", self.content_type)])

@@ -1,17 +1,23 @@
 """An operation's botocore shapes, loaded on a protocol's first need (so only when serving), and the
 model-driven conversions between wire values and Python values: text to numbers, booleans, datetimes
-and bytes (query), numbers to datetimes and "NaN" text to floats (CBOR)."""
+and bytes (query), numbers to datetimes and "NaN" text to floats (CBOR), epoch seconds or ISO text to
+datetimes and base64 text to bytes (JSON)."""
 
 from __future__ import annotations
 
 import base64
 import math
+import re
 from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
 from ircli.operations import OperationKey
 from ircli.simulator.exceptions import SerializationException
+
+# The ISO-8601 text a JSON request's timestamp may be (the schemas' pattern: tools/generate_schemas.py); other
+# text stays text, and the schema refuses it as before.
+ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$")
 
 
 @cache
@@ -86,6 +92,32 @@ def to_python(shape: Any, value: Any) -> Any:
             return float(value)
     if kind == "blob" and isinstance(value, str):
         return base64.b64decode(value)
+    return value
+
+
+def from_json(shape: Any, value: Any) -> Any:
+    """A JSON request's member as the Python value its shape means: a timestamp (epoch seconds or ISO-8601
+    text) as an aware datetime, a blob (base64 text) as bytes. A value that is not what its shape says stays
+    as it came, for the request's validation to name as the service does."""
+    if shape is None or value is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members
+        return {name: from_json(members.get(name), item) for name, item in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [from_json(shape.member, item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: from_json(shape.value, item) for key, item in value.items()}
+    try:
+        if kind == "timestamp" and not isinstance(value, bool) and isinstance(value, (int, float)):
+            return timestamp(value)
+        if kind == "timestamp" and isinstance(value, str) and ISO_8601.match(value):
+            return timestamp(value.replace("z", "Z"))
+        if kind == "blob" and isinstance(value, str):
+            return base64.b64decode(value, validate=True)
+    except (SerializationException, ValueError, OverflowError, OSError):
+        pass
     return value
 
 

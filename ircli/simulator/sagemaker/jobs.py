@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ircli.lib.numbers import finite_or_text
 from ircli.operations import Service
 from ircli.simulator import documents
 from ircli.simulator.common import (
@@ -20,9 +19,8 @@ from ircli.simulator.common import (
     SIMULATE_TAG,
     TERMINAL,
     decode_keyset_token,
-    decode_offset_token,
     encode_keyset_token,
-    encode_offset_token,
+    page_of,
     short_hash,
     speed_factor,
     stored_latency_ms,
@@ -164,8 +162,10 @@ class Jobs(Resource):
             "CostPerInference": result["cost_per_inference"],
             "MaxInvocations": result["max_invocations"],
             "ModelLatency": stored_latency_ms(result),
-            "CpuUtilization": finite_or_text(result["cpu_utilization"]),
-            "MemoryUtilization": finite_or_text(result["memory_utilization"]),
+            # A float that is not a number (a failed benchmark's) stays one: the protocols spell it on the
+            # wire, the store in its documents, ircli's service layer for its commands.
+            "CpuUtilization": result["cpu_utilization"],
+            "MemoryUtilization": result["memory_utilization"],
         }
         if result["model_setup_time_us"] is not None:
             metrics["ModelSetupTime"] = result["model_setup_time_us"]
@@ -310,12 +310,7 @@ class Jobs(Resource):
                 {"StepType": "BENCHMARK", "JobName": job_name, "Status": status, "InferenceBenchmark": benchmark}
             )
         context = short_hash(request["JobName"], request.get("Status"), request.get("StepType"), length=12)
-        offset = decode_offset_token(request["NextToken"], context) if "NextToken" in request else 0
-        limit = request.get("MaxResults", 100)
-        response: dict[str, Any] = {"Steps": steps[offset : offset + limit]}
-        if offset + limit < len(steps):
-            response["NextToken"] = encode_offset_token(offset + limit, context)
-        return response
+        return page_of(steps, request, result_key="Steps", context=context)
 
     @staticmethod
     def _step_status(
