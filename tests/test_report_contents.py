@@ -42,7 +42,12 @@ def test_the_comparison_lists_the_regressions_compare_jobs_lists(cli: CliRunner,
     two_jobs(cli)
     gate = cli("compare-jobs", "xgboost-default", "candidate", "--fail-on-regression", "10", "--output", "json",
                expect=3).json  # fmt: skip
-    expected = {item["EndpointConfiguration"]: ", ".join(item["Regressions"]) for item in gate["Comparisons"]}
+    from ircli.cli.output.views.analysis import REGRESSION_WORDS  # the tables name them in words
+
+    expected = {
+        item["EndpointConfiguration"]: ", ".join(REGRESSION_WORDS[name] for name in item["Regressions"])
+        for item in gate["Comparisons"]
+    }
     assert any(expected.values())  # the pair has regressions at 10%
     for given in ((), ("--fail-on-regression", "10")):  # 10% is also the report's default
         text = report(cli, tmp_path, "xgboost-default", "candidate", *given)
