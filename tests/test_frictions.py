@@ -146,8 +146,17 @@ def test_spiky_traffic_states_that_it_assumes_none_between_peaks(cli: CliRunner)
     assert "Assumed: no traffic at all in the other 19 h of the day" in table
 
 
-def test_a_baseline_fills_the_hours_between_peaks_and_keeps_the_average(cli: CliRunner) -> None:
-    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"))
+def combined_job(cli: CliRunner, tmp_path: Path) -> None:
+    """The example job without its instance types: real-time and serverless recommendations both (an unset
+    SupportedEndpointType with no types named)."""
+    request = yaml.safe_load((EXAMPLES / "default-job.yaml").read_text())
+    del request["InputConfig"]["ContainerConfig"]["SupportedInstanceTypes"]
+    (tmp_path / "combined.yaml").write_text(yaml.safe_dump(request))
+    cli("create-job", "--cli-input-yaml", str(tmp_path / "combined.yaml"))
+
+
+def test_a_baseline_fills_the_hours_between_peaks_and_keeps_the_average(cli: CliRunner, tmp_path: Path) -> None:
+    combined_job(cli, tmp_path)
     given = ("cost-estimate", "xgboost-default", "--average-per-minute", "200", "--peak-per-minute", "1000")
     document = cli(*given, "--baseline-per-minute", "100").json
     traffic = document["Traffic"]
@@ -164,8 +173,8 @@ def test_a_baseline_fills_the_hours_between_peaks_and_keeps_the_average(cli: Cli
     assert "--baseline-per-minute goes with --average-per-minute and --peak-per-minute" in alone.err
 
 
-def test_serverless_counts_cold_starts_when_traffic_starts_from_zero(cli: CliRunner) -> None:
-    cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"))
+def test_serverless_counts_cold_starts_when_traffic_starts_from_zero(cli: CliRunner, tmp_path: Path) -> None:
+    combined_job(cli, tmp_path)
     job = cli("describe-job", "xgboost-default").json
     serverless_metrics = {
         r["RecommendationId"]: r["Metrics"]

@@ -109,7 +109,11 @@ def _configurations(config: dict[str, Any], profile: perf.ModelProfile) -> list[
     # "By default this is null, and the results ... return a combined list of both real-time and serverless
     # benchmarks. By specifying a value ... you can receive a longer list of benchmarks for the desired endpoint
     # type" (API reference, RecommendationJobContainerConfig.SupportedEndpointType).
-    if endpoint_type == "RealTime" or profile.requires_accelerator:
+    # Candidate instance types named for the job (SupportedInstanceTypes, or a model package's
+    # SupportedRealtimeInferenceInstanceTypes) ask for real-time endpoints: AWS's own notebooks name them and
+    # read an InstanceType from every recommendation the service returns.
+    named = bool(container.get("SupportedInstanceTypes"))
+    if endpoint_type == "RealTime" or profile.requires_accelerator or (named and endpoint_type is None):
         return instances
     sizes = [mb for mb in SERVERLESS_SIZES_MB if mb / 1024 >= profile.memory_gib + 0.5]
     sizes = sizes if endpoint_type == "Serverless" else sizes[:SERVERLESS_IN_COMBINED]
