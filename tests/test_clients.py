@@ -118,8 +118,8 @@ def test_sagemaker_python_sdk_right_size_deploy_predict_and_clean_up(served: Ser
     # The SDK prints its progress marks ("-", "!") without a newline, so a step's line may follow them.
     lines = {m[1]: m[0] for m in re.finditer(r"\b([A-Z][A-Z-]+) .*$|\b(DONE)$", output, re.MULTILINE) if m[1]}
     lines["DONE"] = "DONE" if re.search(r"DONE$", output.rstrip()) else ""
-    # Two supported instance types and, SupportedEndpointType unset, two serverless sizes (the combined list).
-    assert lines["DEFAULT"].startswith("DEFAULT 4 sdk-default/")
+    # The two supported instance types named: real-time recommendations only (as AWS's notebooks read them).
+    assert lines["DEFAULT"].startswith("DEFAULT 2 sdk-default/")
     # The Verbose wait printed the job's execution log from CloudWatch Logs.
     assert "Retrieved logStream: sdk-advanced/execution" in output
     assert "Benchmark 4/4 completed: ml.c5.2xlarge" in output

@@ -105,9 +105,9 @@ def test_stairs_with_a_latency_threshold(cli: CliRunner, server: tuple[ModelApp,
     assert document["Metrics"]["ModelLatencyPercentile"] == "P99"
     check_closed_loops(document)
     table = cli("load-test", "--url", url, "--payload", str(payload), "--content-type", "text/csv",
-                "--stairs", "DurationInSeconds=2,NumberOfSteps=1,UsersPerStep=1", "--output", "table")  # fmt: skip
+                "--phase", "InitialNumberOfUsers=1,SpawnRate=0,DurationInSeconds=2", "--output", "table")  # fmt: skip
     assert "MaxInvocations (per minute)" in table.out and "Load reached per level" in table.out
-    assert "would refuse" in table.err  # the service's 120-second minimum, as a warning
+    assert "would refuse" in table.err  # a phase's 120-second minimum (API reference), as a warning
 
 
 def test_stopping_conditions_as_the_service_applies_them(cli: CliRunner, model: Any, payload: Path) -> None:

@@ -52,5 +52,5 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
     run(ircli, "schema", "validate", "job.yaml", "--operation", "create-job", cwd=work, env=env)
     run(ircli, "create-job", "--cli-input-yaml", "job.yaml", "--wait", "--output", "json", cwd=work, env=env)
     described = json.loads(run(ircli, "describe-job", "xgboost-default", cwd=work, env=env).stdout)
-    # Four instance types and two serverless sizes: SupportedEndpointType unset gives both kinds.
-    assert described["Status"] == "COMPLETED" and len(described["InferenceRecommendations"]) == 6
+    # The four instance types the example names (named types ask for real-time recommendations only).
+    assert described["Status"] == "COMPLETED" and len(described["InferenceRecommendations"]) == 4

@@ -11,6 +11,7 @@ from typing import Any
 
 import botocore.session
 import pytest
+import yaml
 
 from ircli.errors import IrcliError, ServiceError
 from ircli.lib.catalog import catalog, instance, region_prices
@@ -153,7 +154,11 @@ def test_fetch_prices_lets_service_errors_through_to_the_fallback(sim: Simulator
 @pytest.mark.slow  # a job run and four estimates
 def test_cost_estimate_names_where_and_when_its_prices_come_from(cli: CliRunner, tmp_path: Path) -> None:
     clock = {"IRCLI_SIM_CLOCK": "1796083200"}  # 2026-12-01T00:00:00Z
-    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), environ=clock).code == 0
+    # The example without its named instance types: real-time and serverless recommendations both.
+    request = yaml.safe_load((EXAMPLES / "default-job.yaml").read_text())
+    del request["InputConfig"]["ContainerConfig"]["SupportedInstanceTypes"]
+    (tmp_path / "combined.yaml").write_text(yaml.safe_dump(request))
+    assert cli("create-job", "--cli-input-yaml", str(tmp_path / "combined.yaml"), environ=clock).code == 0
     traffic = ["--average-per-minute", "200", "--peak-per-minute", "1000", "--no-chart"]
     table = cli("cost-estimate", "xgboost-default", *traffic, "--output", "table", environ=clock)
     label = "ircli simulator's Price List API (ircli catalog), us-east-1, 2026-11"  # the catalog's date
