@@ -427,3 +427,20 @@ def test_the_local_backend_answers_metrics_through_the_simulator(tmp_path: Path)
     query = {"Id": "m1", "MetricStat": {"Metric": metric, "Period": 60, "Stat": "Sum"}}
     data = service.call("GetMetricData", {"MetricDataQueries": [query], **window})
     assert sorted(data["MetricDataResults"][0]["Values"]) == sorted(p["Sum"] for p in points["Datapoints"])
+
+
+# -- trimmed statistics (the auto-scaling notebook's widgets ask for ts99) -----------------------------------
+
+
+def test_trimmed_statistics_are_those_of_the_values_up_to_the_percentile() -> None:
+    from ircli.simulator.cloudwatch.samples import Sample, is_statistic, statistic
+
+    minutes = [Sample.spread(0, 100.0, 0.3, 1000), Sample.point(60, 5.0, 10)]
+    count, total = statistic(minutes, "SampleCount"), statistic(minutes, "Sum")
+    assert statistic(minutes, "tc99") == pytest.approx(0.99 * count)
+    assert 0.95 * total < statistic(minutes, "ts99") < total
+    assert statistic(minutes, "tm99") == pytest.approx(statistic(minutes, "ts99") / statistic(minutes, "tc99"))
+    assert statistic(minutes, "tm99") < statistic(minutes, "wm99") < statistic(minutes, "Average")
+    assert statistic([Sample.point(0, 7.0, 3)], "ts50") == 21.0  # one value: all of it is at the percentile
+    assert all(is_statistic(name) for name in ("tm99", "ts99.5", "tc90", "wm10"))
+    assert not any(is_statistic(name) for name in ("ts", "tx99", "ts101"))

@@ -198,7 +198,8 @@ MISSING: dict[str, str] = {
     "tf_cloudwatch": RESNET_ON_CPU,
     "neo": RESNET_ON_CPU,
     "tensorflow": RESNET_ON_CPU,
-    "autoscaling": "GetMetricWidgetImage refuses the trimmed-sum statistic ts99 the notebook's widgets ask for",
+    "autoscaling": "the evaluation jobs' load on the user's own endpoint is not in that endpoint's CloudWatch "
+    "Invocations (the simulator counts only the InvokeEndpoint calls an endpoint really receives)",
 }
 
 

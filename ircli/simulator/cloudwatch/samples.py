@@ -17,6 +17,9 @@ from statistics import NormalDist
 _NORMAL = NormalDist()
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 PERCENTILE = re.compile(r"^p(\d{1,2}(\.\d{1,2})?|100)$")
+# Trimmed mean, trimmed sum, trimmed count and winsorized mean of the values up to a percentile (tm99: the
+# mean of the values at or below p99), as CloudWatch names them.
+TRIMMED = re.compile(r"^(tm|ts|tc|wm)(\d{1,2}(\.\d{1,2})?|100)$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,14 @@ class Sample:
             return 0.0 if x <= 0 else self.count * _NORMAL.cdf((math.log(x) - math.log(self.median)) / self.sigma)
         return sum(weight for value, weight in self.points if value <= x)
 
+    def sum_below(self, x: float) -> float:
+        """The sum of the minute's samples at or below x (a log-normal's partial expectation)."""
+        if self.sigma > 0:
+            if x <= 0:
+                return 0.0
+            return self.total * _NORMAL.cdf((math.log(x) - math.log(self.median) - self.sigma**2) / self.sigma)
+        return sum(value * weight for value, weight in self.points if value <= x)
+
 
 def statistic(samples: list[Sample], name: str) -> float:
     """One statistic (SampleCount, Average, Sum, Minimum, Maximum, or pNN) of a period's minutes."""
@@ -77,7 +88,25 @@ def statistic(samples: list[Sample], name: str) -> float:
         return min(s.minimum for s in samples)
     if name == "Maximum":
         return max(s.maximum for s in samples)
+    if TRIMMED.match(name):
+        return trimmed(samples, name[:2], float(name[2:]))
     return percentile(samples, float(name[1:]))
+
+
+def trimmed(samples: list[Sample], kind: str, p: float) -> float:
+    """tmNN, tsNN, tcNN or wmNN: the values at or below the period's pNN, averaged, summed, counted, or (wm) all
+    values with those above pNN counted as pNN."""
+    cut = percentile(samples, p)
+    count = sum(s.below(cut) for s in samples)
+    total = sum(s.sum_below(cut) for s in samples)
+    if kind == "tc":
+        return count
+    if kind == "ts":
+        return total
+    if kind == "tm":
+        return total / count if count else 0.0
+    everything = sum(s.sample_count for s in samples)
+    return (total + (everything - count) * cut) / everything if everything else 0.0
 
 
 def percentile(samples: list[Sample], p: float) -> float:
@@ -98,4 +127,4 @@ def percentile(samples: list[Sample], p: float) -> float:
 
 
 def is_statistic(name: str) -> bool:
-    return name in STATISTICS or PERCENTILE.match(name) is not None
+    return name in STATISTICS or PERCENTILE.match(name) is not None or TRIMMED.match(name) is not None
