@@ -235,6 +235,11 @@ def test_ctrl_c_stops_and_keeps_what_was_measured(server: tuple[ModelApp, str], 
     assert Path(os.environ["IRCLI_HOME"], "load-tests", "cut.json").is_file()
 
 
+@pytest.mark.skipif(
+    not os.environ.get("IRCLI_WALL_CLOCK_TESTS"),
+    reason="measures real latencies at realtime speed, so it depends on how loaded the machine is; run it with "
+    "IRCLI_WALL_CLOCK_TESTS=1 on a quiet machine",
+)
 def test_a_simulated_endpoint_reproduces_its_recommendation(cli: CliRunner, payload: Path, tmp_path: Path) -> None:
     """Deployed from a recommendation, a simulated endpoint measures within 15% of its MaxInvocations and 25%
     of its ModelLatency. The job and the deployment run at `instant`; the load test at `realtime` (a time
