@@ -163,18 +163,21 @@ def test_a_blob_the_cli_gives_as_text_is_its_bytes_as_boto3_sends_them() -> None
     assert typed(from_params(invoke, {"Body": bytearray(b"\x00")})) == {"Body": ("bytes", b"\x00")}
 
 
-def test_non_finite_floats_reach_handlers_as_floats_either_way() -> None:
+def test_non_finite_floats_reach_handlers_alike_either_way() -> None:
+    """A Python caller's NaN stays a float; boto3 spells it "NaN" on the wire, which the service refuses
+    where a number belongs, in the words it always has."""
+    from ircli.lib.validation import request_violations
     from ircli.simulator.protocols.awsjson import AwsJson
+    from ircli.simulator.protocols.shapes import from_params, request_shape
 
     key = OperationKey(Service.AUTOSCALING, "PutScalingPolicy")
-    policy = {"TargetTrackingScalingPolicyConfiguration": {"TargetValue": "Infinity"}, "PolicyName": "p"}
-    body = json.dumps(policy).encode()
-    target = {"content-type": "application/x-amz-json-1.1", "x-amz-target": "AnyScaleFrontendService.PutScalingPolicy"}
-    parsed = AwsJson("1.1").parse(HttpRequest("POST", "/", target, body), key)
-    assert typed(parsed["TargetTrackingScalingPolicyConfiguration"]) == {"TargetValue": ("float", math.inf)}
-    from ircli.simulator.protocols.shapes import from_params, operation_model
-
-    assert from_params(operation_model(key).input_shape, policy) == parsed
+    policy = {"TargetTrackingScalingPolicyConfiguration": {"TargetValue": math.inf}, "PolicyName": "p"}
+    local = from_params(request_shape(key), policy)
+    assert typed(local["TargetTrackingScalingPolicyConfiguration"]) == {"TargetValue": ("float", math.inf)}
+    parsed = AwsJson("1.1").parse(wire_request(key, {**policy, **TARGET, "PolicyType": "TargetTrackingScaling"}), key)
+    assert parsed["TargetTrackingScalingPolicyConfiguration"] == {"TargetValue": "Infinity"}
+    [violation] = request_violations(key.reference, parsed)
+    assert violation.path == ("TargetTrackingScalingPolicyConfiguration", "TargetValue")
 
 
 # ---- answers ------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The one shape walk (`walk`) behind every conversion between a request's or a result's values and the
-Python values handlers see: JSON requests (epoch seconds or ISO text to datetimes, base64 text to bytes,
-"NaN" text to floats), the local backend's requests (the same, a blob's text being its UTF-8 bytes), CBOR
-(numbers to datetimes and floats), JSON answers (written along the output shape); the query protocol's
-form and XML use its scalar conversions (`scalar_from_text`, `wire_timestamp`, `float_text`).
+Python values handlers see: JSON requests (epoch seconds or ISO text to datetimes, base64 text to bytes),
+the local backend's requests (the same; a blob's text is its UTF-8 bytes, as boto3 sends it), CBOR (numbers
+to datetimes and floats), JSON answers (written along the output shape); the query protocol's form and XML
+use its scalar conversions (`scalar_from_text`, `wire_timestamp`, `float_text`).
 
 The shapes are botocore's (`operation_model`, loaded on a protocol's first need, so only when serving), or
 for the local backend the bundled schema's (`request_shape`): generated from those shapes, they load in a
@@ -136,30 +136,42 @@ def scalar_from_text(shape: Any, text: str) -> Any:
 Leaf = Callable[[Any, Any], Any]
 
 
-def walk(shape: Any, value: Any, leaf: Leaf, *, drop_none: bool = False) -> Any:
+def walk(shape: Any, value: Any, leaf: Leaf, *, drop_none: bool = False, plain: tuple[type, ...] = ()) -> Any:
     """`value` rebuilt along `shape` (botocore's, or a bundled schema's `SchemaShape`): structures member by
     member, lists item by item, maps value by value, every other value through `leaf`, and so is a value the
     shape does not describe (a member the model lacks, a document), with None for its shape. Members and
-    items keep their order; with `drop_none`, members that are None are left out, as AWS's writers do."""
-    if value is None:
-        return None
-    if shape is None or getattr(shape, "is_document_type", False):
-        return leaf(None, value)
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members
-        return {
-            name: walk(members.get(name), item, leaf, drop_none=drop_none)
-            for name, item in value.items()
-            if item is not None or not drop_none
-        }
-    if kind == "list" and isinstance(value, list):
-        member = shape.member
-        return [walk(member, item, leaf, drop_none=drop_none) for item in value]
-    if kind == "map" and isinstance(value, dict):
-        entry = shape.value
-        return {key: walk(entry, item, leaf, drop_none=drop_none) for key, item in value.items()}
-    return leaf(shape, value)
+    items keep their order; with `drop_none`, members that are None are left out, as AWS's writers do;
+    values of the `plain` types are taken as they are, whatever their shape (a writer's text and numbers)."""
+    return _Walk(leaf, drop_none, plain)(shape, value)
+
+
+class _Walk:
+    def __init__(self, leaf: Leaf, drop_none: bool, plain: tuple[type, ...]) -> None:
+        self.leaf, self.drop_none, self.plain = leaf, drop_none, frozenset(plain)
+
+    def __call__(self, shape: Any, value: Any) -> Any:
+        if value is None or type(value) in self.plain:
+            return value
+        if shape is None:
+            return self.leaf(None, value)
+        kind = shape.type_name
+        if kind == "structure" and isinstance(value, dict):
+            if shape.is_document_type:
+                return self.leaf(None, value)
+            members, plain, found = shape.members, self.plain, {}
+            for name, item in value.items():
+                if item is None and self.drop_none:
+                    continue
+                # Text and numbers are most of an answer: taken here, without a call each.
+                found[name] = item if type(item) in plain else self(members.get(name), item)
+            return found
+        if kind == "list" and isinstance(value, list):
+            member, plain = shape.member, self.plain
+            return [item if type(item) in plain else self(member, item) for item in value]
+        if kind == "map" and isinstance(value, dict):
+            entry = shape.value
+            return {key: self(entry, item) for key, item in value.items()}
+        return self.leaf(shape, value)
 
 
 def _non_finite(text: str) -> float:
@@ -168,9 +180,9 @@ def _non_finite(text: str) -> float:
 
 def _python(shape: Any, value: Any, *, blob_text: str) -> Any:
     """A request's value as the Python value its shape means: a timestamp (a datetime, epoch seconds or
-    ISO-8601 text) as an aware datetime, a blob's text as bytes (`blob_text` says how the text spells them),
-    "NaN"/"Infinity"/"-Infinity" as floats. A value that is not what its shape says stays as it came, for
-    the request's validation to name as the service does."""
+    ISO-8601 text) as an aware datetime, a blob's text as bytes (`blob_text` says how the text spells them).
+    A value that is not what its shape says stays as it came, for the request's validation to name as the
+    service does (so does "NaN" text where a float belongs, which the service refuses as not a number)."""
     if shape is None:
         return value
     kind = shape.type_name
@@ -185,8 +197,6 @@ def _python(shape: Any, value: Any, *, blob_text: str) -> Any:
                 return base64.b64decode(value, validate=True) if blob_text == "base64" else value.encode("utf-8")
             if isinstance(value, bytearray):
                 return bytes(value)
-        elif kind in ("float", "double") and isinstance(value, str) and value in NON_FINITE_TEXT:
-            return _non_finite(value)
     except (SerializationException, ValueError, OverflowError, OSError):
         pass
     return value
@@ -284,7 +294,7 @@ def json_document(shape: Any, result: dict[str, Any]) -> Any:
     """A result as the JSON protocols write it along the operation's output shape: timestamps in the shape's
     timestampFormat (epoch seconds by default), blobs as base64, non-finite floats as "NaN", "Infinity" and
     "-Infinity", members that are None left out."""
-    return walk(shape, result, _json, drop_none=True)
+    return walk(shape, result, _json, drop_none=True, plain=(str, int, bool))
 
 
 def float_text(value: float) -> str:
