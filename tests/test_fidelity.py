@@ -5,6 +5,7 @@ documented percentiles, and validation messages in the service's form."""
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,9 @@ def test_timestamps_carry_milliseconds_and_filter_as_the_service_does(sim: Simul
     sim.dispatch("CreateInferenceRecommendationsJob", job())
     created = sim.dispatch("DescribeInferenceRecommendationsJob", {"JobName": "job-1"})["CreationTime"]
     assert created.microsecond % 1000 == 0
-    before = sim.dispatch("ListInferenceRecommendationsJobs", {"CreationTimeBefore": created.timestamp()})
+    before = sim.dispatch("ListInferenceRecommendationsJobs", {"CreationTimeBefore": created})
     assert before["InferenceRecommendationsJobs"] == []
-    after = sim.dispatch("ListInferenceRecommendationsJobs", {"CreationTimeAfter": created.timestamp() - 0.001})
+    after = sim.dispatch("ListInferenceRecommendationsJobs", {"CreationTimeAfter": created - timedelta(milliseconds=1)})
     assert [j["JobName"] for j in after["InferenceRecommendationsJobs"]] == ["job-1"]
 
 

@@ -108,7 +108,7 @@ def parsed(protocol: str, operation: Any, reply: Any) -> dict[str, Any]:
     [
         ("query", lambda op, result: Query().document(op, result)),
         ("smithy-rpc-v2-cbor", lambda op, result: RpcV2Cbor().document(op, result)),
-        ("json", lambda op, result: AwsJson("1.0").serialize(OperationKey(Service.SAGEMAKER, "x"), result)),
+        ("json", lambda op, result: AwsJson("1.0").document(op, result)),
     ],
 )
 def test_each_protocol_s_answer_reads_back_through_botocore_s_parser(protocol: str, serialize: Any) -> None:

@@ -73,7 +73,9 @@ def test_at_instant_speed_a_default_job_spans_45_minutes_ending_now(tmp_path: Pa
     assert len(set(times)) > 2
     listed = sim.dispatch("ListInferenceRecommendationsJobs", {})["InferenceRecommendationsJobs"][0]
     assert (listed["CreationTime"], listed["LastModifiedTime"]) == (job["CreationTime"], job["LastModifiedTime"])
-    before = sim.dispatch("ListInferenceRecommendationsJobs", {"CreationTimeBefore": NOW - 1800})
+    before = sim.dispatch(
+        "ListInferenceRecommendationsJobs", {"CreationTimeBefore": datetime.fromtimestamp(NOW - 1800, timezone.utc)}
+    )
     assert [j["JobName"] for j in before["InferenceRecommendationsJobs"]] == ["job-1"]
 
 

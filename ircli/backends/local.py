@@ -1,4 +1,6 @@
-"""The local backend: the embedded simulator, called in process over its SQLite store."""
+"""The local backend: the embedded simulator, called in process over its SQLite store, with each request
+converted by its operation's input shape into the Python values a served protocol would hand the handler
+(`ircli.simulator.protocols.shapes.from_params`)."""
 
 from __future__ import annotations
 
@@ -33,9 +35,19 @@ class LocalBackend:
         """The simulator needs nothing before a call."""
 
     def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        from ircli.operations import find
+        from ircli.simulator.protocols.shapes import from_params, request_shape
+
+        try:
+            key = find(operation).key
+        except KeyError:  # the simulator says so, as the service does
+            key, members = None, request
+        else:
+            # The handler sees the Python values the served protocols parse the same request into.
+            members = from_params(request_shape(key), request)
         try:
             # RecommenderService.call validated the request before handing it over.
-            return self.simulator.dispatch(operation, request, validated=True)
+            return self.simulator.dispatch(key or operation, members, validated=True)
         except SimulatorError as exc:
             raise ServiceError(exc.code, exc.message, operation) from None
         except sqlite3.DatabaseError as exc:  # a damaged store, a full disk: the environment's problem

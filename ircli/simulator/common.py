@@ -58,24 +58,22 @@ def to_datetime(epoch: float) -> datetime:
     return datetime.fromtimestamp(round(epoch, 3), tz=timezone.utc)
 
 
-def to_epoch(value: Any) -> float:
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            raise ValidationException(f"Value '{value}' is not a valid timestamp.") from None
-        return to_epoch(parsed)
-    raise ValidationException(f"Value '{value}' is not a valid timestamp.")
+def epoch(moment: datetime) -> float:
+    """A datetime (a request's timestamps reach handlers as datetimes: `protocols.shapes`) in epoch seconds;
+    a naive one is UTC, as botocore reads it."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def short_hash(*parts: Any, length: int = 8) -> str:
     import hashlib  # not at import: describing a job needs no hash
 
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:length]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=_hashable).encode()).hexdigest()[:length]
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, datetime):  # a request's timestamp, in the token that pages its listing
+        return epoch(value)
+    raise TypeError(f"{type(value).__name__} is not hashed")
 
 
 def encode_offset_token(offset: int, context: str) -> str:
@@ -130,11 +128,11 @@ def listing(
         ("LastModifiedTimeBefore", "LastModifiedTime", False),
     ):
         if member in request:
-            bound = to_epoch(request[member])
+            bound = epoch(request[member])
             selected = [
                 item
                 for item in selected
-                if field in item and (to_epoch(item[field]) > bound if after else to_epoch(item[field]) < bound)
+                if field in item and (epoch(item[field]) > bound if after else epoch(item[field]) < bound)
             ]
     if "StatusEquals" in request:
         selected = [item for item in selected if item.get("EndpointStatus") == request["StatusEquals"]]

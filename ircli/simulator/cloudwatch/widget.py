@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ircli.simulator.cloudwatch.samples import is_statistic, statistic
 from ircli.simulator.cloudwatch.windows import buckets, check_period
-from ircli.simulator.common import to_epoch
+from ircli.simulator.common import epoch
 from ircli.simulator.exceptions import InvalidParameterValue, SimulatorError
 
 if TYPE_CHECKING:
@@ -82,10 +82,11 @@ def moment(value: Any, now: float, default: float) -> float:
         parts = {k: int(v or 0) for k, v in match.groupdict().items()}
         seconds = parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
         return now - seconds  # the console's relative times count back from now
-    try:
-        return to_epoch(text)
-    except SimulatorError:
+    try:  # the widget's own JSON document spells its times as ISO-8601 text, which is its content, not the wire's
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
         raise InvalidParameterValue(f"The time {text} in MetricWidget is not ISO 8601.") from None
+    return epoch(parsed)
 
 
 def _size(value: Any, default: int) -> int:

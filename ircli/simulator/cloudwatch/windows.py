@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from ircli.simulator.cloudwatch.samples import Sample
-from ircli.simulator.common import to_epoch
+from ircli.simulator.common import epoch
 from ircli.simulator.exceptions import InvalidParameterValue
 
 
@@ -17,7 +17,7 @@ def check_period(period: int, member: str = "Period") -> None:
 
 
 def window(request: dict[str, Any]) -> tuple[float, float]:
-    start, end = to_epoch(request["StartTime"]), to_epoch(request["EndTime"])
+    start, end = epoch(request["StartTime"]), epoch(request["EndTime"])
     if start >= end:
         raise InvalidParameterValue("The parameter StartTime must be less than the parameter EndTime.")
     return start, end

@@ -1,36 +1,21 @@
 """AWS JSON 1.0 and 1.1: `POST /`, the operation in `X-Amz-Target: PREFIX.Operation` (the prefix names the
-service, as botocore's model states it), members as a JSON object; timestamps as epoch seconds, blobs as
-base64, non-finite floats as "NaN"/"Infinity"/"-Infinity" on the wire."""
+service, as botocore's model states it), members as a JSON object, read by the operation's input shape and
+written by its output shape (`shapes`): timestamps as epoch seconds, blobs as base64, non-finite floats as
+"NaN"/"Infinity"/"-Infinity" on the wire."""
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
-from ircli.lib.numbers import finite_or_text
 from ircli.operations import OPERATIONS, OperationKey, Service
 from ircli.simulator.exceptions import SerializationException, SimulatorError, UnknownOperationException
 from ircli.simulator.protocols import HttpRequest, Reply, WireProtocol
+from ircli.simulator.protocols.shapes import from_json, json_document, operation_model, to_json
 
 # X-Amz-Target's prefix -> its service, as botocore's models state them.
 TARGET_PREFIXES = {service.model.target_prefix: service for service in Service if service.model.target_prefix}
-
-
-def to_wire(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: to_wire(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [to_wire(item) for item in value]
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, float):
-        return finite_or_text(value)
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode("ascii")
-    return value
 
 
 def parse_target(target: str | None) -> OperationKey:
@@ -79,16 +64,21 @@ class AwsJson(WireProtocol):
         document = parse_json_body(request.body)
         if not document:
             return document
-        from ircli.simulator.protocols.shapes import from_json, operation_model
-
         members: dict[str, Any] = from_json(operation_model(key).input_shape, document)
         return members
 
     def reply(self, status: int, document: dict[str, Any]) -> Reply:
-        return Reply(status, json.dumps(to_wire(document)).encode("utf-8"), [("Content-Type", self.content_type)])
+        """A document the model does not describe (an error's), written by its values' Python types."""
+        return self.written(status, to_json(document))
+
+    def written(self, status: int, values: Any) -> Reply:
+        return Reply(status, json.dumps(values).encode("utf-8"), [("Content-Type", self.content_type)])
 
     def serialize(self, key: OperationKey, result: dict[str, Any]) -> Reply:
-        return self.reply(HTTPStatus.OK, result)
+        return self.document(operation_model(key), result)
+
+    def document(self, model: Any, result: dict[str, Any]) -> Reply:
+        return self.written(HTTPStatus.OK, json_document(model.output_shape, result))
 
     def error(self, error: SimulatorError) -> Reply:
         return self.reply(error.status, {"__type": error.code, "message": error.message})

@@ -61,7 +61,7 @@ class RpcV2Cbor(WireProtocol):
         return self.document(operation_model(key), result)
 
     def document(self, model: Any, result: dict[str, Any]) -> Reply:
-        return self.reply(HTTPStatus.OK, to_python(model.output_shape, result))
+        return self.reply(HTTPStatus.OK, to_python(model.output_shape, result, drop_none=True))
 
     def error(self, error: SimulatorError) -> Reply:
         return self.reply(error.status, {"__type": error.code, "message": error.message})

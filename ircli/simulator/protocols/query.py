@@ -5,7 +5,6 @@ reads it); errors as `<ErrorResponse>`."""
 from __future__ import annotations
 
 import base64
-from datetime import timezone
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
@@ -14,7 +13,7 @@ from xml.etree import ElementTree
 from ircli.operations import OPERATIONS, OperationKey, Service
 from ircli.simulator.exceptions import SerializationException, SimulatorError, UnknownOperationException
 from ircli.simulator.protocols import HttpRequest, Reply, WireProtocol, request_id
-from ircli.simulator.protocols.shapes import float_text, operation_model, scalar_from_text, timestamp
+from ircli.simulator.protocols.shapes import float_text, operation_model, scalar_from_text, timestamp, wire_timestamp
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -92,8 +91,7 @@ def write(parent: ElementTree.Element, name: str, shape: Any, value: Any) -> Non
 def text_of(shape: Any, value: Any) -> str:
     kind = shape.type_name
     if kind == "timestamp":
-        moment = timestamp(value).astimezone(timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        return str(wire_timestamp(timestamp(value), shape.serialization.get("timestampFormat", "iso8601")))
     if kind == "boolean":
         return "true" if value else "false"
     if kind in ("float", "double") and isinstance(value, float):

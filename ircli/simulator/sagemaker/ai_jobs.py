@@ -15,9 +15,9 @@ from ircli.simulator.common import (
     SIMULATE_TAG,
     decode_keyset_token,
     encode_keyset_token,
+    epoch,
     short_hash,
     to_datetime,
-    to_epoch,
 )
 from ircli.simulator.exceptions import ResourceLimitExceeded, ResourceNotFound, ValidationException
 from ircli.simulator.resource import Resource
@@ -160,7 +160,7 @@ class AIJobs(Resource):
             if member in request:
                 clauses.append(clause)
                 value = request[member]
-                params[member] = to_epoch(value) if member.startswith("Creation") else value
+                params[member] = epoch(value) if member.startswith("Creation") else value
         sort_key = {"Name": "name", "CreationTime": "created", "Status": f"({STATUS_SQL})"}[
             request.get("SortBy", "CreationTime")
         ]

@@ -20,12 +20,12 @@ from ircli.simulator.common import (
     TERMINAL,
     decode_keyset_token,
     encode_keyset_token,
+    epoch,
     page_of,
     short_hash,
     speed_factor,
     stored_latency_ms,
     to_datetime,
-    to_epoch,
 )
 from ircli.simulator.exceptions import ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationException
 from ircli.simulator.resource import Resource, handles
@@ -368,7 +368,7 @@ def _list_filters(request: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     for member, clause in _TIME_FILTERS.items():
         if member in request:
             clauses.append(clause)
-            params[member] = to_epoch(request[member])
+            params[member] = epoch(request[member])
     for member, clause in _VALUE_FILTERS.items():
         if member in request:
             clauses.append(clause)
