@@ -190,17 +190,7 @@ CHECKS: dict[str, Callable[[Result], None]] = {
     "tensorrt": check_triton,
 }
 # What a script needs that no branch has yet, by script (empty once every feature has landed).
-RESNET_ON_CPU = (
-    "the performance model puts ResNet-50's P95 latency on a 4-vCPU CPU instance at its lowest load at 240-253 ms, "
-    "above the 100 ms threshold AWS's notebook sets, so its Advanced job fails (no branch has faster CPU figures)"
-)
-MISSING: dict[str, str] = {
-    "tf_cloudwatch": RESNET_ON_CPU,
-    "neo": RESNET_ON_CPU,
-    "tensorflow": RESNET_ON_CPU,
-    "autoscaling": "the evaluation jobs' load on the user's own endpoint is not in that endpoint's CloudWatch "
-    "Invocations (the simulator counts only the InvokeEndpoint calls an endpoint really receives)",
-}
+MISSING: dict[str, str] = {}
 
 
 def test_every_notebook_script_is_checked() -> None:

@@ -63,11 +63,14 @@ class Metrics(Resource):
         return found + sources.endpoint_series(counters.counted(self.store, named.get("EndpointName")))
 
     def find(self, namespace: str, metric: str, dimensions: list[dict[str, Any]] | None) -> Series | None:
+        """The metric, joined from every source that holds it (`sources.merged`), or None."""
         key = dimension_key(dimensions)
-        for series in self.series(dimensions, {(namespace, metric)}):
-            if (series.namespace, series.metric, series.dimensions) == (namespace, metric, key):
-                return series
-        return None
+        found = [
+            series
+            for series in self.series(dimensions, {(namespace, metric)})
+            if (series.namespace, series.metric, series.dimensions) == (namespace, metric, key)
+        ]
+        return sources.merged(found) if found else None
 
     # -- the operations --------------------------------------------------------------------------------------
 

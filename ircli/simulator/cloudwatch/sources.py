@@ -1,6 +1,8 @@
 """Where the metrics come from: every benchmark of every job (its load curve, `load`, laid on the job's
-timeline) and every deployed endpoint (the invocations it really received, `counters`). Each yields its
-series: a namespace, a metric name, its dimensions, its unit and one sample a minute.
+timeline), including the load a job on existing endpoints sent to each of them, and every deployed endpoint
+(the invocations it really received, `counters`). Each yields its series: a namespace, a metric name, its
+dimensions, its unit and one sample a minute; `merged` joins the series of one metric from several sources
+(an endpoint a job load-tested that also answered its own callers).
 
 A benchmark's series are kept as long as its job is, after its endpoint is gone, as the service keeps its
 metrics; a minute shows once it has passed on the wall clock (`ircli.simulator.timeline`).
@@ -65,7 +67,8 @@ def benchmark_series(row: Any, now: float, wanted: set[tuple[str, str]] | None =
     percentile = ((request.get("StoppingConditions") or {}).get("ModelLatencyThresholds") or [{}])[0].get("Percentile")
     z = Z.get(percentile or "P95", Z["P95"])
     found: list[Series] = []
-    for step in plan["steps"]:
+    # Each benchmark endpoint's load, and the load each existing endpoint the job measured received.
+    for step in plan["steps"] + plan.get("endpoint_benchmarks", []):
         minutes = [
             m
             for m in load_curve(request, step)
@@ -143,7 +146,8 @@ def _step_series(
     wanted: set[tuple[str, str]] | None,
 ) -> list[Series]:
     name, result = step["endpoint_name"], step["result"]
-    endpoint, job_dims = dims(EndpointName=name, VariantName=name), dims(JobName=job, EndpointName=name)
+    variant = step.get("variant_name", name)  # a benchmark's endpoint names its one variant after itself
+    endpoint, job_dims = dims(EndpointName=name, VariantName=variant), dims(JobName=job, EndpointName=name)
     figures = _Step(
         max(1, int(result.get("instance_count") or 1)),
         max(m.invocations for m in minutes) or 1,
@@ -265,3 +269,24 @@ def hardware_latency(hardware: dict[str, Any], invocations_per_minute: int) -> t
 
 def _held(samples: tuple[Sample, ...]) -> Callable[[], tuple[Sample, ...]]:
     return lambda: samples
+
+
+def merged(found: list[Series]) -> Series:
+    """One metric's series from several sources as one: per-request values (invocations, latencies) add up,
+    minute by minute; a value reported once a minute (a utilisation, the users) keeps the highest of a minute."""
+    if len(found) == 1:
+        return found[0]
+    first = found[0]
+
+    def sampled() -> tuple[Sample, ...]:
+        every = sorted((s for series in found for s in series.samples), key=lambda s: s.timestamp)
+        if first.unit != "Percent" and first.metric != "NumberOfUsers":
+            return tuple(every)
+        highest: dict[float, Sample] = {}
+        for sample in every:
+            held = highest.get(sample.timestamp)
+            if held is None or sample.maximum > held.maximum:
+                highest[sample.timestamp] = sample
+        return tuple(highest.values())
+
+    return Series(first.namespace, first.metric, first.dimensions, first.unit, sampled)

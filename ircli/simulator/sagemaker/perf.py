@@ -35,6 +35,9 @@ from typing import Any
 from ircli.lib.catalog import catalog, instance
 from ircli.simulator.sagemaker import load
 from ircli.simulator.sagemaker.hardware import NEURON_KINDS, accelerator_speed, family_speed
+from ircli.simulator.sagemaker.profiles import PROFILES as PROFILES
+from ircli.simulator.sagemaker.profiles import ModelProfile as ModelProfile
+from ircli.simulator.sagemaker.profiles import profile_for as profile_for
 
 FLATTENING_UTILISATION = 0.85  # where one instance's capacity is read for sizing the endpoint without a threshold
 # The percentiles a latency threshold may name: P95 (the API's examples) and P99 (the console's load test).
@@ -46,126 +49,6 @@ def float32(value: float) -> float:
     """The service stores these metrics as 32-bit floats (0.23 x 3 comes back as 0.6899999976158142)."""
     result: float = struct.unpack("f", struct.pack("f", value))[0]
     return result
-
-
-@dataclass(frozen=True)
-class ModelProfile:
-    name: str
-    cpu_ms: float  # one inference on one reference vCPU
-    accelerator_speedup: float  # how many times faster one accelerator runs it than one vCPU
-    memory_gib: float  # host memory the model server needs
-    streams_per_accelerator: int
-    candidates: tuple[str, ...]  # what a Default job without EndpointConfigurations benchmarks
-    # Accelerator memory the model needs (weights, KV cache and activations, runtime), summed over the
-    # devices it is sharded across; 0 where it fits any accelerator.
-    accelerator_memory_gib: float = 0.0
-    requires_accelerator: bool = False  # too slow on CPUs to serve at all
-    # The share of an instance's CPU one busy request slot keeps busy (the rest is I/O, serialisation).
-    cpu_share: float = 1.0
-    # On a CPU instance: worker processes (None: one per vCPU), the share of a request its threads (the vCPUs
-    # a worker has) speed up, and the contention between workers (each slows every request by this share).
-    cpu_workers: int | None = None
-    intra_op: float = 0.0
-    contention: float = 0.0
-    overhead_ms: float = 10.0  # each request's time outside the model, per user loop
-    neural: bool = True  # AWS Neuron (Inferentia, Trainium) compiles neural networks only
-
-
-CPU_CANDIDATES = ("ml.c5.xlarge", "ml.c5d.large", "ml.m5.large", "ml.c6i.xlarge", "ml.r5.large")
-GPU_CANDIDATES = ("ml.g4dn.xlarge", "ml.g5.xlarge", "ml.inf2.xlarge", "ml.c6i.2xlarge", "ml.g5.2xlarge")
-LLM_CANDIDATES = ("ml.g5.2xlarge", "ml.g5.12xlarge", "ml.g6.12xlarge", "ml.p4d.24xlarge", "ml.inf2.24xlarge")
-
-# The generic profile is calibrated on the published examples (developer guide, 2021): a load test of
-# ml.c5d.xlarge with P95 <= 100 ms and 1000 invocations a minute needs 3 instances and serves 1113 (371 a minute
-# an instance at 100 ms, so about 165 ms per request and user: 65 in the model, the rest outside it, as for a
-# large payload); and its Default job's throughput is flat from 2 to 4 vCPUs (ml.c5d.large 655, ml.c5.xlarge 648
-# a minute) while latency falls: one worker, whose request threads speed up a small share of it.
-PROFILES: dict[str, ModelProfile] = {
-    "generic": ModelProfile(
-        "generic", 83.6, 8.0, 1.0, 4, CPU_CANDIDATES, cpu_workers=1, intra_op=0.3, overhead_ms=105.0
-    ),
-    # XGBoost, calibrated on the recorded Default job (xgboost-inference-recommender notebook, Dec 2021):
-    # ml.c5.xlarge 18604 a minute, ml.m4.2xlarge (8 slower vCPUs) 25424: one worker per vCPU whose requests
-    # slow each other (about 7% a worker), so throughput saturates (about 65,000 a minute on ml.c5.18xlarge,
-    # not 18x ml.c5.xlarge's). The load-test guide's "30,000 a minute with 15-20 users on ml.c5.large" is a
-    # round figure for "a typical XGBoost container"; the recorded runs are the calibration.
-    "tabular": ModelProfile(
-        "tabular",
-        10.55,
-        1.0,  # gradient-boosted trees gain little from a GPU at small batches
-        0.3,
-        4,
-        ("ml.c5.large", "ml.c5.xlarge", "ml.m5.large", "ml.c6i.large", "ml.t2.medium"),
-        cpu_share=0.9,
-        contention=0.0742,
-        neural=False,
-    ),
-    "nlp": ModelProfile("nlp", 220.0, 18.0, 1.5, 4, GPU_CANDIDATES, cpu_share=0.95, contention=0.02),
-    "computer-vision": ModelProfile(
-        "computer-vision", 160.0, 22.0, 1.2, 4, GPU_CANDIDATES, cpu_share=0.9, contention=0.02, overhead_ms=20.0
-    ),
-    # A 7B-parameter LLM in fp16 (13.5 GB, 12.6 GiB of weights) generating about 200 tokens a request.
-    # Accelerator memory: weights + 20% for the KV cache and activations + 1 GiB of runtime = 16.1 GiB, so
-    # it does not fit one 16 GiB T4 and fits one 22 GiB A10G. Service time: about 6 s a request on an A10G
-    # (about 33 tokens/s at batch 1), 8 requests batched per device; public serving benchmarks of 7B models
-    # on one A10G report tens of tokens per second per request and a few requests per second in all
-    # (e.g. the SageMaker JumpStart and Hugging Face TGI benchmark write-ups for Llama 2 7B, 2023).
-    "generative": ModelProfile(
-        "generative",
-        9600.0 * 60,
-        32.0,  # an A10G (3.0 in `hardware`) runs it 96x one vCPU: 6 s a request
-        4.0,
-        8,
-        LLM_CANDIDATES,
-        accelerator_memory_gib=16.1,
-        requires_accelerator=True,
-        cpu_share=0.3,
-        overhead_ms=50.0,
-    ),
-}
-
-NEAREST_MODELS = {
-    "xgboost": "tabular",
-    "sklearn": "tabular",
-    "lightgbm": "tabular",
-    "catboost": "tabular",
-    "bert": "nlp",
-    "roberta": "nlp",
-    "distilbert": "nlp",
-    "albert": "nlp",
-    "gpt2": "generative",
-    "resnet": "computer-vision",
-    "vgg": "computer-vision",
-    "yolo": "computer-vision",
-    "efficientnet": "computer-vision",
-    "inception": "computer-vision",
-    "mobilenet": "computer-vision",
-    "llama": "generative",
-    "falcon": "generative",
-    "mistral": "generative",
-    "t5": "nlp",
-    "bart": "nlp",
-}
-DOMAINS = {"MACHINE_LEARNING": "tabular", "NATURAL_LANGUAGE_PROCESSING": "nlp", "COMPUTER_VISION": "computer-vision"}
-FRAMEWORKS = {"XGBOOST": "tabular", "SAGEMAKER-SCIKIT-LEARN": "tabular", "SKLEARN": "tabular"}
-
-
-def profile_for(container: dict[str, Any] | None) -> ModelProfile:
-    container = container or {}
-    nearest = str(container.get("NearestModelName", "")).lower()
-    for key, profile in NEAREST_MODELS.items():
-        if key in nearest:
-            return PROFILES[profile]
-    task = str(container.get("Task", "")).upper()
-    if task in ("TEXT_GENERATION", "TEXT_TO_TEXT"):
-        return PROFILES["generative"]
-    domain = str(container.get("Domain", "")).upper()
-    if domain in DOMAINS:
-        return PROFILES[DOMAINS[domain]]
-    framework = str(container.get("Framework", "")).upper()
-    if framework in FRAMEWORKS:
-        return PROFILES[FRAMEWORKS[framework]]
-    return PROFILES["generic"]
 
 
 def jitter(*parts: Any, spread: float = 0.06) -> float:
@@ -232,6 +115,12 @@ def env_effects(env: dict[str, str], vcpu: int) -> tuple[float, int | None]:
     return factor, concurrency
 
 
+def omp_threads(env: dict[str, str]) -> int | None:
+    """The intra-op threads OMP_NUM_THREADS gives each request (None where it is unset or not a count)."""
+    threads = _int_value(env.get("OMP_NUM_THREADS"))
+    return threads if threads is not None and threads > 0 else None
+
+
 def _int_value(text: str | None) -> int | None:
     try:
         return int(text) if text is not None else None
@@ -290,22 +179,36 @@ def _does_not_fit(instance_type: str, spec: dict[str, Any], profile: ModelProfil
 
 
 def service_time_ms(
-    spec: dict[str, Any], profile: ModelProfile, env_speed: float, pinned: int | None = None
+    spec: dict[str, Any],
+    profile: ModelProfile,
+    env_speed: float,
+    pinned: int | None = None,
+    threads: int | None = None,
 ) -> tuple[float, int]:
     """One request's service time and how many are served at once, from the hardware alone: instances
     with the same hardware always agree on whether a latency threshold can be met. On a CPU instance the
-    model's parallelism decides, not the vCPUs alone: its workers, the threads each has, their contention."""
+    model's parallelism decides, not the vCPUs alone: its workers, the threads each has (OMP_NUM_THREADS,
+    `threads`, for a model that sizes its workers by them), their contention."""
     accelerator = spec.get("accelerator")
     if accelerator:
         per_unit = accelerator_speed(accelerator["name"], profile.name) * profile.accelerator_speedup
         slots = int(accelerator["count"]) * profile.streams_per_accelerator
         return profile.cpu_ms / per_unit / env_speed, min(slots, pinned) if pinned else slots
     vcpu = int(spec["vcpu"])
-    workers = max(1, min(vcpu, pinned or profile.cpu_workers or vcpu))
-    threads = max(1, vcpu // workers)
+    workers, threads = _cpu_parallelism(vcpu, profile, pinned, threads)
     compute = profile.cpu_ms / family_speed(spec["family"]) / env_speed
     service = compute * ((1.0 - profile.intra_op) + profile.intra_op / threads)
     return service * (1.0 + profile.contention * (workers - 1)), workers
+
+
+def _cpu_parallelism(vcpu: int, profile: ModelProfile, pinned: int | None, threads: int | None) -> tuple[int, int]:
+    """The requests a CPU instance serves at once and the intra-op threads each runs on. Threads beyond the
+    vCPUs speed nothing up (their cost is `env_effects`'s)."""
+    if profile.threads_from_omp:
+        each = min(vcpu, threads or (vcpu // pinned if pinned else vcpu))
+        return max(1, min(vcpu, pinned or vcpu // max(1, each))), max(1, each)
+    workers = max(1, min(vcpu, pinned or profile.cpu_workers or vcpu))
+    return workers, max(1, vcpu // workers)
 
 
 def _limits(conditions: Conditions) -> load.Limits:
@@ -327,7 +230,7 @@ def benchmark_instance(
     if failure:
         return Benchmark(failure=failure)
     speed, pinned = env_effects(env, spec["vcpu"])
-    service_ms, slots = service_time_ms(spec, profile, speed, pinned)
+    service_ms, slots = service_time_ms(spec, profile, speed, pinned, omp_threads(env))
     unmet = threshold_unmet(service_ms, conditions)
     if unmet:
         return Benchmark(failure=unmet)

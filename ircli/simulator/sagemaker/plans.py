@@ -48,14 +48,6 @@ def make_plan(
     traffic = load.Traffic(config.get("TrafficPattern"), step_seconds - deploy_seconds)
     steps = _steps(request["JobName"], tests, schedule, profile, conditions, simulate, factor, traffic)
     pending = schedule.pending
-    # Existing endpoints are measured in a wave of their own when nothing else is benchmarked.
-    ends = max(
-        (step["at"]["end"] for step in steps), default=pending + (step_seconds if config.get("Endpoints") else 0)
-    )
-    failure_reason: str | None = None
-    if simulate == "fail-job":
-        ends = min(ends, pending + step_seconds)
-        failure_reason = f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)"
     measured = [
         (
             endpoint["EndpointName"],
@@ -63,7 +55,16 @@ def make_plan(
         )
         for endpoint in config.get("Endpoints", [])
     ]
-    performances = [performance for _, performance in measured if "Metrics" in performance]
+    # Their load tests run alongside the first wave's, once its endpoints are up.
+    loaded = [_existing_load(p, pending + deploy_seconds, traffic, factor) for _, p in measured if "benchmark" in p]
+    # Existing endpoints are measured in a wave of their own when nothing else is benchmarked.
+    alone = [pending + step_seconds] if config.get("Endpoints") and not steps else []
+    ends = max([step["at"]["end"] for step in steps] + [b["at"]["end"] for b in loaded] + alone, default=pending)
+    failure_reason: str | None = None
+    if simulate == "fail-job":
+        ends = min(ends, pending + step_seconds)
+        failure_reason = f"{MODEL_ERROR} (simulated by the {SIMULATE_TAG} tag)"
+    performances = [{k: p[k] for k in ("Metrics", "EndpointInfo")} for _, p in measured if "Metrics" in p]
     unmeasured = [f"endpoint {name}: {p['failure']}" for name, p in measured if "failure" in p]
     failures = [step["result"]["failure"] for step in steps if step["result"]["failure"]] + unmeasured
     if failure_reason is None and failures and len(failures) == len(steps) + len(measured):
@@ -79,7 +80,19 @@ def make_plan(
         "failure_reason": failure_reason,
         "endpoint_performances": performances,
         "endpoint_failures": unmeasured,
+        # The load each existing endpoint received, for its own CloudWatch metrics (`ircli.simulator.cloudwatch`).
+        "endpoint_benchmarks": loaded,
     }
+
+
+def _existing_load(performance: dict[str, Any], start: float, traffic: load.Traffic, factor: float) -> dict[str, Any]:
+    """When an existing endpoint's load test ran (from `start`, for its traffic pattern's length or until a
+    stopping condition ended it), as a benchmark step the metrics read."""
+    benchmark = performance["benchmark"]
+    seconds = benchmark["result"]["load_seconds"] if traffic.pattern is not None else None
+    end = start + (seconds if seconds is not None else traffic.budget_seconds)
+    at = {"start": start, "invocations": start, "end": end}
+    return {**benchmark, "at": at, "start": start * factor, "invocations": start * factor, "end": end * factor}
 
 
 @dataclass(frozen=True)
@@ -218,7 +231,14 @@ def endpoint_performance(
         result = perf.benchmark_instance(variant["instance_type"], profile, {}, as_is, traffic, instance_count=count)
     if result.failure:
         return {"failure": result.failure}
+    hardware = {"ServerlessConfig": variant["serverless"]} if variant.get("serverless") else {}
     return {
         "Metrics": {"MaxInvocations": result.max_invocations, "ModelLatency": result.model_latency_ms},
         "EndpointInfo": {"EndpointName": endpoint["EndpointName"]},
+        "benchmark": {
+            "endpoint": hardware or {"InstanceType": variant["instance_type"]},
+            "endpoint_name": endpoint["EndpointName"],
+            "variant_name": variant["VariantName"],
+            "result": result.__dict__,
+        },
     }
