@@ -14,6 +14,7 @@ from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
 
 if TYPE_CHECKING:
+    from ircli.lib.load_curves import LoadCurves
     from ircli.lib.prices import PriceQuote
 
 # The report's regression threshold when none is given: the one compare-jobs' help shows.
@@ -45,6 +46,7 @@ class JobReport:
     scaling: TopScaling | None
     costs: CostEstimate | None
     prices: PriceQuote | None = None  # the job's region's quote its ranking and costs were priced at
+    curves: LoadCurves | None = None  # each benchmark's load over time (None: not asked for)
 
     @property
     def cheapest(self) -> Mapping[str, Any] | None:
@@ -113,6 +115,7 @@ def _job_report(
     options: Options,
     weights: Any,
     prices: Callable[[str], PriceQuote] | None = None,
+    curves: bool = False,
 ) -> JobReport:
     from ircli.lib.prices import job_region
     from ircli.lib.ranking import rank, ranking_document
@@ -138,7 +141,12 @@ def _job_report(
         else:
             answer = service.call(SCALING, scaling_request(job["JobName"], top_id))
             scaling = _top_scaling(answer, top_id, at_traffic=False)
-    return JobReport(job=job, ranking=ranking, ranked=ranked, scaling=scaling, costs=costs, prices=quote)
+    loads = None
+    if curves:
+        from ircli.lib.load_curves import load_curves
+
+        loads = load_curves(service, job)
+    return JobReport(job, ranking, ranked, scaling, costs, prices=quote, curves=loads)
 
 
 def report_contents(
@@ -151,16 +159,17 @@ def report_contents(
     threshold: float = DEFAULT_REGRESSION_PERCENT,
     prices: Callable[[str], PriceQuote] | None = None,
     baseline: float | None = None,
+    curves: bool = True,
 ) -> ReportContents:
     """`report`: the weights checked, every job described, then each one's ranking, top scaling and costs
-    (at `prices`' quote for its region when given, as cost-estimate and rank-recommendations price); two
-    jobs compared."""
+    (at `prices`' quote for its region when given, as cost-estimate and rank-recommendations price) and,
+    with `curves`, its benchmarks' load curves from CloudWatch; two jobs compared."""
     from ircli.lib.compare import compare_jobs
     from ircli.lib.ranking import Weights
 
     weights = Weights.parse(rank_by)
     described = [service.describe_job(name) for name in job_names]
-    jobs = [_job_report(service, job, traffic, options, weights, prices) for job in described]
+    jobs = [_job_report(service, job, traffic, options, weights, prices, curves) for job in described]
     comparison = None
     if len(described) == 2:
         compared = compare_jobs(described[0], described[1])

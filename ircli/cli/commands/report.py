@@ -77,6 +77,14 @@ def report(
         ),
     ] = None,
     refresh_prices: RefreshPrices = False,
+    load_curves: Annotated[
+        bool,
+        typer.Option(
+            "--load-curves/--no-load-curves",
+            help="Each benchmark's users, invocations per minute and latency over time, from CloudWatch "
+            "(as `ircli metrics` reads them).",
+        ),
+    ] = True,
     rank_by: RankBy = None,
     fail_on_regression: Annotated[
         float,
@@ -93,7 +101,8 @@ def report(
 
     The page opens with a summary (each job's top pick and why, the cheapest at your traffic, and for two
     jobs the verdict), then holds each job's inputs, its ranked recommendations, a cost / latency / throughput scatter
-    with the Pareto frontier, the top pick's scaling recommendation and, given traffic, the monthly cost.
+    with the Pareto frontier, each benchmark's load curve beside its figures, the top pick's scaling
+    recommendation and, given traffic, the monthly cost.
     Prices are the job's region's, as cost-estimate's: each says where it came from and when."""
     from ircli import __version__
     from ircli.cli.output.report import render_html, report_sections
@@ -121,6 +130,7 @@ def report(
         threshold=fail_on_regression,
         prices=prices,
         baseline=baseline_per_minute,
+        curves=load_curves,
     )
     for note in dict.fromkeys(note for part in contents.jobs if part.prices for note in part.prices.notes):
         cli.note(note)

@@ -18,7 +18,7 @@ from ircli.lib.units import model_latency_ms
 
 if TYPE_CHECKING:
     from ircli.lib.ranking import Ranked
-    from ircli.lib.report import ReportContents, TopScaling
+    from ircli.lib.report import JobReport, ReportContents, TopScaling
 
 
 def scatter_points(ranked: list[Ranked]) -> list[Point]:
@@ -54,14 +54,16 @@ def report_sections(contents: ReportContents) -> dict[str, Any]:
     from ircli.cli.output.views.jobs import recommendations_table
     from ircli.lib.compare import comparison_document
 
-    sections, appendix = [], []
+    sections: list[dict[str, Any]] = []
+    appendix = []
     for part in contents.jobs:
         recommendations = part.job.get("InferenceRecommendations") or []
         ranked_table = recommendations_table(recommendations, part.ranking) if part.ranking is not None else None
         costs = cost_tables(part.costs.to_document()) if part.costs is not None else None
         scaling = _scaling_rows(part.scaling) if part.scaling is not None else None
         ranked = list(part.ranking.ranked) if part.ranking is not None else []
-        sections.append(job_section(dict(part.job), ranked_table, ranked, scaling, costs))
+        section = job_section(dict(part.job), ranked_table, ranked, scaling, costs)
+        sections.append({**section, **_curves(part, ranked, len(sections) + 1)})
         if costs is not None and len(costs) > 1:
             appendix.append({"name": str(part.job.get("JobName")), "table": costs[1]})
     comparison = None
@@ -77,6 +79,19 @@ def report_sections(contents: ReportContents) -> dict[str, Any]:
         "between_peaks": contents.between_peaks,
         "appendix": appendix,
     }
+
+
+def _curves(part: JobReport, ranked: list[Ranked], index: int) -> dict[str, Any]:
+    """The job's load curves (cards) and, where CloudWatch could not give them, why."""
+    from ircli.cli.output.report.curves import curve_cards
+
+    if part.curves is None:
+        return {"curves": [], "curves_note": None}
+    if part.curves.unavailable is not None:
+        note = f"The load curves could not be read from CloudWatch: {part.curves.unavailable.rstrip('.')}."
+        return {"curves": [], "curves_note": note}
+    cards = curve_cards(dict(part.job), ranked, part.curves, index)
+    return {"curves": cards, "curves_note": None}
 
 
 def _scaling_rows(scaling: TopScaling) -> list[tuple[str, str]]:
