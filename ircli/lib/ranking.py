@@ -3,8 +3,9 @@ five importance levels, plus hard limits, Pareto marking and a named top pick.
 
 A pure function of its inputs. Metrics: cost is CostPerHour (what the endpoint costs to run; given a price
 quote for the job's region, `lib.prices`, its instance type's price there times its instance count, the
-figure cost-estimate prices with), latency is ModelLatency, throughput is MaxInvocations. Each is scaled across the eligible candidates so that the
-best is 1 and the worst 0; the score is the importance-weighted mean. A missing or NaN metric scores 0 on
+figure cost-estimate prices with), latency is ModelLatency, throughput is MaxInvocations. Each is scaled
+across the eligible candidates so that the best is 1 and the worst 0; the score is the importance-weighted
+mean. A missing or NaN metric scores 0 on
 its objective and counts as the worst value for Pareto, so it never wins by accident; a hard limit on a
 missing metric excludes the candidate. Ties keep the API's order.
 """
