@@ -36,8 +36,9 @@ def rank_recommendations(
     refresh_prices: RefreshPrices = False,
 ) -> None:
     """Rank a job's recommendations by cost, latency and throughput and name the top pick.
-    Costs are the job's region's prices, as cost-estimate's (each price says where it came from and when).
-    With --output json: a list of {Rank, Score, ParetoOptimal, TopPick, CostPerHour, PriceSource, Recommendation}."""
+    With --output json: a list of {Rank, Score, ParetoOptimal, TopPick, CostPerHour, PriceSource, Recommendation}.
+
+    Costs are the job's region's prices, as cost-estimate's: each says where it came from and when."""
     from ircli.cli.prices import price_lookup
 
     cli = context(ctx)
