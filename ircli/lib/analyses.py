@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ircli.errors import InputError, RegressionFound
 from ircli.lib.cost import Options
+from ircli.lib.cost_results import CostEstimate
 from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
 
@@ -71,33 +72,6 @@ def instance_scaling(
     return scaling
 
 
-@dataclass(frozen=True)
-class CostEstimate:
-    """A job's recommendations priced for a month at the traffic (the figures are `lib/cost`'s)."""
-
-    job_name: Any
-    traffic: Mapping[str, Any]
-    max_latency_ms: float | None
-    estimates: Sequence[Mapping[str, Any]]
-    not_priced: Sequence[Mapping[str, Any]]
-    break_even: Mapping[str, Any] | None
-    assumptions: Any
-    price_source: str | None = None  # the quote's label, when prices were looked up for the job's region
-    price_notes: Sequence[str] = ()  # why the catalog stood in for the Price List API (said on stderr)
-
-    def to_document(self) -> dict[str, Any]:
-        return {
-            "JobName": self.job_name,
-            "PriceSource": self.price_source,
-            "Traffic": self.traffic,
-            "MaxLatencyMs": self.max_latency_ms,
-            "Estimates": self.estimates,
-            "NotPriced": self.not_priced,
-            "BreakEven": self.break_even,
-            "Assumptions": self.assumptions,
-        }
-
-
 def traffic_objective(traffic: TrafficProfile) -> dict[str, Any]:
     """The scaling objective a traffic asks for: its trough to its peak, in invocations per minute."""
     return {
@@ -112,18 +86,7 @@ def priced(
     """The estimate from the job and its instance recommendations' scaling (`instance_scaling`) at the traffic."""
     from ircli.lib.cost import estimate_costs
 
-    document = estimate_costs(job, scaling, traffic, options)
-    return CostEstimate(
-        job_name=document["JobName"],
-        traffic=document["Traffic"],
-        max_latency_ms=document["MaxLatencyMs"],
-        estimates=document["Estimates"],
-        not_priced=document["NotPriced"],
-        break_even=document["BreakEven"],
-        assumptions=document["Assumptions"],
-        price_source=options.prices.label if options.prices is not None else None,
-        price_notes=tuple(options.prices.notes) if options.prices is not None else (),
-    )
+    return estimate_costs(job, scaling, traffic, options)
 
 
 def job_costs(service: Service, job: Mapping[str, Any], traffic: TrafficProfile, options: Options) -> CostEstimate:

@@ -7,16 +7,29 @@ at the recommendation's own CostPerHour / InitialInstanceCount; it is costed fix
 with target-tracking autoscaling following the profile. A serverless recommendation costs invocations x
 billed duration x memory x the GB-second price (plus provisioned concurrency when asked for). Latency at
 each hour's load comes from a queueing curve through the benchmark's point. Every assumption is returned
-with the figures. Pure: the caller fetches the job and the scaling recommendations.
+with the figures. Pure: the caller fetches the job and the scaling recommendations; the results are
+`lib/cost_results`' dataclasses.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, cast
 
+from ircli.lib.cost_results import (
+    HOURS_PER_MONTH,
+    Assumption,
+    BreakEven,
+    ColdStarts,
+    CostEstimate,
+    Estimate,
+    Figures,
+    InstanceFigures,
+    NotPriced,
+    ServerlessFigures,
+)
 from ircli.lib.labels import recommendation_label
 from ircli.lib.numbers import number
 from ircli.lib.traffic import TrafficProfile
@@ -25,7 +38,6 @@ from ircli.lib.units import model_latency_ms
 if TYPE_CHECKING:
     from ircli.lib.prices import PriceQuote
 
-HOURS_PER_MONTH = 730
 # Where a benchmark stops without a latency threshold, invocations flatten: taken as this utilisation.
 BENCHMARK_UTILISATION = 0.85
 LATENCY_MODEL = (
@@ -96,7 +108,7 @@ def instance_estimate(
     scaling: Mapping[str, Any],
     traffic: TrafficProfile,
     prices: PriceQuote | None = None,
-) -> dict[str, Any]:
+) -> InstanceFigures:
     metrics = recommendation.get("Metrics", {})
     configuration = recommendation["EndpointConfiguration"]
     count = max(1, int(_figure(configuration.get("InitialInstanceCount"), "InitialInstanceCount", 1)))
@@ -115,22 +127,23 @@ def instance_estimate(
         latency_at(benchmark_ms, slots, load / n / per_instance_capacity) if per_instance_capacity else math.inf
         for load, n in zip(traffic.per_minute, hourly, strict=True)
     ]
-    return {
-        "Kind": "Instances",
-        "UnitPricePerHour": unit_price,
-        "PriceSource": price_source,
-        "TargetInvocationsPerInstance": target,
-        "MinCapacity": low,
-        "MaxCapacity": high,
-        "InstancesByHour": hourly,
-        "MonthlyCostFixedAtPeak": unit_price * at_peak * HOURS_PER_MONTH,
-        "MonthlyCost": unit_price * sum(hourly) / len(hourly) * HOURS_PER_MONTH,
-        "CapacityPerMinute": per_instance_capacity * high,
-        "LatencyMsByHour": latency,
-    }
+    return InstanceFigures(
+        unit_price_per_hour=unit_price,
+        price_source=price_source,
+        target_invocations_per_instance=target,
+        min_capacity=low,
+        max_capacity=high,
+        instances_by_hour=tuple(hourly),
+        monthly_cost_fixed_at_peak=unit_price * at_peak * HOURS_PER_MONTH,
+        monthly_cost=unit_price * sum(hourly) / len(hourly) * HOURS_PER_MONTH,
+        capacity_per_minute=per_instance_capacity * high,
+        latency_ms_by_hour=tuple(latency),
+    )
 
 
-def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfile, options: Options) -> dict[str, Any]:
+def serverless_estimate(
+    recommendation: Mapping[str, Any], traffic: TrafficProfile, options: Options
+) -> ServerlessFigures:
     from ircli.lib.catalog import serverless_prices
 
     prices = serverless_prices()
@@ -154,24 +167,23 @@ def serverless_estimate(recommendation: Mapping[str, Any], traffic: TrafficProfi
     latency = [
         latency_at(benchmark_ms, slots, load / capacity) if capacity else math.inf for load in traffic.per_minute
     ]
-    return {
-        **cold_starts(recommendation, traffic, benchmark_ms, provisioned or 0),
-        "Kind": "Serverless",
-        "PriceSource": f"ircli catalog (serverless, us-east-1, published {prices['as_of']})",
-        "MemorySizeInMB": int(gigabytes * 1024),
-        "BilledSecondsPerInvocation": duration_s,
-        "ProvisionedConcurrency": provisioned,
-        "MonthlyCostFixedAtPeak": None,
-        "MonthlyCost": monthly + provisioned_cost,
-        "MonthlyProvisionedConcurrencyCost": provisioned_cost,
-        "CapacityPerMinute": capacity,
-        "LatencyMsByHour": latency,
-    }
+    return ServerlessFigures(
+        cold_starts=cold_starts(recommendation, traffic, benchmark_ms, provisioned or 0),
+        price_source=f"ircli catalog (serverless, us-east-1, published {prices['as_of']})",
+        memory_size_in_mb=int(gigabytes * 1024),
+        billed_seconds_per_invocation=duration_s,
+        provisioned_concurrency=provisioned,
+        monthly_cost=monthly + provisioned_cost,
+        monthly_provisioned_concurrency_cost=provisioned_cost,
+        capacity_per_minute=capacity,
+        latency_ms_by_hour=tuple(latency),
+        price_per_gb_second=price,
+    )
 
 
 def cold_starts(
     recommendation: Mapping[str, Any], traffic: TrafficProfile, benchmark_ms: float, warm: int
-) -> dict[str, Any]:
+) -> ColdStarts:
     """Serverless cold starts: each time the traffic starts after an hour with none, every container the
     load needs at once (Little's law: invocations per second x latency, at most MaxConcurrency) beyond the
     `warm` ones starts cold, each first request waiting the benchmark's ModelSetupTime."""
@@ -184,78 +196,78 @@ def cold_starts(
             concurrent = min(most, max(1, math.ceil(load / 60 * benchmark_ms / 1000)))
             per_period += max(0, concurrent - warm)
     periods_per_month = HOURS_PER_MONTH / len(traffic.per_minute)
-    return {
-        "ColdStartsPerMonth": round(per_period * periods_per_month),
-        "ColdStartSeconds": None if setup_us is None else setup_us / 1_000_000,
-        "FirstRequestLatencyMsAfterIdle": None if setup_us is None else round(benchmark_ms + setup_us / 1000, 1),
-    }
+    return ColdStarts(
+        per_month=round(per_period * periods_per_month),
+        seconds=None if setup_us is None else setup_us / 1_000_000,
+        first_request_latency_ms_after_idle=None if setup_us is None else round(benchmark_ms + setup_us / 1000, 1),
+    )
+
+
+def _figures(
+    recommendation: Mapping[str, Any],
+    scaling: Mapping[str, Mapping[str, Any]],
+    traffic: TrafficProfile,
+    options: Options,
+) -> Figures | None:
+    """A recommendation's figures; None for an instance one without a scaling recommendation."""
+    if "ServerlessConfig" in recommendation.get("EndpointConfiguration", {}):
+        return serverless_estimate(recommendation, traffic, options)
+    rid = str(recommendation.get("RecommendationId"))
+    return instance_estimate(recommendation, scaling[rid], traffic, options.prices) if rid in scaling else None
+
+
+def _estimate(
+    recommendation: Mapping[str, Any], figures: Figures, traffic: TrafficProfile, limit: float | None
+) -> Estimate:
+    """The figures held against the traffic: the hours over capacity and over the latency limit."""
+    latency = figures.latency_ms_by_hour
+    over_capacity = [h for h, load in enumerate(traffic.per_minute) if load > figures.capacity_per_minute]
+    over_limit = [h for h, ms in enumerate(latency) if limit is not None and ms > limit]
+    cold = figures.cold_request_latency_ms
+    if limit is not None and cold is not None and cold > limit:
+        # The first requests after an idle hour wait for a cold start: that hour breaks the limit too.
+        starts = {h for h, load in enumerate(traffic.per_minute) if load > 0 and traffic.per_minute[h - 1] == 0}
+        over_limit = sorted(set(over_limit) | starts)
+    return Estimate(
+        recommendation_id=str(recommendation.get("RecommendationId")),
+        endpoint_configuration=recommendation_label(recommendation),
+        figures=figures,
+        latency_ms_by_hour=tuple(round(ms, 1) if math.isfinite(ms) else None for ms in latency),
+        latency_ms_at_peak=_at_peak(list(latency), traffic),
+        hours_over_capacity=tuple(over_capacity),
+        hours_over_latency_limit=tuple(over_limit),
+        within_limits=not over_capacity and not over_limit,
+    )
 
 
 def estimate_costs(
     job: Mapping[str, Any], scaling: Mapping[str, Mapping[str, Any]], traffic: TrafficProfile, options: Options
-) -> dict[str, Any]:
-    """The cost estimate document for `job` (a DescribeInferenceRecommendationsJob response); `scaling`
-    holds each instance recommendation's GetScalingConfigurationRecommendation response, by id."""
+) -> CostEstimate:
+    """The cost estimate for `job` (a DescribeInferenceRecommendationsJob response); `scaling` holds each
+    instance recommendation's GetScalingConfigurationRecommendation response, by id."""
     estimates, not_priced = [], []
     for recommendation in job.get("InferenceRecommendations") or []:
-        rid = str(recommendation.get("RecommendationId"))
         try:
-            if "ServerlessConfig" in recommendation.get("EndpointConfiguration", {}):
-                figures = serverless_estimate(recommendation, traffic, options)
-            elif rid in scaling:
-                figures = instance_estimate(recommendation, scaling[rid], traffic, options.prices)
-            else:
-                continue
+            figures = _figures(recommendation, scaling, traffic, options)
         except NotPriceable as reason:
-            not_priced.append(
-                {
-                    "RecommendationId": rid,
-                    "EndpointConfiguration": recommendation_label(recommendation),
-                    "Reason": str(reason),
-                }
-            )
+            rid, label = str(recommendation.get("RecommendationId")), recommendation_label(recommendation)
+            not_priced.append(NotPriced(recommendation_id=rid, endpoint_configuration=label, reason=str(reason)))
             continue
-        latency = figures["LatencyMsByHour"]
-        over_capacity = [h for h, load in enumerate(traffic.per_minute) if load > figures["CapacityPerMinute"]]
-        limit = options.max_latency_ms
-        over_limit = [h for h, ms in enumerate(latency) if limit is not None and ms > limit]
-        cold = figures.get("FirstRequestLatencyMsAfterIdle")
-        if limit is not None and cold is not None and cold > limit:
-            # The first requests after an idle hour wait for a cold start: that hour breaks the limit too.
-            starts = {h for h, load in enumerate(traffic.per_minute) if load > 0 and traffic.per_minute[h - 1] == 0}
-            over_limit = sorted(set(over_limit) | starts)
-        estimates.append(
-            {
-                "RecommendationId": rid,
-                "EndpointConfiguration": recommendation_label(recommendation),
-                **figures,
-                "LatencyMsByHour": [round(ms, 1) if math.isfinite(ms) else None for ms in latency],
-                "LatencyMsAtPeak": _at_peak(latency, traffic),
-                "HoursOverCapacity": over_capacity,
-                "HoursOverLatencyLimit": over_limit,
-                "WithinLimits": not over_capacity and not over_limit,
-            }
-        )
-    estimates.sort(key=lambda e: (not e["WithinLimits"], e["MonthlyCost"]))
-    for rank, estimate in enumerate(estimates, 1):
-        estimate["Rank"] = rank
-    return {
-        "JobName": job.get("JobName"),
-        "Traffic": {
-            "Source": traffic.source,
-            "Assumed": traffic.assumed or None,
-            "Hours": len(traffic.per_minute),
-            "AveragePerMinute": traffic.average,
-            "PeakPerMinute": traffic.peak,
-            "InvocationsPerMonth": traffic.average * 60 * HOURS_PER_MONTH,
-            "PerMinuteByHour": list(traffic.per_minute),
-        },
-        "MaxLatencyMs": options.max_latency_ms,
-        "Estimates": estimates,
-        "NotPriced": not_priced,
-        "BreakEven": break_even(estimates),
-        "Assumptions": assumptions(job, estimates, traffic, options),
-    }
+        if figures is not None:
+            estimates.append(_estimate(recommendation, figures, traffic, options.max_latency_ms))
+    estimates.sort(key=lambda e: (not e.within_limits, e.monthly_cost))
+    ranked = [replace(estimate, rank=rank) for rank, estimate in enumerate(estimates, 1)]
+    return CostEstimate(
+        job_name=job.get("JobName"),
+        traffic=traffic,
+        max_latency_ms=options.max_latency_ms,
+        estimates=ranked,
+        not_priced=not_priced,
+        break_even=break_even(ranked),
+        assumptions=assumptions(job, ranked, traffic, options),
+        price_source=options.prices.label if options.prices is not None else None,
+        price_notes=tuple(options.prices.notes) if options.prices is not None else (),
+    )
 
 
 def _at_peak(latency: list[float], traffic: TrafficProfile) -> float | None:
@@ -263,21 +275,20 @@ def _at_peak(latency: list[float], traffic: TrafficProfile) -> float | None:
     return round(value, 1) if math.isfinite(value) else None
 
 
-def break_even(estimates: list[dict[str, Any]]) -> dict[str, Any] | None:
+def break_even(estimates: Sequence[Estimate]) -> BreakEven | None:
     """The constant traffic above which the cheapest real-time option costs less than the cheapest
     serverless one (both as ranked); None unless there is one of each."""
-    serverless = next((e for e in estimates if e["Kind"] == "Serverless"), None)
-    real_time = next((e for e in estimates if e["Kind"] == "Instances"), None)
+    serverless = next((e for e in estimates if isinstance(e.figures, ServerlessFigures)), None)
+    real_time = next((e for e in estimates if isinstance(e.figures, InstanceFigures)), None)
     if serverless is None or real_time is None:
         return None
-    per_invocation = serverless["BilledSecondsPerInvocation"] * serverless["MemorySizeInMB"] / 1024
-    from ircli.lib.catalog import serverless_prices
-
+    pay, fleet = cast(ServerlessFigures, serverless.figures), cast(InstanceFigures, real_time.figures)
+    per_invocation = pay.billed_seconds_per_invocation * pay.memory_size_in_mb / 1024
     # $ a month for each invocation per minute of constant traffic.
-    slope = per_invocation * float(serverless_prices()["price_per_gb_second"]) * 60 * HOURS_PER_MONTH
-    fixed = serverless["MonthlyCost"] - _serverless_usage_cost(serverless)
-    unit, target = real_time["UnitPricePerHour"] * HOURS_PER_MONTH, real_time["TargetInvocationsPerInstance"]
-    low = real_time["MinCapacity"]
+    slope = per_invocation * pay.price_per_gb_second * 60 * HOURS_PER_MONTH
+    fixed = pay.monthly_cost - pay.usage_cost
+    unit, target = fleet.unit_price_per_hour * HOURS_PER_MONTH, fleet.target_invocations_per_instance
+    low = fleet.min_capacity
     found = None
     # Real-time cost is a staircase (one more instance every `target` invocations/min); serverless a line.
     for instances in range(low, low + 10_000):
@@ -290,23 +301,19 @@ def break_even(estimates: list[dict[str, Any]]) -> dict[str, Any] | None:
         if crossing < band_low:
             found = band_low
             break
-    result = {
-        "Serverless": serverless["RecommendationId"],
-        "RealTime": real_time["RecommendationId"],
-        "InvocationsPerMinute": None if found is None else round(found, 1),
-    }
     if found is None:
-        result["Statement"] = "Serverless stays cheaper at every traffic the real-time option's fleet can serve."
+        statement = "Serverless stays cheaper at every traffic the real-time option's fleet can serve."
     else:
-        result["Statement"] = (
-            f"Below about {found:,.0f} invocations/min of steady traffic {serverless['EndpointConfiguration']} costs "
-            f"less; above it {real_time['EndpointConfiguration']} does."
+        statement = (
+            f"Below about {found:,.0f} invocations/min of steady traffic {serverless.endpoint_configuration} costs "
+            f"less; above it {real_time.endpoint_configuration} does."
         )
-    return result
-
-
-def _serverless_usage_cost(estimate: dict[str, Any]) -> float:
-    return float(estimate["MonthlyCost"]) - float(estimate.get("MonthlyProvisionedConcurrencyCost") or 0.0)
+    return BreakEven(
+        serverless=serverless.recommendation_id,
+        real_time=real_time.recommendation_id,
+        invocations_per_minute=None if found is None else round(found, 1),
+        statement=statement,
+    )
 
 
 def _from_catalog_instances(price_source: str) -> bool:
@@ -318,75 +325,64 @@ def _from_catalog_instances(price_source: str) -> bool:
 
 
 def assumptions(
-    job: Mapping[str, Any], estimates: list[dict[str, Any]], traffic: TrafficProfile, options: Options
-) -> list[dict[str, str]]:
+    job: Mapping[str, Any], estimates: Sequence[Estimate], traffic: TrafficProfile, options: Options
+) -> list[Assumption]:
     from ircli.lib.catalog import catalog, serverless_prices
 
     rows = [
-        {"Assumption": "Hours in a month", "Value": str(HOURS_PER_MONTH)},
-        {"Assumption": "Traffic", "Value": traffic.source},
-        *([{"Assumption": "Between peaks", "Value": traffic.assumed}] if traffic.assumed else []),
-        {
-            "Assumption": "Instances each hour",
-            "Value": "ceil(the hour's invocations/min / the scaling recommendation's target per instance), within "
+        Assumption("Hours in a month", str(HOURS_PER_MONTH)),
+        Assumption("Traffic", traffic.source),
+        *([Assumption("Between peaks", traffic.assumed)] if traffic.assumed else []),
+        Assumption(
+            "Instances each hour",
+            "ceil(the hour's invocations/min / the scaling recommendation's target per instance), within "
             f"its MinCapacity and MaxCapacity (TargetCpuUtilizationPerCore {options.target_cpu_utilization or 50}%)",
-        },
-        {"Assumption": "Latency", "Value": LATENCY_MODEL},
+        ),
+        Assumption("Latency", LATENCY_MODEL),
     ]
     instances = catalog()["instances"]
     for estimate in estimates:
-        if estimate["Kind"] != "Instances":
+        if not isinstance(estimate.figures, InstanceFigures):
             continue
-        instance_type = str(estimate["EndpointConfiguration"]).split(" ")[0]
+        instance_type = estimate.endpoint_configuration.split(" ")[0]
         source = instances.get(instance_type, {}).get("price_source", "not in ircli's catalog")
+        price_source = estimate.figures.price_source
         rows.append(
-            {
-                "Assumption": f"{instance_type} price",
-                "Value": f"${estimate['UnitPricePerHour']:.4f}/h from {estimate['PriceSource']}"
+            Assumption(
+                f"{instance_type} price",
+                f"${estimate.figures.unit_price_per_hour:.4f}/h from {price_source}"
                 + (
                     f" (catalog source: {source}; catalog prices as of {catalog().get('prices_as_of', 'unknown')})"
-                    if _from_catalog_instances(str(estimate["PriceSource"]))
+                    if _from_catalog_instances(price_source)
                     else ""
                 ),
-            }
-        )
-    if any(e["Kind"] == "Serverless" for e in estimates):
-        prices = serverless_prices()
-        rows.append(
-            {
-                "Assumption": "Serverless price",
-                "Value": f"${prices['price_per_gb_second']:.5f} per GB-second ({prices['source']}, {prices['as_of']}); "
-                "billed duration implied by the benchmark's CostPerInference",
-            }
-        )
-        rows.append(
-            {
-                "Assumption": "Cold starts",
-                "Value": "each time traffic starts after an hour with none, every container the load needs at once "
-                "(invocations/s x latency, at most MaxConcurrency, less provisioned concurrency) starts cold; its "
-                "first request waits the benchmark's ModelSetupTime (the estimate bills only the inference duration)",
-            }
-        )
-        if options.provisioned_concurrency:
-            rows.append(
-                {
-                    "Assumption": "Provisioned concurrency price",
-                    "Value": f"${prices['provisioned_concurrency_per_gb_second']:.7f} per GB-second, all month "
-                    f"({prices['provisioned_concurrency_source']})",
-                }
             )
+        )
+    if any(isinstance(e.figures, ServerlessFigures) for e in estimates):
+        rows.extend(_serverless_assumptions(serverless_prices(), options))
     return rows
 
 
-def monthly_cost_at(estimate: Mapping[str, Any], per_minute: float) -> float:
-    """An option's monthly cost at a steady `per_minute` invocations (for charts of cost against traffic):
-    real-time as many instances as the scaling target needs (at least MinCapacity), serverless pay-per-use."""
-    if estimate["Kind"] == "Serverless":
-        from ircli.lib.catalog import serverless_prices
-
-        gigabytes = estimate["MemorySizeInMB"] / 1024
-        usage = per_minute * 60 * estimate["BilledSecondsPerInvocation"] * gigabytes
-        usage_cost = usage * float(serverless_prices()["price_per_gb_second"]) * HOURS_PER_MONTH
-        return float(usage_cost) + float(estimate.get("MonthlyProvisionedConcurrencyCost") or 0.0)
-    instances = max(estimate["MinCapacity"], math.ceil(per_minute / estimate["TargetInvocationsPerInstance"]))
-    return float(estimate["UnitPricePerHour"] * instances * HOURS_PER_MONTH)
+def _serverless_assumptions(prices: Mapping[str, Any], options: Options) -> list[Assumption]:
+    rows = [
+        Assumption(
+            "Serverless price",
+            f"${prices['price_per_gb_second']:.5f} per GB-second ({prices['source']}, {prices['as_of']}); "
+            "billed duration implied by the benchmark's CostPerInference",
+        ),
+        Assumption(
+            "Cold starts",
+            "each time traffic starts after an hour with none, every container the load needs at once "
+            "(invocations/s x latency, at most MaxConcurrency, less provisioned concurrency) starts cold; its "
+            "first request waits the benchmark's ModelSetupTime (the estimate bills only the inference duration)",
+        ),
+    ]
+    if options.provisioned_concurrency:
+        rows.append(
+            Assumption(
+                "Provisioned concurrency price",
+                f"${prices['provisioned_concurrency_per_gb_second']:.7f} per GB-second, all month "
+                f"({prices['provisioned_concurrency_source']})",
+            )
+        )
+    return rows

@@ -3,19 +3,20 @@ tables, rankings, comparisons and progress alike."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ircli.lib.numbers import number
 
 
-def serverless_label(serverless: dict[str, Any]) -> str:
+def serverless_label(serverless: Mapping[str, Any]) -> str:
     label = f"serverless {serverless.get('MemorySizeInMB', '?')} MB x{serverless.get('MaxConcurrency', '?')}"
     if "ProvisionedConcurrency" in serverless:
         label += f" (PC {serverless['ProvisionedConcurrency']})"
     return label
 
 
-def endpoint_label(configuration: dict[str, Any], *, with_count: bool = True) -> str:
+def endpoint_label(configuration: Mapping[str, Any], *, with_count: bool = True) -> str:
     """An EndpointConfiguration's name for people; `with_count=False` names the configuration without the
     instance count (which is a result of the benchmark, not part of what was asked for)."""
     if "ServerlessConfig" in configuration:
@@ -27,5 +28,5 @@ def endpoint_label(configuration: dict[str, Any], *, with_count: bool = True) ->
     return f"{instance_type} x{count}" if count and with_count else instance_type
 
 
-def recommendation_label(recommendation: dict[str, Any]) -> str:
+def recommendation_label(recommendation: Mapping[str, Any]) -> str:
     return endpoint_label(recommendation.get("EndpointConfiguration", {}))

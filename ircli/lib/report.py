@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ircli.lib.analyses import SCALING, CostEstimate, Service, instance_scaling, priced, traffic_objective
+from ircli.lib.analyses import SCALING, Service, instance_scaling, priced, traffic_objective
 from ircli.lib.cost import Options
+from ircli.lib.cost_results import CostEstimate, Estimate
 from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
 
@@ -49,12 +50,12 @@ class JobReport:
     curves: LoadCurves | None = None  # each benchmark's load over time (None: not asked for)
 
     @property
-    def cheapest(self) -> Mapping[str, Any] | None:
+    def cheapest(self) -> Estimate | None:
         """The cheapest estimate within the limits at the traffic (the cost table's first row), else None."""
         if self.costs is None or not self.costs.estimates:
             return None
         first = self.costs.estimates[0]
-        return first if first.get("WithinLimits") else None
+        return first if first.within_limits else None
 
 
 @dataclass(frozen=True)

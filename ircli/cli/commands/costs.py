@@ -114,9 +114,10 @@ def cost_estimate(
     for note in result.price_notes:
         cli.note(note)
 
-    def charts(data: Any, width: int) -> list[Any]:
-        from ircli.cli.output.views.costs import cost_chart
+    cli.emit(result, View(tables=lazy_tables(VIEWS, "cost_tables"), charts=_chart if chart else None))
 
-        return [cost_chart(data, width)]
 
-    cli.emit(result.to_document(), View(tables=lazy_tables(VIEWS, "cost_tables"), charts=charts if chart else None))
+def _chart(result: Any, width: int) -> list[Any]:
+    from ircli.cli.output.views.costs import cost_chart
+
+    return [cost_chart(result, width)]

@@ -1,5 +1,6 @@
 """The one writer: data and a view in, the chosen format out. `--query` is applied here, before any
-format; a view's preferences (`render_as`, charts, notes) are honoured here; no command picks a format."""
+format; a view's preferences (`render_as`, charts, notes) are honoured here; no command picks a format. The
+data is a document, or a core result: then formats print its `to_document()` and the view draws it typed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import IO, Any
 
 from ircli.cli.output.document import apply_query
 from ircli.cli.output.formats import OutputFormat, Screen, formatter
-from ircli.cli.output.views import GENERIC, View
+from ircli.cli.output.views import GENERIC, Documented, View
 from ircli.lib.printable import escape_controls
 
 TABULAR = (OutputFormat.TABLE, OutputFormat.CSV, OutputFormat.MARKDOWN)
@@ -21,6 +22,9 @@ class Writer:
         self.query = query
 
     def emit(self, data: Any, view: View = GENERIC) -> None:
+        if isinstance(data, Documented):
+            # A core result: the formats and --query see its document, the view's tables and charts the result.
+            data, view = data.to_document(), view.reading(data)
         if self.query:
             # A query's result has a shape no view knows.
             data, view = apply_query(self.query, data), GENERIC

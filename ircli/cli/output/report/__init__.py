@@ -59,7 +59,7 @@ def report_sections(contents: ReportContents) -> dict[str, Any]:
     for part in contents.jobs:
         recommendations = part.job.get("InferenceRecommendations") or []
         ranked_table = recommendations_table(recommendations, part.ranking) if part.ranking is not None else None
-        costs = cost_tables(part.costs.to_document()) if part.costs is not None else None
+        costs = cost_tables(part.costs) if part.costs is not None else None
         scaling = _scaling_rows(part.scaling) if part.scaling is not None else None
         ranked = list(part.ranking.ranked) if part.ranking is not None else []
         section = job_section(dict(part.job), ranked_table, ranked, scaling, costs)

@@ -50,13 +50,13 @@ def _cheapest_line(part: JobReport, top: Mapping[str, Any], ranked_by: str) -> s
     cheapest = part.cheapest
     if cheapest is None:
         return "No option handles your traffic within the limits (see the monthly cost table)."
-    monthly = f"${float(cheapest['MonthlyCost']):,.2f} a month"
-    if cheapest["RecommendationId"] == top.get("RecommendationId"):
+    monthly = f"${cheapest.monthly_cost:,.2f} a month"
+    if cheapest.recommendation_id == top.get("RecommendationId"):
         return f"The top pick is also the cheapest at your traffic: {monthly}."
     by_id = {str(r.get("RecommendationId")): r for r in part.job.get("InferenceRecommendations") or []}
-    recommendation = by_id.get(str(cheapest["RecommendationId"]), {})
-    top_cost = next((e for e in part.costs.estimates if e["RecommendationId"] == top.get("RecommendationId")), None)
-    against = f" (the top pick: ${float(top_cost['MonthlyCost']):,.2f})" if top_cost is not None else ""
+    recommendation = by_id.get(cheapest.recommendation_id, {})
+    top_cost = next((e for e in part.costs.estimates if e.recommendation_id == top.get("RecommendationId")), None)
+    against = f" (the top pick: ${top_cost.monthly_cost:,.2f})" if top_cost is not None else ""
     return (
         f"The cheapest at your traffic is {_label(recommendation)}, {monthly}{against}, and is "
         f"{_trade(top, recommendation)} at the benchmark's load. It is not the top pick because the ranking "

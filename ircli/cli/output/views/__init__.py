@@ -5,8 +5,8 @@ Commands hand the writer data and a view; the writer picks the format."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ircli.cli.output.kinds import OutputFormat
 
@@ -32,6 +32,13 @@ def lazy_tables(module: str, function: str, *args: Any) -> Tabulator:
     return tables
 
 
+@runtime_checkable
+class Documented(Protocol):
+    """A core result (a dataclass of `ircli.lib`): what it prints as JSON/YAML is its document."""
+
+    def to_document(self) -> Any: ...
+
+
 @dataclass(frozen=True)
 class View:
     tables: Tabulator = field(default_factory=lambda: lazy_tables("ircli.cli.output.views.generic", "generic_tables"))
@@ -39,6 +46,15 @@ class View:
     # Data that reads best as a document says so: e.g. {TABLE: YAML} shows a request as YAML on a terminal.
     render_as: Mapping[OutputFormat, OutputFormat] = field(default_factory=dict)
     note: Note | None = None
+
+    def reading(self, result: Documented) -> View:
+        """This view drawing `result` itself (typed) whatever document the writer is given."""
+        tables, charts = self.tables, self.charts
+        return replace(
+            self,
+            tables=lambda _document: tables(result),
+            charts=(lambda _document, width: charts(result, width)) if charts is not None else None,
+        )
 
 
 GENERIC = View()

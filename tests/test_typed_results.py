@@ -1,0 +1,140 @@
+"""The core's results are typed dataclasses: a cost estimate's parts, and the writer printing a result's
+document while its view reads the result itself."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from ircli.cli.output.formats import OutputFormat, Screen
+from ircli.cli.output.model import Column, TableData
+from ircli.cli.output.views import View
+from ircli.cli.output.writer import Writer
+from ircli.lib.catalog import serverless_prices
+from ircli.lib.cost import HOURS_PER_MONTH, Options, estimate_costs
+from ircli.lib.cost_results import CostEstimate, Estimate, InstanceFigures, ServerlessFigures
+from ircli.lib.traffic import TrafficProfile
+
+JOB = {
+    "JobName": "j",
+    "InferenceRecommendations": [
+        {
+            "RecommendationId": "j/instance",
+            "EndpointConfiguration": {"InstanceType": "ml.c5.large", "InitialInstanceCount": 1},
+            "Metrics": {"CostPerHour": 0.1, "MaxInvocations": 600, "ModelLatency": 20},
+        },
+        {
+            "RecommendationId": "j/serverless",
+            "EndpointConfiguration": {"ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}},
+            "Metrics": {"CostPerInference": 2e-6, "MaxInvocations": 400, "ModelLatency": 30, "ModelSetupTime": 2e6},
+        },
+        {
+            "RecommendationId": "j/broken",
+            "EndpointConfiguration": {"InstanceType": "ml.m5.large", "InitialInstanceCount": 1},
+            "Metrics": {"CostPerHour": "NaN", "MaxInvocations": 600, "ModelLatency": 20},
+        },
+    ],
+}
+SCALING = {
+    rid: {
+        "DynamicScalingConfiguration": {
+            "MinCapacity": 1,
+            "MaxCapacity": 4,
+            "ScalingPolicies": [{"TargetTracking": {"TargetValue": 300.0}}],
+        }
+    }
+    for rid in ("j/instance", "j/broken")
+}
+TRAFFIC = TrafficProfile(per_minute=(0.0, 100.0, 900.0, 300.0), source="four hours")
+
+
+@pytest.fixture
+def estimate() -> CostEstimate:
+    return estimate_costs(JOB, SCALING, TRAFFIC, Options(max_latency_ms=100))
+
+
+def test_a_cost_estimate_is_made_of_dataclasses_not_dicts(estimate: CostEstimate) -> None:
+    assert all(isinstance(e, Estimate) for e in estimate.estimates)
+    kinds = {e.recommendation_id: type(e.figures) for e in estimate.estimates}
+    assert kinds == {"j/instance": InstanceFigures, "j/serverless": ServerlessFigures}
+    assert [e.rank for e in estimate.estimates] == [1, 2]
+    assert [(n.recommendation_id, n.reason) for n in estimate.not_priced] == [
+        ("j/broken", "the service reported CostPerHour as NaN")
+    ]
+    assert estimate.break_even is not None and estimate.break_even.real_time == "j/instance"
+    assert estimate.assumptions[0].assumption == "Hours in a month"
+
+
+def test_each_options_cost_at_steady_traffic_follows_its_figures(estimate: CostEstimate) -> None:
+    by_id = {e.recommendation_id: e for e in estimate.estimates}
+    fleet = by_id["j/instance"].figures
+    assert isinstance(fleet, InstanceFigures)
+    # Instances: one more every TargetValue (300) invocations a minute, never fewer than MinCapacity.
+    assert fleet.instances_by_hour == (1, 1, 3, 1)
+    assert by_id["j/instance"].monthly_cost_at(0) == pytest.approx(0.1 * HOURS_PER_MONTH)
+    assert by_id["j/instance"].monthly_cost_at(601) == pytest.approx(0.1 * 3 * HOURS_PER_MONTH)
+    pay = by_id["j/serverless"].figures
+    assert isinstance(pay, ServerlessFigures)
+    price = serverless_prices()["price_per_gb_second"]
+    seconds = 2e-6 / (2 * price)  # the billed duration CostPerInference implies
+    assert pay.billed_seconds_per_invocation == pytest.approx(seconds)
+    assert by_id["j/serverless"].monthly_cost_at(50) == pytest.approx(50 * 60 * HOURS_PER_MONTH * 2e-6)
+    # Traffic starts once a day after an idle hour: cold starts, each waiting ModelSetupTime.
+    assert pay.cold_starts.per_month == round(HOURS_PER_MONTH / 4)
+    assert pay.cold_starts.first_request_latency_ms_after_idle == pytest.approx(30 + 2000)
+    assert 1 in by_id["j/serverless"].hours_over_latency_limit  # the cold start breaks the 100 ms limit
+
+
+def test_the_document_keeps_the_printed_keys_in_their_order(estimate: CostEstimate) -> None:
+    document = estimate.to_document()
+    assert list(document) == [
+        "JobName", "PriceSource", "Traffic", "MaxLatencyMs", "Estimates", "NotPriced", "BreakEven", "Assumptions"
+    ]  # fmt: skip
+    instance, serverless = document["Estimates"]
+    assert list(instance) == [
+        "RecommendationId", "EndpointConfiguration", "Kind", "UnitPricePerHour", "PriceSource",
+        "TargetInvocationsPerInstance", "MinCapacity", "MaxCapacity", "InstancesByHour", "MonthlyCostFixedAtPeak",
+        "MonthlyCost", "CapacityPerMinute", "LatencyMsByHour", "LatencyMsAtPeak", "HoursOverCapacity",
+        "HoursOverLatencyLimit", "WithinLimits", "Rank",
+    ]  # fmt: skip
+    assert list(serverless)[:5] == [
+        "RecommendationId", "EndpointConfiguration", "ColdStartsPerMonth", "ColdStartSeconds",
+        "FirstRequestLatencyMsAfterIdle",
+    ]  # fmt: skip
+    assert serverless["MonthlyCostFixedAtPeak"] is None
+    assert document["Traffic"]["InvocationsPerMonth"] == pytest.approx(325 * 60 * HOURS_PER_MONTH)
+    # Plain JSON all the way down: lists, not tuples; no dataclass left in it.
+    assert json.loads(json.dumps(document)) == document
+    assert all(math.isfinite(v) for v in instance["LatencyMsByHour"] if v is not None)
+
+
+@dataclass(frozen=True)
+class Result:
+    figure: float
+
+    def to_document(self) -> dict[str, Any]:
+        return {"Figure": self.figure}
+
+
+def test_the_writer_prints_a_results_document_and_hands_the_view_the_result() -> None:
+    seen: list[Any] = []
+
+    def tables(data: Any) -> list[TableData]:
+        seen.append(data)
+        return [TableData("Result", [Column("Figure")], [[f"{data.figure:g}"]])]
+
+    def shown(output: OutputFormat, query: str | None = None) -> str:
+        stream = io.StringIO()
+        Writer(output, Screen(stream), io.StringIO(), query=query).emit(Result(2.5), View(tables=tables))
+        return stream.getvalue()
+
+    assert json.loads(shown(OutputFormat.JSON)) == {"Figure": 2.5}
+    assert seen == []  # the json path never asks the view
+    assert shown(OutputFormat.CSV).splitlines() == ["Figure", "2.5"]
+    assert seen == [Result(2.5)]  # the table's view got the dataclass itself
+    assert json.loads(shown(OutputFormat.JSON, query="Figure")) == 2.5
