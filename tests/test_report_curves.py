@@ -128,3 +128,35 @@ def test_the_report_command_draws_the_curves_and_leaves_them_out_on_request(cli:
     assert page.read_text("utf-8").count('class="curves"') == 4
     assert cli("report", "xgboost-default", "--html", str(page), "--no-load-curves").code == 0
     assert 'class="curves"' not in page.read_text("utf-8")
+
+
+@pytest.mark.slow  # a server thread
+def test_on_aws_the_curves_come_from_cloudwatch_and_an_unreachable_one_is_said(cli: CliRunner, tmp_path: Path) -> None:
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.server import serve_in_thread
+    from ircli.simulator.store import Store
+    from tests.test_prices_served import KEYS, closed_port, url_of
+
+    running, thread = serve_in_thread(Simulator(Store(tmp_path / "served"), speed="instant"))
+    try:
+        environ = {**KEYS, "AWS_MAX_ATTEMPTS": "1", "AWS_ENDPOINT_URL": url_of(running)}
+        aws = ["--backend", "aws", "--region", "us-east-1"]
+        created = cli(*aws, "create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), environ=environ)
+        assert created.code == 0
+        page = tmp_path / "report.html"
+        assert cli(*aws, "report", "xgboost-default", "--html", str(page), environ=environ).code == 0
+        drawn = page.read_text("utf-8")
+        described = cli(*aws, "describe-job", "xgboost-default", "--output", "json", environ=environ).json
+        assert drawn.count('class="curves"') == len(described["InferenceRecommendations"])
+        for recommendation in described["InferenceRecommendations"]:  # the served CloudWatch's series, peak and all
+            assert f">max {recommendation['Metrics']['MaxInvocations']:,}<" in drawn
+        refused = {**environ, "AWS_ENDPOINT_URL_CLOUDWATCH": f"http://127.0.0.1:{closed_port()}"}
+        made = cli(*aws, "report", "xgboost-default", "--html", str(page), environ=refused)
+        assert made.code == 0
+        text = html.unescape(page.read_text("utf-8"))
+        assert "The load curves could not be read from CloudWatch: " in text and 'class="curves"' not in text
+        assert 'class="point pareto"' in text  # the rest of the report stands
+    finally:
+        running.shutdown()
+        running.server_close()
+        thread.join(timeout=5)
