@@ -515,13 +515,20 @@ complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l min-i
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l top -x
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l chart
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l no-chart
+complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l refresh-prices
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l help
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from report' -l html -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l average-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l peak-per-minute -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l baseline-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l traffic-profile -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l max-latency-ms -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l provisioned-concurrency -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l target-cpu-utilization-per-core -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l refresh-prices
+complete -c ircli -n '__fish_seen_subcommand_from report' -l load-curves
+complete -c ircli -n '__fish_seen_subcommand_from report' -l no-load-curves
 complete -c ircli -n '__fish_seen_subcommand_from report' -l rank-by -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l fail-on-regression -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l help

@@ -92,7 +92,7 @@ COMMANDS: tuple[Command, ...] = (
         "analysis",
         argument=Names.JOB,
         summary="Rank a job's recommendations by cost, latency and throughput and name the top pick. With "
-        "--output json: a list of {Rank, Score, ParetoOptimal, TopPick, Recommendation}.",
+        "--output json: a list of {Rank, Score, ParetoOptimal, TopPick, CostPerHour, PriceSource, Recommendation}.",
     ),
     Command(
         "compare-jobs",

@@ -18,7 +18,8 @@ def test_rank_recommendations_json_rows(cli: CliRunner) -> None:
     # Four instance types and, SupportedEndpointType unset, two serverless sizes (the API's combined list).
     assert [row["Rank"] for row in rows] == [1, 2, 3, 4]  # the four instance types the example names
     assert rows[0]["TopPick"] and not any(row["TopPick"] for row in rows[1:])
-    assert set(rows[0]) == {"Rank", "Score", "ParetoOptimal", "TopPick", "Recommendation"}
+    # The cost each was ranked by, at the job's region's prices, and where that price came from.
+    assert set(rows[0]) == {"Rank", "Score", "ParetoOptimal", "TopPick", "CostPerHour", "PriceSource", "Recommendation"}
     described = cli("describe-job", "xgboost-default").json
     assert {r["RecommendationId"] for r in described["InferenceRecommendations"]} == {
         row["Recommendation"]["RecommendationId"] for row in rows

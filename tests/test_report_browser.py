@@ -1,11 +1,14 @@
 """ircli report in a real headless Chromium: screenshots at 1280 and 390 px, light and dark (the dark one is
 dark), no sideways scrolling at 360 and 390 px (the document is no wider than the window; wide tables scroll
 in their own box), and printed to PDF, no page ends with a heading and the first page holds more than the
-title. The screenshots and the PDF are kept in the folder IRCLI_TEST_ARTEFACTS names (default
+title; every benchmark's load curve is drawn (its strips and lines laid out with a size, inside the window
+at phone widths) and printed. The screenshots and the PDF are kept in the folder IRCLI_TEST_ARTEFACTS names (default
 `<tmp>/ircli-report-artefacts`), to look at after the run."""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import shutil
@@ -25,10 +28,17 @@ PROBE = """<!DOCTYPE html><html><body style="margin:0">
 <iframe id="f" src="report.html" style="width:WIDTHpx;height:800px;border:0"></iframe>
 <script>
 document.getElementById("f").addEventListener("load", () => {
-  const root = document.getElementById("f").contentDocument.documentElement;
+  const inner = document.getElementById("f").contentDocument;
+  const root = inner.documentElement;
+  const drawn = (selector) => [...inner.querySelectorAll(selector)].filter((e) => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= root.clientWidth;
+  }).length;
   const p = document.createElement("pre");
   p.id = "probe";
-  p.textContent = JSON.stringify({scroll: root.scrollWidth, width: root.clientWidth});
+  p.textContent = JSON.stringify({scroll: root.scrollWidth, width: root.clientWidth,
+    charts: inner.querySelectorAll("svg.curves").length, chartsDrawn: drawn("svg.curves"),
+    lines: inner.querySelectorAll("svg.curves path.curve").length, linesDrawn: drawn("svg.curves path.curve")});
   document.body.appendChild(p);
 });
 </script></body></html>"""
@@ -83,16 +93,24 @@ def test_screenshots_light_and_dark_at_desktop_and_phone_widths(page: Path, tmp_
             assert (background < 60) if scheme == "dark" else (background > 200), (shot, background)
 
 
+def benchmarks(page: Path) -> int:
+    """How many benchmarks the two jobs of the page ran (a curve each), from the page's own cards."""
+    return page.read_text("utf-8").count('<figure class="curve">')
+
+
 def test_no_sideways_scrolling_at_phone_widths(page: Path, tmp_path: Path) -> None:
     for width in (360, 390):
         probe = page.parent / f"probe-{width}.html"
         probe.write_text(PROBE.replace("WIDTH", str(width)), "utf-8")
         dom = chromium(browser_path(), tmp_path / f"p{width}", "--allow-file-access-from-files", "--dump-dom",
                        probe.as_uri()).stdout  # fmt: skip
-        found = re.search(r'<pre id="probe">\{"scroll":(\d+),"width":(\d+)\}</pre>', dom)
+        found = re.search(r'<pre id="probe">(\{.*?\})</pre>', dom)
         assert found is not None, dom[-500:]
-        scroll, inner = int(found.group(1)), int(found.group(2))
-        assert inner == width and scroll <= inner, (width, scroll)
+        laid = json.loads(html.unescape(found.group(1)))
+        assert laid["width"] == width and laid["scroll"] <= width, (width, laid)
+        # Every benchmark's curve is drawn inside the window: three strips' lines each, all with a size.
+        assert laid["charts"] == benchmarks(page) and laid["chartsDrawn"] == laid["charts"], laid
+        assert laid["lines"] == 3 * laid["charts"] and laid["linesDrawn"] == laid["lines"], laid
 
 
 def headings(html: str) -> set[str]:
@@ -112,5 +130,8 @@ def test_printed_no_page_ends_with_a_heading(page: Path, tmp_path: Path) -> None
     ]
     assert len(pages) >= 2
     assert len(pages[0]) > 5  # the first page holds the summary, not just the title
+    printed = "\n".join("\n".join(lines) for lines in pages)
+    # The curves print: their strips' names once a chart, with the heading they sit under.
+    assert printed.count("Invocations/min") >= benchmarks(page) >= 8 and "Load during each benchmark" in printed
     stranded = [(number, lines[-1]) for number, lines in enumerate(pages, 1) if lines and lines[-1] in titles]
     assert stranded == [], stranded

@@ -79,6 +79,14 @@ MinInvocations = Annotated[
     ),
 ]
 Top = Annotated[int | None, typer.Option("--top", min=1, help="Show the best N only.", rich_help_panel=RANKING)]
+# As cost-estimate's: the job's region's prices (`ircli.cli.prices`), fetched again instead of the cached ones.
+RefreshPrices = Annotated[
+    bool,
+    typer.Option(
+        "--refresh-prices",
+        help="Fetch the job's region's prices from the Price List API again instead of the cached ones.",
+    ),
+]
 
 
 def ranking_requested(*values: object) -> bool:

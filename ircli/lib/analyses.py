@@ -129,16 +129,30 @@ class JobRanking:
         return ranking_document(self.ranking)
 
 
-def job_ranking(service: Service, job_name: str, rank_by: str | None, limits: Any, top: int | None) -> JobRanking:
+def job_ranking(
+    service: Service,
+    job_name: str,
+    rank_by: str | None,
+    limits: Any,
+    top: int | None,
+    prices: Callable[[str], PriceQuote] | None = None,
+) -> JobRanking:
     """The job described, refused without recommendations, then ranked by `rank_by` within `limits`
-    (`lib.ranking.Limits`); refused when no recommendation is within them."""
+    (`lib.ranking.Limits`), its costs at `prices`' quote for the job's region when given (as cost-estimate
+    prices); refused when no recommendation is within them."""
     from ircli.lib.ranking import Weights, rank
 
+    weights = Weights.parse(rank_by)
     job = service.describe_job(job_name)
     recommendations = job.get("InferenceRecommendations") or []
     if not recommendations:
         raise InputError(f"Job {job_name} is {job.get('Status')} and has no recommendations to rank yet.")
-    ranking = rank(recommendations, Weights.parse(rank_by), limits, top)
+    quote = None
+    if prices is not None:
+        from ircli.lib.prices import job_region
+
+        quote = prices(job_region(job, None))
+    ranking = rank(recommendations, weights, limits, top, prices=quote)
     if not ranking.ranked:
         reasons = "; ".join(f"{r.get('RecommendationId')}: {why}" for r, why in ranking.excluded)
         raise InputError(f"No recommendation meets the limits ({reasons}).")

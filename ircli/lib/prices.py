@@ -151,3 +151,29 @@ def job_region(job: dict[str, Any], default: str | None) -> str:
     """The region of a described job, from its ARN (arn:aws:sagemaker:REGION:...), else `default`."""
     parts = str(job.get("JobArn") or "").split(":")
     return parts[3] if len(parts) > 3 and parts[3] else (default or "us-east-1")
+
+
+# Where an endpoint configuration's $/hour comes from when the quote has no price for it (serverless, or an
+# instance type the region's quote lacks): the service's own figure in the job.
+JOB_COST = "the job's CostPerHour"
+
+
+def hourly_cost(recommendation: dict[str, Any], quote: PriceQuote) -> tuple[float | None, str]:
+    """What a recommendation's endpoint costs an hour at `quote`'s prices (its instance type's price times
+    InitialInstanceCount) and where that figure comes from; the job's CostPerHour where the quote has none."""
+    from ircli.lib.numbers import number
+
+    configuration = recommendation.get("EndpointConfiguration") or {}
+    quoted = quote.price(str(configuration["InstanceType"])) if "InstanceType" in configuration else None
+    if quoted is not None:
+        count = number(configuration.get("InitialInstanceCount"))
+        return quoted * max(1, int(count or 1)), quote.label
+    return number((recommendation.get("Metrics") or {}).get("CostPerHour")), JOB_COST
+
+
+def source_lines(priced: list[tuple[str, str]]) -> list[str]:
+    """`Price source: SOURCE (names).` once per source, from (source, what it priced) pairs, in their order."""
+    by_source: dict[str, list[str]] = {}
+    for source, name in priced:
+        by_source.setdefault(source, []).append(name)
+    return [f"Price source: {source} ({', '.join(dict.fromkeys(names))})." for source, names in by_source.items()]

@@ -1,9 +1,11 @@
 """Ranking recommendations as the SageMaker console does: cost, latency and throughput, each at one of
 five importance levels, plus hard limits, Pareto marking and a named top pick.
 
-A pure function of its inputs. Metrics: cost is CostPerHour (what the endpoint costs to run), latency is
-ModelLatency, throughput is MaxInvocations. Each is scaled across the eligible candidates so that the
-best is 1 and the worst 0; the score is the importance-weighted mean. A missing or NaN metric scores 0 on
+A pure function of its inputs. Metrics: cost is CostPerHour (what the endpoint costs to run; given a price
+quote for the job's region, `lib.prices`, its instance type's price there times its instance count, the
+figure cost-estimate prices with), latency is ModelLatency, throughput is MaxInvocations. Each is scaled
+across the eligible candidates so that the best is 1 and the worst 0; the score is the importance-weighted
+mean. A missing or NaN metric scores 0 on
 its objective and counts as the worst value for Pareto, so it never wins by accident; a hard limit on a
 missing metric excludes the candidate. Ties keep the API's order.
 """
@@ -13,12 +15,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ircli.errors import InputError
 from ircli.lib.labels import recommendation_label
 from ircli.lib.numbers import number
 from ircli.lib.units import format_latency_ms, model_latency_ms
+
+if TYPE_CHECKING:
+    from ircli.lib.prices import PriceQuote
 
 
 class Importance(str, Enum):
@@ -100,9 +105,11 @@ class Limits:
     max_cost_per_hour: float | None = None
     min_invocations: float | None = None
 
-    def violation(self, metrics: dict[str, Any]) -> str | None:
+    def violation(self, metrics: dict[str, Any], cost_per_hour: float | None = None) -> str | None:
+        """Why a recommendation's metrics break the limits (`cost_per_hour`: its priced cost, when the
+        ranking is priced), else None."""
         latency = model_latency_ms(metrics)
-        cost = number(metrics.get("CostPerHour"))
+        cost = number(metrics.get("CostPerHour")) if cost_per_hour is None else cost_per_hour
         invocations = number(metrics.get("MaxInvocations"))
         if self.max_latency_ms is not None:
             if latency is None:
@@ -129,6 +136,22 @@ class Ranked:
     pareto: bool
     recommendation: dict[str, Any]
     scaled: dict[Objective, float] = field(default_factory=dict)
+    cost_per_hour: float | None = None  # the cost it was ranked by
+    price_source: str | None = None  # where that cost comes from, when the ranking was priced by a quote
+
+    def priced(self) -> dict[str, Any]:
+        """The recommendation with the cost it was ranked by in its Metrics (CostPerHour, and the CostPerInference
+        that follows at its MaxInvocations), for tables and charts; the API's own when that cost is the job's."""
+        from ircli.lib.prices import JOB_COST
+
+        if self.price_source is None or self.price_source == JOB_COST:
+            return self.recommendation
+        metrics = dict(self.recommendation.get("Metrics") or {})
+        invocations = number(metrics.get("MaxInvocations"))
+        metrics["CostPerHour"] = self.cost_per_hour
+        if self.cost_per_hour is not None and invocations:
+            metrics["CostPerInference"] = self.cost_per_hour / (invocations * 60)
+        return {**self.recommendation, "Metrics": metrics}
 
 
 @dataclass
@@ -137,6 +160,19 @@ class Ranking:
     excluded: list[tuple[dict[str, Any], str]]
     weights: Weights
     top_pick_reason: str = ""
+    prices: PriceQuote | None = None  # the quote costs were priced at (None: each job's CostPerHour)
+
+    def price_sources(self) -> list[str]:
+        """`Price source: ...` lines naming what each source priced; none for an unpriced ranking."""
+        from ircli.lib.prices import source_lines
+
+        if self.prices is None:
+            return []
+        # Named as cost-estimate names them: the instance type, or "serverless".
+        priced = [
+            (str(item.price_source), recommendation_label(item.recommendation).split(" ")[0]) for item in self.ranked
+        ]
+        return source_lines(priced)
 
     @property
     def top_pick(self) -> Ranked | None:
@@ -215,28 +251,49 @@ def _pareto(columns: dict[Objective, list[float | None]]) -> list[bool]:
     return flags
 
 
+def _priced(
+    recommendations: list[dict[str, Any]], prices: PriceQuote | None
+) -> tuple[list[float | None], list[str]] | None:
+    """Each recommendation's $/hour at `prices` and its source, or None to read the jobs' CostPerHour."""
+    if prices is None:
+        return None
+    from ircli.lib.prices import hourly_cost
+
+    found = [hourly_cost(r, prices) for r in recommendations]
+    return [cost for cost, _ in found], [source for _, source in found]
+
+
 def rank(
     recommendations: list[dict[str, Any]],
     weights: Weights | None = None,
     limits: Limits | None = None,
     top: int | None = None,
+    prices: PriceQuote | None = None,
 ) -> Ranking:
+    """`prices`: the job's region's quote (`lib.prices`), to rank and limit by the cost there."""
     weights = weights or Weights()
     limits = limits or Limits()
+    priced = _priced(recommendations, prices)
     eligible: list[dict[str, Any]] = []
     excluded: list[tuple[dict[str, Any], str]] = []
+    kept: list[int] = []  # the eligible ones' positions, for their priced costs (a priced ranking only)
     # Without limits nothing is excluded: reading every metric to learn that would cost a third of the time.
     unlimited = limits == Limits()
     if unlimited:
         eligible = list(recommendations)
-    for recommendation in () if unlimited else recommendations:
-        reason = limits.violation(recommendation.get("Metrics", {}))
+        kept = list(range(len(recommendations))) if priced is not None else []
+    for position, recommendation in enumerate(() if unlimited else recommendations):
+        priced_cost = priced[0][position] if priced is not None else None
+        reason = limits.violation(recommendation.get("Metrics", {}), priced_cost)
         if reason:
             excluded.append((recommendation, reason))
         else:
             eligible.append(recommendation)
+            kept.append(position)
     # Each metric read once, and few objects made per recommendation: a job may have a hundred thousand.
     columns = {objective: [metric_value(r, objective) for r in eligible] for objective in OBJECTIVES}
+    if priced is not None:
+        columns[Objective.COST] = [priced[0][position] for position in kept]
     scaled = [_scaled(columns[objective], LOWER_IS_BETTER[objective]) for objective in OBJECTIVES]
     cost_weight, latency_weight, throughput_weight = (weights.of(o) for o in OBJECTIVES)
     total_weight = cost_weight + latency_weight + throughput_weight
@@ -254,10 +311,12 @@ def rank(
             flags[index],
             eligible[index],
             {Objective.COST: cost[index], Objective.LATENCY: latency[index], Objective.THROUGHPUT: throughput[index]},
+            columns[Objective.COST][index],
+            priced[1][kept[index]] if priced is not None else None,
         )
         for position, index in enumerate(order)
     ]
-    result = Ranking(ranked[:top] if top else ranked, excluded, weights)
+    result = Ranking(ranked[:top] if top else ranked, excluded, weights, prices=prices)
     if ranked:
         result.top_pick_reason = explain(ranked[0], eligible, columns)
     return result
@@ -281,6 +340,8 @@ def explain(
     leads, trades = [], []
     for objective in Objective:
         value = metric_value(winner.recommendation, objective)
+        if objective is Objective.COST and winner.price_source is not None:
+            value = winner.cost_per_hour  # priced by a quote: the cost it was ranked by
         column = columns[objective] if columns is not None else [metric_value(c, objective) for c in candidates]
         present = [v for v in column if v is not None]
         if value is None or not present:
@@ -307,13 +368,16 @@ def explain(
 
 
 def ranking_document(ranking: Ranking) -> list[dict[str, Any]]:
-    """The ranking for scripts: rank, score, Pareto flag and the recommendation as the API returned it."""
+    """The ranking for scripts: rank, score, Pareto flag and the recommendation as the API returned it; when
+    priced by a quote, also the CostPerHour it was ranked by and that cost's PriceSource."""
+    priced = ranking.prices is not None
     return [
         {
             "Rank": item.rank,
             "Score": round(item.score, 4),
             "ParetoOptimal": item.pareto,
             "TopPick": item.rank == 1,
+            **({"CostPerHour": item.cost_per_hour, "PriceSource": item.price_source} if priced else {}),
             "Recommendation": item.recommendation,
         }
         for item in ranking.ranked

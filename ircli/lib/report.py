@@ -4,15 +4,19 @@ option at that traffic, and for two jobs their comparison with the regressions b
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from ircli.lib.analyses import SCALING, Service, instance_scaling, priced, traffic_objective
 from ircli.lib.cost import Options
 from ircli.lib.cost_results import CostEstimate, Estimate
 from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
+
+if TYPE_CHECKING:
+    from ircli.lib.load_curves import LoadCurves
+    from ircli.lib.prices import PriceQuote
 
 # The report's regression threshold when none is given: the one compare-jobs' help shows.
 DEFAULT_REGRESSION_PERCENT = 10.0
@@ -42,6 +46,8 @@ class JobReport:
     ranked: Sequence[dict[str, Any]]  # lib.ranking.ranking_document
     scaling: TopScaling | None
     costs: CostEstimate | None
+    prices: PriceQuote | None = None  # the job's region's quote its ranking and costs were priced at
+    curves: LoadCurves | None = None  # each benchmark's load over time (None: not asked for)
 
     @property
     def cheapest(self) -> Estimate | None:
@@ -58,6 +64,33 @@ class ReportContents:
     comparison: Any  # lib.compare.JobComparison of two jobs with configurations in common, else None
     threshold: float = DEFAULT_REGRESSION_PERCENT
     weights: str | None = None  # the --rank-by text, None for the default weights
+    traffic: TrafficProfile | None = None  # the traffic the costs are at
+    baseline: float | None = None  # the --baseline-per-minute given
+
+    @property
+    def between_peaks(self) -> str | None:
+        """The traffic the costs assume between peaks, in words (None without traffic)."""
+        return between_peaks(self.traffic, self.baseline)
+
+
+def between_peaks(traffic: TrafficProfile | None, baseline: float | None) -> str | None:
+    """What a cost section assumed between the traffic's peaks, and what that means for serverless cold starts
+    (counted each time traffic starts again after an hour with none)."""
+    if traffic is None:
+        return None
+    starts = traffic.starts_from_zero
+    times = {1: "once", 2: "twice"}.get(starts, f"{starts} times")
+    period = "day" if len(traffic.per_minute) == 24 else "week"
+    cold = (
+        f"traffic starts from none {times} a {period}, and serverless options count cold starts each time"
+        if starts
+        else "traffic never starts from none, so serverless options count no cold start"
+    )
+    if baseline is not None:
+        return f"Between peaks: {baseline:,.0f} invocations/min, as --baseline-per-minute says; {cold}."
+    if traffic.assumed:
+        return f"Between peaks: assumed {traffic.assumed}; {cold}."
+    return f"Between peaks: the quietest hour's {traffic.trough:,.0f} invocations/min ({traffic.source}); {cold}."
 
 
 def _top_scaling(answer: Mapping[str, Any], recommendation_id: str, *, at_traffic: bool) -> TopScaling:
@@ -77,14 +110,23 @@ def _top_scaling(answer: Mapping[str, Any], recommendation_id: str, *, at_traffi
 
 
 def _job_report(
-    service: Service, job: Mapping[str, Any], traffic: TrafficProfile | None, options: Options, weights: Any
+    service: Service,
+    job: Mapping[str, Any],
+    traffic: TrafficProfile | None,
+    options: Options,
+    weights: Any,
+    prices: Callable[[str], PriceQuote] | None = None,
+    curves: bool = False,
 ) -> JobReport:
+    from ircli.lib.prices import job_region
     from ircli.lib.ranking import rank, ranking_document
 
     recommendations = job.get("InferenceRecommendations") or []
     if not recommendations:
         return JobReport(job=job, ranking=None, ranked=[], scaling=None, costs=None)
-    ranking = rank(recommendations, weights)
+    quote = prices(job_region(dict(job), None)) if prices is not None else None
+    options = replace(options, prices=quote)  # the ranking and the cost table at the same prices
+    ranking = rank(recommendations, weights, prices=quote)
     ranked = ranking_document(ranking)
     answers: dict[str, dict[str, Any]] = {}
     costs = None
@@ -100,7 +142,12 @@ def _job_report(
         else:
             answer = service.call(SCALING, scaling_request(job["JobName"], top_id))
             scaling = _top_scaling(answer, top_id, at_traffic=False)
-    return JobReport(job=job, ranking=ranking, ranked=ranked, scaling=scaling, costs=costs)
+    loads = None
+    if curves:
+        from ircli.lib.load_curves import load_curves
+
+        loads = load_curves(service, job)
+    return JobReport(job, ranking, ranked, scaling, costs, prices=quote, curves=loads)
 
 
 def report_contents(
@@ -111,17 +158,23 @@ def report_contents(
     *,
     rank_by: str | None = None,
     threshold: float = DEFAULT_REGRESSION_PERCENT,
+    prices: Callable[[str], PriceQuote] | None = None,
+    baseline: float | None = None,
+    curves: bool = True,
 ) -> ReportContents:
-    """`report`: the weights checked, every job described, then each one's ranking, top scaling and costs;
-    two jobs compared."""
+    """`report`: the weights checked, every job described, then each one's ranking, top scaling and costs
+    (at `prices`' quote for its region when given, as cost-estimate and rank-recommendations price) and,
+    with `curves`, its benchmarks' load curves from CloudWatch; two jobs compared."""
     from ircli.lib.compare import compare_jobs
     from ircli.lib.ranking import Weights
 
     weights = Weights.parse(rank_by)
     described = [service.describe_job(name) for name in job_names]
-    jobs = [_job_report(service, job, traffic, options, weights) for job in described]
+    jobs = [_job_report(service, job, traffic, options, weights, prices, curves) for job in described]
     comparison = None
     if len(described) == 2:
         compared = compare_jobs(described[0], described[1])
         comparison = compared if compared.matched else None
-    return ReportContents(jobs=jobs, comparison=comparison, threshold=threshold, weights=rank_by)
+    return ReportContents(
+        jobs=jobs, comparison=comparison, threshold=threshold, weights=rank_by, traffic=traffic, baseline=baseline
+    )

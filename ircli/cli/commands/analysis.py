@@ -5,7 +5,16 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import MaxCostPerHour, MaxLatencyMs, MinInvocations, RankBy, Top, finite, pick_name
+from ircli.cli.options import (
+    MaxCostPerHour,
+    MaxLatencyMs,
+    MinInvocations,
+    RankBy,
+    RefreshPrices,
+    Top,
+    finite,
+    pick_name,
+)
 from ircli.cli.output.views import View
 from ircli.cli.output.views.analysis import comparison_tables
 from ircli.cli.output.views.jobs import recommendations_table
@@ -24,20 +33,27 @@ def rank_recommendations(
     min_invocations: MinInvocations = None,
     top: Top = None,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Bar charts under the table (terminal).")] = True,
+    refresh_prices: RefreshPrices = False,
 ) -> None:
     """Rank a job's recommendations by cost, latency and throughput and name the top pick.
-    With --output json: a list of {Rank, Score, ParetoOptimal, TopPick, Recommendation}."""
+    With --output json: a list of {Rank, Score, ParetoOptimal, TopPick, CostPerHour, PriceSource, Recommendation}.
+
+    Costs are the job's region's prices, as cost-estimate's: each says where it came from and when."""
+    from ircli.cli.prices import price_lookup
+
     cli = context(ctx)
     job_name = pick_name(name, job_name)
     if not job_name:
         raise InputError("Give the job's name: ircli rank-recommendations JOB_NAME (or --job-name).")
     limits = Limits(max_latency_ms, max_cost_per_hour, min_invocations)
-    result = job_ranking(cli.service, job_name, rank_by, limits, top)
+    result = job_ranking(cli.service, job_name, rank_by, limits, top, price_lookup(cli, refresh=refresh_prices))
+    for note in result.ranking.prices.notes if result.ranking.prices is not None else ():
+        cli.note(note)
 
     def charts(_: object, width: int) -> list[object]:
         from ircli.cli.output.charts import bar_charts
 
-        return [bar_charts([item.recommendation for item in result.ranking.ranked], width)]
+        return [bar_charts([item.priced() for item in result.ranking.ranked], width)]
 
     view = View(
         tables=lambda _: [recommendations_table(list(result.recommendations), result.ranking)],

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import RankBy, finite
+from ircli.cli.options import RankBy, RefreshPrices, finite
 
 TRAFFIC = "Traffic (for the monthly cost)"
 
@@ -34,6 +34,16 @@ def report(
             rich_help_panel=TRAFFIC,
         ),
     ] = None,
+    baseline_per_minute: Annotated[
+        float | None,
+        typer.Option(
+            "--baseline-per-minute",
+            callback=finite,
+            help="Invocations per minute between the peaks (with --average-per-minute and --peak-per-minute); "
+            "without it, spiky traffic is taken to be none at all between peaks, and the report says so.",
+            rich_help_panel=TRAFFIC,
+        ),
+    ] = None,
     traffic_profile: Annotated[
         str | None,
         typer.Option(
@@ -46,6 +56,35 @@ def report(
             "--max-latency-ms", min=0, callback=finite, help="Your latency limit, for the monthly cost ranking."
         ),
     ] = None,
+    provisioned_concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--provisioned-concurrency",
+            min=1,
+            max=200,
+            help="Serverless options: keep this many warm all month (priced on top).",
+            rich_help_panel=TRAFFIC,
+        ),
+    ] = None,
+    target_cpu_utilization_per_core: Annotated[
+        int | None,
+        typer.Option(
+            "--target-cpu-utilization-per-core",
+            min=1,
+            max=100,
+            help="For the scaling recommendations behind the fleet sizes (service default 50).",
+            rich_help_panel=TRAFFIC,
+        ),
+    ] = None,
+    refresh_prices: RefreshPrices = False,
+    load_curves: Annotated[
+        bool,
+        typer.Option(
+            "--load-curves/--no-load-curves",
+            help="Each benchmark's users, invocations per minute and latency over time, from CloudWatch "
+            "(as `ircli metrics` reads them).",
+        ),
+    ] = True,
     rank_by: RankBy = None,
     fail_on_regression: Annotated[
         float,
@@ -62,9 +101,12 @@ def report(
 
     The page opens with a summary (each job's top pick and why, the cheapest at your traffic, and for two
     jobs the verdict), then holds each job's inputs, its ranked recommendations, a cost / latency / throughput scatter
-    with the Pareto frontier, the top pick's scaling recommendation and, given traffic, the monthly cost."""
+    with the Pareto frontier, each benchmark's load curve beside its figures, the top pick's scaling
+    recommendation and, given traffic, the monthly cost.
+    Prices are the job's region's, as cost-estimate's: each says where it came from and when."""
     from ircli import __version__
     from ircli.cli.output.report import render_html, report_sections
+    from ircli.cli.prices import price_lookup
     from ircli.lib.analyses import traffic_of
     from ircli.lib.cost import Options
     from ircli.lib.files import check_writable, write_text
@@ -74,9 +116,24 @@ def report(
     target = Path(html).expanduser()
     check_writable(target)  # a path that cannot be written is refused before any job is described
     given = (average_per_minute, peak_per_minute, traffic_profile)
-    traffic = traffic_of(*given, stdin=cli.env.stdin_bytes) if any(value is not None for value in given) else None
-    options = Options(max_latency_ms=max_latency_ms)
-    contents = report_contents(cli.service, jobs, traffic, options, rank_by=rank_by, threshold=fail_on_regression)
+    traffic = None
+    if any(value is not None for value in (*given, baseline_per_minute)):
+        traffic = traffic_of(*given, stdin=cli.env.stdin_bytes, baseline=baseline_per_minute)
+    options = Options(max_latency_ms, provisioned_concurrency, target_cpu_utilization_per_core)
+    prices = price_lookup(cli, refresh=refresh_prices)
+    contents = report_contents(
+        cli.service,
+        jobs,
+        traffic,
+        options,
+        rank_by=rank_by,
+        threshold=fail_on_regression,
+        prices=prices,
+        baseline=baseline_per_minute,
+        curves=load_curves,
+    )
+    for note in dict.fromkeys(note for part in contents.jobs if part.prices for note in part.prices.notes):
+        cli.note(note)
     page = render_html(
         report_sections(contents), version=__version__, backend=cli.options.backend.value, region=cli.options.region
     )

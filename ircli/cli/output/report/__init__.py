@@ -17,16 +17,17 @@ from ircli.lib.numbers import number
 from ircli.lib.units import model_latency_ms
 
 if TYPE_CHECKING:
-    from ircli.lib.report import ReportContents, TopScaling
+    from ircli.lib.ranking import Ranked
+    from ircli.lib.report import JobReport, ReportContents, TopScaling
 
 
-def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
-    """From `ranking_document`: one point per ranked recommendation with its metrics."""
+def scatter_points(ranked: list[Ranked]) -> list[Point]:
+    """One point per ranked recommendation with its metrics, at the cost it was ranked by."""
     from ircli.lib.labels import recommendation_label
 
     points = []
     for item in ranked:
-        recommendation = item["Recommendation"]
+        recommendation = item.priced()
         metrics = recommendation.get("Metrics", {})
         latency, cost = model_latency_ms(metrics), number(metrics.get("CostPerHour"))
         if latency is None or cost is None:
@@ -38,7 +39,7 @@ def scatter_points(ranked: list[dict[str, Any]]) -> list[Point]:
                 latency_ms=latency,
                 cost_per_hour=cost,
                 invocations_per_minute=number(metrics.get("MaxInvocations")) or 0.0,
-                pareto=bool(item["ParetoOptimal"]),
+                pareto=item.pareto,
             )
         )
     return points
@@ -53,13 +54,16 @@ def report_sections(contents: ReportContents) -> dict[str, Any]:
     from ircli.cli.output.views.jobs import recommendations_table
     from ircli.lib.compare import comparison_document
 
-    sections, appendix = [], []
+    sections: list[dict[str, Any]] = []
+    appendix = []
     for part in contents.jobs:
         recommendations = part.job.get("InferenceRecommendations") or []
         ranked_table = recommendations_table(recommendations, part.ranking) if part.ranking is not None else None
         costs = cost_tables(part.costs) if part.costs is not None else None
         scaling = _scaling_rows(part.scaling) if part.scaling is not None else None
-        sections.append(job_section(dict(part.job), ranked_table, list(part.ranked), scaling, costs))
+        ranked = list(part.ranking.ranked) if part.ranking is not None else []
+        section = job_section(dict(part.job), ranked_table, ranked, scaling, costs)
+        sections.append({**section, **_curves(part, ranked, len(sections) + 1)})
         if costs is not None and len(costs) > 1:
             appendix.append({"name": str(part.job.get("JobName")), "table": costs[1]})
     comparison = None
@@ -72,8 +76,22 @@ def report_sections(contents: ReportContents) -> dict[str, Any]:
         "jobs": sections,
         "comparison": comparison,
         "threshold": f"{contents.threshold:g}%",
+        "between_peaks": contents.between_peaks,
         "appendix": appendix,
     }
+
+
+def _curves(part: JobReport, ranked: list[Ranked], index: int) -> dict[str, Any]:
+    """The job's load curves (cards) and, where CloudWatch could not give them, why."""
+    from ircli.cli.output.report.curves import curve_cards
+
+    if part.curves is None:
+        return {"curves": [], "curves_note": None}
+    if part.curves.unavailable is not None:
+        note = f"The load curves could not be read from CloudWatch: {part.curves.unavailable.rstrip('.')}."
+        return {"curves": [], "curves_note": note}
+    cards = curve_cards(dict(part.job), ranked, part.curves, index)
+    return {"curves": cards, "curves_note": None}
 
 
 def _scaling_rows(scaling: TopScaling) -> list[tuple[str, str]]:
@@ -93,7 +111,7 @@ def _scaling_rows(scaling: TopScaling) -> list[tuple[str, str]]:
 def job_section(
     job: dict[str, Any],
     ranked_table: TableData | None,
-    ranked: list[dict[str, Any]],
+    ranked: list[Ranked],
     scaling: list[tuple[str, str]] | None,
     costs: list[TableData] | None,
 ) -> dict[str, Any]:

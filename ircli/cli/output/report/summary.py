@@ -73,6 +73,8 @@ def job_summary(part: JobReport, rank_by: str | None) -> dict[str, Any]:
     lines = [f"Top pick: {_label(top)}, {ranked_by}.", part.ranking.top_pick_reason]
     short = f"by --rank-by {rank_by}" if rank_by else "with the default weights"
     lines.append(_cheapest_line(part, top, short))
+    if part.prices is not None:
+        lines.append(f"Prices: {part.prices.label} (the ranking's and the monthly cost's, as cost-estimate's).")
     return {"job": name, "lines": [line for line in lines if line]}
 
 

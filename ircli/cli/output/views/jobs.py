@@ -87,7 +87,7 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
             [
                 str(item.rank),
                 PARETO_MARK if item.pareto else "",
-                *cells(item.recommendation),
+                *cells(item.priced()),
                 f"{item.score:.2f}",
                 str(item.recommendation.get("RecommendationId", "")),
             ]
@@ -99,6 +99,7 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
         f"Ranked by cost {weights.cost.value}, latency {weights.latency.value}, "
         f"throughput {weights.throughput.value}; {PARETO_MARK} marks the Pareto-optimal."
     )
+    notes.extend(ranking.price_sources())
     notes.append(caption)
     for recommendation, reason in ranking.excluded:
         notes.append(f"Excluded {endpoint_label(recommendation.get('EndpointConfiguration', {}))}: {reason}.")
