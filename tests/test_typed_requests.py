@@ -413,3 +413,29 @@ def test_a_timestamp_is_written_in_its_shape_s_format() -> None:
     parsed = create_parser("json").parse(response, output)
     parsed.pop("ResponseMetadata")
     assert parsed == {key: value for key, value in result.items() if value is not None}
+
+
+def test_a_timestamp_of_the_pattern_that_is_no_day_is_refused_alike_either_way(isolated_state: Path) -> None:
+    from ircli.errors import ServiceError
+
+    key = OperationKey(Service.SAGEMAKER, "ListInferenceRecommendationsJobs")
+    message = "Value '2026-13-01' is not a valid timestamp."
+    with pytest.raises(ServiceError, match=message) as raised:
+        LocalBackend(isolated_state / "local", speed="instant").call(key.name, {"CreationTimeAfter": "2026-13-01"})
+    assert raised.value.code == "ValidationException"
+    body = json.dumps({"CreationTimeAfter": "2026-13-01"}).encode()
+    headers = {"content-type": "application/x-amz-json-1.1", "x-amz-target": f"SageMaker.{key.name}"}
+    served = Simulator(Store(isolated_state / "served"), clock=FixedClock(), speed="instant")
+    reply = choose(HttpRequest("POST", "/", headers, body)).answer(served, HttpRequest("POST", "/", headers, body))
+    assert (reply.status, json.loads(reply.body)) == (400, {"__type": "ValidationException", "message": message})
+
+
+def test_epoch_seconds_beyond_datetime_s_range_filter_as_the_far_future(isolated_state: Path) -> None:
+    backend = LocalBackend(isolated_state / "local", speed="instant", clock=str(CREATED))
+    job = {"JobType": "Default", "RoleArn": ROLE, "InputConfig": {"ModelName": "churn-xgboost"}}
+    backend.call("CreateInferenceRecommendationsJob", {"JobName": "j1", **job})
+    listed = backend.call("ListInferenceRecommendationsJobs", {"CreationTimeBefore": 1e14})
+    assert [found["JobName"] for found in listed["InferenceRecommendationsJobs"]] == ["j1"]
+    assert backend.call("ListInferenceRecommendationsJobs", {"CreationTimeAfter": 1e14}) == {
+        "InferenceRecommendationsJobs": []
+    }

@@ -41,11 +41,10 @@ class LocalBackend:
         try:
             key = find(operation).key
         except KeyError:  # the simulator says so, as the service does
-            key, members = None, request
-        else:
-            # The handler sees the Python values the served protocols parse the same request into.
-            members = from_params(request_shape(key), request)
+            key = None
         try:
+            # The handler sees the Python values the served protocols parse the same request into.
+            members = request if key is None else from_params(request_shape(key), request)
             # RecommenderService.call validated the request before handing it over.
             return self.simulator.dispatch(key or operation, members, validated=True)
         except SimulatorError as exc:

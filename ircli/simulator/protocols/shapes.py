@@ -21,7 +21,7 @@ from typing import Any
 from ircli.lib.numbers import NON_FINITE as NON_FINITE_TEXT
 from ircli.lib.numbers import finite_or_text
 from ircli.operations import OperationKey
-from ircli.simulator.exceptions import SerializationException
+from ircli.simulator.exceptions import SerializationException, ValidationException
 
 # The ISO-8601 text a JSON request's timestamp may be (the schemas' pattern: tools/generate_schemas.py); other
 # text stays text, and the schema refuses it as before.
@@ -186,19 +186,39 @@ def _python(shape: Any, value: Any, *, blob_text: str) -> Any:
     if shape is None:
         return value
     kind = shape.type_name
+    if kind == "timestamp":
+        return _request_timestamp(value)
     try:
-        if kind == "timestamp":
-            if isinstance(value, datetime) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-                return timestamp(value)
-            if isinstance(value, str) and ISO_8601.match(value):
-                return timestamp(value.replace("z", "Z"))
-        elif kind == "blob":
+        if kind == "blob":
             if isinstance(value, str):
                 return base64.b64decode(value, validate=True) if blob_text == "base64" else value.encode("utf-8")
             if isinstance(value, bytearray):
                 return bytes(value)
-    except (SerializationException, ValueError, OverflowError, OSError):
+    except ValueError:  # not base64: for validation to name
         pass
+    return value
+
+
+# The ends of datetime's range: epoch seconds beyond them compare as they would, before or after every time.
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def _request_timestamp(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return timestamp(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return timestamp(value)
+        except (OverflowError, OSError, ValueError):
+            if math.isnan(value):
+                raise ValidationException(f"Value '{value}' is not a valid timestamp.") from None
+            return _LATEST if value > 0 else _EARLIEST
+    if isinstance(value, str) and ISO_8601.match(value):
+        try:
+            return timestamp(value.replace("z", "Z"))
+        except SerializationException:  # the pattern's shape, not a day: 2026-13-01
+            raise ValidationException(f"Value '{value}' is not a valid timestamp.") from None
     return value
 
 

@@ -37,8 +37,7 @@ class Runtime(Resource):
     @handles(Service.RUNTIME, "InvokeEndpoint")
     def invoke_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
         """InvokeEndpoint as botocore shapes it: Body as bytes in and out."""
-        body = request.get("Body", b"")
-        body = body if isinstance(body, bytes) else str(body).encode("utf-8")
+        body: bytes = request.get("Body", b"")  # bytes, whichever way it came (`protocols.shapes`)
         with self.sim.metrics.counting(request) as invocation:  # its CloudWatch metrics
             answered = self._llm(request, body, stream=False)  # an LLM container's endpoint answers as one
             if answered is not None:
@@ -57,8 +56,7 @@ class Runtime(Resource):
     @handles(Service.RUNTIME, "InvokeEndpointWithResponseStream")
     def invoke_endpoint_with_response_stream(self, request: dict[str, Any]) -> dict[str, Any]:
         """The streamed answer: its Body the events (PayloadPart) as Python values, in order."""
-        body = request.get("Body", b"")
-        body = body if isinstance(body, bytes) else str(body).encode("utf-8")
+        body: bytes = request.get("Body", b"")
         answered = self._llm(request, body, stream=True)
         if answered is not None:
             return answered
