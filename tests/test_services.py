@@ -304,3 +304,17 @@ def test_invented_members_are_never_stored_or_echoed(server: RunningServer) -> N
     described = answers["DescribeModel"]
     assert described["ModelName"] == "echo" and described["PrimaryContainer"] == {"Image": "img"}
     assert described["ExecutionRoleArn"] == ROLE and "AlsoInvented" not in described
+
+
+def test_a_job_on_an_endpoint_without_a_name_is_refused_not_an_internal_error(tmp_path: Path) -> None:
+    from ircli.simulator.exceptions import ValidationException
+
+    simulator = Simulator(Store(tmp_path / "s"), speed="instant", clock=lambda: 1000.0)
+    request = {
+        "JobName": "unnamed-endpoint",
+        "JobType": "Default",
+        "RoleArn": "arn:aws:iam::123456789012:role/Role",
+        "InputConfig": {"ModelName": "resnet50", "Endpoints": [{}]},
+    }
+    with pytest.raises(ValidationException, match=r"inputConfig\.endpoints\.member\.endpointName"):
+        simulator.dispatch("CreateInferenceRecommendationsJob", request)

@@ -52,6 +52,12 @@ class Jobs(Resource):
         if "ModelPackageVersionArn" in config:
             self.sim.models.require_package(config["ModelPackageVersionArn"])
         for endpoint in config.get("Endpoints", []):
+            if "EndpointName" not in endpoint:
+                # The model leaves EndpointName optional; the service cannot benchmark an endpoint it cannot name.
+                raise ValidationException(
+                    "1 validation error detected: Value null at 'inputConfig.endpoints.member.endpointName' "
+                    "failed to satisfy constraint: Member must not be null"
+                )
             if self.sim.endpoints.endpoint_row(endpoint["EndpointName"]) is None:
                 raise ValidationException(
                     f'Could not find endpoint "{self.arn("endpoint", endpoint["EndpointName"])}".'
