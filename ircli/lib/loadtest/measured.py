@@ -17,12 +17,11 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from ircli.lib.loadtest.listing import LOCAL_ACCOUNT
 from ircli.lib.loadtest.results import MinuteResult, Summary
 from ircli.lib.loadtest.run import Run
 from ircli.lib.loadtest.store import as_time
 from ircli.lib.loadtest.traffic import Traffic
-
-LOCAL_ACCOUNT = "000000000000"
 
 
 def _float32(value: float) -> float:
@@ -125,6 +124,7 @@ class LoadTestResult:
             "LoadTestName": self.name,
             "Status": self.status,
             "MeasuredBy": self.measured_by,
+            "Host": self.host,
             "Target": self.target.to_document(),
             "Answers": sum(summary.statuses.values()),
             "Errors": {
