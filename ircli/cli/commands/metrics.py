@@ -54,8 +54,10 @@ def metrics(
     ] = False,
 ) -> None:
     """Show each benchmark's CloudWatch metrics over the job's window: invocations, latency percentiles,
-    CPU and memory, users. Of a load test ircli kept: its per-minute users, invocations, requests a second,
-    latency percentiles and errors."""
+    CPU and memory, users.
+
+    Of a load test ircli kept: its per-minute users, invocations, requests a second, latency percentiles
+    and errors."""
     cli = context(ctx)
     job = pick_name(name, job_name)
     if not job:
