@@ -23,8 +23,8 @@ from ircli.lib.loadtest.traffic import Traffic, traffic_from
 from ircli.lib.shorthand import parse_shorthand
 
 PING_TIMEOUT = 5.0
-# One Locust process drives about 1,800 requests a second on this machine (benchmarks/load_test.py: 20 users
-# against a no-op container); against an endpoint at 50 ms or more from here, that is about 100 closed loops.
+# One Locust process drives 1,800-3,300 requests a second on the development machine (benchmarks/load_test.py:
+# 20 users against a no-op container); against an endpoint 30-50 ms away, that is about 100 closed loops.
 # Traffic that needs more users than that is measured on one worker process a core, unless --workers says.
 HEAVY_USERS = 100
 # Against a simulated endpoint the schedule runs at the simulator's pace, but no level shorter than this in
