@@ -43,6 +43,8 @@ def test_a_load_test_declares_its_users_in_custom_attributes() -> None:
     assert declared_users("trace=abc; ircli-load-users=3") == 3
     assert declared_users("ircli-load-users=0") is None and declared_users("ircli-load-users=x") is None
     assert declared_users(None) is None and declared_users("other=1") is None
+    assert declared_users("ircli-load-users=" + "9" * 5000) is None  # refused, not a ValueError
+    assert declared_users("ircli-load-users=999999999") == 100_000  # at most what one test could run
     assert modelled("ircli-model-latency-ms=41.5;ircli-overhead-latency-ms=105") == (41.5, 105.0)
     assert modelled("junk;ircli-model-latency-ms=") == (None, None)
 

@@ -95,6 +95,8 @@ _RANDOM = random.Random(20240)
 _DRAWS: dict[tuple[str, str, str], int] = {}
 GOLDEN = (5**0.5 - 1) / 2
 LOAD_USERS = "ircli-load-users"
+MAX_DECLARED_USERS = 100_000
+INVOCATION_TIMEOUT_SECONDS = 60.0  # a real-time endpoint's container must answer within 60 s
 MODEL_LATENCY = "ircli-model-latency-ms"
 OVERHEAD_LATENCY = "ircli-overhead-latency-ms"
 
@@ -173,8 +175,9 @@ def declared_users(custom_attributes: str | None) -> int | None:
     """The closed-loop users a load test says it runs (CustomAttributes `ircli-load-users=N`), or None."""
     for part in re.split(r"[;,]", custom_attributes or ""):
         key, _, value = part.partition("=")
-        if key.strip() == LOAD_USERS and value.strip().isdigit() and int(value) > 0:
-            return int(value)
+        value = value.strip()
+        if key.strip() == LOAD_USERS and value.isdigit() and 0 < len(value) <= 9 and int(value) > 0:
+            return min(int(value), MAX_DECLARED_USERS)
     return None
 
 
@@ -206,8 +209,8 @@ def model_answer(sim: Any, endpoint: dict[str, Any], variant_name: str, users: i
         return None
     modelled = Modelled(closed_loop_latency_ms(capacity, users, _unit(key)), capacity.overhead_ms)
     scale = speed_factor(sim.speed)
-    if scale > 0:
-        time.sleep(modelled.model_ms / 1000.0 * scale)
+    if scale > 0:  # never past InvokeEndpoint's 60 seconds, whatever load a caller declares
+        time.sleep(min(INVOCATION_TIMEOUT_SECONDS, modelled.model_ms / 1000.0 * scale))
     return modelled
 
 
