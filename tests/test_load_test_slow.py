@@ -157,6 +157,24 @@ def test_two_local_workers(cli: CliRunner, server: tuple[ModelApp, str], payload
     assert 0 <= app.invocations - document["Answers"] <= 4
 
 
+def test_heavy_traffic_runs_on_one_worker_a_core_by_default(
+    cli: CliRunner, server: tuple[ModelApp, str], payload: Path
+) -> None:
+    """More users than one process drives (HEAVY_USERS): one local worker a core unless --workers says."""
+    from ircli.lib.loadtest.setup import HEAVY_USERS
+
+    _, url = server
+    heavy = ("--stairs", f"DurationInSeconds=3,NumberOfSteps=1,UsersPerStep={HEAVY_USERS + 1}")
+    common = ("--url", url, "--payload", str(payload), "--content-type", "text/csv", *heavy, "--output", "json")
+    result = cli("load-test", *common)
+    document = json.loads(result.out)
+    cores = os.cpu_count() or 1
+    assert document["Workers"] == cores and document["Answers"] > 0
+    assert document["Generator"].startswith(f"{cores} local workers, one a core") and "one a core" in result.err
+    alone = json.loads(cli("load-test", *common, "--workers", "0").out)
+    assert alone["Workers"] == 0 and alone["Generator"] == "one process"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -235,50 +253,69 @@ def test_ctrl_c_stops_and_keeps_what_was_measured(server: tuple[ModelApp, str], 
     assert Path(os.environ["IRCLI_HOME"], "load-tests", "cut.json").is_file()
 
 
-@pytest.mark.skipif(
-    not os.environ.get("IRCLI_WALL_CLOCK_TESTS"),
-    reason="measures real latencies at realtime speed, so it depends on how loaded the machine is; run it with "
-    "IRCLI_WALL_CLOCK_TESTS=1 on a quiet machine",
-)
-def test_a_simulated_endpoint_reproduces_its_recommendation(cli: CliRunner, payload: Path, tmp_path: Path) -> None:
-    """Deployed from a recommendation, a simulated endpoint measures within 15% of its MaxInvocations and 25%
-    of its ModelLatency. The job and the deployment run at `instant`; the load test at `realtime` (a time
-    scale of 1: at the default speed, 1/90, answers of 1/90 of the model's latency would be dwarfed by the
-    HTTP round trip on loopback; ircli scales figures back by the simulator's x-ircli-time-scale either way)."""
+def deploy_recommendation(cli: CliRunner, tmp_path: Path, name: str, pattern: dict[str, Any], most: int) -> Any:
+    """A job (at `instant`) whose recommendation is deployed as NAME-endpoint: its request file and the
+    recommendation."""
     request = {
-        "JobName": "sized", "JobType": "Advanced", "RoleArn": "arn:aws:iam::123456789012:role/ircli",
+        "JobName": name, "JobType": "Advanced", "RoleArn": "arn:aws:iam::123456789012:role/ircli",
         "InputConfig": {
             "ModelName": "churn-xgboost", "EndpointConfigurations": [{"InstanceType": "ml.m5.large"}],
-            "TrafficPattern": {"TrafficType": "PHASES",
-                               "Phases": [{"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 120}]},
-            "ResourceLimit": {"MaxNumberOfTests": 1, "MaxParallelOfTests": 1},
+            "TrafficPattern": pattern, "ResourceLimit": {"MaxNumberOfTests": 1, "MaxParallelOfTests": 1},
         },
-        "StoppingConditions": {"MaxInvocations": 4000,
+        "StoppingConditions": {"MaxInvocations": most,
                                "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 300}]},
     }  # fmt: skip
-    request_file = tmp_path / "job.json"
+    request_file = tmp_path / f"{name}.json"
     request_file.write_text(json.dumps(request))
     cli("create-job", "--cli-input-json", str(request_file))
-    job = cli("describe-job", "sized", "--output", "json").json
-    recommended = job["InferenceRecommendations"][0]
-    configuration = recommended["EndpointConfiguration"]
-    cli("endpoint-config", "create", "--endpoint-config-name", "sized-config", "--model-name", "churn-xgboost",
+    recommended = cli("describe-job", name, "--output", "json").json["InferenceRecommendations"][0]
+    cli("endpoint-config", "create", "--endpoint-config-name", f"{name}-config", "--model-name", "churn-xgboost",
         "--from-recommendation", recommended["RecommendationId"])  # fmt: skip
-    cli("endpoint-config", "deploy", "--endpoint-name", "sized-endpoint", "--endpoint-config-name", "sized-config")
-    # The job's own request file: its stopping threshold; a traffic pattern that starts near the capacity.
-    document = run_test(
-        cli, "--cli-input-json", str(request_file), "--endpoint-name", "sized-endpoint", "--payload",
-        str(payload / "one.csv"), "--content-type", "text/csv", "--max-invocations", "30000",
-        "--phase", "InitialNumberOfUsers=10,SpawnRate=20,DurationInSeconds=21", "--flat-invocations", "Continue",
-        "--name", "measured-again", environ={"IRCLI_SIM_SPEED": "realtime"},
+    cli("endpoint-config", "deploy", "--endpoint-name", f"{name}-endpoint", "--endpoint-config-name", f"{name}-config")
+    return request_file, recommended
+
+
+def reproduce(cli: CliRunner, request_file: Path, endpoint: str, payload: Path, *extra: str) -> tuple[Any, float]:
+    started = time.monotonic()
+    result = cli(
+        "load-test", "--cli-input-json", str(request_file), "--endpoint-name", endpoint, "--payload",
+        str(payload / "one.csv"), "--content-type", "text/csv", "--name", f"{endpoint}-again", "--output", "json",
+        *extra, environ={"IRCLI_SIM_SPEED": "default"},
     )  # fmt: skip
-    # (MaxInvocations raised so that reaching the job's 4000 does not end the test before the threshold does.)
+    assert "simulated endpoint" in result.err
+    return json.loads(result.out), time.monotonic() - started
+
+
+def test_a_simulated_endpoint_reproduces_its_recommendation(cli: CliRunner, payload: Path, tmp_path: Path) -> None:
+    """Deployed from a recommendation, a simulated endpoint measures within 15% of its MaxInvocations and 25%
+    of its ModelLatency, at the simulator's default speed: the endpoint is told the load (CustomAttributes)
+    and answers with the latency the performance model gives there, so the figures are those of the
+    service's time whatever this machine's pace, and minutes of the traffic take seconds."""
+    # The job's own traffic pattern, run again: 2 minutes, 1 then 2 users, on the 6 instances it sized.
+    phases = {
+        "TrafficType": "PHASES",
+        "Phases": [{"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 120}],
+    }
+    request_file, recommended = deploy_recommendation(cli, tmp_path, "sized", phases, 4000)
+    document, took = reproduce(cli, request_file, "sized-endpoint", payload)
     expected = recommended["Metrics"]
     assert document["Metrics"]["MaxInvocations"] == pytest.approx(expected["MaxInvocations"], rel=0.15)
     assert document["Metrics"]["ModelLatency"] == pytest.approx(expected["ModelLatency"], rel=0.25)
-    assert document["Target"]["InstanceCount"] == configuration["InitialInstanceCount"]
-    compared = cli("compare-jobs", "sized", "measured-again", "--output", "json").json
+    assert document["Target"]["InstanceCount"] == recommended["EndpointConfiguration"]["InitialInstanceCount"] > 1
+    assert [lv["Seconds"] for lv in document["Levels"]] == [60, 60]  # kept in the traffic's own time
+    assert [m["Users"] for m in document["Minutes"]] == [1, 2] and took < 60
+    assert document["Minutes"][1]["Invocations"] == pytest.approx(expected["MaxInvocations"], rel=0.15)
+    compared = cli("compare-jobs", "sized", "sized-endpoint-again", "--output", "json").json
     assert compared["Comparisons"], compared
+    # One instance, read where the latency threshold stops the job: a user a step finds that load again.
+    # (MaxInvocations raised so that reaching the job's 300 does not end the test before the threshold does.)
+    stairs = {"TrafficType": "STAIRS", "Stairs": {"DurationInSeconds": 120, "NumberOfSteps": 12, "UsersPerStep": 1}}
+    request_file, recommended = deploy_recommendation(cli, tmp_path, "busy", stairs, 300)
+    assert recommended["EndpointConfiguration"]["InitialInstanceCount"] == 1
+    document, _ = reproduce(cli, request_file, "busy-endpoint", payload, "--max-invocations", "30000")
+    assert document["StopReason"].startswith("P95 latency") and len(document["Levels"]) > 2
+    assert document["Metrics"]["MaxInvocations"] == pytest.approx(recommended["Metrics"]["MaxInvocations"], rel=0.15)
+    assert document["Metrics"]["ModelLatency"] == pytest.approx(recommended["Metrics"]["ModelLatency"], rel=0.25)
 
 
 def test_an_endpoint_through_the_aws_backend_on_a_served_simulator(

@@ -96,6 +96,7 @@ class AwsBackend:
     kind = BackendKind.AWS
     poll_interval = 15.0
     time_scale = 1.0
+    simulated = False  # an answer carried the header below: the endpoint is `ircli simulator serve`
     # `ircli simulator serve` says how fast its time runs; the service does not send this header.
     TIME_SCALE_HEADER = "x-ircli-time-scale"
 
@@ -279,6 +280,7 @@ class AwsBackend:
             raise UnreadableAnswer(operation, wrong)
         headers = response.pop("ResponseMetadata", {}).get("HTTPHeaders", {})
         if self.TIME_SCALE_HEADER in headers:
+            self.simulated = True
             with contextlib.suppress(ValueError):
                 self.time_scale = max(0.0, float(headers[self.TIME_SCALE_HEADER]))
         return response

@@ -122,6 +122,7 @@ class JobRanking:
 
     recommendations: Sequence[dict[str, Any]]
     ranking: Any  # lib.ranking.Ranking, with at least one ranked
+    measured: str | None = None  # a load test ircli kept: "measured on TARGET from HOST"
 
     def to_document(self) -> list[dict[str, Any]]:
         from ircli.lib.ranking import ranking_document
@@ -156,7 +157,9 @@ def job_ranking(
     if not ranking.ranked:
         reasons = "; ".join(f"{r.get('RecommendationId')}: {why}" for r, why in ranking.excluded)
         raise InputError(f"No recommendation meets the limits ({reasons}).")
-    return JobRanking(recommendations=recommendations, ranking=ranking)
+    from ircli.lib.loadtest.listing import measured_on
+
+    return JobRanking(recommendations=recommendations, ranking=ranking, measured=measured_on(job))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ircli.lib.labels import endpoint_label, recommendation_label
+from ircli.lib.loadtest.listing import measured_on
 from ircli.lib.numbers import number
 from ircli.lib.ranking import METRIC, Objective
 
@@ -61,6 +62,7 @@ class JobComparison:
     matched: list[ConfigurationComparison]
     only_in_a: list[dict[str, Any]]
     only_in_b: list[dict[str, Any]]
+    measured: tuple[str | None, str | None] = (None, None)  # load tests ircli kept: "measured on T from HOST"
 
     def regressions(self, threshold: float) -> list[tuple[ConfigurationComparison, MetricChange]]:
         return [(item, change) for item in self.matched for change in item.regressions(threshold)]
@@ -86,6 +88,7 @@ def compare_jobs(job_a: dict[str, Any], job_b: dict[str, Any]) -> JobComparison:
         matched,
         [r for k, r in before.items() if k not in after],
         [r for k, r in after.items() if k not in before],
+        (measured_on(job_a), measured_on(job_b)),
     )
 
 
@@ -109,13 +112,17 @@ def comparison_document(comparison: JobComparison, threshold: float | None) -> d
         if threshold is not None:
             entry["Regressions"] = [METRIC[c.objective] for c in item.regressions(threshold)]
         items.append(entry)
-    return {
+    document = {
         "JobA": comparison.job_a,
         "JobB": comparison.job_b,
         "Comparisons": items,
         "OnlyInJobA": [recommendation_label(r) for r in comparison.only_in_a],
         "OnlyInJobB": [recommendation_label(r) for r in comparison.only_in_b],
     }
+    for key, measured in zip(("JobAMeasured", "JobBMeasured"), comparison.measured, strict=True):
+        if measured:  # a load test ircli kept, not the service's figures
+            document[key] = measured
+    return document
 
 
 def _count(recommendation: dict[str, Any]) -> int | None:

@@ -100,6 +100,10 @@ class MeasuredJobs(Protocol):
 
     def scaling(self, request: dict[str, Any]) -> dict[str, Any] | None: ...
 
+    def load_test(self, name: str) -> dict[str, Any] | None: ...
+
+    def jobs(self) -> list[dict[str, Any]]: ...
+
 
 class RecommenderService:
     def __init__(self, backend: Backend, measured: MeasuredJobs | None = None) -> None:

@@ -8,6 +8,10 @@ are closed loops (no wait between requests). The shape is the traffic's schedule
 level the stopping conditions are applied (`ircli.lib.loadtest.results.stop_reason`) to what every process
 measured, which workers send with Locust's own reports. Progress goes to stdout as JSON lines; the result
 is written as one JSON document to the `--out` file.
+
+Against a simulated endpoint the schedule runs at the spec's `pace` (wall seconds per second of the traffic:
+the simulator's time scale, held to at least MIN_LEVEL_WALL_SECONDS a level by the CLI), and the figures are
+those the simulator modelled, in the service's time; levels and seconds are kept in the traffic's own time.
 """
 
 from gevent import monkey
@@ -51,6 +55,8 @@ class State:
     level = 0
     level_start = 0.0  # the level's start in the test's seconds
     level_seen = 0.0  # this process's monotonic time when it learned of the level
+    users = 1  # the level's users, across every process (what a simulated endpoint is told)
+    pace = 1.0  # wall seconds per second of the traffic
     measurements = Measurements()
     time_scale: float | None = None
     payloads: ClassVar[list[bytes]] = []
@@ -59,16 +65,17 @@ class State:
     @classmethod
     def take(cls, spec: dict[str, Any]) -> None:
         cls.spec = spec
+        cls.pace = float(spec.get("pace") or 1.0)
         cls.payloads = [base64.b64decode(p) for p in spec["payloads"]]
         cls.ready.set()
 
     @classmethod
-    def enter(cls, index: int, start: float) -> None:
-        cls.level, cls.level_start, cls.level_seen = index, start, time.monotonic()
+    def enter(cls, index: int, start: float, users: int) -> None:
+        cls.level, cls.level_start, cls.level_seen, cls.users = index, start, time.monotonic(), users
 
     @classmethod
     def second(cls) -> int:
-        return int(cls.level_start + time.monotonic() - cls.level_seen)
+        return int(cls.level_start + (time.monotonic() - cls.level_seen) / cls.pace)
 
 
 class Invoker(User):
@@ -85,12 +92,15 @@ class Invoker(User):
     def invoke(self) -> None:
         payload = State.payloads[next(State.counter) % len(State.payloads)]
         started = time.perf_counter()
-        answer = self.target.invoke(payload)
+        answer = self.target.invoke(payload, State.users)
         elapsed_ms = (time.perf_counter() - started) * 1000.0
         if answer.time_scale is not None:
             State.time_scale = answer.time_scale
+        latency, cycle = elapsed_ms, None
+        if answer.model_ms is not None:  # a simulated endpoint's modelled latency, in the service's time
+            latency, cycle = answer.model_ms, answer.model_ms + (answer.overhead_ms or 0.0)
         State.measurements.add(
-            State.level, State.second(), elapsed_ms, ok=answer.ok, status=answer.status, body=answer.body
+            State.level, State.second(), latency, ok=answer.ok, status=answer.status, body=answer.body, cycle_ms=cycle
         )
         self.environment.events.request.fire(
             request_type="POST",
@@ -116,7 +126,7 @@ class Shape(LoadTestShape):
         self.finished = False
 
     def tick(self) -> tuple[int, float] | None:
-        elapsed = self.get_run_time()  # type: ignore[no-untyped-call]
+        elapsed = self.get_run_time() / State.pace  # type: ignore[no-untyped-call]
         self._judge(elapsed)
         level = self.traffic.level_at(elapsed)
         if self.reason or self.interrupted or level is None:
@@ -133,7 +143,7 @@ class Shape(LoadTestShape):
 
     def _judge(self, elapsed: float) -> None:
         for level in self.traffic.levels[len(self.done) :]:
-            if level.end + self.lag > elapsed or self.reason:
+            if level.end + self.lag / State.pace > elapsed or self.reason:
                 return
             scale = State.time_scale or State.measurements.time_scale or 1.0
             self.done.append(evaluate(State.measurements, level, level.seconds, self.traffic.conditions, scale))
@@ -194,7 +204,7 @@ def run_master(spec: dict[str, Any], traffic: Traffic, out: str) -> None:
     local = not spec.get("workers") and not spec.get("master_bind")
     if local:
         runner: Any = env.create_local_runner()
-        announce = lambda level: State.enter(level.index, level.start)  # noqa: E731
+        announce = lambda level: State.enter(level.index, level.start, level.users)  # noqa: E731
     else:
         host, _, port_text = (spec.get("master_bind") or "127.0.0.1:0").rpartition(":")
         port = int(port_text) or free_port(host or "127.0.0.1")
@@ -204,8 +214,8 @@ def run_master(spec: dict[str, Any], traffic: Traffic, out: str) -> None:
         )
 
         def announce(level: Level) -> None:
-            State.enter(level.index, level.start)
-            runner.send_message("ircli_level", [level.index, level.start])
+            State.enter(level.index, level.start, level.users)
+            runner.send_message("ircli_level", [level.index, level.start, level.users])
 
         children = start_workers(int(spec.get("workers") or 0), "127.0.0.1", port) if spec.get("workers") else []
         expected = int(spec.get("workers") or spec.get("expect_workers") or 1)
@@ -252,7 +262,9 @@ def run_worker(host: str, port: int) -> None:
     env = Environment(user_classes=[Invoker])
     runner = env.create_worker_runner(master_host=host, master_port=port)
     runner.register_message("ircli_spec", lambda msg, **_: State.take(msg.data))
-    runner.register_message("ircli_level", lambda msg, **_: State.enter(int(msg.data[0]), float(msg.data[1])))
+    runner.register_message(
+        "ircli_level", lambda msg, **_: State.enter(int(msg.data[0]), float(msg.data[1]), int(msg.data[2]))
+    )
 
     def report(client_id: str, data: dict[str, Any]) -> None:
         data["ircli"] = State.measurements.to_json()  # rides on Locust's own report to the master

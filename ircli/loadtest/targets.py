@@ -2,7 +2,12 @@
 (SageMaker's container contract: `POST /invocations`) or a SageMaker endpoint through sagemaker-runtime
 InvokeEndpoint, signed with the user's credentials (boto3's chain; AWS_ENDPOINT_URL sends it to a served
 simulator). Each answer is reduced to what the measurements keep: whether it succeeded, its status, and the
-body of an error."""
+body of an error.
+
+A simulated endpoint (the target's `simulated`, as the CLI found it) is told the load in CustomAttributes
+(`ircli-load-users=N`), and its answers' CustomAttributes say the latency it modelled at that load, in the
+service's time: those are the figures kept (the loops' own round trips on this machine are not), as the
+service reads ModelLatency server-side in CloudWatch. A real endpoint is sent nothing of the kind."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 TIME_SCALE_HEADER = "x-ircli-time-scale"
+LOAD_USERS, MODEL_LATENCY, OVERHEAD_LATENCY = "ircli-load-users", "ircli-model-latency-ms", "ircli-overhead-latency-ms"
 READ_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 10.0
 
@@ -22,12 +28,26 @@ class Answer:
     body: str  # an error's body (decoded for people); empty for a success
     length: int
     time_scale: float | None = None
+    model_ms: float | None = None  # a simulated endpoint's modelled ModelLatency (the service's ms)
+    overhead_ms: float | None = None  # and the loop's modelled time outside the model
+
+
+def modelled(attributes: str | None) -> tuple[float | None, float | None]:
+    """(model, overhead) milliseconds from a simulated endpoint's CustomAttributes."""
+    found: dict[str, float] = {}
+    for part in (attributes or "").split(";"):
+        key, _, value = part.partition("=")
+        try:
+            found[key.strip()] = float(value)
+        except ValueError:
+            continue
+    return found.get(MODEL_LATENCY), found.get(OVERHEAD_LATENCY)
 
 
 class Client(Protocol):
     name: str
 
-    def invoke(self, payload: bytes) -> Answer: ...
+    def invoke(self, payload: bytes, users: int = 1) -> Answer: ...
 
 
 def _scale(headers: Any) -> float | None:
@@ -57,7 +77,7 @@ class ContainerClient:
         self.path = (parts.path.rstrip("/") or "") + "/invocations"
         self.headers = {"Content-Type": content_type, **({"Accept": accept} if accept else {})}
 
-    def invoke(self, payload: bytes) -> Answer:
+    def invoke(self, payload: bytes, users: int = 1) -> Answer:
         try:
             response = self.client.post(self.path, body=payload, headers=self.headers)
             body = response.read()
@@ -97,12 +117,14 @@ class EndpointClient:
             self.request["Accept"] = accept
         if target.get("variant"):
             self.request["TargetVariant"] = target["variant"]
+        self.simulated = bool(target.get("simulated"))
 
-    def invoke(self, payload: bytes) -> Answer:
+    def invoke(self, payload: bytes, users: int = 1) -> Answer:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        declared = {"CustomAttributes": f"{LOAD_USERS}={users}"} if self.simulated else {}
         try:
-            response = self.client.invoke_endpoint(Body=payload, **self.request)
+            response = self.client.invoke_endpoint(Body=payload, **self.request, **declared)
             body = response["Body"].read()
         except ClientError as exc:
             error = exc.response.get("Error", {})
@@ -113,7 +135,8 @@ class EndpointClient:
         except BotoCoreError as exc:
             return Answer(False, "connection", f"{type(exc).__name__}: {exc}", 0)
         headers = response.get("ResponseMetadata", {}).get("HTTPHeaders")
-        return Answer(True, "200", "", len(body), _scale(headers))
+        model_ms, overhead_ms = modelled(response.get("CustomAttributes")) if self.simulated else (None, None)
+        return Answer(True, "200", "", len(body), _scale(headers), model_ms, overhead_ms)
 
 
 def make_client(target: dict[str, Any], content_type: str, accept: str | None) -> Client:

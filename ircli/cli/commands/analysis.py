@@ -56,7 +56,7 @@ def rank_recommendations(
         return [bar_charts([item.priced() for item in result.ranking.ranked], width)]
 
     view = View(
-        tables=lambda _: [recommendations_table(list(result.recommendations), result.ranking)],
+        tables=lambda _: [recommendations_table(list(result.recommendations), result.ranking, result.measured)],
         charts=charts if chart else None,
     )
     cli.emit(result.to_document(), view)

@@ -151,7 +151,14 @@ def list_jobs(
         "SortBy": sort_by,
         "SortOrder": sort_order,
     }
-    result = call.paginate(call.request(flags), max_items=max_items, starting_token=starting_token, page_size=page_size)
+    request = call.request(flags)
+    result = call.paginate(request, max_items=max_items, starting_token=starting_token, page_size=page_size)
+    measured = call.cli.service.measured
+    if measured is not None and not starting_token:  # the load tests ircli kept, with the first page
+        from ircli.lib.loadtest.listing import matching, merged
+
+        found = matching(measured.jobs(), request)
+        result["InferenceRecommendationsJobs"] = merged(result["InferenceRecommendationsJobs"], found, request)
     call.cli.emit(result, View(tables=lazy_tables(VIEWS, "list_jobs_tables")))
 
 

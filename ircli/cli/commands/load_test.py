@@ -106,9 +106,18 @@ def load_test(
         str | None, typer.Option("--name", metavar="NAME", help="The name it is kept under (default: load-test-TIME).")
     ] = None,
     workers: Annotated[
-        int,
-        typer.Option("--workers", min=0, max=64, help="Local Locust worker processes.", rich_help_panel=DISTRIBUTED),
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            max=64,
+            metavar="N",
+            help="Local Locust worker processes under a master (0: one process). Default: one process, or one "
+            "worker a core (os.cpu_count()) when the traffic reaches more than 100 users, more than one "
+            "process drives.",
+            rich_help_panel=DISTRIBUTED,
+        ),
+    ] = None,
     master_bind: Annotated[
         str | None,
         typer.Option(
@@ -191,12 +200,21 @@ def _run(cli: CliContext, planned: Any, flags: Any) -> None:
         if planned.target.kind == "url":
             ping(planned.target.name)
         progress = Progress(cli.env.stderr, bool(cli.env.stderr_isatty))
-        spec = engine_spec(planned, flags, runtime)
+        scale = runtime.pop("simulated_scale", None)
+        flags, generator = _with_default_workers(cli, planned, flags, simulated=scale is not None)
+        spec = engine_spec(planned, flags, runtime, scale)
+        if spec["target"]["simulated"]:
+            cli.note(
+                f"{planned.target.name} is a simulated endpoint: the figures are the latencies it modelled at the "
+                f"load it was told (CustomAttributes), in the service's time; the traffic runs at {spec['pace']:.3g}x "
+                "real time. On AWS the load test measures each round trip from this machine."
+            )
+        seconds = planned.traffic.seconds * spec["pace"]
         try:
-            run = engine.run_engine(spec, seconds=planned.traffic.seconds, on_event=progress.show, environ=environ)
+            run = engine.run_engine(spec, seconds=seconds, on_event=progress.show, environ=environ)
         finally:
             progress.close()
-    result = result_of(planned, run, cli.options.region or "us-east-1")
+    result = result_of(planned, run, cli.options.region or "us-east-1", generator)
     saved = cli.service.measured.save(result.name, result.to_job(), result.to_document())  # type: ignore[union-attr]
     cli.emit(result.to_document(), View(tables=lambda data: _tables(data)))
     cli.note(f"Kept as {result.name} ({saved}): ircli describe-job {result.name}")
@@ -206,6 +224,23 @@ def _run(cli: CliContext, planned: Any, flags: Any) -> None:
         raise KeyboardInterrupt
     if result.status == "FAILED":
         raise LoadTestFailed(f"Load test {result.name} failed: {result.failure_reason}")
+
+
+def _with_default_workers(cli: CliContext, planned: Any, flags: Any, *, simulated: bool) -> tuple[Any, str]:
+    """The flags with --workers' default applied, and how the load is generated, in words."""
+    import dataclasses
+    import os
+
+    from ircli.lib.loadtest.setup import HEAVY_USERS, default_workers
+
+    count = default_workers(planned.traffic, flags, simulated, os.cpu_count())
+    if count is None:
+        if flags.master_bind:
+            return flags, "a master and workers on other machines"
+        return flags, f"{flags.workers} local workers (--workers)" if flags.workers else "one process"
+    why = f"{count} local workers, one a core: the traffic reaches more than {HEAVY_USERS} users"
+    cli.note(f"{why}, more than one process drives (--workers N to choose, --workers 0 for one process).")
+    return dataclasses.replace(flags, workers=count), why
 
 
 def _tables(data: Any) -> Any:
@@ -228,11 +263,14 @@ def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any
     if cli.options.backend is not BackendKind.LOCAL:
         # As the aws backend reads it (botocore itself reads AWS_DEFAULT_REGION and the profile, not AWS_REGION).
         region = cli.options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
-        runtime = {
+        runtime: dict[str, Any] = {
             "region": region,
             "endpoint_url": cli.options.endpoint_url,
             "profile": cli.options.profile,
         }
+        backend = getattr(cli.service, "backend", None)
+        if getattr(backend, "simulated", False):  # `ircli simulator serve` answered DescribeEndpoint
+            runtime["simulated_scale"] = float(getattr(backend, "time_scale", 1.0))
         yield planned, runtime, environ
         return
     from ircli.simulator import open_simulator
@@ -244,8 +282,12 @@ def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any
     server = make_server(simulator, "127.0.0.1", 0).start()
     environ.setdefault("AWS_ACCESS_KEY_ID", "ircli-load-test")
     environ.setdefault("AWS_SECRET_ACCESS_KEY", "ircli-load-test")
+    from ircli.simulator.common import speed_factor
+
+    runtime = {"region": cli.options.region or "us-east-1", "endpoint_url": server.url}
+    runtime["simulated_scale"] = speed_factor(simulator.speed)
     try:
-        yield planned, {"region": cli.options.region or "us-east-1", "endpoint_url": server.url}, environ
+        yield planned, runtime, environ
     finally:
         server.shutdown()
 

@@ -17,12 +17,11 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from ircli.lib.loadtest.listing import LOCAL_ACCOUNT
 from ircli.lib.loadtest.results import MinuteResult, Summary
 from ircli.lib.loadtest.run import Run
 from ircli.lib.loadtest.store import as_time
 from ircli.lib.loadtest.traffic import Traffic
-
-LOCAL_ACCOUNT = "000000000000"
 
 
 def _float32(value: float) -> float:
@@ -69,6 +68,21 @@ class LoadTestResult:
     payload_source: str
     content_type: str
     region: str = "us-east-1"
+    generator: str = ""  # how many processes generated the load, and why
+
+    @property
+    def modelled(self) -> bool:
+        """Whether the figures are a simulated endpoint's modelled latencies (not round trips from here)."""
+        return any(bucket.cycle_ms > 0 for bucket in self.run.measurements.buckets.values())
+
+    @property
+    def figures_from(self) -> str:
+        if self.modelled:
+            return "modelled by the simulated endpoint at the load it was told, in the service's time"
+        return (
+            "round trips measured from this machine (the network and SageMaker's overhead included, so above "
+            "CloudWatch's ModelLatency for an endpoint)"
+        )
 
     @property
     def status(self) -> str:
@@ -110,6 +124,7 @@ class LoadTestResult:
             "LoadTestName": self.name,
             "Status": self.status,
             "MeasuredBy": self.measured_by,
+            "Host": self.host,
             "Target": self.target.to_document(),
             "Answers": sum(summary.statuses.values()),
             "Errors": {
@@ -126,6 +141,8 @@ class LoadTestResult:
             "StoppingConditions": self.traffic.conditions.to_request(),
             "Payloads": {"Source": self.payload_source, "ContentType": self.content_type},
             "Workers": self.run.workers,
+            "Generator": self.generator or ("one process" if not self.run.workers else f"{self.run.workers} workers"),
+            "FiguresFrom": self.figures_from,
             "TimeScale": self.run.time_scale,
             "Locust": self.run.locust,
             "Warnings": list(self.traffic.warnings),

@@ -6,9 +6,12 @@ applies the stopping conditions after each level as the service does (the latenc
 MaxInvocations target reached, invocations flat); `summarise` picks MaxInvocations at the highest load that
 met the conditions and ModelLatency at the threshold's percentile, in whole milliseconds.
 
-Times from a simulator are scaled back to the service's time by its `x-ircli-time-scale` (wall seconds per
-second of the service's time): latencies are divided by it and rates multiplied, so a fast simulator's test
-reports the figures of the endpoint it simulates.
+A simulated endpoint's answers carry the latency it modelled (`cycle_ms`: that latency and the loop's time
+outside the model, in the service's time): a level's rate is then its closed loops' own, users x 60000 / the
+mean cycle a minute (Little's law), and its latencies are the modelled ones, so neither depends on how fast
+this machine drove the loops, nor on the simulator's speed. Otherwise, times from a simulator are scaled
+back to the service's time by its `x-ircli-time-scale` (wall seconds per second of the service's time):
+latencies are divided by it and rates multiplied.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Bucket:
     latencies: dict[int, int] = field(default_factory=dict)  # successful answers: latency bin -> count
     errors: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    cycle_ms: float = 0.0  # modelled answers: the sum of their loops' cycles (latency + time outside the model)
 
     @property
     def answered(self) -> int:
@@ -57,10 +61,21 @@ class Measurements:
     error_samples: list[dict[str, Any]] = field(default_factory=list)
     time_scale: float | None = None  # as the target said it (a simulator's x-ircli-time-scale)
 
-    def add(self, level: int, second: int, latency_ms: float, *, ok: bool, status: str = "200", body: str = "") -> None:
+    def add(
+        self,
+        level: int,
+        second: int,
+        latency_ms: float,
+        *,
+        ok: bool,
+        status: str = "200",
+        body: str = "",
+        cycle_ms: float | None = None,
+    ) -> None:
         bucket = self.buckets[(level, second)]
         bucket.statuses[status] = bucket.statuses.get(status, 0) + 1
         if ok:
+            bucket.cycle_ms += cycle_ms or 0.0
             index = latency_bin(latency_ms)
             bucket.latencies[index] = bucket.latencies.get(index, 0) + 1
             return
@@ -71,15 +86,16 @@ class Measurements:
     def to_json(self) -> dict[str, Any]:
         return {
             "buckets": [
-                [level, second, [[k, n] for k, n in b.latencies.items()], b.errors, b.statuses]
+                [level, second, [[k, n] for k, n in b.latencies.items()], b.errors, b.statuses, b.cycle_ms]
                 for (level, second), b in self.buckets.items()
             ],
             "errors": self.error_samples,
         }
 
     def merge(self, data: dict[str, Any]) -> None:
-        for level, second, latencies, errors, statuses in data.get("buckets", []):
+        for level, second, latencies, errors, statuses, *cycles in data.get("buckets", []):
             bucket = self.buckets[(int(level), int(second))]
+            bucket.cycle_ms += float(cycles[0]) if cycles else 0.0
             for index, count in latencies:
                 bucket.latencies[int(index)] = bucket.latencies.get(int(index), 0) + int(count)
             bucket.errors += int(errors)
@@ -165,8 +181,10 @@ def evaluate(
     histogram = merged(buckets)
     answered = sum(histogram.values())
     errors = sum(b.errors for b in buckets)
-    scale = time_scale if time_scale > 0 else 1.0
+    cycles = sum(b.cycle_ms for b in buckets)
+    scale = 1.0 if cycles > 0 else time_scale if time_scale > 0 else 1.0  # modelled answers: the service's time
     ran = max(seconds, 1e-9)
+    per_minute = level.users * 60000.0 * answered / cycles if cycles > 0 else answered / ran * 60.0 * scale
     at = histogram_percentile(histogram, conditions.quantile)
     p50 = histogram_percentile(histogram, 0.5)
     latency = None if at is None else at / scale
@@ -182,7 +200,7 @@ def evaluate(
         seconds,
         answered,
         errors,
-        answered / ran * 60.0 * scale,
+        per_minute,
         latency,
         None if p50 is None else p50 / scale,
         met,
@@ -234,10 +252,38 @@ class MinuteResult:
         }
 
 
-def minutes(measurements: Measurements, traffic: Traffic, time_scale: float = 1.0) -> list[MinuteResult]:
+def _modelled_rates(measurements: Measurements, traffic: Traffic) -> dict[int, float]:
+    """Each level of modelled answers: its closed loops' invocations a second, in the service's time."""
+    answered: dict[int, int] = defaultdict(int)
+    cycles: dict[int, float] = defaultdict(float)
+    for (level, _), bucket in measurements.buckets.items():
+        answered[level] += bucket.answered
+        cycles[level] += bucket.cycle_ms
+    return {
+        level: traffic.levels[level].users * 1000.0 * answered[level] / cycles[level]
+        for level in cycles
+        if cycles[level] > 0 and level < len(traffic.levels)
+    }
+
+
+def _overlap(level: Level, ran: float, minute: int) -> float:
+    start, end = max(level.start, minute * 60.0), min(level.start + ran, (minute + 1) * 60.0)
+    return max(0.0, end - start)
+
+
+def minutes(
+    measurements: Measurements, traffic: Traffic, time_scale: float = 1.0, ran: dict[int, float] | None = None
+) -> list[MinuteResult]:
+    """The test minute by minute (of the service's time). A minute's invocations are those answered in it,
+    or, of modelled answers, what each level's closed loops served in the part of the minute it lasted."""
     scale = time_scale if time_scale > 0 else 1.0
+    rates = _modelled_rates(measurements, traffic)
     by_minute: dict[int, list[tuple[int, Bucket]]] = defaultdict(list)
     for (level, second), bucket in measurements.buckets.items():
+        if level < len(traffic.levels):  # the answers in flight when a level ended are its last second's
+            known = traffic.levels[level]
+            last = math.ceil(known.start + (ran or {}).get(level, known.seconds)) - 1
+            second = max(int(known.start), min(second, last))
         by_minute[second // 60].append((level, bucket))
     result = []
     for minute in sorted(by_minute):
@@ -245,14 +291,20 @@ def minutes(measurements: Measurements, traffic: Traffic, time_scale: float = 1.
         histogram = merged([b for _, b in entries])
         users = max((traffic.levels[level].users for level, _ in entries if level < len(traffic.levels)), default=0)
         p50, at = histogram_percentile(histogram, 0.5), histogram_percentile(histogram, traffic.conditions.quantile)
+        invocations = sum(histogram.values())
+        within = 1.0 if rates else scale
+        if rates:
+            levels = {level for level, _ in entries if level in rates}
+            spans = {lv: (ran or {}).get(lv, traffic.levels[lv].seconds) for lv in levels}
+            invocations = round(sum(rates[lv] * _overlap(traffic.levels[lv], spans[lv], minute) for lv in levels))
         result.append(
             MinuteResult(
                 minute,
-                sum(histogram.values()),
+                invocations,
                 sum(b.errors for _, b in entries),
                 users,
-                None if p50 is None else p50 / scale,
-                None if at is None else at / scale,
+                None if p50 is None else p50 / within,
+                None if at is None else at / within,
             )
         )
     return result

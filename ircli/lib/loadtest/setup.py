@@ -23,6 +23,21 @@ from ircli.lib.loadtest.traffic import Traffic, traffic_from
 from ircli.lib.shorthand import parse_shorthand
 
 PING_TIMEOUT = 5.0
+# One Locust process drives 1,800-3,300 requests a second on the development machine (benchmarks/load_test.py:
+# 20 users against a no-op container); against an endpoint 30-50 ms away, that is about 100 closed loops.
+# Traffic that needs more users than that is measured on one worker process a core, unless --workers says.
+HEAVY_USERS = 100
+# Against a simulated endpoint the schedule runs at the simulator's pace, but no level shorter than this in
+# wall seconds: enough answers for its percentile, and Locust's shape changes users once a second.
+MIN_LEVEL_WALL_SECONDS = 2.0
+
+
+def pace_for(traffic: Traffic, time_scale: float) -> float:
+    """Wall seconds per second of the traffic against a simulated endpoint whose time runs at `time_scale`
+    (0: instant): as fast as the simulator, never faster than its shortest level allows, never slower than
+    real time."""
+    shortest = min((level.seconds for level in traffic.levels), default=1.0)
+    return min(1.0, max(time_scale, MIN_LEVEL_WALL_SECONDS / max(shortest, 1e-9)))
 
 
 @dataclass
@@ -43,7 +58,7 @@ class LoadTestFlags:
     instance_type: str | None = None
     instance_count: int | None = None
     variant: str | None = None
-    workers: int = 0
+    workers: int | None = None  # None: one process, or one worker a core for heavy traffic (default_workers)
     master_bind: str | None = None
     expect_workers: int | None = None
 
@@ -168,8 +183,21 @@ def ping(url: str) -> None:
         )
 
 
-def engine_spec(plan_: LoadTestPlan, flags: LoadTestFlags, runtime: dict[str, Any]) -> dict[str, Any]:
-    target: dict[str, Any] = {"kind": plan_.target.kind}
+def default_workers(traffic: Traffic, flags: LoadTestFlags, simulated: bool, cores: int | None) -> int | None:
+    """The local workers to start when --workers is not given: one a core (`cores`, os.cpu_count()) when the
+    traffic's most users are more than one process drives (HEAVY_USERS), else None (one process). Not for a
+    simulated endpoint, whose figures do not depend on how fast the loops run, nor for a distributed test."""
+    if flags.workers is not None or flags.master_bind or simulated:
+        return None
+    most = max((level.users for level in traffic.levels), default=0)
+    return max(1, cores or 1) if most > HEAVY_USERS else None
+
+
+def engine_spec(
+    plan_: LoadTestPlan, flags: LoadTestFlags, runtime: dict[str, Any], simulated_scale: float | None = None
+) -> dict[str, Any]:
+    """What the engine runs; `simulated_scale` is a simulated endpoint's time scale (None: a real target)."""
+    target: dict[str, Any] = {"kind": plan_.target.kind, "simulated": simulated_scale is not None}
     if plan_.target.kind == "url":
         target["url"] = plan_.target.name
     else:
@@ -183,16 +211,17 @@ def engine_spec(plan_: LoadTestPlan, flags: LoadTestFlags, runtime: dict[str, An
             "TrafficPattern": plan_.traffic.pattern,
             "StoppingConditions": plan_.traffic.conditions.to_request(),
         },
-        "workers": flags.workers,
+        "workers": flags.workers or 0,
         "master_bind": flags.master_bind,
         "expect_workers": flags.expect_workers,
+        "pace": 1.0 if simulated_scale is None else pace_for(plan_.traffic, simulated_scale),
     }
 
 
-def result_of(plan_: LoadTestPlan, run: Run, region: str = "us-east-1") -> LoadTestResult:
+def result_of(plan_: LoadTestPlan, run: Run, region: str = "us-east-1", generator: str = "") -> LoadTestResult:
     scale = run.time_scale if run.time_scale and run.time_scale > 0 else 1.0
     summary = summarise(run.measurements, plan_.traffic, run.ran, scale)
-    series = tuple(minutes(run.measurements, plan_.traffic, scale))
+    series = tuple(minutes(run.measurements, plan_.traffic, scale, run.ran))
     return LoadTestResult(
         plan_.name,
         plan_.target,
@@ -204,4 +233,5 @@ def result_of(plan_: LoadTestPlan, run: Run, region: str = "us-east-1") -> LoadT
         plan_.payloads.source,
         plan_.payloads.content_type,
         region,
+        generator,
     )

@@ -79,6 +79,12 @@ class MeasuredStore:
         job = document.get("job") if document else None
         return _decode(job) if isinstance(job, dict) else None
 
+    def jobs(self) -> list[dict[str, Any]]:
+        """Every kept test, as the job it stands for."""
+        folder = self._state_dir() / STORE_FOLDER
+        names = sorted(path.stem for path in folder.glob("*.json")) if folder.is_dir() else []
+        return [job for job in (self.job(name) for name in names) if job is not None]
+
     def load_test(self, name: str) -> dict[str, Any] | None:
         document = self._read(name)
         load_test = document.get("load_test") if document else None

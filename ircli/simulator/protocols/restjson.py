@@ -21,6 +21,7 @@ HEADERS = (
     ("ContentType", "content-type"),
     ("TargetVariant", "x-amzn-sagemaker-target-variant"),
     ("InferenceComponentName", "x-amzn-sagemaker-inference-component"),
+    ("CustomAttributes", "x-amzn-sagemaker-custom-attributes"),
 )
 # The streaming call sends Accept as its own header; botocore's model says so.
 ACCEPT = {INVOKE: "accept", INVOKE_STREAM: "x-amzn-sagemaker-accept"}
@@ -60,15 +61,14 @@ class RuntimeRestJson(WireProtocol):
                 ("x-ircli-simulated", "true"),
             ]
             return Reply(HTTPStatus.OK, b"", headers, stream=self._events(result["Body"]))
-        return Reply(
-            HTTPStatus.OK,
-            result["Body"],
-            [
-                ("Content-Type", result["ContentType"]),
-                ("x-Amzn-Invoked-Production-Variant", result["InvokedProductionVariant"]),
-                ("x-ircli-simulated", "true"),
-            ],
-        )
+        headers = [
+            ("Content-Type", result["ContentType"]),
+            ("x-Amzn-Invoked-Production-Variant", result["InvokedProductionVariant"]),
+            ("x-ircli-simulated", "true"),
+        ]
+        if "CustomAttributes" in result:
+            headers.append(("X-Amzn-SageMaker-Custom-Attributes", result["CustomAttributes"]))
+        return Reply(HTTPStatus.OK, result["Body"], headers)
 
     @staticmethod
     def _events(events: Any) -> Any:

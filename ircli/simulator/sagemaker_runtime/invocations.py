@@ -15,7 +15,7 @@ from ircli.simulator.common import ACCOUNT_ID
 from ircli.simulator.exceptions import SimulatorError, ValidationError
 from ircli.simulator.resource import Resource, handles
 from ircli.simulator.sagemaker_runtime import payloads
-from ircli.simulator.sagemaker_runtime.load import wait_for_answer
+from ircli.simulator.sagemaker_runtime.load import declared_users, model_answer, wait_for_answer
 from ircli.simulator.sagemaker_runtime.payloads import score
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit
@@ -27,6 +27,7 @@ class Invocation:
     body: bytes
     content_type: str
     variant: str
+    custom_attributes: str | None = None  # what the simulator modelled, for a load test that declared its load
 
 
 def _not_found(name: str) -> SimulatorError:
@@ -49,9 +50,11 @@ class Runtime(Resource):
                 content_type=request.get("ContentType", "application/octet-stream"),
                 accept=request.get("Accept"),
                 target_variant=request.get("TargetVariant"),
+                custom_attributes=request.get("CustomAttributes"),
             )
             invocation.variant = result.variant
-        return {"Body": result.body, "ContentType": result.content_type, "InvokedProductionVariant": result.variant}
+        answer = {"Body": result.body, "ContentType": result.content_type, "InvokedProductionVariant": result.variant}
+        return answer if result.custom_attributes is None else dict(answer, CustomAttributes=result.custom_attributes)
 
     @handles(Service.RUNTIME, "InvokeEndpointWithResponseStream")
     def invoke_endpoint_with_response_stream(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +105,7 @@ class Runtime(Resource):
         content_type: str = "application/octet-stream",
         accept: str | None = None,
         target_variant: str | None = None,
+        custom_attributes: str | None = None,
     ) -> Invocation:
         if len(body) > MAX_PAYLOAD_BYTES:
             raise ValidationError(
@@ -114,9 +118,13 @@ class Runtime(Resource):
         if endpoint["status"] not in SERVING_STATUSES:
             raise _not_found(endpoint_name)
         variant = self._variant(endpoint, body, target_variant)
-        wait_for_answer(self.sim, endpoint, variant)  # the latency the performance model gives at this load
+        users = declared_users(custom_attributes)  # a load test that says how many loops it runs
+        modelled = model_answer(self.sim, endpoint, variant, users) if users else None
+        if modelled is None:
+            wait_for_answer(self.sim, endpoint, variant)  # the latency the performance model gives at this load
         answered = payloads.answer(body, content_type, accept)
-        return Invocation(answered.body, answered.content_type, variant)
+        attributes = None if modelled is None else modelled.attributes()
+        return Invocation(answered.body, answered.content_type, variant, attributes)
 
     @staticmethod
     def _variant(endpoint: dict[str, Any], body: bytes, target: str | None) -> str:

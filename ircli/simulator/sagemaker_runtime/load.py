@@ -14,6 +14,14 @@ an endpoint deployed from a recommendation measures that recommendation again.
   nothing at `instant`. The served simulator runs invocations on worker threads, so waiting answers hold
   no one else up.
 
+A load test (`ircli load-test`) says the load itself: its request's CustomAttributes carry
+`ircli-load-users=N`, the closed-loop users it is running. Then the latency is the performance model's own
+closed loop (`ircli.simulator.sagemaker.load.Station`: the users shared evenly over the instances, each loop's
+time outside the model included) at those users, x `g` drawn in a fixed low-discrepancy order, and the answer's
+CustomAttributes say what was modelled (`ircli-model-latency-ms`, `ircli-overhead-latency-ms`, in the
+service's time), as CloudWatch's ModelLatency and OverheadLatency would: the figures do not depend on how fast
+this machine drives the loops, and a test at the default speed reads the same figures as at realtime.
+
 The model's profile comes from the newest job that named the variant's model (its ContainerConfig),
 as the job that recommended the endpoint benchmarked it; a model no job named is the generic profile.
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -44,6 +53,7 @@ class Capacity:
     service_ms: float  # one request alone
     slots: int  # requests one instance serves at once
     instances: int
+    overhead_ms: float = 0.0  # each user loop's time per request outside the model
 
 
 def spread(unit: float) -> float:
@@ -82,6 +92,13 @@ _ARRIVALS: dict[tuple[str, str, str], Arrivals] = {}
 _CAPACITIES: dict[tuple[str, str, str], tuple[float, Capacity | None]] = {}
 _REGISTRY_LOCK = threading.Lock()
 _RANDOM = random.Random(20240)
+_DRAWS: dict[tuple[str, str, str], int] = {}
+GOLDEN = (5**0.5 - 1) / 2
+LOAD_USERS = "ircli-load-users"
+MAX_DECLARED_USERS = 100_000
+INVOCATION_TIMEOUT_SECONDS = 60.0  # a real-time endpoint's container must answer within 60 s
+MODEL_LATENCY = "ircli-model-latency-ms"
+OVERHEAD_LATENCY = "ircli-overhead-latency-ms"
 
 
 def _container_of(sim: Any, model_name: str | None) -> dict[str, Any] | None:
@@ -121,14 +138,15 @@ def capacity_of(sim: Any, variant: dict[str, Any]) -> Capacity | None:
         gib = float(serverless.get("MemorySizeInMB", 2048)) / 1024
         speed, _ = perf.env_effects(env, max(1, int(gib * perf.SERVERLESS_VCPU_PER_GB)))
         service = profile.cpu_ms / max(0.25, min(2.0, gib * perf.SERVERLESS_VCPU_PER_GB)) / speed
-        return Capacity(service, int(serverless.get("MaxConcurrency", 1)), 1)
+        return Capacity(service, int(serverless.get("MaxConcurrency", 1)), 1, profile.overhead_ms)
     try:
         spec = instance(str(variant.get("instance_type")))
     except Exception:  # an instance type the catalog does not know: no model of its speed
         return None
     speed, pinned = perf.env_effects(env, spec["vcpu"])
     service, slots = perf.service_time_ms(spec, profile, speed)
-    return Capacity(service, min(slots, pinned) if pinned else slots, int(variant.get("instance_count") or 1))
+    slots = min(slots, pinned) if pinned else slots
+    return Capacity(service, slots, int(variant.get("instance_count") or 1), profile.overhead_ms)
 
 
 def _cached_capacity(sim: Any, key: tuple[str, str, str], variant: dict[str, Any], now: float) -> Capacity | None:
@@ -140,6 +158,60 @@ def _cached_capacity(sim: Any, key: tuple[str, str, str], variant: dict[str, Any
     with _REGISTRY_LOCK:
         _CAPACITIES[key] = (now, capacity)
     return capacity
+
+
+@dataclass(frozen=True)
+class Modelled:
+    """One answer's latency as the performance model gives it, in the service's milliseconds."""
+
+    model_ms: float
+    overhead_ms: float
+
+    def attributes(self) -> str:
+        return f"{MODEL_LATENCY}={self.model_ms:.3f};{OVERHEAD_LATENCY}={self.overhead_ms:.3f}"
+
+
+def declared_users(custom_attributes: str | None) -> int | None:
+    """The closed-loop users a load test says it runs (CustomAttributes `ircli-load-users=N`), or None."""
+    for part in re.split(r"[;,]", custom_attributes or ""):
+        key, _, value = part.partition("=")
+        value = value.strip()
+        if key.strip() == LOAD_USERS and value.isdigit() and 0 < len(value) <= 9 and int(value) > 0:
+            return min(int(value), MAX_DECLARED_USERS)
+    return None
+
+
+def closed_loop_latency_ms(capacity: Capacity, users: int, unit: float) -> float:
+    """One answer's latency with `users` closed loops shared over the instances (the performance model's
+    Station, whose percentile latencies the job reported), at quantile `unit`."""
+    from ircli.simulator.sagemaker.load import Station
+
+    station = Station(capacity.service_ms, capacity.slots, capacity.overhead_ms)
+    return station.latency_ms(users / max(1, capacity.instances)) * spread(unit)
+
+
+def _unit(key: tuple[str, str, str]) -> float:
+    """The next quantile of the variant's answers: the golden-ratio sequence, so that any run of n answers
+    covers [0, 1) within about 1/n and a level's percentile is the model's, not a random draw's."""
+    with _REGISTRY_LOCK:
+        index = _DRAWS[key] = _DRAWS.get(key, 0) + 1
+    return (index * GOLDEN) % 1.0
+
+
+def model_answer(sim: Any, endpoint: dict[str, Any], variant_name: str, users: int) -> Modelled | None:
+    """The latency of this answer at the `users` a load test declared; waits it out at the simulator's speed."""
+    variant = next((v for v in endpoint["variants"] if v["VariantName"] == variant_name), None)
+    if variant is None:
+        return None
+    key = (str(sim.store.path), str(endpoint["EndpointName"]), variant_name)
+    capacity = _cached_capacity(sim, key, variant, time.monotonic())
+    if capacity is None:
+        return None
+    modelled = Modelled(closed_loop_latency_ms(capacity, users, _unit(key)), capacity.overhead_ms)
+    scale = speed_factor(sim.speed)
+    if scale > 0:  # never past InvokeEndpoint's 60 seconds, whatever load a caller declares
+        time.sleep(min(INVOCATION_TIMEOUT_SECONDS, modelled.model_ms / 1000.0 * scale))
+    return modelled
 
 
 def wait_for_answer(sim: Any, endpoint: dict[str, Any], variant_name: str) -> float:

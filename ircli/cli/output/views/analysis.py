@@ -6,6 +6,7 @@ from typing import Any
 
 from ircli.cli.output.cells import NA, fmt_int, fmt_latency_ms, fmt_money
 from ircli.cli.output.model import Column, TableData
+from ircli.lib.printable import escape_controls
 
 # A regression named as the column that shows its change.
 REGRESSION_WORDS = {"CostPerHour": "cost", "ModelLatency": "latency", "MaxInvocations": "throughput"}
@@ -13,6 +14,12 @@ REGRESSION_WORDS = {"CostPerHour": "cost", "ModelLatency": "latency", "MaxInvoca
 
 def _signed(change: float | None) -> str:
     return NA if change is None else f"{change:+.1f}%"
+
+
+def _side(document: dict[str, Any], side: str) -> str:
+    """A, or "A, measured on TARGET from HOST" for a load test ircli kept."""
+    measured = document.get(f"Job{side}Measured")
+    return f"{side}, {escape_controls(str(measured))}" if measured else side
 
 
 def comparison_tables(document: dict[str, Any]) -> list[TableData]:
@@ -60,5 +67,6 @@ def comparison_tables(document: dict[str, Any]) -> list[TableData]:
     for key, name in (("OnlyInJobA", "A"), ("OnlyInJobB", "B")):
         if document.get(key):
             notes.append(f"Only in job {name}: {', '.join(document[key])}.")
-    title = f"{document.get('JobA')} (A) vs {document.get('JobB')} (B)"
+    a, b = (_side(document, "A"), _side(document, "B"))
+    title = f"{document.get('JobA')} ({a}) vs {document.get('JobB')} ({b})"
     return [TableData(title, columns, rows, "\n".join(notes), styles)]

@@ -22,6 +22,8 @@ from ircli.cli.output.cells import (
 )
 from ircli.cli.output.model import Column, TableData
 from ircli.lib.labels import endpoint_label
+from ircli.lib.loadtest.listing import is_measured, measured_on
+from ircli.lib.printable import escape_controls
 from ircli.lib.ranking import Ranking
 
 
@@ -58,7 +60,11 @@ def _has_environment(recommendations: list[dict[str, Any]]) -> bool:
     return any(r.get("ModelConfiguration", {}).get("EnvironmentParameters") for r in recommendations)
 
 
-def recommendations_table(recommendations: list[dict[str, Any]], ranking: Ranking | None = None) -> TableData:
+def recommendations_table(
+    recommendations: list[dict[str, Any]], ranking: Ranking | None = None, measured: str | None = None
+) -> TableData:
+    """The recommendations (ranked, with `ranking`); `measured` says where a load test ircli kept measured
+    them ("measured on TARGET from HOST"), for the rows that are not the service's figures."""
     names = environment_names(recommendations)
     caption = "\n".join(
         filter(
@@ -101,6 +107,8 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
     )
     notes.extend(ranking.price_sources())
     notes.append(caption)
+    if measured:
+        notes.append(f"{escape_controls(measured).capitalize()} by ircli load-test, not by the service.")
     for recommendation, reason in ranking.excluded:
         notes.append(f"Excluded {endpoint_label(recommendation.get('EndpointConfiguration', {}))}: {reason}.")
     columns = [
@@ -110,7 +118,8 @@ def recommendations_table(recommendations: list[dict[str, Any]], ranking: Rankin
         Column("Score", "right", priority=60),
         ID_COLUMN,
     ]
-    return TableData("Ranked recommendations", columns, rows, "\n".join(notes), styles)
+    title = f"Ranked recommendations, {escape_controls(measured)}" if measured else "Ranked recommendations"
+    return TableData(title, columns, rows, "\n".join(notes), styles)
 
 
 def job_summary(job: dict[str, Any]) -> list[tuple[str, str]]:
@@ -193,11 +202,11 @@ def list_jobs_tables(data: dict[str, Any]) -> list[TableData]:
     rows = [
         [
             str(job.get("JobName", "")),
-            str(job.get("JobType", "")),
+            "measured" if is_measured(job) else str(job.get("JobType", "")),  # a load test ircli ran itself
             str(job.get("Status", "")),
             fmt_time(job.get("CreationTime")),
             fmt_time(job.get("CompletionTime")),
-            str(job.get("ModelName") or job.get("ModelPackageVersionArn") or ""),
+            escape_controls(measured_on(job) or str(job.get("ModelName") or job.get("ModelPackageVersionArn") or "")),
             str(job.get("FailureReason", "")),
         ]
         for job in data.get("InferenceRecommendationsJobs", [])

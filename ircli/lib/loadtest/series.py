@@ -1,0 +1,87 @@
+"""A kept load test's per-minute series as `ircli metrics` shows a job's: one benchmark (the target), its
+series named as Inference Recommender's load generator names them in CloudWatch
+(`/aws/sagemaker/InferenceRecommendationsJobs`: NumberOfUsers, ClientInvocations, ClientInvocationErrors,
+ClientLatency), and the requests a second. The latencies of a simulated endpoint are those it modelled, its
+ModelLatency (in microseconds, as CloudWatch keeps it); a real target's are the round trips measured here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from ircli.errors import InputError
+from ircli.lib.metrics import Benchmark, JobMetrics, Series
+
+PERIOD = 60
+MODELLED = "modelled by the simulated endpoint"
+
+
+def _minute_series(
+    minutes: list[dict[str, Any]], start: datetime, name: str, statistic: str, unit: str, read: Callable[..., Any]
+) -> Series:
+    points = [(start + timedelta(seconds=(int(m["Minute"]) - 1) * PERIOD), read(m)) for m in minutes]
+    kept = [(t, float(v)) for t, v in points if v is not None]
+    return Series(name, statistic, unit, tuple(t for t, _ in kept), tuple(v for _, v in kept))
+
+
+def _all_series(document: dict[str, Any], start: datetime) -> list[Series]:
+    minutes = list(document.get("Minutes") or [])
+    percentile = str((document.get("Metrics") or {}).get("ModelLatencyPercentile") or "P95")
+    modelled = str(document.get("FiguresFrom", "")).startswith(MODELLED)
+    latency, unit, scale = (
+        ("ModelLatency", "Microseconds", 1000.0) if modelled else ("ClientLatency", "Milliseconds", 1.0)
+    )
+
+    def at(key: str) -> Callable[[dict[str, Any]], float | None]:
+        return lambda m: None if m.get(key) is None else float(m[key]) * scale
+
+    return [
+        _minute_series(minutes, start, "NumberOfUsers", "Maximum", "Count", lambda m: m.get("Users")),
+        _minute_series(minutes, start, "ClientInvocations", "Sum", "Count", lambda m: m.get("Invocations")),
+        _minute_series(
+            minutes, start, "RequestsPerSecond", "Average", "Count/Second", lambda m: m["Invocations"] / PERIOD
+        ),
+        _minute_series(minutes, start, latency, "p50", unit, at("P50Ms")),
+        _minute_series(minutes, start, latency, percentile.lower(), unit, at(f"{percentile}Ms")),
+        _minute_series(minutes, start, "ClientInvocationErrors", "Sum", "Count", lambda m: m.get("Errors")),
+    ]
+
+
+def load_test_metrics(
+    job: dict[str, Any],
+    document: dict[str, Any],
+    *,
+    metrics: tuple[str, ...] | None = None,
+    recommendation: str | None = None,
+) -> JobMetrics:
+    """The load test's series over its minutes (of the service's time, from its start); `metrics` keeps
+    only the series of those names."""
+    name = str(document.get("LoadTestName") or job.get("JobName"))
+    start = job["CreationTime"]
+    recommended = (job.get("InferenceRecommendations") or [{}])[0]
+    if recommendation is not None and recommendation != recommended.get("RecommendationId"):
+        raise InputError(f"Load test {name} has no recommendation {recommendation}.")
+    series = _all_series(document, start)
+    if metrics:
+        unknown = sorted(set(metrics) - {s.metric for s in series})
+        if unknown:
+            names = ", ".join(dict.fromkeys(s.metric for s in series))
+            raise InputError(f"Load test {name} has no series {', '.join(unknown)}.", hint=f"It keeps: {names}.")
+        series = [s for s in series if s.metric in metrics]
+    target = document.get("Target") or {}
+    configuration = recommended.get("EndpointConfiguration") or {}
+    label = (
+        f"{target['InstanceType']} x{target.get('InstanceCount', 1)}"
+        if target.get("InstanceType")
+        else str(target.get("Name", ""))
+    )
+    benchmark = Benchmark(
+        str(configuration.get("EndpointName") or target.get("Name", "")),
+        configuration.get("VariantName"),
+        f"{label}, measured on {target.get('Name', '')} from {document.get('Host') or 'this machine'}",
+        recommended.get("RecommendationId"),
+        tuple(series),
+    )
+    minutes = len(document.get("Minutes") or [])
+    return JobMetrics(name, start, start + timedelta(seconds=max(1, minutes) * PERIOD), PERIOD, (benchmark,))
