@@ -34,6 +34,20 @@ from ircli.simulator.timeline import JobTimeline, backdated, step_offsets
 
 
 class Jobs(Resource):
+    def _require_endpoints(self, endpoints: list[dict[str, Any]]) -> None:
+        """Refuse a job on an endpoint that is not named or does not exist."""
+        for endpoint in endpoints:
+            if "EndpointName" not in endpoint:
+                # The model leaves EndpointName optional; the service cannot benchmark an endpoint it cannot name.
+                raise ValidationException(
+                    "1 validation error detected: Value null at 'inputConfig.endpoints.member.endpointName' "
+                    "failed to satisfy constraint: Member must not be null"
+                )
+            if self.sim.endpoints.endpoint_row(endpoint["EndpointName"]) is None:
+                raise ValidationException(
+                    f'Could not find endpoint "{self.arn("endpoint", endpoint["EndpointName"])}".'
+                )
+
     @handles(Service.SAGEMAKER, "CreateInferenceRecommendationsJob")
     def create_job(self, request: dict[str, Any]) -> dict[str, Any]:
         name = request["JobName"]
@@ -51,17 +65,7 @@ class Jobs(Resource):
             self.sim.models.require(config["ModelName"])
         if "ModelPackageVersionArn" in config:
             self.sim.models.require_package(config["ModelPackageVersionArn"])
-        for endpoint in config.get("Endpoints", []):
-            if "EndpointName" not in endpoint:
-                # The model leaves EndpointName optional; the service cannot benchmark an endpoint it cannot name.
-                raise ValidationException(
-                    "1 validation error detected: Value null at 'inputConfig.endpoints.member.endpointName' "
-                    "failed to satisfy constraint: Member must not be null"
-                )
-            if self.sim.endpoints.endpoint_row(endpoint["EndpointName"]) is None:
-                raise ValidationException(
-                    f'Could not find endpoint "{self.arn("endpoint", endpoint["EndpointName"])}".'
-                )
+        self._require_endpoints(config.get("Endpoints", []))
         now = self.clock()
         factor = speed_factor(self.speed)
         from ircli.simulator.sagemaker.plans import make_plan  # the performance model: only creating a job needs it
