@@ -7,6 +7,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,3 +139,35 @@ def test_the_writer_prints_a_results_document_and_hands_the_view_the_result() ->
     assert shown(OutputFormat.CSV).splitlines() == ["Figure", "2.5"]
     assert seen == [Result(2.5)]  # the table's view got the dataclass itself
     assert json.loads(shown(OutputFormat.JSON, query="Figure")) == 2.5
+
+
+def test_an_ai_cost_estimate_is_one_core_call_returning_a_dataclass(tmp_path: Path) -> None:
+    from ircli.backends.local import LocalBackend
+    from ircli.lib.ai_costs import TokenCost, TokenCostEstimate, cost_estimate
+    from ircli.lib.service import RecommenderService
+
+    service = RecommenderService(LocalBackend(tmp_path / "state", speed="instant"))
+    inline = json.dumps({"benchmark": {"type": "aiperf"}, "parameters": {"output_tokens_mean": 120, "concurrency": 4}})
+    service.call(
+        "CreateAIWorkloadConfig",
+        {"AIWorkloadConfigName": "w", "AIWorkloadConfigs": {"WorkloadSpec": {"Inline": inline}}},
+    )
+    service.call(
+        "CreateAIRecommendationJob",
+        {
+            "AIRecommendationJobName": "r",
+            "ModelSource": {"S3": {"S3Uri": "s3://bucket/mistralai/Mistral-7B-Instruct-v0.3/"}},
+            "OutputConfig": {"S3OutputLocation": "s3://bucket/out"},
+            "AIWorkloadConfigIdentifier": "w",
+            "PerformanceTarget": {"Constraints": [{"Metric": "cost"}]},
+            "RoleArn": "arn:aws:iam::123456789012:role/ExampleRole",
+        },
+    )
+    found = cost_estimate(service, "r", requests_per_minute=600, output_tokens=None)
+    assert isinstance(found, TokenCostEstimate) and found.output_tokens_mean == 120  # the workload's mean
+    assert found.options and all(isinstance(option, TokenCost) for option in found.options)
+    assert [o.monthly for o in found.options] == sorted(o.monthly for o in found.options)
+    document = found.to_document()
+    assert list(document) == ["AIRecommendationJobName", "RequestsPerMinute", "OutputTokensMean", "Options"]
+    assert document["Options"][0]["MonthlyCost"] == round(found.options[0].monthly, 2)
+    assert cost_estimate(service, "r", requests_per_minute=600, output_tokens=600).output_tokens_mean == 600
