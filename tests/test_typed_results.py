@@ -19,6 +19,7 @@ from ircli.cli.output.writer import Writer
 from ircli.lib.catalog import serverless_prices
 from ircli.lib.cost import HOURS_PER_MONTH, Options, estimate_costs
 from ircli.lib.cost_results import CostEstimate, Estimate, InstanceFigures, ServerlessFigures
+from ircli.lib.service import RecommenderService
 from ircli.lib.traffic import TrafficProfile
 
 JOB = {
@@ -141,10 +142,10 @@ def test_the_writer_prints_a_results_document_and_hands_the_view_the_result() ->
     assert json.loads(shown(OutputFormat.JSON, query="Figure")) == 2.5
 
 
-def test_an_ai_cost_estimate_is_one_core_call_returning_a_dataclass(tmp_path: Path) -> None:
+@pytest.fixture
+def ai_job(tmp_path: Path) -> RecommenderService:
+    """A completed generative-AI recommendation job "r" on a workload "w" of 120 output tokens a request."""
     from ircli.backends.local import LocalBackend
-    from ircli.lib.ai_costs import TokenCost, TokenCostEstimate, cost_estimate
-    from ircli.lib.service import RecommenderService
 
     service = RecommenderService(LocalBackend(tmp_path / "state", speed="instant"))
     inline = json.dumps({"benchmark": {"type": "aiperf"}, "parameters": {"output_tokens_mean": 120, "concurrency": 4}})
@@ -163,11 +164,33 @@ def test_an_ai_cost_estimate_is_one_core_call_returning_a_dataclass(tmp_path: Pa
             "RoleArn": "arn:aws:iam::123456789012:role/ExampleRole",
         },
     )
-    found = cost_estimate(service, "r", requests_per_minute=600, output_tokens=None)
+    return service
+
+
+def test_an_ai_cost_estimate_is_one_core_call_returning_a_dataclass(ai_job: RecommenderService) -> None:
+    from ircli.lib.ai_costs import TokenCost, TokenCostEstimate, cost_estimate
+
+    found = cost_estimate(ai_job, "r", requests_per_minute=600, output_tokens=None)
     assert isinstance(found, TokenCostEstimate) and found.output_tokens_mean == 120  # the workload's mean
     assert found.options and all(isinstance(option, TokenCost) for option in found.options)
     assert [o.monthly for o in found.options] == sorted(o.monthly for o in found.options)
     document = found.to_document()
     assert list(document) == ["AIRecommendationJobName", "RequestsPerMinute", "OutputTokensMean", "Options"]
     assert document["Options"][0]["MonthlyCost"] == round(found.options[0].monthly, 2)
-    assert cost_estimate(service, "r", requests_per_minute=600, output_tokens=600).output_tokens_mean == 600
+    assert cost_estimate(ai_job, "r", requests_per_minute=600, output_tokens=600).output_tokens_mean == 600
+
+
+def test_an_ai_deployment_returns_what_it_made_as_a_dataclass(ai_job: RecommenderService) -> None:
+    from ircli.lib.deploy_ai import AiDeployment, deploy
+
+    made = deploy(ai_job, "r", rank=1, name="e", wait=True, timeout=60)
+    assert isinstance(made, AiDeployment) and made.endpoint_name == "e" and made.endpoint_status == "InService"
+    described = ai_job.call("DescribeEndpoint", {"EndpointName": "e"})
+    assert described["EndpointArn"] == made.endpoint_arn and described["EndpointStatus"] == "InService"
+    document = made.to_document()
+    assert list(document)[:8] == [
+        "ModelArn", "EndpointConfigArn", "EndpointArn", "EndpointName", "InstanceType", "InstanceCount",
+        "CopyCountPerInstance", "EndpointStatus",
+    ]  # fmt: skip
+    # A component only where the recommendation puts more than one copy on an instance.
+    assert ("InferenceComponentArn" in document) == (made.copy_count_per_instance > 1)

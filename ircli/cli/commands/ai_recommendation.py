@@ -159,7 +159,7 @@ def deploy(
         interval=interval,
         note=cli.note,
     )
-    cli.emit(result, DEPLOYMENT)
+    cli.emit(result.to_document(), DEPLOYMENT)
 
 
 def cost_estimate(
