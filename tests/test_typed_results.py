@@ -8,7 +8,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -194,3 +194,56 @@ def test_an_ai_deployment_returns_what_it_made_as_a_dataclass(ai_job: Recommende
     ]  # fmt: skip
     # A component only where the recommendation puts more than one copy on an instance.
     assert ("InferenceComponentArn" in document) == (made.copy_count_per_instance > 1)
+
+
+class RecordingService:
+    """The calls a core function makes, answered from one job with an instance and a serverless option."""
+
+    JOB: ClassVar[dict[str, Any]] = {
+        "JobName": "j",
+        "RoleArn": "arn:aws:iam::123456789012:role/r",
+        "InputConfig": {"ModelName": "m"},
+        "InferenceRecommendations": [
+            {
+                "RecommendationId": "j/a",
+                "EndpointConfiguration": {"InstanceType": "ml.c5.large", "InitialInstanceCount": 1},
+            },
+            {
+                "RecommendationId": "j/b",
+                "EndpointConfiguration": {"ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}},
+            },
+        ],
+    }
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def recommendation(self, job_name: str, *ids: str) -> dict[str, Any]:
+        self.calls.append("recommendation")
+        return next(r for r in self.describe_job(job_name)["InferenceRecommendations"] if r["RecommendationId"] in ids)
+
+    def describe_job(self, job_name: str) -> dict[str, Any]:
+        self.calls.append("DescribeInferenceRecommendationsJob")
+        return self.JOB
+
+    def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append(operation)
+        if operation == "DescribeModel":
+            return {"ModelName": "m", "PrimaryContainer": {"Image": "image"}, "ExecutionRoleArn": "arn:role"}
+        return {"DynamicScalingConfiguration": SCALING["j/instance"]["DynamicScalingConfiguration"]}
+
+
+def test_a_recommendations_template_is_one_core_call_returning_the_typed_deployment() -> None:
+    from ircli.errors import InputError
+    from ircli.lib.iac import Deployment, Names, recommended_deployment
+
+    service = RecordingService()
+    options: dict[str, Any] = {"names": Names(), "model_name": None, "provisioned_concurrency": None}
+    found = recommended_deployment(service, "j", ("a", "j/a"), objective={"MaxInvocationsPerMinute": 900}, **options)  # type: ignore[arg-type]
+    assert isinstance(found, Deployment) and found.scaling is not None and found.scaling.max_capacity == 4
+    assert found.endpoint_name == "j-a" and found.role_arn == "arn:role"
+    assert service.calls[-2:] == ["DescribeModel", "GetScalingConfigurationRecommendation"]
+    service.calls.clear()
+    with pytest.raises(InputError, match="applies to instance recommendations"):
+        recommended_deployment(service, "j", ("j/b",), objective={}, **options)  # type: ignore[arg-type]
+    assert "GetScalingConfigurationRecommendation" not in service.calls
