@@ -12,7 +12,7 @@ from ircli.cli.output.views import View
 from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
 from ircli.cli.waiting import wait_for_endpoint
 from ircli.errors import InputError
-from ircli.lib.requests import desired_capacity, production_variant_from_recommendation
+from ircli.lib.requests import desired_capacity, production_variant_from_recommendation, with_provisioned_concurrency
 from ircli.lib.shorthand import with_tags
 
 ConfigNameArgument = Annotated[
@@ -114,11 +114,7 @@ def create(
             _variant_from(call, from_recommendation, model_name, variant_name, provisioned_concurrency)
         ]
     elif provisioned_concurrency is not None:
-        variants = request.get("ProductionVariants") or []
-        serverless = [v for v in variants if isinstance(v, dict) and "ServerlessConfig" in v]
-        if not serverless:
-            raise InputError("--provisioned-concurrency needs a serverless variant.")
-        serverless[0]["ServerlessConfig"]["ProvisionedConcurrency"] = provisioned_concurrency
+        request = with_provisioned_concurrency(request, provisioned_concurrency)
     if tag:
         request["Tags"] = with_tags(request.get("Tags"), tag)
     cli.emit(call.send(request))
