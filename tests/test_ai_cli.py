@@ -198,7 +198,7 @@ def test_on_the_aws_backend_results_come_from_s3_with_the_same_credentials() -> 
             {"Body": StreamingBody(io.BytesIO(body), len(body)), "ContentLength": len(body)},
             {"Bucket": "bucket", "Key": "bench/bench/profile_export_aiperf.json"},
         )
-        document = genai.read_results(service, "bench")
+        document = genai.read_results(service, "bench").to_document()
     assert document["ConcurrencyLevels"] == [{"Concurrency": 1, "Results": AIPERF}]
     assert genai.result_rows(AIPERF)[0]["p99"] == 120.0
 

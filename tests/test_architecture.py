@@ -80,8 +80,11 @@ def module_name(path: Path) -> str:
 
 def imports_of(path: Path, *, runtime_only: bool = False) -> set[str]:
     """Every module a file imports, at any depth (lazy imports inside functions count too); with
-    `runtime_only`, not those only type checkers read (`if TYPE_CHECKING:`)."""
+    `runtime_only`, not those only type checkers read (`if TYPE_CHECKING:`). `from package import name`
+    counts `package.name` too (it may be a module), and relative imports are resolved."""
     found: set[str] = set()
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text("utf-8"))
     skipped: set[int] = set()
     if runtime_only:
@@ -93,8 +96,13 @@ def imports_of(path: Path, *, runtime_only: bool = False) -> set[str]:
             continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
 
 

@@ -7,7 +7,8 @@ import io
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
@@ -18,6 +19,7 @@ from ircli.cli.output.writer import Writer
 from ircli.lib.catalog import serverless_prices
 from ircli.lib.cost import HOURS_PER_MONTH, Options, estimate_costs
 from ircli.lib.cost_results import CostEstimate, Estimate, InstanceFigures, ServerlessFigures
+from ircli.lib.service import RecommenderService
 from ircli.lib.traffic import TrafficProfile
 
 JOB = {
@@ -138,3 +140,110 @@ def test_the_writer_prints_a_results_document_and_hands_the_view_the_result() ->
     assert shown(OutputFormat.CSV).splitlines() == ["Figure", "2.5"]
     assert seen == [Result(2.5)]  # the table's view got the dataclass itself
     assert json.loads(shown(OutputFormat.JSON, query="Figure")) == 2.5
+
+
+@pytest.fixture
+def ai_job(tmp_path: Path) -> RecommenderService:
+    """A completed generative-AI recommendation job "r" on a workload "w" of 120 output tokens a request."""
+    from ircli.backends.local import LocalBackend
+
+    service = RecommenderService(LocalBackend(tmp_path / "state", speed="instant"))
+    inline = json.dumps({"benchmark": {"type": "aiperf"}, "parameters": {"output_tokens_mean": 120, "concurrency": 4}})
+    service.call(
+        "CreateAIWorkloadConfig",
+        {"AIWorkloadConfigName": "w", "AIWorkloadConfigs": {"WorkloadSpec": {"Inline": inline}}},
+    )
+    service.call(
+        "CreateAIRecommendationJob",
+        {
+            "AIRecommendationJobName": "r",
+            "ModelSource": {"S3": {"S3Uri": "s3://bucket/mistralai/Mistral-7B-Instruct-v0.3/"}},
+            "OutputConfig": {"S3OutputLocation": "s3://bucket/out"},
+            "AIWorkloadConfigIdentifier": "w",
+            "PerformanceTarget": {"Constraints": [{"Metric": "cost"}]},
+            "RoleArn": "arn:aws:iam::123456789012:role/ExampleRole",
+        },
+    )
+    return service
+
+
+def test_an_ai_cost_estimate_is_one_core_call_returning_a_dataclass(ai_job: RecommenderService) -> None:
+    from ircli.lib.ai_costs import TokenCost, TokenCostEstimate, cost_estimate
+
+    found = cost_estimate(ai_job, "r", requests_per_minute=600, output_tokens=None)
+    assert isinstance(found, TokenCostEstimate) and found.output_tokens_mean == 120  # the workload's mean
+    assert found.options and all(isinstance(option, TokenCost) for option in found.options)
+    assert [o.monthly for o in found.options] == sorted(o.monthly for o in found.options)
+    document = found.to_document()
+    assert list(document) == ["AIRecommendationJobName", "RequestsPerMinute", "OutputTokensMean", "Options"]
+    assert document["Options"][0]["MonthlyCost"] == round(found.options[0].monthly, 2)
+    assert cost_estimate(ai_job, "r", requests_per_minute=600, output_tokens=600).output_tokens_mean == 600
+
+
+def test_an_ai_deployment_returns_what_it_made_as_a_dataclass(ai_job: RecommenderService) -> None:
+    from ircli.lib.deploy_ai import AiDeployment, deploy
+
+    made = deploy(ai_job, "r", rank=1, name="e", wait=True, timeout=60)
+    assert isinstance(made, AiDeployment) and made.endpoint_name == "e" and made.endpoint_status == "InService"
+    described = ai_job.call("DescribeEndpoint", {"EndpointName": "e"})
+    assert described["EndpointArn"] == made.endpoint_arn and described["EndpointStatus"] == "InService"
+    document = made.to_document()
+    assert list(document)[:8] == [
+        "ModelArn", "EndpointConfigArn", "EndpointArn", "EndpointName", "InstanceType", "InstanceCount",
+        "CopyCountPerInstance", "EndpointStatus",
+    ]  # fmt: skip
+    # A component only where the recommendation puts more than one copy on an instance.
+    assert ("InferenceComponentArn" in document) == (made.copy_count_per_instance > 1)
+
+
+class RecordingService:
+    """The calls a core function makes, answered from one job with an instance and a serverless option."""
+
+    JOB: ClassVar[dict[str, Any]] = {
+        "JobName": "j",
+        "RoleArn": "arn:aws:iam::123456789012:role/r",
+        "InputConfig": {"ModelName": "m"},
+        "InferenceRecommendations": [
+            {
+                "RecommendationId": "j/a",
+                "EndpointConfiguration": {"InstanceType": "ml.c5.large", "InitialInstanceCount": 1},
+            },
+            {
+                "RecommendationId": "j/b",
+                "EndpointConfiguration": {"ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}},
+            },
+        ],
+    }
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def recommendation(self, job_name: str, *ids: str) -> dict[str, Any]:
+        self.calls.append("recommendation")
+        return next(r for r in self.describe_job(job_name)["InferenceRecommendations"] if r["RecommendationId"] in ids)
+
+    def describe_job(self, job_name: str) -> dict[str, Any]:
+        self.calls.append("DescribeInferenceRecommendationsJob")
+        return self.JOB
+
+    def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append(operation)
+        if operation == "DescribeModel":
+            return {"ModelName": "m", "PrimaryContainer": {"Image": "image"}, "ExecutionRoleArn": "arn:role"}
+        return {"DynamicScalingConfiguration": SCALING["j/instance"]["DynamicScalingConfiguration"]}
+
+
+def test_a_recommendations_template_is_one_core_call_returning_the_typed_deployment() -> None:
+    from ircli.errors import InputError
+    from ircli.lib.iac import Deployment, Names, recommended_deployment
+
+    service = RecordingService()
+    options: dict[str, Any] = {"names": Names(), "model_name": None, "provisioned_concurrency": None}
+    found = recommended_deployment(service, "j", ("a", "j/a"), objective={"MaxInvocationsPerMinute": 900}, **options)  # type: ignore[arg-type]
+    assert isinstance(found, Deployment) and found.scaling is not None and found.scaling.max_capacity == 4
+    assert found.endpoint_name == "j-a" and found.role_arn == "arn:role"
+    assert service.calls[-2:] == ["DescribeModel", "GetScalingConfigurationRecommendation"]
+    service.calls.clear()
+    with pytest.raises(InputError, match="applies to instance recommendations"):
+        recommended_deployment(service, "j", ("j/b",), objective={}, **options)  # type: ignore[arg-type]
+    assert "GetScalingConfigurationRecommendation" not in service.calls

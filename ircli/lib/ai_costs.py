@@ -9,8 +9,9 @@ up (a set is the unit the recommendation was measured as). A month is 730 hours,
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ircli.errors import InputError
 from ircli.lib import genai
@@ -29,6 +30,44 @@ class TokenCost:
     monthly: float
     cost_per_million_tokens: float
     headroom: float  # the capacity bought over the traffic's need, as a fraction (0.25: 25% spare)
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "Rank": self.rank,
+            "InstanceType": self.instance_type,
+            "Instances": self.instances,
+            "MonthlyCost": round(self.monthly, 2),
+            "CostPerMillionTokens": round(self.cost_per_million_tokens, 4),
+            "Headroom": round(self.headroom, 4),
+        }
+
+
+@dataclass(frozen=True)
+class TokenCostEstimate:
+    """`ai-recommendation cost-estimate`: a job's options priced at the traffic, cheapest first."""
+
+    job_name: str
+    requests_per_minute: float
+    output_tokens_mean: float  # the flag's, else the job's workload's
+    options: Sequence[TokenCost]
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "AIRecommendationJobName": self.job_name,
+            "RequestsPerMinute": self.requests_per_minute,
+            "OutputTokensMean": self.output_tokens_mean,
+            "Options": [option.to_document() for option in self.options],
+        }
+
+
+def cost_estimate(
+    service: RecommenderService, job_name: str, *, requests_per_minute: float, output_tokens: float | None
+) -> TokenCostEstimate:
+    """The job described, its workload's output tokens read when `output_tokens` is not given, then priced."""
+    job = service.call("DescribeAIRecommendationJob", {"AIRecommendationJobName": job_name})
+    tokens = output_tokens or workload_output_tokens(service, job)
+    options = estimate(job, requests_per_minute=requests_per_minute, output_tokens=tokens)
+    return TokenCostEstimate(job_name, requests_per_minute, tokens, options)
 
 
 def estimate(job: dict[str, object], *, requests_per_minute: float, output_tokens: float) -> list[TokenCost]:

@@ -41,6 +41,11 @@ class BenchmarkResults:
     location: str  # where the first level's document is
     documents: dict[int, dict[str, Any]] = field(default_factory=dict)
 
+    def to_document(self) -> dict[str, Any]:
+        """`ai-benchmark results`: the location and, for each concurrency level, AIPerf's document."""
+        levels = [{"Concurrency": level, "Results": document} for level, document in sorted(self.documents.items())]
+        return {"AIBenchmarkJobName": self.job_name, "Location": self.location, "ConcurrencyLevels": levels}
+
     def metric(self, level: int, name: str, stat: str = "avg") -> float | None:
         block = self.documents.get(level, {}).get(name)
         value = block.get(stat) if isinstance(block, dict) else None

@@ -6,6 +6,7 @@ with `wait`, until the endpoint (or the component) is InService."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ircli.errors import InputError
@@ -13,6 +14,42 @@ from ircli.lib import genai
 
 if TYPE_CHECKING:
     from ircli.lib.service import RecommenderService
+
+
+@dataclass(frozen=True)
+class AiDeployment:
+    """What a deployment made: the names and ARNs, the recommendation's instances, and the statuses waited for."""
+
+    model_arn: str
+    endpoint_config_arn: str
+    endpoint_arn: str
+    endpoint_name: str
+    instance_type: str | None
+    instance_count: int
+    copy_count_per_instance: int
+    endpoint_status: str | None = None  # "InService" once waited for
+    inference_component_arn: str | None = None  # more than one copy per instance: the component made
+    inference_component_name: str | None = None
+    inference_component_status: str | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "ModelArn": self.model_arn,
+            "EndpointConfigArn": self.endpoint_config_arn,
+            "EndpointArn": self.endpoint_arn,
+            "EndpointName": self.endpoint_name,
+            "InstanceType": self.instance_type,
+            "InstanceCount": self.instance_count,
+            "CopyCountPerInstance": self.copy_count_per_instance,
+        }
+        if self.endpoint_status is not None:
+            document["EndpointStatus"] = self.endpoint_status
+        if self.inference_component_arn is not None:
+            document["InferenceComponentArn"] = self.inference_component_arn
+            document["InferenceComponentName"] = self.inference_component_name
+        if self.inference_component_status is not None:
+            document["InferenceComponentStatus"] = self.inference_component_status
+        return document
 
 
 def deploy(
@@ -26,7 +63,7 @@ def deploy(
     timeout: float = 3600.0,
     interval: float | None = None,
     note: Callable[[str], None] = lambda line: None,
-) -> dict[str, Any]:
+) -> AiDeployment:
     """Deploy the job's recommendation `rank`; returns the names and ARNs made."""
     if not job_name:
         raise InputError("Give the recommendation job's name: ircli ai-recommendation deploy JOB.")
@@ -38,27 +75,26 @@ def deploy(
         )
     plan = genai.deploy_plan(job, rank, name=name or f"{job_name}-{rank}"[:63], role_arn=role_arn)
     every = interval or service.poll_interval
-    made: dict[str, Any] = {
-        "ModelArn": service.call("CreateModel", plan.model)["ModelArn"],
-        "EndpointConfigArn": service.call("CreateEndpointConfig", plan.endpoint_config)["EndpointConfigArn"],
-        "EndpointArn": service.call("CreateEndpoint", plan.endpoint)["EndpointArn"],
-    }
-    made["EndpointName"] = plan.endpoint["EndpointName"]
     deployment = job["Recommendations"][rank - 1].get("DeploymentConfiguration") or {}
-    made["InstanceType"] = deployment.get("InstanceType")
-    made["InstanceCount"] = deployment.get("InstanceCount", 1)
-    made["CopyCountPerInstance"] = deployment.get("CopyCountPerInstance", 1)
+    made = AiDeployment(
+        model_arn=service.call("CreateModel", plan.model)["ModelArn"],
+        endpoint_config_arn=service.call("CreateEndpointConfig", plan.endpoint_config)["EndpointConfigArn"],
+        endpoint_arn=service.call("CreateEndpoint", plan.endpoint)["EndpointArn"],
+        endpoint_name=plan.endpoint["EndpointName"],
+        instance_type=deployment.get("InstanceType"),
+        instance_count=deployment.get("InstanceCount", 1),
+        copy_count_per_instance=deployment.get("CopyCountPerInstance", 1),
+    )
     if plan.component is not None or wait:
-        note(f"endpoint {made['EndpointName']}: waiting for InService")
-        service.wait_for_endpoint(made["EndpointName"], timeout=timeout, interval=every)
-        made["EndpointStatus"] = "InService"
+        note(f"endpoint {made.endpoint_name}: waiting for InService")
+        service.wait_for_endpoint(made.endpoint_name, timeout=timeout, interval=every)
+        made = replace(made, endpoint_status="InService")
     if plan.component is not None:
-        made["InferenceComponentArn"] = service.call("CreateInferenceComponent", plan.component)[
-            "InferenceComponentArn"
-        ]
-        made["InferenceComponentName"] = plan.component["InferenceComponentName"]
+        component = plan.component["InferenceComponentName"]
+        arn = service.call("CreateInferenceComponent", plan.component)["InferenceComponentArn"]
+        made = replace(made, inference_component_arn=arn, inference_component_name=component)
         if wait:
-            note(f"inference component {made['InferenceComponentName']}: waiting for InService")
-            genai.wait_for_component(service, made["InferenceComponentName"], timeout=timeout, interval=every)
-            made["InferenceComponentStatus"] = "InService"
+            note(f"inference component {component}: waiting for InService")
+            genai.wait_for_component(service, component, timeout=timeout, interval=every)
+            made = replace(made, inference_component_status="InService")
     return made

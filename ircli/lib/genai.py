@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ircli.errors import JobEndedUnsuccessfully, WaiterFailed, WaitTimedOut
 
 if TYPE_CHECKING:
+    from ircli.lib.ai_results import BenchmarkResults
     from ircli.lib.service import RecommenderService
 
 KINDS = {
@@ -344,15 +345,13 @@ def wait_for_component(
     return _poll(observe, timed_out, timeout=timeout, interval=interval, sleep=sleep, clock=clock)
 
 
-def read_results(service: RecommenderService, name: str | None) -> dict[str, Any]:
-    """A completed benchmark job's AIPerf results as one document: its location and, for each concurrency
-    level the workload names, AIPerf's `profile_export_aiperf.json` (`ai_results` reads them through the
-    backend: the simulator's own S3 locally, S3 with the same credentials on aws)."""
+def read_results(service: RecommenderService, name: str | None) -> BenchmarkResults:
+    """A completed benchmark job's AIPerf results: its location and, for each concurrency level the workload
+    names, AIPerf's `profile_export_aiperf.json` (`ai_results` reads them through the backend: the
+    simulator's own S3 locally, S3 with the same credentials on aws)."""
     from ircli.errors import InputError
     from ircli.lib.ai_results import benchmark_results
 
     if not name:
         raise InputError("Give the benchmark job's name: ircli ai-benchmark results NAME.")
-    found = benchmark_results(service, name)
-    levels = [{"Concurrency": level, "Results": document} for level, document in sorted(found.documents.items())]
-    return {"AIBenchmarkJobName": found.job_name, "Location": found.location, "ConcurrencyLevels": levels}
+    return benchmark_results(service, name)

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from ircli.lib.labels import endpoint_label
+from ircli.lib.service import TERMINAL_STATUSES
 
 # A Default job completes within about 45 minutes (developer guide); a few of them go to starting the job
 # and deploying the endpoints, the rest to the load test the service chooses.
 DEFAULT_LOAD_TEST_SECONDS = 2280.0
-FINISHED = ("COMPLETED", "FAILED", "STOPPED")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class BenchmarkState:
     @property
     def fraction(self) -> float:
         """How much of this benchmark is done, 0 to 1; a running one is never shown finished."""
-        if self.status in FINISHED:
+        if self.status in TERMINAL_STATUSES:
             return 1.0
         if self.elapsed is None or not self.expected:
             return 0.0
@@ -116,7 +116,7 @@ def benchmark_states(
         status = str(step.get("Status", ""))
         started = _epoch(benchmark.get("InvocationStartTime"))
         elapsed = None if started is None else max(0.0, now - started) * time_scale
-        if status in FINISHED:
+        if status in TERMINAL_STATUSES:
             stage = {"COMPLETED": "done", "FAILED": "failed", "STOPPED": "stopped"}[status]
         elif status != "IN_PROGRESS":
             stage = "waiting"

@@ -209,6 +209,20 @@ def production_variant_from_recommendation(
     return variant
 
 
+def with_provisioned_concurrency(request: dict[str, Any], provisioned_concurrency: int) -> dict[str, Any]:
+    """A CreateEndpointConfig request with `--provisioned-concurrency` on its first serverless variant."""
+    variants = request.get("ProductionVariants") or []
+    first = next(
+        (i for i, v in enumerate(variants) if isinstance(v, dict) and isinstance(v.get("ServerlessConfig"), dict)),
+        None,
+    )
+    if first is None:
+        raise InputError("--provisioned-concurrency needs a serverless variant.")
+    serverless = {**variants[first]["ServerlessConfig"], "ProvisionedConcurrency": provisioned_concurrency}
+    changed = [*variants[:first], {**variants[first], "ServerlessConfig": serverless}, *variants[first + 1 :]]
+    return {**request, "ProductionVariants": changed}
+
+
 def application_autoscaling_inputs(scaling: dict[str, Any], *, endpoint_name: str, variant_name: str) -> dict[str, Any]:
     """The RegisterScalableTarget and PutScalingPolicy inputs that apply a scaling recommendation."""
     dynamic = scaling.get("DynamicScalingConfiguration", {})

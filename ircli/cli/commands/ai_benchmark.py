@@ -98,4 +98,4 @@ def results(ctx: typer.Context, name: JobArgument = None) -> None:
     from ircli.lib import genai
 
     cli = context(ctx)
-    cli.emit(genai.read_results(cli.service, name), RESULTS)
+    cli.emit(genai.read_results(cli.service, name).to_document(), RESULTS)

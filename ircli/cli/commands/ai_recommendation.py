@@ -159,7 +159,7 @@ def deploy(
         interval=interval,
         note=cli.note,
     )
-    cli.emit(result, DEPLOYMENT)
+    cli.emit(result.to_document(), DEPLOYMENT)
 
 
 def cost_estimate(
@@ -182,25 +182,7 @@ def cost_estimate(
     cli = context(ctx)
     if not name:
         raise InputError("Give the recommendation job's name: ircli ai-recommendation cost-estimate JOB.")
-    job = cli.service.call("DescribeAIRecommendationJob", {"AIRecommendationJobName": name})
-    tokens = output_tokens_mean or ai_costs.workload_output_tokens(cli.service, job)
-    costs = ai_costs.estimate(job, requests_per_minute=requests_per_minute, output_tokens=tokens)
-    cli.emit(
-        {
-            "AIRecommendationJobName": name,
-            "RequestsPerMinute": requests_per_minute,
-            "OutputTokensMean": tokens,
-            "Options": [
-                {
-                    "Rank": c.rank,
-                    "InstanceType": c.instance_type,
-                    "Instances": c.instances,
-                    "MonthlyCost": round(c.monthly, 2),
-                    "CostPerMillionTokens": round(c.cost_per_million_tokens, 4),
-                    "Headroom": round(c.headroom, 4),
-                }
-                for c in costs
-            ],
-        },
-        TOKEN_COSTS,
+    estimate = ai_costs.cost_estimate(
+        cli.service, name, requests_per_minute=requests_per_minute, output_tokens=output_tokens_mean
     )
+    cli.emit(estimate.to_document(), TOKEN_COSTS)

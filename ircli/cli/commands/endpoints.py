@@ -12,7 +12,7 @@ from ircli.cli.output.views import View
 from ircli.cli.output.views.endpoints import endpoint_config_tables, endpoint_tables
 from ircli.cli.waiting import wait_for_endpoint
 from ircli.errors import InputError
-from ircli.lib.requests import desired_capacity, production_variant_from_recommendation
+from ircli.lib.requests import desired_capacity, production_variant_from_recommendation, with_provisioned_concurrency
 from ircli.lib.shorthand import with_tags
 
 ConfigNameArgument = Annotated[
@@ -114,11 +114,7 @@ def create(
             _variant_from(call, from_recommendation, model_name, variant_name, provisioned_concurrency)
         ]
     elif provisioned_concurrency is not None:
-        variants = request.get("ProductionVariants") or []
-        serverless = [v for v in variants if isinstance(v, dict) and "ServerlessConfig" in v]
-        if not serverless:
-            raise InputError("--provisioned-concurrency needs a serverless variant.")
-        serverless[0]["ServerlessConfig"]["ProvisionedConcurrency"] = provisioned_concurrency
+        request = with_provisioned_concurrency(request, provisioned_concurrency)
     if tag:
         request["Tags"] = with_tags(request.get("Tags"), tag)
     cli.emit(call.send(request))
@@ -190,26 +186,18 @@ def _emit_template(
     objective: dict[str, int] | None,
     provisioned_concurrency: int | None,
 ) -> None:
-    """Print the template of a recommendation's deployment: the model is DescribeModel's (--model-name, else
-    the job's), or the job's model package; with an objective (None: no scaling), the scaling
-    recommendation's policy for that traffic."""
-    from ircli.lib.iac import cloudformation, deployment_from, terraform
-    from ircli.lib.requests import scaling_request
+    """Print the template of a recommendation's deployment (`lib.iac.recommended_deployment`)."""
+    from ircli.lib.iac import cloudformation, recommended_deployment, terraform
 
-    service = call.cli.service
     job_name, recommendation_id = split_recommendation_reference(reference)
-    recommendation = service.recommendation(job_name, recommendation_id, reference)
-    job = service.describe_job(job_name)
-    model_to_describe = model_name or job.get("InputConfig", {}).get("ModelName")
-    model = service.call("DescribeModel", {"ModelName": model_to_describe}) if model_to_describe else None
-    scaling = None
-    if objective is not None and "ServerlessConfig" not in recommendation.get("EndpointConfiguration", {}):
-        request = scaling_request(job_name, str(recommendation["RecommendationId"]), objective=objective or None)
-        scaling = service.call("GetScalingConfigurationRecommendation", request)
-    elif objective is not None:
-        raise InputError("--autoscaling applies to instance recommendations; this one is serverless.")
-    deployment = deployment_from(
-        job, recommendation, model, names=names, scaling=scaling, provisioned_concurrency=provisioned_concurrency
+    deployment = recommended_deployment(
+        call.cli.service,
+        job_name,
+        (recommendation_id, reference),
+        names=names,
+        model_name=model_name,
+        objective=objective,
+        provisioned_concurrency=provisioned_concurrency,
     )
     renderer = cloudformation if emit is TemplateFormat.CLOUDFORMATION else terraform
     call.cli.writer.emit_text(renderer.render(deployment))

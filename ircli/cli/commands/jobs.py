@@ -93,7 +93,9 @@ def describe_job(
 def _failed_benchmarks(call: ApiCall, job: dict[str, Any]) -> list[dict[str, Any]]:
     """A finished job's FAILED benchmarks (ListInferenceRecommendationsJobSteps), for the table view only: the
     describe answer says how many recommendations came back, not which benchmarks gave none, nor why."""
-    if job.get("Status") not in ("COMPLETED", "FAILED", "STOPPED") or not job.get("JobName"):
+    from ircli.lib.service import TERMINAL_STATUSES
+
+    if job.get("Status") not in TERMINAL_STATUSES or not job.get("JobName"):
         return []
     try:
         steps = call.cli.service.paginate(LIST_STEPS, {"JobName": job["JobName"], "Status": "FAILED"})

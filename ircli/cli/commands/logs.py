@@ -2,8 +2,7 @@
 /aws/sagemaker/InferenceRecommendationsJobs, stream JOB/execution), on either backend; `--follow` keeps
 reading until the job ends."""
 
-import time
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -12,9 +11,7 @@ from ircli.cli.options import interval_option, pick_name
 from ircli.cli.output.views import View
 from ircli.cli.output.views.logs import log_tables
 from ircli.errors import InputError
-from ircli.lib.service import TERMINAL_STATUSES
-
-LOG_GROUP = "/aws/sagemaker/InferenceRecommendationsJobs"
+from ircli.lib.log_events import follow_events, log_request, read_events
 
 
 @api_command("GetLogEvents")
@@ -35,35 +32,23 @@ def logs(
         raise InputError("Give the job's name: ircli logs JOB_NAME (or --job-name).")
     if interval is not None and interval <= 0:
         raise InputError("--interval must be more than 0 seconds.")
-    request = call.request({"logGroupName": LOG_GROUP, "logStreamName": f"{job}/execution", "startFromHead": True})
-    events, token = _read(call, request)
+    service = call.cli.service
+    request = call.request(log_request(job))
     if not follow:
+        events, token = read_events(service, request)
+        _notes(call)
         call.cli.emit({"events": events, "nextForwardToken": token}, View(tables=log_tables))
         return
     # Following prints as events come, so it is a stream of lines (or of JSON lines), not one document.
-    pause = interval or call.cli.service.poll_interval
-    while True:
-        for event in events:
+    for batch in follow_events(service, request, job, pause=interval or service.poll_interval):
+        _notes(call)
+        for event in batch:
             call.cli.emit({"events": [event]}, FOLLOW_VIEW)
-        if call.cli.service.describe_job(job).get("Status") in TERMINAL_STATUSES:
-            events, token = _read(call, {**request, "nextToken": token})
-            for event in events:
-                call.cli.emit({"events": [event]}, FOLLOW_VIEW)
-            return
-        time.sleep(pause)
-        events, token = _read(call, {**request, "nextToken": token})
 
 
 FOLLOW_VIEW = View(tables=lambda data: log_tables(data, header=False))
 
 
-def _read(call: ApiCall, request: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
-    """Every event from the request's position on, and the token that continues after them."""
-    events: list[dict[str, Any]] = []
-    while True:
-        page = call.send(request)
-        events.extend(page.get("events", []))
-        token = str(page.get("nextForwardToken", request.get("nextToken", "")))
-        if not page.get("events") or token == request.get("nextToken"):
-            return events, token
-        request = {**request, "nextToken": token}
+def _notes(call: ApiCall) -> None:
+    for note in call.cli.service.take_notes():
+        call.cli.note(note)

@@ -1,14 +1,17 @@
 """Infrastructure as code for a recommendation: the deployment it describes, as typed data (the model, the
 endpoint configuration's variant, the endpoint and, optionally, the auto scaling that keeps it sized),
-built from the service's answers (`deployment_from`), and the CloudFormation and Terraform texts of it
-(`cloudformation.render`, `terraform.render`)."""
+built from the service's answers (`deployment_from`, asked for once by `recommended_deployment`), and the
+CloudFormation and Terraform texts of it (`cloudformation.render`, `terraform.render`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ircli.errors import InputError
+
+if TYPE_CHECKING:
+    from ircli.lib.service import RecommenderService
 
 INSTANCE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 NAME_LIMIT = 63  # SageMaker's names: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}
@@ -181,4 +184,34 @@ def deployment_from(
         variant=variant,
         scaling=scaling_from(scaling) if scaling is not None else None,
         source=f"recommendation {recommendation_id} of inference recommendations job {job_name}",
+    )
+
+
+def recommended_deployment(
+    service: RecommenderService,
+    job_name: str,
+    recommendation_ids: tuple[str, ...],
+    *,
+    names: Names,
+    model_name: str | None,
+    objective: dict[str, int] | None,
+    provisioned_concurrency: int | None,
+) -> Deployment:
+    """`endpoint-config create --emit`: the job's recommendation (the first of `recommendation_ids` it has),
+    the model DescribeModel gives (`model_name`, else the job's; none: its model package) and, with an
+    `objective` (None: no scaling), the scaling recommendation for that traffic, as one deployment."""
+    from ircli.lib.requests import scaling_request
+
+    recommendation = service.recommendation(job_name, *recommendation_ids)
+    job = service.describe_job(job_name)
+    model_to_describe = model_name or job.get("InputConfig", {}).get("ModelName")
+    model = service.call("DescribeModel", {"ModelName": model_to_describe}) if model_to_describe else None
+    scaling = None
+    if objective is not None and "ServerlessConfig" not in recommendation.get("EndpointConfiguration", {}):
+        request = scaling_request(job_name, str(recommendation["RecommendationId"]), objective=objective or None)
+        scaling = service.call("GetScalingConfigurationRecommendation", request)
+    elif objective is not None:
+        raise InputError("--autoscaling applies to instance recommendations; this one is serverless.")
+    return deployment_from(
+        job, recommendation, model, names=names, scaling=scaling, provisioned_concurrency=provisioned_concurrency
     )

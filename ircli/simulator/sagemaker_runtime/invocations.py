@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ircli.operations import Service
-from ircli.simulator.common import ACCOUNT_ID
-from ircli.simulator.exceptions import SimulatorError, ValidationError
+from ircli.simulator.exceptions import ValidationError
 from ircli.simulator.resource import Resource, handles
 from ircli.simulator.sagemaker_runtime import payloads
 from ircli.simulator.sagemaker_runtime.load import declared_users, model_answer, wait_for_answer
 from ircli.simulator.sagemaker_runtime.payloads import score
+from ircli.simulator.sagemaker_runtime.serving import SERVING_STATUSES, not_found
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # InvokeEndpoint's documented limit
-SERVING_STATUSES = ("InService", "Updating")
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,6 @@ class Invocation:
     content_type: str
     variant: str
     custom_attributes: str | None = None  # what the simulator modelled, for a load test that declared its load
-
-
-def _not_found(name: str) -> SimulatorError:
-    return ValidationError(f"Endpoint {name} of account {ACCOUNT_ID} not found.")
 
 
 class Runtime(Resource):
@@ -113,10 +108,10 @@ class Runtime(Resource):
             )
         row = self.sim.endpoints.endpoint_row(endpoint_name)
         if row is None:
-            raise _not_found(endpoint_name)
+            raise not_found(endpoint_name)
         endpoint = self.sim.endpoints.materialized_endpoint(endpoint_name, row)
         if endpoint["status"] not in SERVING_STATUSES:
-            raise _not_found(endpoint_name)
+            raise not_found(endpoint_name)
         variant = self._variant(endpoint, body, target_variant)
         users = declared_users(custom_attributes)  # a load test that says how many loops it runs
         modelled = model_answer(self.sim, endpoint, variant, users) if users else None

@@ -286,8 +286,7 @@ def component_required(endpoint_name: str) -> SimulatorError:
 
 def target_of(runtime: Runtime, request: dict[str, Any], body: bytes) -> LlmTarget | None:
     """The LLM the request reaches; None when the endpoint (or component) serves no LLM container."""
-    from ircli.simulator.sagemaker_runtime.invocations import SERVING_STATUSES
-    from ircli.simulator.sagemaker_runtime.invocations import _not_found as not_found
+    from ircli.simulator.sagemaker_runtime.serving import SERVING_STATUSES, not_found
 
     sim, name = runtime.sim, request["EndpointName"]
     row = sim.endpoints.endpoint_row(name)
