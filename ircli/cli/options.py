@@ -79,7 +79,8 @@ MinInvocations = Annotated[
     ),
 ]
 Top = Annotated[int | None, typer.Option("--top", min=1, help="Show the best N only.", rich_help_panel=RANKING)]
-# As cost-estimate's: the job's region's prices (`ircli.cli.prices`), fetched again instead of the cached ones.
+# cost-estimate's, rank-recommendations' and report's: the job's region's prices (`ircli.cli.prices`), fetched
+# again instead of the cached ones.
 RefreshPrices = Annotated[
     bool,
     typer.Option(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import finite, pick_name
+from ircli.cli.options import RefreshPrices, finite, pick_name
 from ircli.cli.output.views import View, lazy_tables
 from ircli.errors import InputError
 
@@ -86,13 +86,7 @@ def cost_estimate(
         ),
     ] = None,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Monthly cost against traffic (terminal).")] = True,
-    refresh_prices: Annotated[
-        bool,
-        typer.Option(
-            "--refresh-prices",
-            help="Fetch the job's region's prices from the Price List API again instead of the cached ones.",
-        ),
-    ] = False,
+    refresh_prices: RefreshPrices = False,
 ) -> None:
     """Monthly cost and latency of each of a job's recommendations at your traffic, ranked, with the
     break-even between serverless and real-time."""
