@@ -106,6 +106,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--output-tokens-mean 150 --concurrency 1 --concurrency 8",
         "ircli ai-workload create --name replay --dataset-s3-uri s3://bucket/prompts.jsonl",
         "ircli ai-workload create --name chat --spec-file workload.yaml",
+        "ircli ai-workload create --interactive",
     ),
     "ai-workload describe": ("ircli ai-workload describe chat",),
     "ai-workload list": ("ircli ai-workload list --name-contains chat",),
@@ -115,6 +116,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--output-s3-uri s3://bucket/out/ --workload chat --goal cost --instance-type ml.g5.12xlarge "
         "--role-arn arn:aws:iam::123456789012:role/R",
         "ircli ai-recommendation create --cli-input-yaml recommendation.yaml",
+        "ircli ai-recommendation create --interactive",
     ),
     "ai-recommendation describe": (
         "ircli ai-recommendation describe llama-cost --curves",
