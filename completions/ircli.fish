@@ -522,6 +522,8 @@ complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l no-ch
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l help
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from report' -l html -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l ai-recommendation -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l ai-benchmark -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l average-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l peak-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l traffic-profile -x

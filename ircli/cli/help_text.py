@@ -54,6 +54,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report": (
         "ircli report xgboost-default --html report.html",
         "ircli report baseline candidate --html report.html --traffic-profile examples/traffic-day.csv",
+        "ircli report --ai-recommendation llama-cost --ai-benchmark llama-bench --html genai.html",
     ),
     "list-endpoints": ("ircli list-endpoints --status-equals InService",),
     "model create": (

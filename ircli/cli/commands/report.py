@@ -9,6 +9,7 @@ import typer
 
 from ircli.cli.api import context
 from ircli.cli.options import RankBy, finite
+from ircli.errors import InputError
 
 TRAFFIC = "Traffic (for the monthly cost)"
 
@@ -16,9 +17,17 @@ TRAFFIC = "Traffic (for the monthly cost)"
 def report(
     ctx: typer.Context,
     jobs: Annotated[
-        list[str], typer.Argument(help="One or more jobs; two are also compared (the first is the baseline).")
-    ],
-    html: Annotated[str, typer.Option("--html", help="The HTML file to write (its folder must exist).")],
+        list[str] | None,
+        typer.Argument(help="One or more jobs; two are also compared (the first is the baseline).", show_default=False),
+    ] = None,
+    html: Annotated[str, typer.Option("--html", help="The HTML file to write (its folder must exist).")] = "",
+    ai_recommendation: Annotated[
+        list[str] | None,
+        typer.Option("--ai-recommendation", help="Also a generative-AI recommendation job; repeatable."),
+    ] = None,
+    ai_benchmark: Annotated[
+        list[str] | None, typer.Option("--ai-benchmark", help="Also a generative-AI benchmark job; repeatable.")
+    ] = None,
     average_per_minute: Annotated[
         float | None,
         typer.Option(
@@ -71,14 +80,24 @@ def report(
     from ircli.lib.report import report_contents
 
     cli = context(ctx)
+    if not html:
+        raise InputError("Give the file to write: --html report.html.")
+    if not (jobs or ai_recommendation or ai_benchmark):
+        raise InputError("Give a job to report on: JOB..., --ai-recommendation JOB or --ai-benchmark JOB.")
     target = Path(html).expanduser()
     check_writable(target)  # a path that cannot be written is refused before any job is described
     given = (average_per_minute, peak_per_minute, traffic_profile)
     traffic = traffic_of(*given, stdin=cli.env.stdin_bytes) if any(value is not None for value in given) else None
     options = Options(max_latency_ms=max_latency_ms)
-    contents = report_contents(cli.service, jobs, traffic, options, rank_by=rank_by, threshold=fail_on_regression)
-    page = render_html(
-        report_sections(contents), version=__version__, backend=cli.options.backend.value, region=cli.options.region
-    )
+    contents = report_contents(cli.service, jobs or [], traffic, options, rank_by=rank_by, threshold=fail_on_regression)
+    sections = report_sections(contents)
+    if ai_recommendation or ai_benchmark:
+        from ircli.cli.output.report.genai import genai_html, summary_items
+        from ircli.lib.genai_report import genai_contents
+
+        genai = genai_contents(cli.service, ai_recommendation or [], ai_benchmark or [])
+        sections.update(genai=genai_html(genai), genai_names=genai.names)
+        sections["summary"] += summary_items(genai)
+    page = render_html(sections, version=__version__, backend=cli.options.backend.value, region=cli.options.region)
     write_text(target, page)
     cli.note(f"Wrote the report to {target} ({len(page.encode('utf-8')):,} bytes; it works offline).")

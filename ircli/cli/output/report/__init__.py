@@ -146,7 +146,7 @@ def render_html(page: dict[str, Any], *, version: str, backend: str, region: str
 
     template_text = resources.files(__package__).joinpath("report.html.j2").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True)
-    names = ", ".join(job["name"] for job in page["jobs"])
+    names = ", ".join([job["name"] for job in page["jobs"]] + list(page.get("genai_names", [])))
     return environment.from_string(template_text).render(
         title=f"Inference recommendations: {names}",
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
