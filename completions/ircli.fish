@@ -146,6 +146,7 @@ complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l wait
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l timeout -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l interval -x
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l emit -x -a 'application-autoscaling'
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l help
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l name -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l curves

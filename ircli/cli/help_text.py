@@ -130,6 +130,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "ai-recommendation deploy": (
         "ircli ai-recommendation deploy llama-cost --wait",
         "ircli ai-recommendation deploy llama-cost --rank 2 --endpoint-name llama-second",
+        "ircli ai-recommendation deploy llama-cost --emit cloudformation > llama.yaml",
+        "ircli ai-recommendation deploy llama-cost --rank 2 --emit terraform > llama.tf",
     ),
     "ai-recommendation cost-estimate": (
         "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600",

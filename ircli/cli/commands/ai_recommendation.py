@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ircli.cli.api import ApiCall, api_command, context
+from ircli.cli.commands.endpoints import TemplateFormat
 from ircli.cli.options import (
     Interactive,
     MaxItems,
@@ -231,13 +232,26 @@ def deploy(
     wait_: Wait = False,
     timeout: WaitTimeout = 3600.0,
     interval: WaitInterval = None,
+    emit: Annotated[
+        TemplateFormat | None,
+        typer.Option(
+            "--emit",
+            help="Print a CloudFormation or Terraform template of the deployment (model, endpoint configuration, "
+            "endpoint, inference component) instead of deploying.",
+        ),
+    ] = None,
 ) -> None:
     """Deploy a completed job's recommendation: model, endpoint configuration, endpoint and, for more than one
-    copy per instance, an inference component."""
+    copy per instance, an inference component (or, with --emit, print the template that does)."""
     from ircli.cli.output.views.ai import DEPLOYMENT
     from ircli.lib import deploy_ai
 
     cli = context(ctx)
+    if emit is not None:
+        if wait_:
+            raise InputError("--emit prints a template and deploys nothing: --wait does not apply.")
+        _emit_template(cli, name, rank, endpoint_name, role_arn, emit)
+        return
     result = deploy_ai.deploy(
         cli.service,
         name,
@@ -250,6 +264,28 @@ def deploy(
         note=cli.note,
     )
     cli.emit(result, DEPLOYMENT)
+
+
+def _emit_template(
+    cli: CliContext, job_name: str | None, rank: int, name: str | None, role_arn: str | None, emit: TemplateFormat
+) -> None:
+    from dataclasses import replace
+
+    from ircli.lib.iac import genai as iac
+
+    if not job_name:
+        raise InputError("Give the recommendation job's name: ircli ai-recommendation deploy JOB --emit terraform.")
+    job = cli.service.call("DescribeAIRecommendationJob", {"AIRecommendationJobName": job_name})
+    if job.get("AIRecommendationJobStatus") != "Completed":
+        raise InputError(
+            f"Job {job_name} is {job.get('AIRecommendationJobStatus')}: only a Completed job's recommendations deploy.",
+            hint=f"Wait for it: ircli ai-recommendation wait {job_name}",
+        )
+    deployment = iac.ai_deployment_from(job, rank, name=name)
+    if role_arn:
+        deployment = replace(deployment, role_arn=role_arn)
+    renderer = iac.render_cloudformation if emit is TemplateFormat.CLOUDFORMATION else iac.render_terraform
+    cli.writer.emit_text(renderer(deployment))
 
 
 def cost_estimate(
