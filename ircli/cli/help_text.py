@@ -106,7 +106,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli ai-workload create --name chat --input-tokens-mean 550 --input-tokens-stddev 150 "
         "--output-tokens-mean 150 --concurrency 1 --concurrency 8",
         "ircli ai-workload create --name replay --dataset-s3-uri s3://bucket/prompts.jsonl",
-        "ircli ai-workload create --name chat --spec-file workload.yaml",
         "ircli ai-workload create --interactive",
     ),
     "ai-workload describe": ("ircli ai-workload describe chat",),
@@ -130,7 +129,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "ai-recommendation deploy": (
         "ircli ai-recommendation deploy llama-cost --wait",
         "ircli ai-recommendation deploy llama-cost --rank 2 --endpoint-name llama-second",
-        "ircli ai-recommendation deploy llama-cost --emit cloudformation > llama.yaml",
         "ircli ai-recommendation deploy llama-cost --rank 2 --emit terraform > llama.tf",
     ),
     "ai-recommendation cost-estimate": (

@@ -23,10 +23,11 @@ def report(
     html: Annotated[str, typer.Option("--html", help="The HTML file to write (its folder must exist).")] = "",
     ai_recommendation: Annotated[
         list[str] | None,
-        typer.Option("--ai-recommendation", help="Also a generative-AI recommendation job; repeatable."),
+        typer.Option("--ai-recommendation", metavar="JOB", help="Also a generative-AI recommendation job; repeatable."),
     ] = None,
     ai_benchmark: Annotated[
-        list[str] | None, typer.Option("--ai-benchmark", help="Also a generative-AI benchmark job; repeatable.")
+        list[str] | None,
+        typer.Option("--ai-benchmark", metavar="JOB", help="Also a generative-AI benchmark job; repeatable."),
     ] = None,
     average_per_minute: Annotated[
         float | None,
