@@ -156,3 +156,43 @@ def test_a_benchmark_of_an_endpoint_with_two_unnamed_components_fails_with_its_r
     described = cli("ai-benchmark", "describe", "bench", "--output", "json").json
     assert described["AIBenchmarkJobStatus"] == "Failed", ended.err
     assert "hosts 2 inference components (llama, llama-b): name the one to measure" in described["FailureReason"]
+
+
+def test_undeploy_deletes_the_components_waits_until_they_are_gone_then_the_rest(
+    cli: CliRunner, deployed: dict[str, Any], tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    from ircli.backends import default_state_dir
+    from ircli.backends.local import LocalBackend
+    from ircli.lib.service import RecommenderService
+    from ircli.lib.undeploy_ai import undeploy
+
+    # At the service's own pace: the component is Deleting for minutes, during which DeleteEndpoint is refused.
+    backend = LocalBackend(default_state_dir(os.environ), speed="realtime")
+    now = [time.time()]
+    backend.simulator.clock = lambda: now[0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    service = RecommenderService(backend)
+    model = service.call("DescribeInferenceComponent", {"InferenceComponentName": "llama"})["Specification"]
+    result = undeploy(service, "llama", interval=15, sleep=sleep, clock=lambda: now[0])
+    assert result["DeletedInferenceComponents"] == ["llama"] and slept  # it waited for the component
+    assert result["DeletedEndpointConfig"] == "llama" and result["DeletedModels"] == [model["ModelName"]]
+    assert service.call("DescribeEndpoint", {"EndpointName": "llama"})["EndpointStatus"] == "Deleting"
+    assert service.paginate("ListInferenceComponents", {}).get("InferenceComponents") == []
+    assert cli("model", "list", "--output", "json", "--query", "Models[?ModelName=='llama']").json == []
+
+
+def test_undeploy_of_a_one_copy_endpoint_on_the_command_line(cli: CliRunner, deployed: dict[str, Any]) -> None:
+    assert cli("ai-recommendation", "deploy", "cheap", "--rank", "1", "--endpoint-name", "solo", "--wait").code == 0
+    done = cli("ai-recommendation", "undeploy", "solo", "--keep-models", "--wait", "--output", "json").json
+    assert done == {"EndpointName": "solo", "DeletedInferenceComponents": [], "DeletedEndpointConfig": "solo",
+                    "DeletedModels": [], "EndpointStatus": "Deleted"}  # fmt: skip
+    assert cli("model", "describe", "solo", "--output", "json").json["ModelName"] == "solo"
+    assert "Give the endpoint's name" in cli("ai-recommendation", "undeploy", expect=252).err

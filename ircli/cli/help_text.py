@@ -131,6 +131,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli ai-recommendation deploy llama-cost --rank 2 --endpoint-name llama-second",
         "ircli ai-recommendation deploy llama-cost --rank 2 --emit terraform > llama.tf",
     ),
+    "ai-recommendation undeploy": (
+        "ircli ai-recommendation undeploy llama-cost-1 --wait",
+        "ircli ai-recommendation undeploy llama-cost-1 --keep-models",
+    ),
     "ai-recommendation cost-estimate": (
         "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600",
         "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600 --output-tokens-mean 400",

@@ -266,6 +266,25 @@ def deploy(
     cli.emit(result, DEPLOYMENT)
 
 
+def undeploy(
+    ctx: typer.Context,
+    endpoint: Annotated[str | None, typer.Argument(help="The endpoint to take down.", show_default=False)] = None,
+    keep_models: Annotated[bool, typer.Option("--keep-models", help="Delete no model.")] = False,
+    wait_: Wait = False,
+    timeout: WaitTimeout = 3600.0,
+    interval: WaitInterval = None,
+) -> None:
+    """Take a deployment down in the order the service requires: its inference components (until they are
+    gone), then the endpoint, its endpoint configuration and the models it served."""
+    from ircli.lib.undeploy_ai import undeploy as take_down
+
+    cli = context(ctx)
+    result = take_down(
+        cli.service, endpoint, keep_models=keep_models, wait=wait_, timeout=timeout, interval=interval, note=cli.note
+    )
+    cli.emit(result)
+
+
 def _emit_template(
     cli: CliContext, job_name: str | None, rank: int, name: str | None, role_arn: str | None, emit: TemplateFormat
 ) -> None:
