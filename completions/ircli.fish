@@ -107,14 +107,15 @@ complete -c ircli -n '__fish_seen_subcommand_from ai-benchmark ; and __fish_seen
 complete -c ircli -n '__fish_seen_subcommand_from ai-benchmark ; and __fish_seen_subcommand_from wait' -l timeout -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-benchmark ; and __fish_seen_subcommand_from wait' -l interval -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-benchmark ; and __fish_seen_subcommand_from wait' -l help
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'cost-estimate' -d 'Monthly cost of each option of a completed job at your traffic in tokens, cheapest first.'
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'create' -d 'Start a recommendation job for a model in S3, a workload and one goal.'
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'delete' -d 'Delete a recommendation job that has ended.'
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'deploy' -d 'Deploy a completed job\'s recommendation: model, endpoint configuration, endpoint and, for more than one'
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'describe' -d 'Show a recommendation job: its options with TTFT, tokens/s and cost per million tokens, and the winner.'
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'list' -d 'List recommendation jobs, all pages unless --max-items is given.'
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'stop' -d 'Stop a recommendation job: Stopping, then Stopped.'
-complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop wait' -a 'wait' -d 'Wait for a recommendation job to end: exit 0 when Completed, 255 when Failed or Stopped, 124 on timeout.'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'cost-estimate' -d 'Monthly cost of each option of a completed job at your traffic in tokens, cheapest first.'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'create' -d 'Start a recommendation job for a model in S3, a workload and one goal (or, with --interactive, from a'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'delete' -d 'Delete a recommendation job that has ended.'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'deploy' -d 'Deploy a completed job\'s recommendation: model, endpoint configuration, endpoint and, for more than one'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'describe' -d 'Show a recommendation job: its options with TTFT, tokens/s and cost per million tokens, and the winner.'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'list' -d 'List recommendation jobs, all pages unless --max-items is given.'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'stop' -d 'Stop a recommendation job: Stopping, then Stopped.'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'undeploy' -d 'Take a deployment down in the order the service requires: its inference components (until they are'
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation; and not __fish_seen_subcommand_from cost-estimate create delete deploy describe list stop undeploy wait' -a 'wait' -d 'Wait for a recommendation job to end: exit 0 when Completed, 255 when Failed or Stopped, 124 on timeout.'
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from cost-estimate' -l requests-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from cost-estimate' -l output-tokens-mean -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from cost-estimate' -l help
@@ -129,6 +130,8 @@ complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l no-optimize
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l role-arn -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l tag -x
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l interactive
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l resume -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from create' -l generate-cli-skeleton -x -a 'input yaml-input output'
@@ -144,6 +147,7 @@ complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l wait
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l timeout -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l interval -x
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l emit -x -a 'application-autoscaling'
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from deploy' -l help
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l name -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from describe' -l curves
@@ -167,10 +171,15 @@ complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from stop' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from stop' -l generate-cli-skeleton -x -a 'input yaml-input output'
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from stop' -l help
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from undeploy' -l keep-models
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from undeploy' -l wait
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from undeploy' -l timeout -x
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from undeploy' -l interval -x
+complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from undeploy' -l help
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from wait' -l timeout -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from wait' -l interval -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-recommendation ; and __fish_seen_subcommand_from wait' -l help
-complete -c ircli -n '__fish_seen_subcommand_from ai-workload; and not __fish_seen_subcommand_from create delete describe list' -a 'create' -d 'Create a workload configuration from AIPerf parameters, a spec file, or a dataset in S3.'
+complete -c ircli -n '__fish_seen_subcommand_from ai-workload; and not __fish_seen_subcommand_from create delete describe list' -a 'create' -d 'Create a workload configuration from AIPerf parameters, a spec file, or a dataset in S3 (or, with'
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload; and not __fish_seen_subcommand_from create delete describe list' -a 'delete' -d 'Delete a workload configuration (refused while a benchmark job uses it).'
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload; and not __fish_seen_subcommand_from create delete describe list' -a 'describe' -d 'Show a workload configuration and its AIPerf parameters.'
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload; and not __fish_seen_subcommand_from create delete describe list' -a 'list' -d 'List workload configurations, all pages unless --max-items is given.'
@@ -188,6 +197,8 @@ complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l spec-file -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l dataset-s3-uri -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l tag -x
+complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l interactive
+complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l resume -x
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from ai-workload ; and __fish_seen_subcommand_from create' -l generate-cli-skeleton -x -a 'input yaml-input output'
@@ -519,6 +530,8 @@ complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l refre
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -l help
 complete -c ircli -n '__fish_seen_subcommand_from rank-recommendations' -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from report' -l html -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l ai-recommendation -x
+complete -c ircli -n '__fish_seen_subcommand_from report' -l ai-benchmark -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l average-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l peak-per-minute -x
 complete -c ircli -n '__fish_seen_subcommand_from report' -l baseline-per-minute -x

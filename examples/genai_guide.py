@@ -200,6 +200,9 @@ for name in jobs.values():
     client.delete_ai_recommendation_job(AIRecommendationJobName=name)
 if copies > 1:
     client.delete_inference_component(InferenceComponentName=model_name)
+    # DeleteEndpoint is refused while the endpoint hosts a component (one Deleting too): wait until it is gone.
+    while client.list_inference_components(EndpointNameEquals=endpoint_name)["InferenceComponents"]:
+        time.sleep(5)
 client.delete_endpoint(EndpointName=endpoint_name)
 client.delete_endpoint_config(EndpointConfigName=endpoint_name)
 client.delete_model(ModelName=model_name)

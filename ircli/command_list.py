@@ -169,6 +169,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ai-recommendation delete", "ai_recommendation", "DeleteAIRecommendationJob"),
     Command("ai-recommendation wait", "ai_recommendation"),
     Command("ai-recommendation deploy", "ai_recommendation"),
+    Command("ai-recommendation undeploy", "ai_recommendation"),
     Command("ai-recommendation cost-estimate", "ai_recommendation"),
     Command("ai-benchmark create", "ai_benchmark", "CreateAIBenchmarkJob"),
     Command("ai-benchmark describe", "ai_benchmark", "DescribeAIBenchmarkJob"),

@@ -264,6 +264,7 @@ REFUSED = {
     "ai-benchmark results hb": 253,
     "ai-recommendation stop hs": 254,
     "ai-benchmark stop hc": 254,
+    "ai-recommendation undeploy hd": 252,  # the endpoint configuration's name the hostile service gives is no name
 }
 
 
@@ -298,6 +299,7 @@ def ai_command_lines() -> list[tuple[str, list[str]]]:
         ["ai-recommendation", "stop", "hs"],
         ["ai-benchmark", "create", "--name", "hc", *bench],
         ["ai-benchmark", "stop", "hc"],
+        ["ai-recommendation", "undeploy", "hd", "--wait", "--interval", "0.01"],
         ["ai-recommendation", "delete", "hr"],
         ["ai-workload", "delete", "hw"],
     ]

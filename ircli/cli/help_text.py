@@ -54,6 +54,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "report": (
         "ircli report xgboost-default --html report.html",
         "ircli report baseline candidate --html report.html --traffic-profile examples/traffic-day.csv",
+        "ircli report --ai-recommendation llama-cost --ai-benchmark llama-bench --html genai.html",
     ),
     "list-endpoints": ("ircli list-endpoints --status-equals InService",),
     "model create": (
@@ -105,7 +106,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "ircli ai-workload create --name chat --input-tokens-mean 550 --input-tokens-stddev 150 "
         "--output-tokens-mean 150 --concurrency 1 --concurrency 8",
         "ircli ai-workload create --name replay --dataset-s3-uri s3://bucket/prompts.jsonl",
-        "ircli ai-workload create --name chat --spec-file workload.yaml",
+        "ircli ai-workload create --interactive",
     ),
     "ai-workload describe": ("ircli ai-workload describe chat",),
     "ai-workload list": ("ircli ai-workload list --name-contains chat",),
@@ -115,6 +116,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--output-s3-uri s3://bucket/out/ --workload chat --goal cost --instance-type ml.g5.12xlarge "
         "--role-arn arn:aws:iam::123456789012:role/R",
         "ircli ai-recommendation create --cli-input-yaml recommendation.yaml",
+        "ircli ai-recommendation create --interactive",
     ),
     "ai-recommendation describe": (
         "ircli ai-recommendation describe llama-cost --curves",
@@ -127,6 +129,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "ai-recommendation deploy": (
         "ircli ai-recommendation deploy llama-cost --wait",
         "ircli ai-recommendation deploy llama-cost --rank 2 --endpoint-name llama-second",
+        "ircli ai-recommendation deploy llama-cost --rank 2 --emit terraform > llama.tf",
+    ),
+    "ai-recommendation undeploy": (
+        "ircli ai-recommendation undeploy llama-cost-1 --wait",
+        "ircli ai-recommendation undeploy llama-cost-1 --keep-models",
     ),
     "ai-recommendation cost-estimate": (
         "ircli ai-recommendation cost-estimate llama-cost --requests-per-minute 600",

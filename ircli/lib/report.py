@@ -15,6 +15,7 @@ from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
 
 if TYPE_CHECKING:
+    from ircli.lib.genai_report import GenAiContents
     from ircli.lib.load_curves import LoadCurves
     from ircli.lib.prices import PriceQuote
 
@@ -66,6 +67,7 @@ class ReportContents:
     weights: str | None = None  # the --rank-by text, None for the default weights
     traffic: TrafficProfile | None = None  # the traffic the costs are at
     baseline: float | None = None  # the --baseline-per-minute given
+    genai: GenAiContents | None = None  # the generative-AI jobs asked for, None without any
 
     @property
     def between_peaks(self) -> str | None:
@@ -161,10 +163,13 @@ def report_contents(
     prices: Callable[[str], PriceQuote] | None = None,
     baseline: float | None = None,
     curves: bool = True,
+    ai_recommendations: Sequence[str] = (),
+    ai_benchmarks: Sequence[str] = (),
 ) -> ReportContents:
     """`report`: the weights checked, every job described, then each one's ranking, top scaling and costs
     (at `prices`' quote for its region when given, as cost-estimate and rank-recommendations price) and,
-    with `curves`, its benchmarks' load curves from CloudWatch; two jobs compared."""
+    with `curves`, its benchmarks' load curves from CloudWatch; two jobs compared; the generative-AI
+    recommendation and benchmark jobs asked for read."""
     from ircli.lib.compare import compare_jobs
     from ircli.lib.ranking import Weights
 
@@ -175,6 +180,20 @@ def report_contents(
     if len(described) == 2:
         compared = compare_jobs(described[0], described[1])
         comparison = compared if compared.matched else None
+    genai = None
+    if ai_recommendations or ai_benchmarks:
+        from ircli.lib.genai_report import genai_contents
+        from ircli.lib.service import RecommenderService
+
+        # Generative-AI results are read from the jobs' S3 output, which only the service layer can reach.
+        assert isinstance(service, RecommenderService)
+        genai = genai_contents(service, ai_recommendations, ai_benchmarks)
     return ReportContents(
-        jobs=jobs, comparison=comparison, threshold=threshold, weights=rank_by, traffic=traffic, baseline=baseline
+        jobs=jobs,
+        comparison=comparison,
+        threshold=threshold,
+        weights=rank_by,
+        traffic=traffic,
+        baseline=baseline,
+        genai=genai,
     )

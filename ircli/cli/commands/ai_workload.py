@@ -4,14 +4,17 @@ AIPerf benchmarks with, or a dataset in S3): create from flags or a spec file, d
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ircli.cli.api import ApiCall, api_command
-from ircli.cli.options import MaxItems, PageSize, StartingToken, finite, pick_name
+from ircli.cli.options import Interactive, MaxItems, PageSize, Resume, StartingToken, check_resume, finite, pick_name
 from ircli.errors import InputError
 from ircli.lib.shorthand import with_tags
+
+if TYPE_CHECKING:
+    from ircli.cli.prompts import Prompter
 
 NameArgument = Annotated[str | None, typer.Argument(help="The workload configuration's name.", show_default=False)]
 NameOption = Annotated[str | None, typer.Option("--name", help="AIWorkloadConfigName.")]
@@ -51,9 +54,17 @@ def create(
         str | None, typer.Option("--dataset-s3-uri", help="A dataset in S3 instead of (or with) a spec.")
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag KEY=VALUE; repeatable.")] = None,
+    interactive: Interactive = False,
+    resume: Resume = None,
 ) -> None:
-    """Create a workload configuration from AIPerf parameters, a spec file, or a dataset in S3."""
+    """Create a workload configuration from AIPerf parameters, a spec file, or a dataset in S3 (or, with
+    --interactive, from a wizard's answers)."""
     from ircli.lib import genai
+
+    check_resume(resume, interactive)
+    if interactive:
+        _create_interactively(call, resume)
+        return
 
     parameters = {
         "prompt_input_tokens_mean": input_tokens_mean,
@@ -84,6 +95,25 @@ def create(
     if tag:
         request["Tags"] = with_tags(request.get("Tags"), tag)
     call.cli.emit(call.send(request))
+
+
+def _create_interactively(call: ApiCall, resume: str | None) -> None:
+    from ircli.cli.commands.create_job import generated_job_name
+    from ircli.cli.wizards import genai as wizards
+    from ircli.cli.wizards.drafts import name_check
+
+    cli = call.cli
+    taken = name_check(
+        lambda name: cli.service.call("DescribeAIWorkloadConfig", {"AIWorkloadConfigName": name}),
+        "a workload configuration",
+    )
+
+    def ask(prompter: Prompter, answers: dict[str, Any], earlier: dict[str, Any]) -> dict[str, Any]:
+        return wizards.workload_wizard(
+            prompter, generated_job_name(), answers=answers, resume=earlier, name_taken=taken
+        )
+
+    wizards.run(call, "ai-workload create", resume, ask, "AIWorkloadConfigName")
 
 
 @api_command("DescribeAIWorkloadConfig")

@@ -9,6 +9,7 @@ import typer
 
 from ircli.cli.api import context
 from ircli.cli.options import RankBy, RefreshPrices, finite
+from ircli.errors import InputError
 
 TRAFFIC = "Traffic (for the monthly cost)"
 
@@ -16,9 +17,18 @@ TRAFFIC = "Traffic (for the monthly cost)"
 def report(
     ctx: typer.Context,
     jobs: Annotated[
-        list[str], typer.Argument(help="One or more jobs; two are also compared (the first is the baseline).")
-    ],
-    html: Annotated[str, typer.Option("--html", help="The HTML file to write (its folder must exist).")],
+        list[str] | None,
+        typer.Argument(help="One or more jobs; two are also compared (the first is the baseline).", show_default=False),
+    ] = None,
+    html: Annotated[str, typer.Option("--html", help="The HTML file to write (its folder must exist).")] = "",
+    ai_recommendation: Annotated[
+        list[str] | None,
+        typer.Option("--ai-recommendation", metavar="JOB", help="Also a generative-AI recommendation job; repeatable."),
+    ] = None,
+    ai_benchmark: Annotated[
+        list[str] | None,
+        typer.Option("--ai-benchmark", metavar="JOB", help="Also a generative-AI benchmark job; repeatable."),
+    ] = None,
     average_per_minute: Annotated[
         float | None,
         typer.Option(
@@ -113,6 +123,10 @@ def report(
     from ircli.lib.report import report_contents
 
     cli = context(ctx)
+    if not html:
+        raise InputError("Give the file to write: --html report.html.")
+    if not (jobs or ai_recommendation or ai_benchmark):
+        raise InputError("Give a job to report on: JOB..., --ai-recommendation JOB or --ai-benchmark JOB.")
     target = Path(html).expanduser()
     check_writable(target)  # a path that cannot be written is refused before any job is described
     given = (average_per_minute, peak_per_minute, traffic_profile)
@@ -123,7 +137,7 @@ def report(
     prices = price_lookup(cli, refresh=refresh_prices)
     contents = report_contents(
         cli.service,
-        jobs,
+        jobs or [],
         traffic,
         options,
         rank_by=rank_by,
@@ -131,6 +145,8 @@ def report(
         prices=prices,
         baseline=baseline_per_minute,
         curves=load_curves,
+        ai_recommendations=ai_recommendation or [],
+        ai_benchmarks=ai_benchmark or [],
     )
     for note in dict.fromkeys(note for part in contents.jobs if part.prices for note in part.prices.notes):
         cli.note(note)

@@ -1,6 +1,8 @@
 """AI benchmark jobs: create (the target endpoint must exist and be InService), describe, list, stop,
 delete. A job applies its workload to what the endpoint runs (its instance type and count, the model its
-container serves, the tensor-parallel degree and optimisation its environment sets; see `aiperf_results`)
+container serves, the tensor-parallel degree and optimisation its environment sets, or on an endpoint for
+inference components the component's model, copies and GPUs; see `aiperf_results`; a component the target
+names must be on the endpoint, ResourceNotFound else)
 and, when it completes, its AIPerf result document appears at
 `S3OutputLocation/JOB/profile_export_aiperf.json` (for a list of concurrency levels, one more per level at
 `.../JOB/concurrency_N/profile_export_aiperf.json`) in the simulator's S3; its log is in CloudWatch Logs,
@@ -52,12 +54,13 @@ class AIBenchmarks(AIJobs):
             raise ResourceInUse(f"{self.LABEL} with name {name} already exists.")
         workload_name, body = self.sim.ai_workloads.resolve(request["AIWorkloadConfigIdentifier"])
         endpoint = self._endpoint(request["BenchmarkTarget"])
+        components = self._components(request["BenchmarkTarget"], endpoint)
         from ircli.simulator.sagemaker import aiperf_results
 
         workload = self.sim.ai_workloads.workload(body)
         now = self.clock()
         factor = speed_factor(self.speed)
-        run = aiperf_results.run(self.sim, endpoint, workload, name, now, factor)
+        run = aiperf_results.run(self.sim, endpoint, workload, name, now, factor, components)
         simulate = {t["Key"]: t.get("Value", "") for t in request.get("Tags", [])}.get(SIMULATE_TAG)
         if simulate == "fail-job":
             run["failure_reason"] = f"The benchmark job failed (simulated by the {SIMULATE_TAG} tag)."
@@ -97,6 +100,20 @@ class AIBenchmarks(AIJobs):
                 f"Endpoint {endpoint['EndpointName']} is {endpoint['status']}: a benchmark needs an InService endpoint."
             )
         return endpoint
+
+    def _components(self, target: dict[str, Any], endpoint: dict[str, Any]) -> list[str]:
+        """The inference components the target names, each one the endpoint hosts (ResourceNotFound else);
+        the benchmark measures the first."""
+        names = []
+        for entry in target.get("Endpoint", {}).get("InferenceComponents") or []:
+            identifier = str(entry.get("Identifier", ""))
+            name = resource_name(identifier, "inference-component")
+            if name is None or not self.sim.inference_components.on_endpoint(endpoint["EndpointName"], name):
+                raise ResourceNotFound(
+                    f"Inference component {identifier} does not exist on endpoint {endpoint['EndpointName']}."
+                )
+            names.append(name)
+        return names
 
     def _write_results(self, db: Any, request: dict[str, Any], name: str, run: dict[str, Any], ends: float) -> None:
         bucket, prefix = split_uri(request["OutputConfig"]["S3OutputLocation"])

@@ -8,6 +8,10 @@ its container serves (a model package's inference specification when the model n
 architecture from its S3 location (`llm_models.identify`), the tensor-parallel degree from the container's
 environment (OPTION_TENSOR_PARALLEL_DEGREE, SM_VLLM_TENSOR_PARALLEL_SIZE; LMI's default is every GPU),
 speculative decoding when the environment configures it, and one copy per tensor-parallel group of GPUs.
+On an endpoint for inference components (its variant has no model of its own) the component the target
+names (or the endpoint's only one) is measured instead: its model, its own container's image, artefacts and
+environment over the model's, the GPUs each copy asks for as its tensor-parallel degree, and its copies in
+service spread evenly over the instances.
 Each request's token counts are drawn from the workload's distributions (seeded by the job's name, so a
 job always measures the same); its time to first token scales with its prefill, and both latencies vary by
 a few percent around what `llm_perf` predicts at the level's concurrency (with a `request_rate`, at the
@@ -56,15 +60,68 @@ def container_of(sim: Simulator, model_name: str) -> dict[str, Any]:
     return dict(package.get("InferenceSpecification", {}).get("Containers", [{}])[0])
 
 
-def deployment_of(sim: Simulator, endpoint: dict[str, Any]) -> llm_perf.Deployment | str:
-    """What the endpoint runs, or why an LLM benchmark cannot run on it."""
+def deployment_of(
+    sim: Simulator, endpoint: dict[str, Any], components: list[str] | None = None
+) -> llm_perf.Deployment | str:
+    """What the endpoint runs, or why an LLM benchmark cannot run on it. On an endpoint whose variant hosts
+    inference components, the component's model is measured (the first of `components`, the target's, or
+    the endpoint's only one), on the GPUs each copy asks for, with its copies in service."""
     variants = [v for v in endpoint["variants"] if not v.get("shadow")]
     variant = variants[0] if variants else {}
     instance = gpu_instance(variant.get("instance_type") or "")
     if instance is None:
         what = variant.get("instance_type") or "serverless"
         return f"The endpoint's variant runs on {what}, which has no NVIDIA GPU for an LLM container."
-    container = container_of(sim, variant["model"]) if variant.get("model") else {}
+    instances = int(variant.get("instance_count") or 1)
+    if components or not variant.get("model"):
+        hosted = component_of(sim, endpoint["EndpointName"], components)
+        if isinstance(hosted, str):
+            return hosted
+        container, accelerators, placed = hosted
+        copies = max(1, math.ceil(placed / instances))  # spread evenly over the instances
+        return _deployment(sim, instance, container, instances, accelerators, copies)
+    container = container_of(sim, variant["model"])
+    return _deployment(sim, instance, container, instances, None, None)
+
+
+def component_of(
+    sim: Simulator, endpoint_name: str, wanted: list[str] | None
+) -> tuple[dict[str, Any], int | None, int] | str:
+    """The container a component serves (its own image, artefacts and environment over its model's), the GPUs
+    a copy needs and its copies in service; or why there is none to measure."""
+    hosted = sim.inference_components.on_endpoint(endpoint_name, wanted[0] if wanted else None)
+    if not hosted:
+        return f"Endpoint {endpoint_name} serves no model: it has no model of its own and no inference component."
+    if not wanted and len(hosted) > 1:
+        names = ", ".join(sorted(c["InferenceComponentName"] for c in hosted))
+        return f"Endpoint {endpoint_name} hosts {len(hosted)} inference components ({names}): name the one to measure."
+    component = hosted[0]
+    if component["status"] not in ("InService", "Updating") or not component["placed"]:
+        return f"Inference component {component['InferenceComponentName']} has no copy in service."
+    specification = component["Specification"]
+    base_name = specification.get("BaseInferenceComponentName")
+    base = sim.inference_components.on_endpoint(endpoint_name, base_name) if base_name else []
+    model_spec = base[0]["Specification"] if base else specification
+    container = dict(container_of(sim, model_spec["ModelName"])) if model_spec.get("ModelName") else {}
+    own = model_spec.get("Container") or {}
+    if own.get("Image"):
+        container["Image"] = own["Image"]
+    if own.get("ArtifactUrl"):
+        container["ModelDataUrl"] = own["ArtifactUrl"]
+    container["Environment"] = {**(container.get("Environment") or {}), **(own.get("Environment") or {})}
+    needs = model_spec.get("ComputeResourceRequirements") or {}
+    accelerators = needs.get("NumberOfAcceleratorDevicesRequired")
+    return container, int(accelerators) if accelerators else None, int(component["placed"])
+
+
+def _deployment(
+    sim: Simulator,
+    instance: Any,
+    container: dict[str, Any],
+    instances: int,
+    accelerators: int | None,
+    copies: int | None,
+) -> llm_perf.Deployment:
     uri = container.get("ModelDataSource", {}).get("S3DataSource", {}).get("S3Uri") or container.get("ModelDataUrl", "")
     try:
         config = sim.objects.get_json(uri.rstrip("/") + "/config.json") if uri else None
@@ -73,7 +130,7 @@ def deployment_of(sim: Simulator, endpoint: dict[str, Any]) -> llm_perf.Deployme
     model = identify(uri or "s3://unknown/", config)
     env = container.get("Environment", {})
     given = next((env[name] for name in TP_VARIABLES if name in env), None)
-    tp = int(given) if given and str(given).isdigit() else instance.count
+    tp = int(given) if given and str(given).isdigit() else accelerators or instance.count
     tp = max(1, min(tp, instance.count))
     framework = "VLLM" if "vllm:" in container.get("Image", "") else "LMI"
     speculative = any("SPECULATIVE" in name for name in env)
@@ -81,9 +138,9 @@ def deployment_of(sim: Simulator, endpoint: dict[str, Any]) -> llm_perf.Deployme
         model,
         instance,
         tp,
-        max(1, instance.count // tp),
+        copies or max(1, instance.count // tp),
         framework,
-        int(variant.get("instance_count") or 1),
+        instances,
         "SpeculativeDecoding" if speculative else None,
     )
 
@@ -190,11 +247,17 @@ def document(
 
 
 def run(
-    sim: Simulator, endpoint: dict[str, Any], workload: Workload, job: str, started: float, factor: float
+    sim: Simulator,
+    endpoint: dict[str, Any],
+    workload: Workload,
+    job: str,
+    started: float,
+    factor: float,
+    components: list[str] | None = None,
 ) -> dict[str, Any]:
     """The whole job: its deployment, one document per concurrency level, how long it takes in the service's
     seconds, or why it fails."""
-    deployment = deployment_of(sim, endpoint)
+    deployment = deployment_of(sim, endpoint, components)
     if isinstance(deployment, str):
         return {"failure_reason": deployment, "seconds": SETUP_SECONDS, "documents": {}, "levels": []}
     capacity = llm_perf.fit(deployment, workload.input_mean, workload.output_mean)

@@ -235,8 +235,12 @@ class Endpoints(Resource):
 
     @handles(Service.SAGEMAKER, "DeleteEndpoint")
     def delete_endpoint(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Deleting for a while (as long as an update takes), then gone."""
+        """Deleting for a while (as long as an update takes), then gone. An endpoint that still hosts inference
+        components (any status, Deleting included) is refused: the developer guide's "Delete Endpoints and
+        Resources" says to delete the components first (the console does so for you; the API does not), and
+        users report DeleteEndpoint refused until they did (amazon-sagemaker-feedback#49)."""
         name = request["EndpointName"]
+        self._refuse_with_components(name)
         with self.store.write() as db:
             endpoint = self.materialized_endpoint(name, self._live(self._select(db, name)))
             if endpoint["status"] == "Deleting":
@@ -248,6 +252,16 @@ class Endpoints(Resource):
             db.execute("UPDATE endpoints SET body = ? WHERE name = ?", (documents.dumps(body), name))
             self.sim.tags.drop(db, endpoint["EndpointArn"])
         return {}
+
+    def _refuse_with_components(self, name: str) -> None:
+        row = self.endpoint_row(name)
+        hosted = self.sim.inference_components.on_endpoint(str(row["name"])) if row is not None else []
+        if hosted:
+            names = ", ".join(sorted(str(c["InferenceComponentName"]) for c in hosted))
+            raise ValidationException(
+                f"Endpoint {name} hosts inference components ({names}): delete "
+                "them with DeleteInferenceComponent, and wait until they are gone, before deleting the endpoint."
+            )
 
     @handles(Service.SAGEMAKER, "ListEndpoints")
     def list_endpoints(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -71,7 +71,8 @@ def report_sections(contents: ReportContents) -> dict[str, Any]:
         document = comparison_document(contents.comparison, contents.threshold)
         comparison = comparison_tables(document)[0]
     return {
-        "summary": [job_summary(part, contents.weights) for part in contents.jobs],
+        "summary": [job_summary(part, contents.weights) for part in contents.jobs] + _genai_summary(contents),
+        **_genai(contents),
         "verdict": verdict(contents),
         "jobs": sections,
         "comparison": comparison,
@@ -79,6 +80,23 @@ def report_sections(contents: ReportContents) -> dict[str, Any]:
         "between_peaks": contents.between_peaks,
         "appendix": appendix,
     }
+
+
+def _genai(contents: ReportContents) -> dict[str, Any]:
+    """The generative-AI section and the job names it adds to the title (nothing without such jobs)."""
+    if contents.genai is None:
+        return {}
+    from ircli.cli.output.report.genai import genai_html
+
+    return {"genai": genai_html(contents.genai), "genai_names": contents.genai.names}
+
+
+def _genai_summary(contents: ReportContents) -> list[dict[str, Any]]:
+    if contents.genai is None:
+        return []
+    from ircli.cli.output.report.genai import summary_items
+
+    return summary_items(contents.genai)
 
 
 def _curves(part: JobReport, ranked: list[Ranked], index: int) -> dict[str, Any]:
@@ -164,7 +182,7 @@ def render_html(page: dict[str, Any], *, version: str, backend: str, region: str
 
     template_text = resources.files(__package__).joinpath("report.html.j2").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True)
-    names = ", ".join(job["name"] for job in page["jobs"])
+    names = ", ".join([job["name"] for job in page["jobs"]] + list(page.get("genai_names", [])))
     return environment.from_string(template_text).render(
         title=f"Inference recommendations: {names}",
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
