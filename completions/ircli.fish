@@ -455,6 +455,7 @@ complete -c ircli -n '__fish_seen_subcommand_from logs' -l help
 complete -c ircli -n '__fish_seen_subcommand_from logs' -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l job-name -x -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l recommendation -x
+complete -c ircli -n '__fish_seen_subcommand_from metrics' -l endpoint -x
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l metric -x
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l period -x
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l stat -x
