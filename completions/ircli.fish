@@ -275,6 +275,7 @@ complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l max-cost-per-
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l min-invocations -x
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l top -x
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l chart
+complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l refresh-prices
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l generate-cli-skeleton -x -a 'input yaml-input output'

@@ -13,7 +13,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "describe-job": (
         "ircli describe-job xgboost-default",
-        "ircli describe-job xgboost-default --rank-by cost=high --max-latency-ms 50 --chart",
+        "ircli describe-job xgboost-default --rank-by cost=high --max-latency-ms 50 --refresh-prices --chart",
         "ircli describe-job xgboost-default --output json --query 'InferenceRecommendations[].Metrics'",
     ),
     "list-jobs": (
