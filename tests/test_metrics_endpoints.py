@@ -6,7 +6,9 @@ selectable with --endpoint, in every output format; on the aws backend with the 
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -190,3 +192,17 @@ def test_aws_reads_the_existing_endpoint_from_cloudwatch(cli: CliRunner, monkeyp
     assert (benchmark["EndpointName"], benchmark["VariantName"]) == ("churn-prod", "blue")
     assert benchmark["StartTime"] == "2026-03-02T10:04:00+00:00" and benchmark["EndTime"] == "2026-03-02T10:07:00+00:00"
     assert [p["Value"] for p in benchmark["Metrics"][0]["Datapoints"]] == [300.0, 600.0, 900.0]
+
+
+def test_the_report_draws_the_existing_endpoint_s_load_curve(
+    cli: CliRunner, measured: tuple[dict[str, str], dict[str, Any]], tmp_path: Path
+) -> None:
+    environ, job = measured
+    page = tmp_path / "report.html"
+    cli("report", job["JobName"], "--html", str(page), environ=environ)
+    descriptions = [html.unescape(d) for d in re.findall(r'<desc id="curve[^"]*">([^<]*)</desc>', page.read_text())]
+    titles = re.findall(r'<title id="curve[^"]*">([^<]*)</title>', page.read_text())
+    (endpoint,) = [d for t, d in zip(titles, descriptions, strict=True) if t.endswith("endpoint churn-prod")]
+    maximum = job["EndpointPerformances"][0]["Metrics"]["MaxInvocations"]
+    assert f"highest {maximum:,} at minute" in endpoint and "no invocations/min datapoints" not in endpoint
+    assert all("no p95 model latency datapoints" not in d for d in descriptions)

@@ -4,7 +4,7 @@ with its view."""
 
 import json
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,6 +32,10 @@ from ircli.cli.output.views import View, lazy_tables
 from ircli.cli.waiting import wait_for_job
 from ircli.errors import InputError, IrcliError
 from ircli.lib.requests import timestamp
+
+if TYPE_CHECKING:
+    from ircli.cli.context import CliContext
+    from ircli.lib.prices import PriceQuote
 
 VIEWS = "ircli.cli.output.views.jobs"
 DESCRIBE = "DescribeInferenceRecommendationsJob"
@@ -96,7 +100,7 @@ def describe_job(
     call.cli.emit(job, view)
 
 
-def _quote(cli: Any, job: dict[str, Any], *, refresh: bool) -> Any:
+def _quote(cli: "CliContext", job: dict[str, Any], *, refresh: bool) -> "PriceQuote | None":
     """The job's region's price quote, as rank-recommendations ranks at (notes of a fallback said on stderr)."""
     from ircli.cli.prices import price_lookup
     from ircli.lib.prices import job_region
