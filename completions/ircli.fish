@@ -286,6 +286,7 @@ complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l max-cost-per-
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l min-invocations -x
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l top -x
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l chart
+complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l refresh-prices
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l cli-input-json -r -F
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l cli-input-yaml -r -F
 complete -c ircli -n '__fish_seen_subcommand_from describe-job' -l generate-cli-skeleton -x -a 'input yaml-input output'
@@ -466,6 +467,7 @@ complete -c ircli -n '__fish_seen_subcommand_from logs' -l help
 complete -c ircli -n '__fish_seen_subcommand_from logs' -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l job-name -x -a '(__ircli_job_names)'
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l recommendation -x
+complete -c ircli -n '__fish_seen_subcommand_from metrics' -l endpoint -x
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l metric -x
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l period -x
 complete -c ircli -n '__fish_seen_subcommand_from metrics' -l stat -x

@@ -13,7 +13,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "describe-job": (
         "ircli describe-job xgboost-default",
-        "ircli describe-job xgboost-default --rank-by cost=high --max-latency-ms 50 --chart",
+        "ircli describe-job xgboost-default --rank-by cost=high --max-latency-ms 50 --refresh-prices --chart",
         "ircli describe-job xgboost-default --output json --query 'InferenceRecommendations[].Metrics'",
     ),
     "list-jobs": (
@@ -27,7 +27,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "metrics": (
         "ircli metrics xgboost-default",
         "ircli metrics xgboost-default --metric Invocations --metric ModelLatency --stat p99",
-        "ircli metrics xgboost-default --datapoints --output csv",
+        "ircli metrics existing-endpoint-check --endpoint churn-prod --datapoints --output csv",
     ),
     "scaling-recommendation": (
         "ircli scaling-recommendation --job-name xgboost-default --recommendation-id xgboost-default/33fb9e7b",

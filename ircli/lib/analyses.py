@@ -20,7 +20,9 @@ from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
 
 if TYPE_CHECKING:
+    from ircli.lib.compare import JobComparison
     from ircli.lib.prices import PriceQuote
+    from ircli.lib.ranking import Limits, Ranking
 
 SCALING = "GetScalingConfigurationRecommendation"
 
@@ -121,7 +123,7 @@ class JobRanking:
     """`rank-recommendations`: a job's recommendations and their ranking (`lib.ranking`)."""
 
     recommendations: Sequence[dict[str, Any]]
-    ranking: Any  # lib.ranking.Ranking, with at least one ranked
+    ranking: Ranking  # with at least one ranked
     measured: str | None = None  # a load test ircli kept: "measured on TARGET from HOST"
 
     def to_document(self) -> list[dict[str, Any]]:
@@ -134,7 +136,7 @@ def job_ranking(
     service: Service,
     job_name: str,
     rank_by: str | None,
-    limits: Any,
+    limits: Limits,
     top: int | None,
     prices: Callable[[str], PriceQuote] | None = None,
 ) -> JobRanking:
@@ -166,7 +168,7 @@ def job_ranking(
 class ComparedJobs:
     """`compare-jobs`: two jobs compared (`lib.compare`), with the regression threshold asked for."""
 
-    comparison: Any  # lib.compare.JobComparison with at least one configuration in common
+    comparison: JobComparison  # with at least one configuration in common
     threshold: float | None
 
     def to_document(self) -> dict[str, Any]:

@@ -7,7 +7,7 @@ report states, never a failure of the report."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ircli.errors import IrcliError
@@ -23,6 +23,7 @@ from ircli.lib.metrics import (
     job_window,
     query,
     series_of,
+    variants_of,
 )
 
 PERIOD = 60  # one datapoint a minute: invocations per minute as the Sum of each period
@@ -51,15 +52,14 @@ def load_curves(service: Service, job: Mapping[str, Any]) -> LoadCurves:
     if not benchmarks:
         return LoadCurves()
     try:
+        # An existing endpoint's series are under its variants' names, as `ircli metrics` reads them.
+        benchmarks = [found for benchmark in benchmarks for found in _variants(service, benchmark)]
         start, end = job_window(job, PERIOD)
         results = _read(service, str(job.get("JobName")), benchmarks, iso(start), iso(end))
         read = [
-            Benchmark(
-                benchmark.endpoint_name,
-                benchmark.variant_name,
-                benchmark.label,
-                benchmark.recommendation_id,
-                tuple(
+            replace(
+                benchmark,
+                series=tuple(
                     series_of(CATALOG[metric], statistic, results.get(f"b{b}m{m}", {}))
                     for m, (metric, statistic) in enumerate(CURVES)
                 ),
@@ -69,6 +69,13 @@ def load_curves(service: Service, job: Mapping[str, Any]) -> LoadCurves:
     except IrcliError as exc:  # AccessDenied, an unreachable endpoint, an answer that cannot be read
         return LoadCurves(unavailable=str(exc).splitlines()[0])
     return LoadCurves(tuple(read))
+
+
+def _variants(service: Service, benchmark: Benchmark) -> list[Benchmark]:
+    if not benchmark.existing:
+        return [benchmark]
+    variants = variants_of(service, benchmark.endpoint_name)
+    return [replace(benchmark, variant_name=variant) for variant in variants] or [benchmark]
 
 
 def _read(

@@ -6,20 +6,25 @@ Each recommendation (and each benchmarked existing endpoint) names the endpoint 
 ran on; CloudWatch keeps their series in `AWS/SageMaker` and `/aws/sagemaker/Endpoints` (by EndpointName and
 VariantName) and the load generator's in `/aws/sagemaker/InferenceRecommendationsJobs` (by JobName and
 EndpointName). The window is the job's own: CreationTime to LastModifiedTime, as AWS's notebooks read it.
+
+An existing endpoint's benchmark (EndpointPerformances) names only the endpoint: its window is the minutes the
+job's load generator ran on it (its NumberOfUsers series, by JobName + EndpointName), and its variants are
+those CloudWatch lists for the endpoint (ListMetrics), each read as a benchmark of its own, under its real
+EndpointName and VariantName.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from ircli.errors import InputError, UnreadableAnswer
 from ircli.lib.labels import endpoint_label
 
-GET_METRIC_DATA = "GetMetricData"
+GET_METRIC_DATA, LIST_METRICS = "GetMetricData", "ListMetrics"
 SAGEMAKER, ENDPOINTS, JOBS = "AWS/SageMaker", "/aws/sagemaker/Endpoints", "/aws/sagemaker/InferenceRecommendationsJobs"
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 PERCENTILE = re.compile(r"^p(\d{1,2}(\.\d{1,2})?|100)$")
@@ -100,15 +105,21 @@ class Benchmark:
     label: str  # what people call its configuration: "ml.c5.xlarge x1", "serverless 2048 MB", an endpoint's name
     recommendation_id: str | None
     series: tuple[Series, ...] = ()
+    start: datetime | None = None  # the window its series were read over
+    end: datetime | None = None
+    existing: bool = False  # an endpoint the user already had (InputConfig.Endpoints), not a recommendation's
 
     def to_document(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "RecommendationId": self.recommendation_id,
             "EndpointName": self.endpoint_name,
             "VariantName": self.variant_name,
             "EndpointConfiguration": self.label,
-            "Metrics": [s.to_document() for s in self.series],
         }
+        if self.start is not None and self.end is not None:
+            document.update(StartTime=self.start, EndTime=self.end)
+        document["Metrics"] = [s.to_document() for s in self.series]
+        return document
 
 
 @dataclass(frozen=True)
@@ -160,18 +171,77 @@ class Selection:
         ]
 
 
-def job_metrics(service: Service, job_name: str, selection: Selection, recommendation: str | None = None) -> JobMetrics:
-    """Every benchmark of the job (or the one recommendation asked for) with its series over the job's window."""
+def job_metrics(
+    service: Service,
+    job_name: str,
+    selection: Selection,
+    recommendation: str | None = None,
+    endpoint: str | None = None,
+) -> JobMetrics:
+    """Every benchmark of the job (or those of the recommendation and the endpoint asked for) with its series
+    over its window: a recommendation's over the job's, an existing endpoint's over its load test's."""
     selection = selection.checked()
     job = service.describe_job(job_name)
     start, end = job_window(job, selection.period)
-    benchmarks = benchmarks_of(job)
-    if recommendation is not None:
-        benchmarks = [b for b in benchmarks if b.recommendation_id == recommendation]
-        if not benchmarks:
-            raise InputError(f"Job {job_name} has no recommendation {recommendation}.")
-    read = tuple(read_benchmark(service, job_name, b, selection, start, end) for b in benchmarks)
+    benchmarks = chosen(job_name, benchmarks_of(job), recommendation, endpoint)
+    located = [found for b in benchmarks for found in locate(service, job_name, b, selection.period, (start, end))]
+    read = tuple(read_benchmark(service, job_name, b, selection, b.start or start, b.end or end) for b in located)
     return JobMetrics(job_name, start, end, selection.period, read)
+
+
+def chosen(
+    job_name: str, benchmarks: list[Benchmark], recommendation: str | None, endpoint: str | None
+) -> list[Benchmark]:
+    """The benchmarks --recommendation and --endpoint name (either one's), or all of them when neither is given."""
+    if recommendation is None and endpoint is None:
+        return benchmarks
+    if recommendation is not None and not any(b.recommendation_id == recommendation for b in benchmarks):
+        raise InputError(f"Job {job_name} has no recommendation {recommendation}.")
+    if endpoint is not None and not any(b.endpoint_name == endpoint for b in benchmarks):
+        names = ", ".join(b.endpoint_name for b in benchmarks if b.existing) or "none"
+        raise InputError(
+            f"Job {job_name} benchmarked no endpoint {endpoint}.", hint=f"The endpoints it benchmarked: {names}."
+        )
+    return [b for b in benchmarks if b.recommendation_id == recommendation or b.endpoint_name == endpoint]
+
+
+def locate(
+    service: Service, job_name: str, benchmark: Benchmark, period: int, window: tuple[datetime, datetime]
+) -> list[Benchmark]:
+    """Where a benchmark's series are: a recommendation's on its endpoint and variant over the job's window; an
+    existing endpoint's on each variant CloudWatch lists for it, over the minutes the job's load ran on it."""
+    if not benchmark.existing:
+        return [replace(benchmark, start=window[0], end=window[1])]
+    users = read_benchmark(service, job_name, benchmark, Selection(("NumberOfUsers",), "Maximum", period), *window)
+    stamps = users.series[0].timestamps if users.series else ()
+    start, end = (stamps[0], stamps[-1] + timedelta(seconds=period)) if stamps else window
+    variants = variants_of(service, benchmark.endpoint_name)
+    if not variants:  # nothing listed (CloudWatch lists two weeks): the endpoint-wide series, if any
+        return [replace(benchmark, start=start, end=end)]
+    return [
+        replace(benchmark, variant_name=variant, label=f"existing endpoint, variant {variant}", start=start, end=end)
+        for variant in variants
+    ]
+
+
+def variants_of(service: Service, endpoint_name: str) -> list[str]:
+    """The variants CloudWatch keeps an endpoint's invocations for (ListMetrics, every page), sorted."""
+    request: dict[str, Any] = {
+        "Namespace": SAGEMAKER,
+        "MetricName": "Invocations",
+        "Dimensions": [{"Name": "EndpointName", "Value": endpoint_name}],
+    }
+    found: set[str] = set()
+    while True:
+        page = service.call(LIST_METRICS, request)
+        for metric in page.get("Metrics") or []:
+            held = {d.get("Name"): d.get("Value") for d in metric.get("Dimensions") or []}
+            if held.get("EndpointName") == endpoint_name and held.get("VariantName"):
+                found.add(str(held["VariantName"]))
+        token = page.get("NextToken")
+        if not token:
+            return sorted(found)
+        request = {**request, "NextToken": token}
 
 
 def job_window(job: Mapping[str, Any], period: int) -> tuple[datetime, datetime]:
@@ -213,7 +283,7 @@ def benchmarks_of(job: Mapping[str, Any]) -> list[Benchmark]:
     for performance in job.get("EndpointPerformances") or []:
         name = (performance.get("EndpointInfo") or {}).get("EndpointName")
         if name:
-            found.append(Benchmark(str(name), None, str(name), None))
+            found.append(Benchmark(str(name), None, "existing endpoint", None, existing=True))
     return found
 
 
@@ -247,9 +317,7 @@ def read_benchmark(
     series = tuple(
         series_of(metric, statistic, results.get(f"m{i}", {})) for i, (metric, statistic) in enumerate(pairs)
     )
-    return Benchmark(
-        benchmark.endpoint_name, benchmark.variant_name, benchmark.label, benchmark.recommendation_id, series
-    )
+    return replace(benchmark, series=series)
 
 
 def query(

@@ -15,9 +15,11 @@ from ircli.lib.requests import scaling_request
 from ircli.lib.traffic import TrafficProfile
 
 if TYPE_CHECKING:
+    from ircli.lib.compare import JobComparison
     from ircli.lib.genai_report import GenAiContents
     from ircli.lib.load_curves import LoadCurves
     from ircli.lib.prices import PriceQuote
+    from ircli.lib.ranking import Ranking, Weights
 
 # The report's regression threshold when none is given: the one compare-jobs' help shows.
 DEFAULT_REGRESSION_PERCENT = 10.0
@@ -43,7 +45,7 @@ class JobReport:
     scaling (an instance pick only) and, given traffic, its costs."""
 
     job: Mapping[str, Any]
-    ranking: Any  # lib.ranking.Ranking
+    ranking: Ranking | None  # None without recommendations
     ranked: Sequence[dict[str, Any]]  # lib.ranking.ranking_document
     scaling: TopScaling | None
     costs: CostEstimate | None
@@ -62,7 +64,7 @@ class JobReport:
 @dataclass(frozen=True)
 class ReportContents:
     jobs: Sequence[JobReport]
-    comparison: Any  # lib.compare.JobComparison of two jobs with configurations in common, else None
+    comparison: JobComparison | None  # of two jobs with configurations in common, else None
     threshold: float = DEFAULT_REGRESSION_PERCENT
     weights: str | None = None  # the --rank-by text, None for the default weights
     traffic: TrafficProfile | None = None  # the traffic the costs are at
@@ -116,7 +118,7 @@ def _job_report(
     job: Mapping[str, Any],
     traffic: TrafficProfile | None,
     options: Options,
-    weights: Any,
+    weights: Weights | None,
     prices: Callable[[str], PriceQuote] | None = None,
     curves: bool = False,
 ) -> JobReport:

@@ -121,6 +121,7 @@ def create(
 
 
 def _create_interactively(call: ApiCall, resume: str | None) -> None:
+    from ircli.cli.prices import price_lookup
     from ircli.cli.prompts import terminal_prompter
     from ircli.cli.wizards import endpoint_config_wizard, review
     from ircli.cli.wizards.drafts import Draft, kept_if_interrupted, kept_if_refused, load_draft, name_check
@@ -142,6 +143,7 @@ def _create_interactively(call: ApiCall, resume: str | None) -> None:
                 lambda name: cli.service.call("DescribeEndpointConfig", {"EndpointConfigName": name}),
                 "an endpoint configuration",
             ),
+            prices=price_lookup(cli, refresh=False),
         )
         default_path = f"{wizard_request['EndpointConfigName']}.yaml"
         saved, submit = review(prompter, call.operation, wizard_request, default_path)

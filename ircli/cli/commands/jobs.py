@@ -4,7 +4,7 @@ with its view."""
 
 import json
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,7 @@ from ircli.cli.options import (
     MinInvocations,
     PageSize,
     RankBy,
+    RefreshPrices,
     Resume,
     StartingToken,
     Top,
@@ -31,6 +32,10 @@ from ircli.cli.output.views import View, lazy_tables
 from ircli.cli.waiting import wait_for_job
 from ircli.errors import InputError, IrcliError
 from ircli.lib.requests import timestamp
+
+if TYPE_CHECKING:
+    from ircli.cli.context import CliContext
+    from ircli.lib.prices import PriceQuote
 
 VIEWS = "ircli.cli.output.views.jobs"
 DESCRIBE = "DescribeInferenceRecommendationsJob"
@@ -68,9 +73,13 @@ def describe_job(
     chart: Annotated[
         bool, typer.Option("--chart", help="Bar charts of cost, latency and throughput (terminal).")
     ] = False,
+    refresh_prices: RefreshPrices = False,
 ) -> None:
     """Show a job: status, timing, failure reason, recommendations and endpoint performances
-    (the raw API response with --output json; the ranking options order the table)."""
+    (the raw API response with --output json; the ranking options order the table).
+
+    Ranked, costs are the job's region's prices, as rank-recommendations' and cost-estimate's: the table
+    says where they came from and when."""
     weights = None
     if ranking_requested(rank_by, max_latency_ms, max_cost_per_hour, min_invocations, top):
         from ircli.lib.ranking import Weights
@@ -82,12 +91,27 @@ def describe_job(
     if weights is not None:
         from ircli.lib.ranking import Limits, rank
 
-        ranking = rank(recommendations, weights, Limits(max_latency_ms, max_cost_per_hour, min_invocations), top)
+        limits = Limits(max_latency_ms, max_cost_per_hour, min_invocations)
+        ranking = rank(recommendations, weights, limits, top, prices=_quote(call.cli, job, refresh=refresh_prices))
     view = View(
         tables=lazy_tables(VIEWS, "describe_job_tables", ranking, lambda: _failed_benchmarks(call, job)),
         charts=_charts(recommendations, ranking) if chart else None,
     )
     call.cli.emit(job, view)
+
+
+def _quote(cli: "CliContext", job: dict[str, Any], *, refresh: bool) -> "PriceQuote | None":
+    """The job's region's price quote, as rank-recommendations ranks at (notes of a fallback said on stderr)."""
+    from ircli.cli.prices import price_lookup
+    from ircli.lib.prices import job_region
+
+    lookup = price_lookup(cli, refresh=refresh)
+    if lookup is None:
+        return None
+    quote = lookup(job_region(job, None))
+    for note in quote.notes:
+        cli.note(note)
+    return quote
 
 
 def _failed_benchmarks(call: ApiCall, job: dict[str, Any]) -> list[dict[str, Any]]:
@@ -272,12 +296,15 @@ def scaling_recommendation(
             return f"scaling-{draft.request.get('InferenceRecommendationsJobName', 'recommendation')}"
 
         with kept_if_interrupted(cli, "scaling-recommendation", draft, draft_name):
+            from ircli.cli.prices import price_lookup
+
             request = scaling_wizard(
                 terminal_prompter(cli),
                 cli.service.list_all_jobs(),
                 cli.service.describe_job,
                 draft=draft,
                 resume=earlier,
+                prices=price_lookup(cli, refresh=False),
             )
         with kept_if_refused(cli, "scaling-recommendation", draft, draft_name):
             response = call.send(request)

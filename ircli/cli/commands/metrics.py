@@ -27,6 +27,16 @@ def metrics(
             help="Only this recommendation's benchmark (its RecommendationId).",
         ),
     ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            metavar="ENDPOINT_NAME",
+            help="Only the benchmark on this endpoint: an existing endpoint the job measured (InputConfig.Endpoints),"
+            " read over its load test's minutes, or a recommendation's benchmark endpoint.",
+            show_default=False,
+        ),
+    ] = None,
     metric: Annotated[
         list[str] | None,
         typer.Option(
@@ -56,6 +66,9 @@ def metrics(
     """Show each benchmark's CloudWatch metrics over the job's window: invocations, latency percentiles,
     CPU and memory, users.
 
+    An existing endpoint the job measured (InputConfig.Endpoints) shows each of its variants over the
+    minutes the job's load ran on it.
+
     Of a load test ircli kept: its per-minute users, invocations, requests a second, latency percentiles
     and errors."""
     cli = context(ctx)
@@ -64,10 +77,12 @@ def metrics(
         raise InputError("Give the job's name: ircli metrics JOB_NAME (or --job-name).")
     stored = cli.service.measured.load_test(job) if cli.service.measured is not None else None
     if stored is not None:
+        if endpoint is not None:
+            raise InputError(f"{job} is a load test ircli kept, on one endpoint.", hint="Leave out --endpoint.")
         result = _load_test_metrics(cli, job, stored, metric, recommendation, period, stat)
     else:
         selection = Selection(tuple(metric) if metric else DEFAULT_METRICS, stat, period)
-        result = job_metrics(cli.service, job, selection, recommendation)
+        result = job_metrics(cli.service, job, selection, recommendation, endpoint)
     cli.emit(
         result.to_document(), View(tables=lazy_tables(VIEW, "datapoint_tables" if datapoints else "metric_tables"))
     )

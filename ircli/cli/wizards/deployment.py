@@ -4,11 +4,17 @@ policy for one; both start by picking a completed job and a recommendation, best
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ircli.cli.prompts import Prompter
 from ircli.cli.wizards.builder import Path_, RequestBuilder, as_int, set_path
 from ircli.cli.wizards.drafts import Draft
+
+if TYPE_CHECKING:
+    from ircli.lib.prices import PriceQuote
+
+# Region -> its price quote (`ircli.cli.prices.price_lookup`): the wizards rank as rank-recommendations does.
+Prices = Callable[[str], "PriceQuote"] | None
 
 
 def endpoint_config_wizard(
@@ -19,16 +25,18 @@ def endpoint_config_wizard(
     draft: Draft | None = None,
     resume: Draft | None = None,
     name_taken: Callable[[str], str | None] | None = None,
+    prices: Prices = None,
 ) -> dict[str, Any]:
     """Ask for a CreateEndpointConfig request from a recommendation. `draft` is filled as the user answers,
-    `resume` offers an earlier draft's answers as defaults, `name_taken` says whether a name is in use."""
+    `resume` offers an earlier draft's answers as defaults, `name_taken` says whether a name is in use,
+    `prices` the quote recommendations are ranked and priced at."""
     from ircli.lib.requests import production_variant_from_recommendation
 
     draft, resume = draft or Draft(), resume or Draft()
     job_name = choose_completed_job(prompter, jobs, default=resume.pick("Job"))
     draft.picks["Job"] = job_name
     job = describe(job_name)
-    recommendation = choose_recommendation(prompter, job, default=resume.pick("RecommendationId"))
+    recommendation = choose_recommendation(prompter, job, default=resume.pick("RecommendationId"), prices=prices)
     draft.picks["RecommendationId"] = str(recommendation.get("RecommendationId"))
     taken: dict[Path_, Callable[[str], str | None]] = {("EndpointConfigName",): name_taken} if name_taken else {}
     build = RequestBuilder(prompter, "CreateEndpointConfig", answers=draft.request, resume=resume.request, taken=taken)
@@ -65,8 +73,10 @@ def scaling_wizard(
     *,
     draft: Draft | None = None,
     resume: Draft | None = None,
+    prices: Prices = None,
 ) -> dict[str, Any]:
-    """Ask for a GetScalingConfigurationRecommendation request; `draft` and `resume` as for endpoint configs."""
+    """Ask for a GetScalingConfigurationRecommendation request; `draft`, `resume` and `prices` as for endpoint
+    configs."""
     draft, resume = draft or Draft(), resume or Draft()
     build = RequestBuilder(
         prompter, "GetScalingConfigurationRecommendation", answers=draft.request, resume=resume.request
@@ -87,7 +97,11 @@ def scaling_wizard(
     else:
         earlier_id = resume.request.get("RecommendationId")
         recommendation = choose_recommendation(
-            prompter, job, instance_only=True, default=earlier_id if isinstance(earlier_id, str) else None
+            prompter,
+            job,
+            instance_only=True,
+            default=earlier_id if isinstance(earlier_id, str) else None,
+            prices=prices,
         )
         build.request["RecommendationId"] = recommendation["RecommendationId"]
     build.ask(
@@ -121,24 +135,35 @@ def choose_completed_job(prompter: Prompter, jobs: list[dict[str, Any]], *, defa
 
 
 def choose_recommendation(
-    prompter: Prompter, job: dict[str, Any], *, instance_only: bool = False, default: str | None = None
+    prompter: Prompter,
+    job: dict[str, Any],
+    *,
+    instance_only: bool = False,
+    default: str | None = None,
+    prices: Prices = None,
 ) -> dict[str, Any]:
-    """One of the job's recommendations, best ranked first (`default`: the id offered first)."""
+    """One of the job's recommendations, best ranked first (`default`: the id offered first), ranked and priced
+    at the job's region's quote when `prices` gives one, with the lines saying where the prices came from."""
     from ircli.cli.output.cells import fmt_int, fmt_money
     from ircli.lib.labels import recommendation_label as label
+    from ircli.lib.prices import job_region
     from ircli.lib.ranking import rank
 
     recommendations = job.get("InferenceRecommendations") or []
     if instance_only:
         recommendations = [r for r in recommendations if "InstanceType" in r.get("EndpointConfiguration", {})]
-    ranked = rank(recommendations).ranked
+    quote = prices(job_region(job, None)) if prices is not None and recommendations else None
+    ranking = rank(recommendations, prices=quote)
+    ranked = ranking.ranked
     if not ranked:
         from ircli.errors import InputError
 
         raise InputError(f"Job {job.get('JobName')} has no recommendation to pick.")
+    for line in [*(quote.notes if quote is not None else ()), *ranking.price_sources()]:
+        prompter.show(line)
     entries = {}
     for item in ranked:
-        metrics = item.recommendation.get("Metrics", {})
+        metrics = item.priced().get("Metrics", {})
         text = (
             f"#{item.rank} {label(item.recommendation)}  {fmt_money(metrics.get('CostPerHour'))}/h  "
             f"{fmt_int(metrics.get('MaxInvocations'))} inv/min  {item.recommendation.get('RecommendationId')}"

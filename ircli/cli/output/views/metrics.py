@@ -83,7 +83,7 @@ def metric_tables(data: dict[str, Any]) -> list[TableData]:
                     sparkline(values),
                 ]
             )
-        tables.append(TableData(title(benchmark), columns, rows, caption=window_caption(data)))
+        tables.append(TableData(title(benchmark), columns, rows, caption=window_caption({**data, **benchmark})))
     if not tables:
         tables.append(TableData(f"{data.get('JobName', '')}: no benchmark to show", [Column("Metric")], []))
     return tables
