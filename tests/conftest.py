@@ -1,6 +1,7 @@
 """Shared fixtures: an isolated simulator state per test, and the CLI run in process with its output
 captured through an injected environment (fixed width, no colour, not a terminal), failing the test on an
-exit code it did not expect; a test of the fast lane that starts a process fails."""
+exit code it did not expect; a test of the fast lane that starts a process fails. Under pytest-xdist
+(`-n auto`) the lanes pick their own number of workers (`pytest_xdist_auto_num_workers`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,23 @@ from ircli.cli.main import run
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+
+# Bytecode caches are written even where PYTHONDONTWRITEBYTECODE says not to: without them every run, every
+# xdist worker and every `python -m ircli` a test starts compiles its modules again (pytest's rewritten test
+# modules alone cost 5 s of CPU a process). The caches go to the ignored __pycache__ folders.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker a core for the fast lane, which only computes; three a core (at least four) when
+    slow tests are selected, as they mostly wait on the processes, servers and browsers they start.
+    PYTEST_XDIST_AUTO_NUM_WORKERS overrides both, as it does in pytest-xdist."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores if config.getoption("markexpr") == "not slow" else max(4, 3 * cores)
 
 
 @dataclass

@@ -9,6 +9,8 @@ they cannot be installed (no package index), the tests skip with the reason; CI 
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -30,11 +32,20 @@ SDK = ("sagemaker==2.257.7",)  # the SDK release the reference facts were read f
 AWS_CLI = ("awscli>=1.44",)
 
 
+@functools.cache
 def client_venv(name: str, packages: tuple[str, ...]) -> Path:
     """A virtual environment with `packages`, made once for these requirements and this Python, and reused
-    while its interpreter still runs."""
+    while its interpreter still runs. A lock file beside it makes parallel test workers (pytest -n) wait for
+    the one that builds it rather than build it twice in the same place."""
     key = hashlib.sha256("\n".join([sys.version, *packages]).encode()).hexdigest()[:12]
     target = CLIENTS / f"{name}-{key}"
+    CLIENTS.mkdir(parents=True, exist_ok=True)
+    with open(CLIENTS / f"{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _made(target, packages)
+
+
+def _made(target: Path, packages: tuple[str, ...]) -> Path:
     python = target / "bin" / "python"
     marker = target / "installed.txt"
     if marker.exists() and marker.read_text() == "\n".join(packages) and works(python):

@@ -23,11 +23,11 @@ def test_ci_runs_the_readme_test_command() -> None:
     install, test = commands[0], commands[1]
     assert "pip install -e ." in install and "examples/default-job.yaml" in install
     test_command = test.split("&&")[-1].strip()
-    assert test_command == ".venv/bin/pytest"
+    assert test_command == ".venv/bin/pytest -n auto"
     ci = (REPO / ".ci" / "run").read_text()
     # CI runs that command in two lanes, the fast one first, which together select every test.
     assert f'lane() {{ {test_command} "$@"' in ci
-    assert [line for line in ci.splitlines() if line.startswith("lane ")] == ['lane -m "not slow"', "lane -m slow"]
+    assert re.findall(r"\blane -m (.+?)'?\n", ci) == ['"not slow"', "slow"]
     assert "pip install --quiet --disable-pip-version-check -e '.[test]'" in ci
 
 
