@@ -30,8 +30,9 @@ def simulator() -> Simulator:
     return served
 
 
-# Built once: strategies for large schemas are costly to build and to validate.
-REQUESTS = st.one_of([st.tuples(st.just(op), request_for(op)) for op in sorted(OPERATIONS)])
+# Built once, at the first draw (not when the module is collected, in every test worker): strategies for
+# large schemas are costly to build and to validate.
+REQUESTS = st.deferred(lambda: st.one_of([st.tuples(st.just(op), request_for(op)) for op in sorted(OPERATIONS)]))
 
 
 def answers_without_internal_error(operation: OperationKey, request: dict[str, object]) -> None:

@@ -5,6 +5,7 @@ opened; and only real damage is called damaged."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -57,14 +58,26 @@ def _options() -> Iterator[tuple[str | None, tuple[str, int] | None, dict[str, A
             yield model, threshold, serverless, result.failure
 
 
-OPTIONS = list(_options())
-FAILING: dict[tuple[str | None, tuple[str, int] | None], list[dict[str, Any]]] = {}
-for _model, _threshold, _endpoint, _failure in OPTIONS:
-    if _failure:
-        FAILING.setdefault((_model, _threshold), []).append(_endpoint)
-WAYS = sorted({failure.split(" : ")[0] for *_, failure in OPTIONS if failure})
-ANY = [endpoint for model, threshold, endpoint, _ in OPTIONS if model is None and threshold is None]
+# Every option is computed when a test first needs them all, not when the module is collected (a second
+# of CPU in each test worker); the examples below need only the first failure of each way.
+options = functools.cache(lambda: list(_options()))
+# The ways a benchmark fails, which the test just below checks against every option.
+WAYS = ["LATENCY_THRESHOLD_NOT_MET", "OUT_OF_MEMORY", "UNSUPPORTED_INSTANCE_TYPE"]
 NAMES = itertools.count()
+
+
+@functools.cache
+def failing() -> dict[tuple[str | None, tuple[str, int] | None], list[dict[str, Any]]]:
+    found: dict[tuple[str | None, tuple[str, int] | None], list[dict[str, Any]]] = {}
+    for model, threshold, endpoint, failure in options():
+        if failure:
+            found.setdefault((model, threshold), []).append(endpoint)
+    return found
+
+
+@functools.cache
+def any_model_options() -> list[dict[str, Any]]:
+    return [endpoint for model, threshold, endpoint, _ in options() if model is None and threshold is None]
 
 
 def job_for(way: str) -> dict[str, Any]:
@@ -77,7 +90,7 @@ def job_for(way: str) -> dict[str, Any]:
             "InputConfig": {"ModelName": "churn-xgboost", "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}]},
             "Tags": [{"Key": "ircli:simulate", "Value": way}],
         }
-    model, threshold, endpoint = next((m, t, e) for m, t, e, f in OPTIONS if f and f.startswith(way + " : "))
+    model, threshold, endpoint = next((m, t, e) for m, t, e, f in _options() if f and f.startswith(way + " : "))
     request: dict[str, Any] = {
         "JobName": way.lower().replace("_", "-"),
         "JobType": "Default",
@@ -96,7 +109,7 @@ def job_for(way: str) -> dict[str, Any]:
 
 
 def test_the_ways_a_benchmark_fails_are_all_drawn_from() -> None:
-    assert WAYS == ["LATENCY_THRESHOLD_NOT_MET", "OUT_OF_MEMORY", "UNSUPPORTED_INSTANCE_TYPE"]
+    assert sorted({failure.split(" : ")[0] for *_, failure in options() if failure}) == WAYS
 
 
 @st.composite
@@ -106,11 +119,12 @@ def failing_jobs(draw: st.DrawFn) -> dict[str, Any]:
     way = draw(st.sampled_from(("natural", "fail-step", "fail-job")))
     tags = [] if way == "natural" else [{"Key": "ircli:simulate", "Value": way}]
     if way == "natural":
-        model, threshold = draw(st.sampled_from(sorted(FAILING, key=repr)))
-        endpoints = draw(st.lists(st.sampled_from(FAILING[(model, threshold)]), min_size=1, max_size=4))
+        model, threshold = draw(st.sampled_from(sorted(failing(), key=repr)))
+        endpoints = draw(st.lists(st.sampled_from(failing()[(model, threshold)]), min_size=1, max_size=4))
     else:
         model, threshold = None, None
-        endpoints = draw(st.lists(st.sampled_from(ANY), min_size=1, max_size=1 if way == "fail-step" else 3))
+        most = 1 if way == "fail-step" else 3
+        endpoints = draw(st.lists(st.sampled_from(any_model_options()), min_size=1, max_size=most))
     if draw(st.booleans()) and "InstanceType" in endpoints[0]:  # several benchmarks from one configuration
         ranges = [{"Name": "OMP_NUM_THREADS", "Value": ["1", "2"]}]
         endpoints = [{**endpoints[0], "EnvironmentParameterRanges": {"CategoricalParameterRanges": ranges}}]
