@@ -1,5 +1,5 @@
-"""How long each test lane takes, as CI runs them: `pytest -n auto -m "not slow"`, `pytest -n auto -m slow`
-and, with --ci, the whole of `.ci/run` in a fresh clone of this checkout's committed HEAD.
+"""How long each test lane takes, as CI runs them: `pytest -n auto -m "not slow"`, `pytest -n auto -m "slow and not timing"`
+then `pytest -m timing` alone and, with --ci, the whole of `.ci/run` in a fresh clone of this checkout's committed HEAD.
 
     python benchmarks/lanes.py              # both lanes in this checkout (its .venv), a Markdown table
     python benchmarks/lanes.py --fast-only  # the fast lane only
@@ -101,8 +101,10 @@ def main() -> int:
     timings = [lane("not slow", args.workers)]
     print(row(f'`pytest -n {args.workers} -m "not slow"`', timings[-1], FAST_TARGET), flush=True)
     if not args.fast_only:
-        timings.append(lane("slow", args.workers))
-        print(row(f"`pytest -n {args.workers} -m slow`", timings[-1], None), flush=True)
+        timings.append(lane("slow and not timing", args.workers))
+        print(row(f'`pytest -n {args.workers} -m "slow and not timing"`', timings[-1], None), flush=True)
+        timings.append(lane("timing", "0"))
+        print(row("`pytest -m timing` (alone)", timings[-1], None), flush=True)
     if args.ci:
         timings.append(whole_ci())
         print(row("`CI=true bash .ci/run` in a fresh clone", timings[-1], CI_TARGET), flush=True)

@@ -41,6 +41,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return cores if config.getoption("markexpr") == "not slow" else max(4, 3 * cores)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that times real latencies runs alone after the others (`-m timing`), never in the fast lane."""
+    unmarked = [
+        item.nodeid for item in items if item.get_closest_marker("timing") and not item.get_closest_marker("slow")
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"timing tests must also be marked slow: {', '.join(unmarked)}")
+
+
 @dataclass
 class Result:
     code: int

@@ -22,7 +22,8 @@ import pytest
 from tests.conftest import REPO, CliRunner
 from tests.model_server import ModelApp, serving, train
 
-pytestmark = pytest.mark.slow
+# Real latencies against thresholds of tens of milliseconds: run alone, never beside other tests' processes.
+pytestmark = [pytest.mark.slow, pytest.mark.timing]
 SERVICE_MS = 20.0
 
 

@@ -22,12 +22,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert len(commands) >= 2
     install, test = commands[0], commands[1]
     assert "pip install -e ." in install and "examples/default-job.yaml" in install
-    test_command = test.split("&&")[-1].strip()
-    assert test_command == ".venv/bin/pytest -n auto"
+    parallel, alone = (part.strip() for part in test.split("&&")[-2:])
+    assert parallel == '.venv/bin/pytest -n auto -m "not timing"' and alone == ".venv/bin/pytest -m timing"
     ci = (REPO / ".ci" / "run").read_text()
-    # CI runs that command in two lanes, the fast one first, which together select every test.
-    assert f'lane() {{ {test_command} "$@"' in ci
-    assert re.findall(r"\blane -m (.+?)'?\n", ci) == ['"not slow"', "slow"]
+    # CI runs the parallel command in two lanes, the fast one first, then the timing tests alone: together
+    # they select every test, each once.
+    assert 'lane() { .venv/bin/pytest -n auto "$@"' in ci and 'alone() { .venv/bin/pytest "$@"' in ci
+    assert re.findall(r"\blane -m (.+?)'?\n", ci) == ['"not slow"', '"slow and not timing"']
+    assert re.findall(r"\balone -m (.+?)\n", ci) == ["timing"]
     assert "pip install --quiet --disable-pip-version-check -e '.[test]'" in ci
 
 

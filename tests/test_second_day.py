@@ -48,6 +48,7 @@ def test_a_yaml_error_without_a_tab_gets_no_tab_hint(cli: CliRunner, tmp_path: P
 
 
 @pytest.mark.slow
+@pytest.mark.timing  # the signal races the server's start-up on a loaded machine
 def test_ctrl_c_on_serve_says_it_stopped_and_where_the_state_stays(tmp_path: Path) -> None:
     environ = {**os.environ, "IRCLI_HOME": str(tmp_path), "IRCLI_SIM_SPEED": "instant"}
     process = subprocess.Popen(
