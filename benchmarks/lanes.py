@@ -1,5 +1,6 @@
-"""How long each test lane takes, as CI runs them: `pytest -n auto -m "not slow"`, `pytest -n auto -m "slow and not timing"`
-then `pytest -m timing` alone and, with --ci, the whole of `.ci/run` in a fresh clone of this checkout's committed HEAD.
+"""How long each test lane takes, as CI runs them: `pytest -n auto -m "not slow"`,
+`pytest -n auto -m "slow and not timing"`, then `pytest -m timing` alone and, with --ci, the whole of `.ci/run`
+in a fresh clone of this checkout's committed HEAD.
 
     python benchmarks/lanes.py              # both lanes in this checkout (its .venv), a Markdown table
     python benchmarks/lanes.py --fast-only  # the fast lane only
