@@ -3,8 +3,15 @@ reproduces one finding (it failed before the fix) and pins the behaviour that re
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +55,130 @@ def test_served_simulator_prices_say_so_and_are_cached_apart_from_other_pricing_
         running.shutdown()
         running.server_close()
         thread.join(timeout=5)
+
+
+def hostile_cloudwatch(operation: str, request: dict[str, Any]) -> dict[str, Any]:
+    """The recorded job's answers; CloudWatch (and anything else) fails with ESC and BEL in its message."""
+    from tests.canned_service import recorded_answer
+
+    try:
+        return recorded_answer(operation, request)
+    except KeyError:
+        raise Refused(500, {"__type": "InternalFailure", "message": "boom \x1b]0;owned\x07 \x1b[2J"}) from None
+
+
+class Refused(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        self.status, self.body = status, body
+
+
+@contextmanager
+def hostile_service() -> Iterator[str]:
+    """A loopback service answering from `hostile_cloudwatch`: its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            request = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+            try:
+                status, body = 200, hostile_cloudwatch(self.headers["X-Amz-Target"].split(".")[-1], request)
+            except Refused as refused:
+                status, body = refused.status, refused.body
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.mark.slow  # a server thread
+def test_control_characters_in_a_cloudwatch_error_never_reach_the_report(cli: CliRunner, tmp_path: Path) -> None:
+    """Finding 11: the load curves' reason (CloudWatch's error message) was written raw into the page."""
+    from tests.canned_service import CREDENTIALS
+
+    page = tmp_path / "report.html"
+    with hostile_service() as url:
+        remote = ["--backend", "aws", "--region", "us-east-2", "--endpoint-url", url]
+        made = cli(
+            *remote, "report", "xgb-recorded", "--html", str(page), environ={**CREDENTIALS, "AWS_MAX_ATTEMPTS": "1"}
+        )
+    assert made.code == 0, made.err
+    html = page.read_text("utf-8")
+    assert not {"\x1b", "\x07"} & set(html)
+    assert "GetMetricData operation: boom \\x1b]0;owned\\x07 \\x1b[2J" in html  # shown, escaped
+
+
+def test_the_page_escapes_control_characters_in_text_and_in_prebuilt_markup() -> None:
+    from markupsafe import Markup
+
+    from ircli.cli.output.report import printable
+
+    assert printable("a\x1bb\u202ec\nd") == "a\\x1bb\\u202ec\nd"
+    escaped = printable(Markup("<svg><title>x\x07</title>\n</svg>"))
+    assert isinstance(escaped, Markup) and escaped == "<svg><title>x\\x07</title>\n</svg>"
+    assert printable(3) == 3
+
+
+class PagedCloudWatch:
+    """GetMetricData answered two pages a request (a NextToken after the first), one datapoint a page for
+    every query; DescribeInferenceRecommendationsJob answers `job`."""
+
+    def __init__(self, job: dict[str, Any]) -> None:
+        self.job = job
+        self.requests: list[dict[str, Any]] = []
+
+    def describe_job(self, job_name: str) -> dict[str, Any]:
+        return self.job
+
+    def call(self, operation: str, request: dict[str, Any], *, validated: bool = False) -> dict[str, Any]:
+        assert operation == "GetMetricData"
+        self.requests.append(request)
+        second = "NextToken" in request
+        minute = datetime(2026, 12, 1, 0, 1 if second else 0, tzinfo=timezone.utc)
+        results = [
+            {"Id": q["Id"], "Timestamps": [minute], "Values": [2.0 if second else 1.0], "StatusCode": "Complete"}
+            for q in request["MetricDataQueries"]
+        ]
+        return {"MetricDataResults": results, **({} if second else {"NextToken": "more"})}
+
+
+def test_metrics_and_the_reports_load_curves_read_getmetricdata_through_one_pager() -> None:
+    """Finding 12(a): the GetMetricData paging loop was written twice, in lib/metrics.py and lib/load_curves.py."""
+    from ircli.lib import load_curves, metric_pages, metrics
+
+    lib = Path(metrics.__file__).parent
+    callers = sorted(p.name for p in lib.glob("*.py") if "call(GET_METRIC_DATA" in p.read_text("utf-8"))
+    assert callers == ["metric_pages.py"]
+    job = {
+        "JobName": "j",
+        "CreationTime": datetime(2026, 12, 1, tzinfo=timezone.utc),
+        "LastModifiedTime": datetime(2026, 12, 1, 0, 30, tzinfo=timezone.utc),
+        "InferenceRecommendations": [
+            {"RecommendationId": "j/1", "EndpointConfiguration": {"EndpointName": "e", "VariantName": "v",
+                                                                  "InstanceType": "ml.c5.large"}}
+        ],
+    }  # fmt: skip
+    service = PagedCloudWatch(job)
+    curves = load_curves.load_curves(service, job)
+    (benchmark,) = curves.benchmarks
+    assert all(s.values == (1.0, 2.0) for s in benchmark.series)  # both pages of every curve
+    assert len(service.requests) == 2 and service.requests[1]["NextToken"] == "more"
+    many = [{"Id": f"q{i}", "MetricStat": {}} for i in range(501)]  # over the API's 500 a request
+    service.requests.clear()
+    read = metric_pages.metric_data(service, many, "2026-12-01T00:00:00Z", "2026-12-01T01:00:00Z")
+    assert [len(r["MetricDataQueries"]) for r in service.requests] == [500, 500, 1, 1]
+    assert read["q500"] == {"Timestamps": [job["CreationTime"], job["CreationTime"] + timedelta(minutes=1)],
+                            "Values": [1.0, 2.0], "StatusCode": "Complete"}  # fmt: skip
