@@ -182,3 +182,25 @@ def test_metrics_and_the_reports_load_curves_read_getmetricdata_through_one_page
     assert [len(r["MetricDataQueries"]) for r in service.requests] == [500, 500, 1, 1]
     assert read["q500"] == {"Timestamps": [job["CreationTime"], job["CreationTime"] + timedelta(minutes=1)],
                             "Values": [1.0, 2.0], "StatusCode": "Complete"}  # fmt: skip
+
+
+def test_cost_estimate_and_report_share_their_sizing_options() -> None:
+    """Finding 12(b): --provisioned-concurrency and --target-cpu-utilization-per-core were declared twice
+    (cost-estimate's and report's), already apart in their help panels."""
+    import click
+
+    from ircli.cli.app import app_command
+
+    commands = Path(__file__).parent.parent / "ircli" / "cli" / "commands"
+    for flag in ("--provisioned-concurrency", "--target-cpu-utilization-per-core"):
+        assert [n for n in ("costs.py", "report.py") if f'"{flag}"' in (commands / n).read_text("utf-8")] == []
+
+    def described(command: str, flag: str) -> tuple[object, ...]:
+        found = app_command().get_command(click.Context(click.Command("ircli")), command)
+        assert found is not None
+        (option,) = [p for p in found.params if flag in p.opts]
+        return option.help, repr(option.type), getattr(option, "rich_help_panel", None)
+
+    for flag in ("--provisioned-concurrency", "--target-cpu-utilization-per-core"):
+        assert described("cost-estimate", flag) == described("report", flag)
+        assert described("report", flag)[2] == "Sizing (for the monthly cost)"
