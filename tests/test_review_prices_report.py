@@ -204,3 +204,36 @@ def test_cost_estimate_and_report_share_their_sizing_options() -> None:
     for flag in ("--provisioned-concurrency", "--target-cpu-utilization-per-core"):
         assert described("cost-estimate", flag) == described("report", flag)
         assert described("report", flag)[2] == "Sizing (for the monthly cost)"
+
+
+@pytest.mark.parametrize(
+    ("baseline", "average", "peak", "says"),
+    [
+        ("100", "100", "200", "would leave the peak (200/min) 0 h a day"),  # no hour at the peak at all
+        ("99.99999", "100", "200", "give at most 95.65, or leave it out"),  # a few seconds of it
+        ("0", "10", "1000", "averages at least 41.67/min: raise --average-per-minute or lower --peak-per-minute"),
+    ],
+)
+def test_a_baseline_that_leaves_the_peak_under_an_hour_is_refused(
+    cli: CliRunner, baseline: str, average: str, peak: str, says: str
+) -> None:
+    """Finding 14: such a baseline gave "200/min for 0 h a day" (or "2.4e-06 h a day")."""
+    assert cli("create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
+    traffic = ["--baseline-per-minute", baseline, "--average-per-minute", average, "--peak-per-minute", peak]
+    refused = cli("cost-estimate", "xgboost-default", *traffic, "--no-chart", expect=252)
+    assert (
+        "--peak-per-minute is the busiest hour's traffic: it lasts at least an hour" in refused.err
+        and says in refused.err
+    )
+    assert "Traceback" not in refused.err and refused.out == ""
+
+
+def test_the_peak_over_a_baseline_is_said_in_plain_hours() -> None:
+    from ircli.lib.traffic import from_average_and_peak
+
+    assert "(200/min for 2.18 h a day, 90/min otherwise)" in from_average_and_peak(100, 200, 90).source
+    edge = from_average_and_peak(100, 200, 95.65)  # the highest baseline the refusal offers: the peak lasts an hour
+    assert "(200/min for 1 h a day, 96/min otherwise)" in edge.source
+    assert abs(edge.average - 100) < 1e-9 and edge.peak == 200
+    flat = from_average_and_peak(100, 100, 100)  # baseline, average and peak one figure: that traffic all day
+    assert "(100/min all day)" in flat.source and flat.per_minute == (100.0,) * 24
