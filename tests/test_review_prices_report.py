@@ -237,3 +237,24 @@ def test_the_peak_over_a_baseline_is_said_in_plain_hours() -> None:
     assert abs(edge.average - 100) < 1e-9 and edge.peak == 200
     flat = from_average_and_peak(100, 100, 100)  # baseline, average and peak one figure: that traffic all day
     assert "(100/min all day)" in flat.source and flat.per_minute == (100.0,) * 24
+
+
+def test_rank_and_cost_estimate_name_the_jobs_own_cost_in_one_wording(cli: CliRunner) -> None:
+    """Finding 15(b): where the region's quote has no price (us-west-2), rank-recommendations said "the job's
+    CostPerHour" and cost-estimate "the job's CostPerHour / InitialInstanceCount" for the same figure."""
+    from ircli.lib.cost import unit_price_of
+    from ircli.lib.prices import JOB_COST
+
+    west = ["--region", "us-west-2"]
+    assert cli(*west, "create-job", "--cli-input-yaml", str(EXAMPLES / "default-job.yaml")).code == 0
+    ranked = cli(*west, "rank-recommendations", "xgboost-default", "--output", "json").json
+    traffic = ["--average-per-minute", "200", "--peak-per-minute", "300", "--output", "json"]
+    estimated = cli(*west, "cost-estimate", "xgboost-default", *traffic).json
+    instances = [e for e in estimated["Estimates"] if e["Kind"] == "Instances"]
+    assert instances and {e["PriceSource"] for e in instances} == {r["PriceSource"] for r in ranked} == {JOB_COST}
+    # An endpoint of several instances is priced per instance, and says how its cost was split.
+    two = {
+        "EndpointConfiguration": {"InstanceType": "ml.x", "InitialInstanceCount": 2},
+        "Metrics": {"CostPerHour": 0.5},
+    }
+    assert unit_price_of(two, None) == (0.25, f"{JOB_COST} / 2 instances")
