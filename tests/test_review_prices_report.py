@@ -258,3 +258,25 @@ def test_rank_and_cost_estimate_name_the_jobs_own_cost_in_one_wording(cli: CliRu
         "Metrics": {"CostPerHour": 0.5},
     }
     assert unit_price_of(two, None) == (0.25, f"{JOB_COST} / 2 instances")
+
+
+def test_metrics_of_a_job_without_benchmarks_says_so_on_one_line(cli: CliRunner) -> None:
+    """Finding 15(c): the message was wrapped into its empty table's 6-character column ("free-c / hurn2: ...")."""
+    still = {"IRCLI_SIM_SPEED": "1", "IRCLI_SIM_CLOCK": "1796083200"}  # the clock stands still: no benchmark ends
+    job = ["--cli-input-yaml", str(EXAMPLES / "default-job.yaml"), "--job-name", "free-churn2"]
+    assert cli("create-job", *job, environ=still).code == 0
+    for datapoints in ([], ["--datapoints"]):
+        shown = cli("metrics", "free-churn2", *datapoints, "--output", "table", width=80, environ=still)
+        assert shown.out.splitlines() == ["free-churn2: no benchmark to show"]
+
+
+def test_a_table_title_wraps_at_the_terminals_width_not_its_columns() -> None:
+    from rich.console import Console
+
+    from ircli.cli.output.formats.table import rich_table
+    from ircli.cli.output.model import Column, TableData
+
+    console = Console(width=60, record=True, color_system=None)
+    title = "Ranked recommendations of a long job name, measured"
+    console.print(rich_table(TableData(title, [Column("N")], [["1"]], caption="a note"), 60))
+    assert console.export_text().splitlines()[0].rstrip() == title
