@@ -6,6 +6,7 @@ endpoint refuses connections."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,9 +107,12 @@ def test_a_refused_pricing_endpoint_falls_back_to_the_catalog_and_says_so(
     assert "The Price List API could not be reached" in result.err and "using ircli's catalog" in result.err
     assert result.json["PriceSource"].startswith("ircli catalog (us-east-1, published 2026-11")
     served = cli(*remote, "cost-estimate", "xgboost-default", *traffic, environ=environ)
-    assert served.json["PriceSource"] == "Price List API, us-east-1, 2026-12-01" and served.err == ""
-    later = {**environ, "IRCLI_SIM_CLOCK": "1796688000"}  # a week on: the cached day until refreshed
-    cached = cli(*remote, "cost-estimate", "xgboost-default", *traffic, environ=later)
-    assert cached.json["PriceSource"].endswith("2026-12-01")
-    refreshed = cli(*remote, "cost-estimate", "xgboost-default", *traffic, "--refresh-prices", environ=later)
-    assert refreshed.json["PriceSource"].endswith("2026-12-08")
+    # The served simulator's answers are marked: its prices are the catalog's, and said to be.
+    simulated = "ircli simulator's Price List API (ircli catalog), us-east-1, 2026-11"
+    assert served.json["PriceSource"] == simulated and served.err == ""
+    (cached_file,) = (Path(os.environ["IRCLI_HOME"]) / "cache" / "prices" / "aws").glob("127.0.0.1_*/us-east-1.json")
+    cached_file.write_text(cached_file.read_text("utf-8").replace("2026-11", "2026-10"), "utf-8")
+    cached = cli(*remote, "cost-estimate", "xgboost-default", *traffic, environ=environ)
+    assert cached.json["PriceSource"].endswith("2026-10")  # the cache answers until refreshed
+    refreshed = cli(*remote, "cost-estimate", "xgboost-default", *traffic, "--refresh-prices", environ=environ)
+    assert refreshed.json["PriceSource"] == simulated

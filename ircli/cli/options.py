@@ -89,6 +89,30 @@ RefreshPrices = Annotated[
     ),
 ]
 
+# cost-estimate's and report's: how the monthly cost sizes each option (serverless warm capacity, the scaling
+# target behind the real-time fleets), one panel in both.
+SIZING = "Sizing (for the monthly cost)"
+ProvisionedConcurrency = Annotated[
+    int | None,
+    typer.Option(
+        "--provisioned-concurrency",
+        min=1,
+        max=200,
+        help="Serverless options: keep this many warm all month (priced on top).",
+        rich_help_panel=SIZING,
+    ),
+]
+TargetCpuUtilizationPerCore = Annotated[
+    int | None,
+    typer.Option(
+        "--target-cpu-utilization-per-core",
+        min=1,
+        max=100,
+        help="For the scaling recommendations behind the fleet sizes (service default 50).",
+        rich_help_panel=SIZING,
+    ),
+]
+
 
 def ranking_requested(*values: object) -> bool:
     return any(value is not None for value in values)

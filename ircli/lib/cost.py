@@ -93,14 +93,17 @@ def latency_at(benchmark_ms: float, slots: int, load_share: float) -> float:
 
 def unit_price_of(recommendation: Mapping[str, Any], prices: PriceQuote | None) -> tuple[float, str]:
     """One instance's $/hour and where it comes from: the quote's price for its type, else the job's
-    CostPerHour / InitialInstanceCount."""
+    CostPerHour (divided by its InitialInstanceCount)."""
     configuration = recommendation["EndpointConfiguration"]
     quoted = prices.price(str(configuration.get("InstanceType"))) if prices is not None else None
     if quoted is not None and prices is not None:
         return quoted, prices.label
+    from ircli.lib.prices import JOB_COST
+
     count = max(1, int(_figure(configuration.get("InitialInstanceCount"), "InitialInstanceCount", 1)))
     figure = _figure(recommendation.get("Metrics", {}).get("CostPerHour"), "CostPerHour") / count
-    return figure, "the job's CostPerHour / InitialInstanceCount"
+    # Said as rank-recommendations says it; an endpoint of several instances says how its cost was split.
+    return figure, JOB_COST if count == 1 else f"{JOB_COST} / {count} instances"
 
 
 def instance_estimate(

@@ -11,10 +11,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ircli.errors import IrcliError
+from ircli.lib.metric_pages import metric_data
 from ircli.lib.metrics import (
     CATALOG,
-    GET_METRIC_DATA,
-    MAX_QUERIES,
     Benchmark,
     Series,
     Service,
@@ -86,23 +85,4 @@ def _read(
         for b, benchmark in enumerate(benchmarks)
         for m, (metric, statistic) in enumerate(CURVES)
     ]
-    results: dict[str, dict[str, Any]] = {}
-    for first in range(0, len(queries), MAX_QUERIES):
-        request: dict[str, Any] = {
-            "MetricDataQueries": queries[first : first + MAX_QUERIES],
-            "StartTime": start,
-            "EndTime": end,
-            "ScanBy": "TimestampAscending",
-        }
-        while True:
-            page = service.call(GET_METRIC_DATA, request)
-            for item in page.get("MetricDataResults") or []:
-                kept = results.setdefault(str(item.get("Id")), {"Timestamps": [], "Values": [], "StatusCode": ""})
-                kept["Timestamps"] += item.get("Timestamps") or []
-                kept["Values"] += item.get("Values") or []
-                kept["StatusCode"] = item.get("StatusCode", "Complete")
-            token = page.get("NextToken")
-            if not token:
-                break
-            request = {**request, "NextToken": token}
-    return results
+    return metric_data(service, queries, start, end)

@@ -23,13 +23,13 @@ from typing import Any, Protocol
 
 from ircli.errors import InputError, UnreadableAnswer
 from ircli.lib.labels import endpoint_label
+from ircli.lib.metric_pages import GET_METRIC_DATA, metric_data
 
-GET_METRIC_DATA, LIST_METRICS = "GetMetricData", "ListMetrics"
+LIST_METRICS = "ListMetrics"
 SAGEMAKER, ENDPOINTS, JOBS = "AWS/SageMaker", "/aws/sagemaker/Endpoints", "/aws/sagemaker/InferenceRecommendationsJobs"
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 PERCENTILE = re.compile(r"^p(\d{1,2}(\.\d{1,2})?|100)$")
 HIGH_RESOLUTION_PERIODS = (1, 5, 10, 30)
-MAX_QUERIES = 500  # GetMetricData's limit per request
 
 
 @dataclass(frozen=True)
@@ -295,25 +295,7 @@ def read_benchmark(
         query(f"m{i}", metric, statistic, job_name, benchmark, selection.period)
         for i, (metric, statistic) in enumerate(pairs)
     ]
-    results: dict[str, dict[str, Any]] = {}
-    for first in range(0, len(queries), MAX_QUERIES):
-        request = {
-            "MetricDataQueries": queries[first : first + MAX_QUERIES],
-            "StartTime": iso(start),
-            "EndTime": iso(end),
-            "ScanBy": "TimestampAscending",
-        }
-        while True:
-            page = service.call(GET_METRIC_DATA, request)
-            for item in page.get("MetricDataResults") or []:
-                kept = results.setdefault(str(item.get("Id")), {"Timestamps": [], "Values": [], "StatusCode": ""})
-                kept["Timestamps"] += item.get("Timestamps") or []
-                kept["Values"] += item.get("Values") or []
-                kept["StatusCode"] = item.get("StatusCode", "Complete")
-            token = page.get("NextToken")
-            if not token:
-                break
-            request = {**request, "NextToken": token}
+    results = metric_data(service, queries, iso(start), iso(end))
     series = tuple(
         series_of(metric, statistic, results.get(f"m{i}", {})) for i, (metric, statistic) in enumerate(pairs)
     )

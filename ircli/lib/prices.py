@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 from ircli.errors import IrcliError
 
@@ -126,9 +129,11 @@ def regional_quote(
     as_of: str,
     refresh: bool = False,
     name: str = "Price List API",
+    origin: Callable[[], tuple[str, str]] | None = None,
 ) -> PriceQuote:
     """The prices of `region`: the cached ones unless `refresh`, else fetched (and cached) from `source`,
-    else the catalog's, with a note saying why."""
+    else the catalog's, with a note saying why. `origin`, when given, names the fetched prices' source and
+    date in place of `name` and `as_of`, asked once they are fetched: only the answer says who gave it."""
     if not refresh:
         cached = cache.read(region)
         if cached is not None:
@@ -142,6 +147,8 @@ def regional_quote(
         return catalog_quote(
             region, [f"The Price List API has no SageMaker hosting prices for {region}; using ircli's catalog."]
         )
+    if origin is not None:
+        name, as_of = origin()
     quote = PriceQuote(region, prices, name, as_of)
     cache.write(quote)
     return quote

@@ -85,15 +85,41 @@ def _peaks_over_baseline(average: float, peak: float, baseline: float) -> Traffi
     _check_figure("--baseline-per-minute", baseline)
     if baseline > average:
         raise InputError(f"--baseline-per-minute ({baseline:g}) is above --average-per-minute ({average:g}).")
+    if peak == baseline:  # then the average is theirs too: the same traffic every hour
+        shape = f"{peak:,.0f}/min all day"
+        return TrafficProfile((peak,) * 24, f"average {average:,.0f}/min, peak {peak:,.0f}/min ({shape})")
     # Hours at the peak, the last one partly, so that the day's mean is the average exactly.
-    busy = 24 * (average - baseline) / (peak - baseline) if peak > baseline else 0.0
+    busy = 24 * (average - baseline) / (peak - baseline)
+    if busy < 1:
+        raise InputError(_short_peak(average, peak, baseline, busy))
     full = int(busy)
     values = tuple(
         peak if hour < full else (baseline + (busy - full) * (peak - baseline) if hour == full else baseline)
         for hour in range(24)
     )
-    shape = f"{peak:,.0f}/min for {busy:.3g} h a day, {baseline:,.0f}/min otherwise"
+    shape = f"{peak:,.0f}/min for {hours(busy)} h a day, {baseline:,.0f}/min otherwise"
     return TrafficProfile(values, f"average {average:,.0f}/min, peak {peak:,.0f}/min ({shape})")
+
+
+def _short_peak(average: float, peak: float, baseline: float, busy: float) -> str:
+    """Why a baseline is refused: it leaves the peak, the busiest hour's traffic, less than an hour a day."""
+    lasting = (
+        f"--baseline-per-minute ({baseline:.15g}) would leave the peak ({peak:.15g}/min) {hours(busy)} h a day, but "
+        "--peak-per-minute is the busiest hour's traffic: it lasts at least an hour."
+    )
+    most = (24 * average - peak) / 23  # the baseline whose peak lasts exactly one hour
+    if most < 0:
+        return (
+            f"{lasting} A day whose busiest hour has {peak:.15g}/min averages at least {peak / 24:,.4g}/min: raise "
+            "--average-per-minute or lower --peak-per-minute."
+        )
+    most_given = math.floor(most * 100) / 100
+    return f"{lasting} With an average of {average:.15g}/min, give at most {most_given:g}, or leave it out."
+
+
+def hours(value: float) -> str:
+    """Hours as people write them: 2.47, 1, 23.9 (never 2.4e-06)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def from_values(values: list[Any], name: str) -> TrafficProfile:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import RefreshPrices, finite, pick_name
+from ircli.cli.options import ProvisionedConcurrency, RefreshPrices, TargetCpuUtilizationPerCore, finite, pick_name
 from ircli.cli.output.views import View, lazy_tables
 from ircli.errors import InputError
 
@@ -67,24 +67,8 @@ def cost_estimate(
             "it rank first.",
         ),
     ] = None,
-    provisioned_concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--provisioned-concurrency",
-            min=1,
-            max=200,
-            help="Serverless options: keep this many warm all month (priced on top).",
-        ),
-    ] = None,
-    target_cpu_utilization_per_core: Annotated[
-        int | None,
-        typer.Option(
-            "--target-cpu-utilization-per-core",
-            min=1,
-            max=100,
-            help="For the scaling recommendations behind the fleet sizes (service default 50).",
-        ),
-    ] = None,
+    provisioned_concurrency: ProvisionedConcurrency = None,
+    target_cpu_utilization_per_core: TargetCpuUtilizationPerCore = None,
     chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Monthly cost against traffic (terminal).")] = True,
     refresh_prices: RefreshPrices = False,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ircli.cli.api import context
-from ircli.cli.options import RankBy, RefreshPrices, finite
+from ircli.cli.options import ProvisionedConcurrency, RankBy, RefreshPrices, TargetCpuUtilizationPerCore, finite
 from ircli.errors import InputError
 
 TRAFFIC = "Traffic (for the monthly cost)"
@@ -66,26 +66,8 @@ def report(
             "--max-latency-ms", min=0, callback=finite, help="Your latency limit, for the monthly cost ranking."
         ),
     ] = None,
-    provisioned_concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--provisioned-concurrency",
-            min=1,
-            max=200,
-            help="Serverless options: keep this many warm all month (priced on top).",
-            rich_help_panel=TRAFFIC,
-        ),
-    ] = None,
-    target_cpu_utilization_per_core: Annotated[
-        int | None,
-        typer.Option(
-            "--target-cpu-utilization-per-core",
-            min=1,
-            max=100,
-            help="For the scaling recommendations behind the fleet sizes (service default 50).",
-            rich_help_panel=TRAFFIC,
-        ),
-    ] = None,
+    provisioned_concurrency: ProvisionedConcurrency = None,
+    target_cpu_utilization_per_core: TargetCpuUtilizationPerCore = None,
     refresh_prices: RefreshPrices = False,
     load_curves: Annotated[
         bool,

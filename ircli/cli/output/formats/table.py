@@ -26,9 +26,6 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
         column.header for column in table.columns
     )
     rendered = Table(
-        title=Text(escape_controls(table.title), style="bold") if table.title else None,
-        title_justify="left",
-        title_style="bold",
         box=None if header_only else box.SIMPLE_HEAD,
         show_edge=False,
         show_header=not header_only,
@@ -48,12 +45,15 @@ def rich_table(table: TableData, width: int | None = None) -> Any:
         style = table.row_styles[index] if index < len(table.row_styles) else None
         # Cells are Text, never markup: a value like "[bold]" is shown as written.
         rendered.add_row(*(Text(escape_controls(cell, keep="\n")) for cell in row), style=style or None)
-    if not table.caption:
+    if not table.title and not table.caption:
         return rendered
     from rich.console import Group
 
-    # Notes wrap at the terminal's width, not the table's.
-    return Group(rendered, Text(escape_controls(table.caption, keep="\n"), style="dim"))
+    # The title and the notes wrap at the terminal's width, not the table's: a narrow table (one short
+    # column, or none filled) never folds its title into a column of a few characters.
+    title = [Text(escape_controls(table.title), style="bold")] if table.title else []
+    caption = [Text(escape_controls(table.caption, keep="\n"), style="dim")] if table.caption else []
+    return Group(*title, rendered, *caption)
 
 
 # Spaces at the end of a line, before any colour codes that close it.

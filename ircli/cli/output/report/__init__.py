@@ -177,11 +177,26 @@ def _inputs(job: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def printable(value: Any) -> Any:
+    """A value as the page prints it: control characters escaped (`\\x1b`) as on a terminal, so a hostile
+    answer's ESC or BEL (in an error quoted from CloudWatch, a name, a prebuilt chart) never reaches the HTML,
+    which does not allow them. Markup (the charts) stays markup: only its controls change."""
+    from markupsafe import Markup
+
+    from ircli.lib.printable import escape_controls
+
+    if isinstance(value, Markup):
+        return Markup(escape_controls(str(value), keep="\n\t"))
+    return escape_controls(value, keep="\n\t") if isinstance(value, str) else value
+
+
 def render_html(page: dict[str, Any], *, version: str, backend: str, region: str | None) -> str:
     import jinja2
 
     template_text = resources.files(__package__).joinpath("report.html.j2").read_text("utf-8")
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True)
+    environment = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, finalize=printable
+    )
     names = ", ".join([job["name"] for job in page["jobs"]] + list(page.get("genai_names", [])))
     return environment.from_string(template_text).render(
         title=f"Inference recommendations: {names}",

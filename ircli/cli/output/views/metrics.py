@@ -84,9 +84,12 @@ def metric_tables(data: dict[str, Any]) -> list[TableData]:
                 ]
             )
         tables.append(TableData(title(benchmark), columns, rows, caption=window_caption({**data, **benchmark})))
-    if not tables:
-        tables.append(TableData(f"{data.get('JobName', '')}: no benchmark to show", [Column("Metric")], []))
-    return tables
+    return tables or no_benchmark(data)
+
+
+def no_benchmark(data: dict[str, Any]) -> list[TableData]:
+    """A job without benchmarks (still running, or none finished): its title alone, no empty columns."""
+    return [TableData(f"{data.get('JobName', '')}: no benchmark to show", [Column("")], [])]
 
 
 def window_caption(data: dict[str, Any]) -> str:
@@ -120,4 +123,4 @@ def datapoint_tables(data: dict[str, Any]) -> list[TableData]:
         columns = [Column("Time", no_wrap=True)] + [Column(h, justify="right") for h in headers]
         table_rows = [[clock(moment), *values] for moment, values in sorted(rows.items())]
         tables.append(TableData(title(benchmark), columns, table_rows))
-    return tables
+    return tables or no_benchmark(data)
