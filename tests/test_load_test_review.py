@@ -102,3 +102,19 @@ def test_the_cli_points_the_store_where_it_is_pointed(isolated_state: Path) -> N
     options = GlobalOptions(backend=BackendKind.AWS, state_dir=isolated_state)
     scope = CliContext(options, env).service.measured.scope  # type: ignore[union-attr]
     assert (scope.backend, scope.region, scope.endpoint_url) == ("aws", "eu-west-1", "http://127.0.0.1:9")
+
+
+def test_the_report_draws_a_load_tests_own_series_once(cli: CliRunner, isolated_state: Path, tmp_path: Path) -> None:
+    import html
+    import re
+
+    kept = _kept(isolated_state, "drawn")
+    page = tmp_path / "report.html"
+    cli("report", "drawn", "--html", str(page), "--load-curves")
+    text = page.read_text()
+    described = [html.unescape(d) for d in re.findall(r"<desc[^>]*>(.*?)</desc>", text, re.S)]
+    assert len(described) == 1 and "no datapoints" not in text  # one run, one chart, from what was kept
+    invocations = [int(m["Invocations"]) for m in kept["Minutes"]]  # type: ignore[index]
+    latencies = [float(m["P95Ms"]) for m in kept["Minutes"]]  # type: ignore[index]
+    assert f"highest {max(invocations):,}" in described[0] or f"steady at {max(invocations):,}" in described[0]
+    assert f"{max(latencies):,.0f} ms" in described[0]

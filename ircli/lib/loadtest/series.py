@@ -7,11 +7,15 @@ ModelLatency (in microseconds, as CloudWatch keeps it); a real target's are the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ircli.errors import InputError
 from ircli.lib.metrics import Benchmark, JobMetrics, Series
+
+if TYPE_CHECKING:
+    from ircli.lib.load_curves import LoadCurves
 
 PERIOD = 60
 MODELLED = "modelled by the simulated endpoint"
@@ -85,3 +89,30 @@ def load_test_metrics(
     )
     minutes = len(document.get("Minutes") or [])
     return JobMetrics(name, start, start + timedelta(seconds=max(1, minutes) * PERIOD), PERIOD, (benchmark,))
+
+
+def load_test_curves(job: dict[str, Any], document: dict[str, Any]) -> LoadCurves:
+    """The report's load curves of a kept load test: the series `ircli metrics` shows of it (not the
+    target's CloudWatch data), as the report draws a benchmark's (users, invocations a minute, the latency
+    at the test's percentile in microseconds), one benchmark for the one run."""
+    from ircli.lib.load_curves import LoadCurves
+
+    (measured,) = load_test_metrics(job, document).benchmarks
+    drawn = []
+    for series in measured.series:
+        if series.metric in ("ModelLatency", "ClientLatency") and series.statistic != "p50":
+            scale = 1.0 if series.unit == "Microseconds" else 1000.0
+            drawn.append(replace(series, metric="ModelLatency", unit="Microseconds", values=_times(series, scale)))
+        elif series.metric == "ClientInvocations":
+            drawn.append(replace(series, metric="Invocations"))
+        elif series.metric == "NumberOfUsers":
+            drawn.append(series)
+    endpoint = measured.endpoint_name
+    if measured.recommendation_id is None:  # named as the job's EndpointPerformances name the run
+        performances = job.get("EndpointPerformances") or [{}]
+        endpoint = str((performances[0].get("EndpointInfo") or {}).get("EndpointName") or endpoint)
+    return LoadCurves((replace(measured, endpoint_name=endpoint, series=tuple(drawn)),))
+
+
+def _times(series: Series, scale: float) -> tuple[float, ...]:
+    return tuple(value * scale for value in series.values)
