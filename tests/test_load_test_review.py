@@ -118,3 +118,14 @@ def test_the_report_draws_a_load_tests_own_series_once(cli: CliRunner, isolated_
     latencies = [float(m["P95Ms"]) for m in kept["Minutes"]]  # type: ignore[index]
     assert f"highest {max(invocations):,}" in described[0] or f"steady at {max(invocations):,}" in described[0]
     assert f"{max(latencies):,.0f} ms" in described[0]
+
+
+def test_a_load_test_may_not_take_a_service_jobs_name(cli: CliRunner, isolated_state: Path, tmp_path: Path) -> None:
+    cli("create-job", "--cli-input-yaml", "examples/default-job.yaml")
+    payload = tmp_path / "one.csv"
+    payload.write_text("1,2,3\n")
+    traffic = ("--phase", "InitialNumberOfUsers=1,SpawnRate=1,DurationInSeconds=20", "--payload", str(payload))
+    refused = cli("load-test", "--url", "http://127.0.0.1:9", *traffic, "--name", "xgboost-default", expect=252)
+    assert "already has a recommendation job named xgboost-default" in refused.err and "--name" in refused.err
+    assert not (isolated_state / "load-tests" / "xgboost-default.json").exists()
+    assert ":000000000000:" not in cli("describe-job", "xgboost-default", "--output", "json").json["JobArn"]

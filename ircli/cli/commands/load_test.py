@@ -177,9 +177,24 @@ def load_test(
         master_bind, expect_workers,
     )  # fmt: skip
     planned = plan(document, flags)
+    _refuse_a_service_jobs_name(cli, planned.name)
     for warning in planned.traffic.warnings:
         cli.note(f"Warning: {warning}")
     _run(cli, planned, flags)
+
+
+def _refuse_a_service_jobs_name(cli: CliContext, name: str) -> None:
+    """A load test kept under the name of one of the service's jobs would hide that job from describe-job,
+    rank-recommendations and metrics: refused. A service that cannot be asked (no permission, no network,
+    a --url test) does not stop the test."""
+    try:
+        cli.service.backend.call("DescribeInferenceRecommendationsJob", {"JobName": name})
+    except IrcliError:
+        return
+    raise InputError(
+        f"The service already has a recommendation job named {name}: a load test kept under that name would hide it.",
+        hint="Give the load test another name with --name.",
+    )
 
 
 def _document(cli: CliContext, json_source: str | None, yaml_source: str | None) -> dict[str, Any]:
