@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import CliRunner
 from tests.test_load_test import _kept
 
@@ -129,3 +131,76 @@ def test_a_load_test_may_not_take_a_service_jobs_name(cli: CliRunner, isolated_s
     assert "already has a recommendation job named xgboost-default" in refused.err and "--name" in refused.err
     assert not (isolated_state / "load-tests" / "xgboost-default.json").exists()
     assert ":000000000000:" not in cli("describe-job", "xgboost-default", "--output", "json").json["JobArn"]
+
+
+class _Runtime:
+    """A sagemaker-runtime on loopback that records each request's headers; `simulator` makes it answer as
+    ircli's served simulator does (x-ircli-time-scale, the modelled latency in CustomAttributes)."""
+
+    def __init__(self, simulator: bool) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        seen: list[dict[str, str]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                seen.append({k.lower(): v for k, v in self.headers.items()})
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.send_header("Content-Length", "1")
+                if simulator:
+                    self.send_header("x-ircli-time-scale", "1.0")
+                    self.send_header("X-Amzn-SageMaker-Custom-Attributes", "ircli-model-latency-ms=5,x=1")
+                self.end_headers()
+                self.wfile.write(b"0")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.seen = seen
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow  # a server on loopback
+def test_custom_attributes_go_only_to_a_runtime_that_answers_as_the_simulator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ircli.loadtest.targets import EndpointClient
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    attribute = "x-amzn-sagemaker-custom-attributes"
+    for simulator, told in ((False, False), (False, True), (True, True)):
+        runtime = _Runtime(simulator)
+        try:
+            target = {"endpoint_name": "e", "region": "us-east-1", "endpoint_url": runtime.url, "simulated": told}
+            client = EndpointClient(target, "text/csv", None)
+            answers = [client.invoke(b"1,2,3", users=3) for _ in range(4)]
+        finally:
+            runtime.close()
+        assert all(answer.ok for answer in answers)
+        if simulator:  # the first plain request asked; every answer kept was told the load and modelled
+            assert attribute not in runtime.seen[0] and len(runtime.seen) == 5
+            assert all(seen[attribute] == "ircli-load-users=3" for seen in runtime.seen[1:])
+            assert all(answer.model_ms == 5.0 for answer in answers)
+        else:  # a real runtime (whatever the control plane said) never sees the attribute
+            assert len(runtime.seen) == 4 and not any(attribute in seen for seen in runtime.seen), told
+            assert all(answer.model_ms is None for answer in answers)
+
+
+def test_the_modelled_latency_is_read_as_the_endpoint_reads_what_it_is_told() -> None:
+    from ircli.loadtest.targets import modelled
+    from ircli.simulator.sagemaker_runtime.load import declared_users
+
+    for separator in (";", ","):
+        told = f"trace=abc{separator}ircli-load-users=3"
+        answered = f"ircli-model-latency-ms=41.5{separator} ircli-overhead-latency-ms=105"
+        assert declared_users(told) == 3 and modelled(answered) == (41.5, 105.0), separator
