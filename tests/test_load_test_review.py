@@ -204,3 +204,36 @@ def test_the_modelled_latency_is_read_as_the_endpoint_reads_what_it_is_told() ->
         told = f"trace=abc{separator}ircli-load-users=3"
         answered = f"ircli-model-latency-ms=41.5{separator} ircli-overhead-latency-ms=105"
         assert declared_users(told) == 3 and modelled(answered) == (41.5, 105.0), separator
+
+
+def test_a_simulated_endpoint_keeps_the_profile_it_was_deployed_with(tmp_path: Path) -> None:
+    import yaml
+
+    from ircli.simulator.models import Simulator
+    from ircli.simulator.sagemaker_runtime.load import capacity_of
+    from ircli.simulator.store import Store
+
+    sim = Simulator(Store(tmp_path / "state"), speed="instant")
+    # churn-xgboost is one of the simulator's own models (the README tour deploys it)
+    job = yaml.safe_load(Path("examples/default-job.yaml").read_text())
+    sim.dispatch("CreateInferenceRecommendationsJob", job)
+    variant = {"VariantName": "AllTraffic", "ModelName": "churn-xgboost", "InstanceType": "ml.c5.large"}
+    sim.dispatch(
+        "CreateEndpointConfig",
+        {"EndpointConfigName": "c", "ProductionVariants": [dict(variant, InitialInstanceCount=1)]},
+    )
+    sim.dispatch("CreateEndpoint", {"EndpointName": "churn", "EndpointConfigName": "c"})
+
+    def capacity() -> Any:
+        endpoint = sim.endpoints.materialized_endpoint("churn")
+        return capacity_of(sim, endpoint["variants"][0])
+
+    deployed = capacity()
+    assert deployed is not None
+    later = yaml.safe_load(Path("examples/advanced-phases.yaml").read_text())
+    later["JobName"] = "later-advanced"
+    later["InputConfig"].pop("ModelPackageVersionArn")
+    later["InputConfig"].pop("ContainerConfig")
+    later["InputConfig"]["ModelName"] = "churn-xgboost"
+    sim.dispatch("CreateInferenceRecommendationsJob", later)
+    assert capacity() == deployed  # a job created later names the model: the endpoint answers as deployed
