@@ -237,3 +237,25 @@ def test_a_simulated_endpoint_keeps_the_profile_it_was_deployed_with(tmp_path: P
     later["InputConfig"]["ModelName"] = "churn-xgboost"
     sim.dispatch("CreateInferenceRecommendationsJob", later)
     assert capacity() == deployed  # a job created later names the model: the endpoint answers as deployed
+
+
+@pytest.mark.slow  # the engine's own process
+def test_locusts_statistics_of_a_simulated_endpoint_are_its_modelled_latencies(
+    cli: CliRunner, isolated_state: Path, tmp_path: Path
+) -> None:
+    cli("create-job", "--cli-input-yaml", "examples/default-job.yaml")
+    recommended = cli("describe-job", "xgboost-default", "--output", "json").json["InferenceRecommendations"][0]
+    cli("endpoint-config", "create", "--endpoint-config-name", "churn-config", "--model-name", "churn-xgboost",
+        "--from-recommendation", recommended["RecommendationId"])  # fmt: skip
+    cli("endpoint-config", "deploy", "--endpoint-name", "churn", "--endpoint-config-name", "churn-config")
+    payload = tmp_path / "one.csv"
+    payload.write_text("1,2,3\n")
+    document = cli(
+        "load-test", "--endpoint-name", "churn", "--payload", str(payload), "--content-type", "text/csv",
+        "--phase", "InitialNumberOfUsers=2,SpawnRate=2,DurationInSeconds=60", "--name", "live", "--output", "json",
+    ).json  # fmt: skip
+    modelled, locust = document["Metrics"]["ModelLatency"], document["Locust"]
+    assert document["FiguresFrom"].startswith("modelled") and locust["Requests"] > 0
+    # What Locust was told (its statistics, the live progress's percentiles) is what the result keeps, not
+    # the round trips on this machine.
+    assert abs(locust["P95Ms"] - modelled) <= max(2.0, 0.2 * modelled), (locust, modelled)
