@@ -259,3 +259,35 @@ def test_locusts_statistics_of_a_simulated_endpoint_are_its_modelled_latencies(
     # What Locust was told (its statistics, the live progress's percentiles) is what the result keeps, not
     # the round trips on this machine.
     assert abs(locust["P95Ms"] - modelled) <= max(2.0, 0.2 * modelled), (locust, modelled)
+
+
+def test_a_load_test_prices_its_instances_at_its_regions_quote(isolated_state: Path, tmp_path: Path) -> None:
+    import io
+
+    from ircli.cli.commands.load_test import _priced
+    from ircli.cli.context import CliContext, GlobalOptions
+    from ircli.cli.environment import Environment
+    from ircli.cli.prices import price_lookup
+    from ircli.lib.loadtest.setup import LoadTestFlags, plan
+
+    payload = tmp_path / "one.csv"
+    payload.write_text("1,2,3\n")
+    flags = LoadTestFlags(
+        url="http://127.0.0.1:9", payload=str(payload), name="priced", instance_type="ml.m5.xlarge", instance_count=2,
+        phases=["InitialNumberOfUsers=1,SpawnRate=1,DurationInSeconds=60"],
+    )  # fmt: skip
+    prices = []
+    for region in ("us-east-1", "eu-west-1"):
+        err = io.StringIO()
+        cli = CliContext(
+            GlobalOptions(region=region, state_dir=isolated_state), Environment(stdout=io.StringIO(), stderr=err)
+        )
+        lookup = price_lookup(cli, refresh=False)
+        assert lookup is not None
+        quote = lookup(region)
+        target = _priced(cli, plan({}, flags)).target
+        assert target.price_per_hour == quote.price("ml.m5.xlarge") and target.price_source == quote.label
+        assert region in quote.label and quote.label in err.getvalue()  # the source is said
+        prices.append(target.price_per_hour)
+    assert prices[0] != prices[1]  # each region's own price, not us-east-1's everywhere
+    assert target.to_document()["PriceSource"] == quote.label

@@ -212,6 +212,7 @@ def _run(cli: CliContext, planned: Any, flags: Any) -> None:
     from ircli.lib.loadtest.setup import engine_spec, ping, result_of
 
     with _runtime(cli, planned) as (planned, runtime, environ):
+        planned = _priced(cli, planned)
         if planned.target.kind == "url":
             ping(planned.target.name)
         progress = Progress(cli.env.stderr, bool(cli.env.stderr_isatty))
@@ -307,8 +308,31 @@ def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any
         server.shutdown()
 
 
+def _priced(cli: CliContext, planned: Any) -> Any:
+    """The target's instance priced as rank-recommendations prices it: the region's quote (the backend's
+    Price List API, cached; ircli's catalog where it cannot answer), its source said."""
+    import dataclasses
+
+    from ircli.cli.prices import price_lookup
+    from ircli.lib.prices import catalog_quote
+
+    if not planned.target.instance_type:
+        return planned
+    lookup = price_lookup(cli, refresh=False)
+    region = cli.region_in_force
+    quote = lookup(region) if lookup is not None else catalog_quote(region)
+    for note in quote.notes:
+        cli.note(note)
+    price = quote.price(planned.target.instance_type)
+    if price is None:
+        cli.note(f"No price for {planned.target.instance_type} in {quote.label}: the load test has no cost.")
+        return planned
+    cli.note(f"Priced at ${price:.4f} an instance-hour for {planned.target.instance_type}: {quote.label}.")
+    target = dataclasses.replace(planned.target, price_per_hour=price, price_source=quote.label)
+    return dataclasses.replace(planned, target=target)
+
+
 def _described(cli: CliContext, planned: Any) -> Any:
-    from ircli.lib.catalog import catalog
     from ircli.lib.loadtest.setup import with_instance
 
     endpoint = cli.service.call("DescribeEndpoint", {"EndpointName": planned.target.name})
@@ -326,5 +350,4 @@ def _described(cli: CliContext, planned: Any) -> Any:
     )
     instance_type = chosen.get("InstanceType")
     count = live.get("CurrentInstanceCount") or chosen.get("InitialInstanceCount")
-    price = catalog()["instances"].get(instance_type or "", {}).get("price_per_hour")
-    return with_instance(planned, instance_type, count, price)
+    return with_instance(planned, instance_type, count, None)  # priced by _priced
