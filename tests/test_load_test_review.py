@@ -291,3 +291,30 @@ def test_a_load_test_prices_its_instances_at_its_regions_quote(isolated_state: P
         prices.append(target.price_per_hour)
     assert prices[0] != prices[1]  # each region's own price, not us-east-1's everywhere
     assert target.to_document()["PriceSource"] == quote.label
+
+
+def _as_json(document: dict[str, Any]) -> Any:
+    return json.loads(json.dumps(document, default=lambda value: value.isoformat()))
+
+
+def test_one_core_function_answers_metrics_of_a_load_test_or_a_job(cli: CliRunner, isolated_state: Path) -> None:
+    import io
+
+    from ircli.cli.context import CliContext, GlobalOptions
+    from ircli.cli.environment import Environment
+    from ircli.errors import InputError
+    from ircli.lib.loadtest.series import load_test_metrics, metrics_of
+
+    _kept(isolated_state, "kept")
+    cli("create-job", "--cli-input-yaml", "examples/default-job.yaml")
+    service = CliContext(GlobalOptions(state_dir=isolated_state), Environment(stdout=io.StringIO())).service
+    assert service.measured is not None
+    kept_job, kept_document = service.describe_job("kept"), service.measured.load_test("kept")
+    assert kept_document is not None
+    assert metrics_of(service, "kept") == load_test_metrics(kept_job, kept_document)
+    assert _as_json(metrics_of(service, "kept").to_document()) == cli("metrics", "kept", "--output", "json").json
+    with pytest.raises(InputError, match="per minute"):
+        metrics_of(service, "kept", period=300)
+    job = metrics_of(service, "xgboost-default", metrics=("Invocations",))
+    shown = cli("metrics", "xgboost-default", "--metric", "Invocations", "--output", "json").json
+    assert _as_json(job.to_document()) == shown

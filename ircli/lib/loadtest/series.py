@@ -2,7 +2,8 @@
 series named as Inference Recommender's load generator names them in CloudWatch
 (`/aws/sagemaker/InferenceRecommendationsJobs`: NumberOfUsers, ClientInvocations, ClientInvocationErrors,
 ClientLatency), and the requests a second. The latencies of a simulated endpoint are those it modelled, its
-ModelLatency (in microseconds, as CloudWatch keeps it); a real target's are the round trips measured here."""
+ModelLatency (in microseconds, as CloudWatch keeps it); a real target's are the round trips measured here.
+`metrics_of` is `ircli metrics` itself: a kept test's series, else the job's CloudWatch series."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ircli.errors import InputError
-from ircli.lib.metrics import Benchmark, JobMetrics, Series
+from ircli.lib.metrics import DEFAULT_METRICS, Benchmark, JobMetrics, Selection, Series, Service, job_metrics
 
 if TYPE_CHECKING:
     from ircli.lib.load_curves import LoadCurves
@@ -116,3 +117,26 @@ def load_test_curves(job: dict[str, Any], document: dict[str, Any]) -> LoadCurve
 
 def _times(series: Series, scale: float) -> tuple[float, ...]:
     return tuple(value * scale for value in series.values)
+
+
+def metrics_of(
+    service: Service,
+    name: str,
+    *,
+    metrics: tuple[str, ...] = (),
+    statistic: str | None = None,
+    period: int = PERIOD,
+    recommendation: str | None = None,
+) -> JobMetrics:
+    """What `ircli metrics NAME` shows: a kept load test's own per-minute series (its statistics, a minute
+    a datapoint), else the job's CloudWatch series (`metrics`, default the usual ones)."""
+    measured = getattr(service, "measured", None)
+    stored = measured.load_test(name) if measured is not None else None
+    if stored is None:
+        return job_metrics(service, name, Selection(metrics or DEFAULT_METRICS, statistic, period), recommendation)
+    if period != PERIOD or statistic is not None:
+        raise InputError(
+            f"{name} is a load test ircli kept: its series are per minute, with their own statistics.",
+            hint="Leave out --period and --stat.",
+        )
+    return load_test_metrics(service.describe_job(name), stored, metrics=metrics or None, recommendation=recommendation)
