@@ -318,3 +318,12 @@ def test_one_core_function_answers_metrics_of_a_load_test_or_a_job(cli: CliRunne
     job = metrics_of(service, "xgboost-default", metrics=("Invocations",))
     shown = cli("metrics", "xgboost-default", "--metric", "Invocations", "--output", "json").json
     assert _as_json(job.to_document()) == shown
+
+
+def test_the_list_jobs_table_says_the_job_type_every_format_says(cli: CliRunner, isolated_state: Path) -> None:
+    _kept(isolated_state, "kept")
+    (listed,) = cli("list-jobs", "--output", "json").json["InferenceRecommendationsJobs"]
+    table = cli("list-jobs", "--output", "table", environ={"COLUMNS": "200"}).out
+    row = next(line for line in table.splitlines() if line.startswith("kept"))
+    assert f"{listed['JobType']} (measured)" in row
+    assert listed["JobType"] in cli("list-jobs", "--output", "text").out
