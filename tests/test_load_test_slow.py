@@ -345,7 +345,8 @@ def test_an_endpoint_through_the_aws_backend_on_a_served_simulator(
         thread.join(timeout=5)
     document = json.loads(result.out)
     assert document["Status"] == "COMPLETED" and document["Answers"] > 0 and document["TimeScale"] == 1.0
-    assert document["Target"] == {"Kind": "endpoint", "Name": "served", "InstanceType": "ml.c5.xlarge",
-                                  "InstanceCount": 2}  # fmt: skip
+    target = {key: document["Target"][key] for key in ("Kind", "Name", "InstanceType", "InstanceCount")}
+    assert target == {"Kind": "endpoint", "Name": "served", "InstanceType": "ml.c5.xlarge", "InstanceCount": 2}
+    assert document["Target"]["PricePerHour"] > 0 and "us-east-1" in document["Target"]["PriceSource"]
     # The generic model on ml.c5.xlarge answers in about 65 ms: the simulator waited it out.
     assert document["Levels"][0]["P50Ms"] > 40
