@@ -120,6 +120,7 @@ def test_the_report_draws_a_load_tests_own_series_once(cli: CliRunner, isolated_
     latencies = [float(m["P95Ms"]) for m in kept["Minutes"]]  # type: ignore[index]
     assert f"highest {max(invocations):,}" in described[0] or f"steady at {max(invocations):,}" in described[0]
     assert f"{max(latencies):,.0f} ms" in described[0]
+    assert "From the load test's own per-minute series, as <code>ircli metrics drawn</code>" in html.unescape(text)
 
 
 def test_a_load_test_may_not_take_a_service_jobs_name(cli: CliRunner, isolated_state: Path, tmp_path: Path) -> None:
