@@ -9,9 +9,10 @@ then three load tests of that endpoint:
 1. the job's traffic (stairs, one user a step) at the default speed: the modelled figures, which the tests
    check (test_load_test_slow.py), and how long it took on the wall clock;
 2. the same at `realtime`: the same modelled figures, the simulator now waiting each latency for real;
-3. one level at `realtime` with the users of the best level of (2): Locust's own wall-clock figures (its
-   requests a second x 60 and its median) beside the modelled rate and median, which is what the machine's
-   own round trips add (they depend on how loaded it is: a wall-clock figure, never a test).
+3. one level at `realtime` with the users of the best level of (2): Locust's own wall-clock rate (its
+   requests a second x 60) beside the modelled rate, which is what the machine's own round trips take
+   away (they depend on how loaded it is: a wall-clock figure, never a test). Locust is told the modelled
+   latencies (so its live progress says what the result keeps): its median is the modelled one.
 
 Everything stays on 127.0.0.1 and stops by itself (about 4 minutes, most of it the realtime run).
 """
@@ -101,8 +102,8 @@ def main() -> None:
             f"  modelled by the simulator: {level['InvocationsPerMinute']:.0f} a minute, median {level['P50Ms']:.1f} ms"
         )
         print(
-            f"  Locust's wall clock:       {locust['RequestsPerSecond'] * 60:.0f} a minute, "
-            f"median {locust['MedianMs']} ms"
+            f"  Locust's wall clock:       {locust['RequestsPerSecond'] * 60:.0f} a minute "
+            f"(its median, of the modelled latencies it was told: {locust['MedianMs']} ms)"
         )
 
 

@@ -27,7 +27,7 @@ def test_list_jobs_lists_the_kept_load_tests_marked_measured(cli: CliRunner, iso
     assert jobs[0]["JobDescription"].startswith("Measured by ircli load-test on http://127.0.0.1:8080 from here")
     table = cli("list-jobs", "--output", "table", environ={"COLUMNS": "200"}).out
     row = next(line for line in table.splitlines() if line.startswith("measured-a"))
-    assert "measured" in row.split()[1] and "on http://127.0.0.1:8080 from here" in row
+    assert "Advanced (measured)" in row and "on http://127.0.0.1:8080 from here" in row
     # The request's filters select among them as the service's do; a load test has no model.
     assert cli("list-jobs", "--name-contains", "-b", "--output", "json").json["InferenceRecommendationsJobs"][0][
         "JobName"

@@ -126,6 +126,17 @@ class CliContext:
 
         return self.options.state_dir or default_state_dir(self.env.environ)
 
+    @property
+    def region_in_force(self) -> str:
+        """The region commands address (the aws backend's as botocore reads the environment), us-east-1 by default."""
+        if self.options.region:
+            return self.options.region
+        if self.options.backend is BackendKind.AWS:
+            for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+                if self.env.environ.get(variable):
+                    return self.env.environ[variable]
+        return "us-east-1"
+
     @cached_property
     def service(self) -> RecommenderService:
         from ircli.backends import make_backend
@@ -149,10 +160,14 @@ class CliContext:
             read_timeout=self.options.read_timeout,
             verify=self.options.verify,
         )
-        from ircli.lib.loadtest.store import MeasuredStore
+        from ircli.lib.loadtest.store import MeasuredStore, Scope
 
-        # Load tests ircli measured itself answer as jobs, from IRCLI_HOME, whichever the backend.
-        service = RecommenderService(make_backend(settings), MeasuredStore(lambda: self.state_dir))
+        # Load tests ircli measured itself answer as jobs, from IRCLI_HOME, on the backend, region and endpoint
+        # they ran on.
+        environ = self.env.environ
+        url = self.options.endpoint_url or environ.get("AWS_ENDPOINT_URL_SAGEMAKER") or environ.get("AWS_ENDPOINT_URL")
+        scope = Scope(self.options.backend.value, self.region_in_force, url)
+        service = RecommenderService(make_backend(settings), MeasuredStore(lambda: self.state_dir, scope))
         if self.options.debug:
             from ircli.cli.debug_log import trace_call
 

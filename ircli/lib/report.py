@@ -149,8 +149,11 @@ def _job_report(
     loads = None
     if curves:
         from ircli.lib.load_curves import load_curves
+        from ircli.lib.loadtest.series import load_test_curves
 
-        loads = load_curves(service, job)
+        measured = getattr(service, "measured", None)  # a kept load test draws its own series
+        stored = measured.load_test(str(job.get("JobName"))) if measured is not None else None
+        loads = load_test_curves(dict(job), stored) if stored is not None else load_curves(service, job)
     return JobReport(job, ranking, ranked, scaling, costs, prices=quote, curves=loads)
 
 

@@ -7,10 +7,14 @@ body of an error.
 A simulated endpoint (the target's `simulated`, as the CLI found it) is told the load in CustomAttributes
 (`ircli-load-users=N`), and its answers' CustomAttributes say the latency it modelled at that load, in the
 service's time: those are the figures kept (the loops' own round trips on this machine are not), as the
-service reads ModelLatency server-side in CloudWatch. A real endpoint is sent nothing of the kind."""
+service reads ModelLatency server-side in CloudWatch. A real endpoint is sent nothing of the kind: the CLI
+found the control plane simulated, but the runtime may be elsewhere (AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), so
+the runtime's own first answer (plain, then discarded when it carries the simulator's x-ircli-time-scale)
+decides before any CustomAttributes go out."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
@@ -35,7 +39,7 @@ class Answer:
 def modelled(attributes: str | None) -> tuple[float | None, float | None]:
     """(model, overhead) milliseconds from a simulated endpoint's CustomAttributes."""
     found: dict[str, float] = {}
-    for part in (attributes or "").split(";"):
+    for part in re.split(r"[;,]", attributes or ""):  # as the simulated endpoint reads what it is told
         key, _, value = part.partition("=")
         try:
             found[key.strip()] = float(value)
@@ -94,9 +98,12 @@ class EndpointClient:
 
     name = "InvokeEndpoint"
     shared: ClassVar[dict[tuple[Any, ...], Any]] = {}
+    # Whether each runtime's own answers said it is the simulator (absent: not known yet).
+    simulator: ClassVar[dict[tuple[Any, ...], bool]] = {}
 
     def __init__(self, target: dict[str, Any], content_type: str, accept: str | None) -> None:
         key = (target.get("region"), target.get("endpoint_url"), target.get("profile"))
+        self.key = key
         if key not in self.shared:
             import boto3
             from botocore.config import Config
@@ -120,9 +127,21 @@ class EndpointClient:
         self.simulated = bool(target.get("simulated"))
 
     def invoke(self, payload: bytes, users: int = 1) -> Answer:
+        if self.simulated and self.simulator.get(self.key) is None:
+            probe = self._send(payload, users, declare=False)
+            if probe.status == "connection":  # no answer to judge by: asked again next time
+                return probe
+            self.simulator[self.key] = probe.time_scale is not None
+            if probe.time_scale is None:  # a real runtime: its plain answer is a measurement like any other
+                self.simulated = False
+                return probe
+        self.simulated = self.simulated and self.simulator.get(self.key, False)
+        return self._send(payload, users, declare=self.simulated)
+
+    def _send(self, payload: bytes, users: int, *, declare: bool) -> Answer:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        declared = {"CustomAttributes": f"{LOAD_USERS}={users}"} if self.simulated else {}
+        declared = {"CustomAttributes": f"{LOAD_USERS}={users}"} if declare else {}
         try:
             response = self.client.invoke_endpoint(Body=payload, **self.request, **declared)
             body = response["Body"].read()
@@ -135,7 +154,7 @@ class EndpointClient:
         except BotoCoreError as exc:
             return Answer(False, "connection", f"{type(exc).__name__}: {exc}", 0)
         headers = response.get("ResponseMetadata", {}).get("HTTPHeaders")
-        model_ms, overhead_ms = modelled(response.get("CustomAttributes")) if self.simulated else (None, None)
+        model_ms, overhead_ms = modelled(response.get("CustomAttributes")) if declare else (None, None)
         return Answer(True, "200", "", len(body), _scale(headers), model_ms, overhead_ms)
 
 

@@ -178,13 +178,20 @@ def list_jobs(
         "SortOrder": sort_order,
     }
     request = call.request(flags)
-    result = call.paginate(request, max_items=max_items, starting_token=starting_token, page_size=page_size)
-    measured = call.cli.service.measured
-    if measured is not None and not starting_token:  # the load tests ircli kept, with the first page
-        from ircli.lib.loadtest.listing import matching, merged
+    from ircli.lib.loadtest.listing import matching, merged_offset, with_load_tests
 
-        found = matching(measured.jobs(), request)
-        result["InferenceRecommendationsJobs"] = merged(result["InferenceRecommendationsJobs"], found, request)
+    measured, offset = call.cli.service.measured, merged_offset(starting_token)
+    found = matching(measured.jobs(), request) if measured is not None and (offset or not starting_token) else []
+    if found or offset is not None:  # the load tests ircli kept, sorted and paged with the service's jobs
+        result = with_load_tests(
+            lambda most: call.paginate(request, max_items=most, page_size=page_size),
+            found,
+            request,
+            max_items=max_items,
+            offset=offset or 0,
+        )
+    else:
+        result = call.paginate(request, max_items=max_items, starting_token=starting_token, page_size=page_size)
     call.cli.emit(result, View(tables=lazy_tables(VIEWS, "list_jobs_tables")))
 
 

@@ -177,9 +177,24 @@ def load_test(
         master_bind, expect_workers,
     )  # fmt: skip
     planned = plan(document, flags)
+    _refuse_a_service_jobs_name(cli, planned.name)
     for warning in planned.traffic.warnings:
         cli.note(f"Warning: {warning}")
     _run(cli, planned, flags)
+
+
+def _refuse_a_service_jobs_name(cli: CliContext, name: str) -> None:
+    """A load test kept under the name of one of the service's jobs would hide that job from describe-job,
+    rank-recommendations and metrics: refused. A service that cannot be asked (no permission, no network,
+    a --url test) does not stop the test."""
+    try:
+        cli.service.backend.call("DescribeInferenceRecommendationsJob", {"JobName": name})
+    except IrcliError:
+        return
+    raise InputError(
+        f"The service already has a recommendation job named {name}: a load test kept under that name would hide it.",
+        hint="Give the load test another name with --name.",
+    )
 
 
 def _document(cli: CliContext, json_source: str | None, yaml_source: str | None) -> dict[str, Any]:
@@ -197,6 +212,7 @@ def _run(cli: CliContext, planned: Any, flags: Any) -> None:
     from ircli.lib.loadtest.setup import engine_spec, ping, result_of
 
     with _runtime(cli, planned) as (planned, runtime, environ):
+        planned = _priced(cli, planned)
         if planned.target.kind == "url":
             ping(planned.target.name)
         progress = Progress(cli.env.stderr, bool(cli.env.stderr_isatty))
@@ -214,7 +230,7 @@ def _run(cli: CliContext, planned: Any, flags: Any) -> None:
             run = engine.run_engine(spec, seconds=seconds, on_event=progress.show, environ=environ)
         finally:
             progress.close()
-    result = result_of(planned, run, cli.options.region or "us-east-1", generator)
+    result = result_of(planned, run, cli.region_in_force, generator)
     saved = cli.service.measured.save(result.name, result.to_job(), result.to_document())  # type: ignore[union-attr]
     cli.emit(result.to_document(), View(tables=lambda data: _tables(data)))
     cli.note(f"Kept as {result.name} ({saved}): ircli describe-job {result.name}")
@@ -292,8 +308,31 @@ def _runtime(cli: CliContext, planned: Any) -> Iterator[tuple[Any, dict[str, Any
         server.shutdown()
 
 
+def _priced(cli: CliContext, planned: Any) -> Any:
+    """The target's instance priced as rank-recommendations prices it: the region's quote (the backend's
+    Price List API, cached; ircli's catalog where it cannot answer), its source said."""
+    import dataclasses
+
+    from ircli.cli.prices import price_lookup
+    from ircli.lib.prices import catalog_quote
+
+    if not planned.target.instance_type:
+        return planned
+    lookup = price_lookup(cli, refresh=False)
+    region = cli.region_in_force
+    quote = lookup(region) if lookup is not None else catalog_quote(region)
+    for note in quote.notes:
+        cli.note(note)
+    price = quote.price(planned.target.instance_type)
+    if price is None:
+        cli.note(f"No price for {planned.target.instance_type} in {quote.label}: the load test has no cost.")
+        return planned
+    cli.note(f"Priced at ${price:.4f} an instance-hour for {planned.target.instance_type}: {quote.label}.")
+    target = dataclasses.replace(planned.target, price_per_hour=price, price_source=quote.label)
+    return dataclasses.replace(planned, target=target)
+
+
 def _described(cli: CliContext, planned: Any) -> Any:
-    from ircli.lib.catalog import catalog
     from ircli.lib.loadtest.setup import with_instance
 
     endpoint = cli.service.call("DescribeEndpoint", {"EndpointName": planned.target.name})
@@ -311,5 +350,4 @@ def _described(cli: CliContext, planned: Any) -> Any:
     )
     instance_type = chosen.get("InstanceType")
     count = live.get("CurrentInstanceCount") or chosen.get("InitialInstanceCount")
-    price = catalog()["instances"].get(instance_type or "", {}).get("price_per_hour")
-    return with_instance(planned, instance_type, count, price)
+    return with_instance(planned, instance_type, count, None)  # priced by _priced

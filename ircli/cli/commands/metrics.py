@@ -2,7 +2,7 @@
 from the real CloudWatch, with the same credentials, region and endpoint settings as every other call); of a
 load test ircli kept, the per-minute series it measured (`ircli.lib.loadtest.series`)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -10,7 +10,7 @@ from ircli.cli.api import context
 from ircli.cli.options import pick_name
 from ircli.cli.output.views import View, lazy_tables
 from ircli.errors import InputError
-from ircli.lib.metrics import DEFAULT_METRICS, Selection, job_metrics
+from ircli.lib.metrics import DEFAULT_METRICS
 
 VIEW = "ircli.cli.output.views.metrics"
 
@@ -71,38 +71,22 @@ def metrics(
 
     Of a load test ircli kept: its per-minute users, invocations, requests a second, latency percentiles
     and errors."""
+    from ircli.lib.loadtest.series import metrics_of
+
     cli = context(ctx)
     job = pick_name(name, job_name)
     if not job:
         raise InputError("Give the job's name: ircli metrics JOB_NAME (or --job-name).")
-    stored = cli.service.measured.load_test(job) if cli.service.measured is not None else None
-    if stored is not None:
-        if endpoint is not None:
-            raise InputError(f"{job} is a load test ircli kept, on one endpoint.", hint="Leave out --endpoint.")
-        result = _load_test_metrics(cli, job, stored, metric, recommendation, period, stat)
-    else:
-        selection = Selection(tuple(metric) if metric else DEFAULT_METRICS, stat, period)
-        result = job_metrics(cli.service, job, selection, recommendation, endpoint)
+    chosen = tuple(metric or ())
+    result = metrics_of(
+        cli.service,
+        job,
+        metrics=chosen,
+        statistic=stat,
+        period=period,
+        recommendation=recommendation,
+        endpoint=endpoint,
+    )
     cli.emit(
         result.to_document(), View(tables=lazy_tables(VIEW, "datapoint_tables" if datapoints else "metric_tables"))
     )
-
-
-def _load_test_metrics(
-    cli: Any,
-    name: str,
-    stored: dict[str, Any],
-    metric: list[str] | None,
-    recommendation: str | None,
-    period: int,
-    stat: str | None,
-) -> Any:
-    from ircli.lib.loadtest.series import PERIOD, load_test_metrics
-
-    if period != PERIOD or stat is not None:
-        raise InputError(
-            f"{name} is a load test ircli kept: its series are per minute, with their own statistics.",
-            hint="Leave out --period and --stat.",
-        )
-    job = cli.service.describe_job(name)
-    return load_test_metrics(job, stored, metrics=tuple(metric) if metric else None, recommendation=recommendation)

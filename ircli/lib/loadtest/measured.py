@@ -37,6 +37,7 @@ class Target:
     instance_count: int | None = None
     price_per_hour: float | None = None  # one instance's
     variant: str | None = None
+    price_source: str | None = None  # where price_per_hour comes from: the region's quote's label
 
     @property
     def endpoint_name(self) -> str:
@@ -53,6 +54,9 @@ class Target:
             document["InstanceCount"] = self.instance_count or 1
         if self.variant:
             document["VariantName"] = self.variant
+        if self.price_per_hour is not None:
+            document["PricePerHour"] = self.price_per_hour
+            document["PriceSource"] = self.price_source or "unknown"
         return document
 
 

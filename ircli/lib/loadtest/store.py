@@ -1,6 +1,7 @@
 """The local store of load tests ircli measured: a folder `load-tests/` in ircli's state directory
-(IRCLI_HOME), one JSON file a test holding its DescribeInferenceRecommendationsJob answer and the load
-test's own document. Kept light: every command's service looks names up here first."""
+(IRCLI_HOME), one JSON file a test holding its DescribeInferenceRecommendationsJob answer, the load
+test's own document and where it ran (backend, region, endpoint URL). Kept light: every command's service
+looks names up here first, and sees only the tests that ran where it is pointed (`Scope`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -44,11 +46,37 @@ def _decode(value: Any) -> Any:
     return value
 
 
-class MeasuredStore:
-    """Load tests kept under the state directory; looked up by name, as jobs are."""
+@dataclass(frozen=True)
+class Scope:
+    """Where commands are pointed: a load test is a job of the backend, region and endpoint it ran on only,
+    as a job is the service's in one region."""
 
-    def __init__(self, state_dir: Callable[[], Path]) -> None:
+    backend: str
+    region: str
+    endpoint_url: str | None = None
+
+    def to_document(self) -> dict[str, Any]:
+        return {"Backend": self.backend, "Region": self.region, "EndpointUrl": self.endpoint_url}
+
+    def holds(self, document: dict[str, Any]) -> bool:
+        job = document.get("job")
+        arn = str(job.get("JobArn", "")) if isinstance(job, dict) else ""
+        if arn.count(":") >= 4 and arn.split(":")[3] != self.region:
+            return False
+        ran_on = document.get("ran_on")
+        if not isinstance(ran_on, dict):  # kept before ircli noted where tests ran: its region says enough
+            return True
+        same_backend = ran_on.get("Backend") == self.backend
+        return same_backend and (self.backend == "local" or ran_on.get("EndpointUrl") == self.endpoint_url)
+
+
+class MeasuredStore:
+    """Load tests kept under the state directory; looked up by name, as jobs are. With a `scope`, only the
+    tests that ran there are found, and a test saved is marked as run there."""
+
+    def __init__(self, state_dir: Callable[[], Path], scope: Scope | None = None) -> None:
         self._state_dir = state_dir
+        self.scope = scope
 
     def path(self, name: str) -> Path | None:
         if not NAME.match(name):
@@ -62,6 +90,8 @@ class MeasuredStore:
         assert target is not None  # the command checks the name first
         make_private_folder(target.parent)
         document = {"job": _encode(job), "load_test": _encode(load_test)}
+        if self.scope is not None:
+            document["ran_on"] = self.scope.to_document()
         return write_text(target, json.dumps(document, indent=1) + "\n", private=True)
 
     def _read(self, name: str) -> dict[str, Any] | None:
@@ -72,7 +102,9 @@ class MeasuredStore:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return document if isinstance(document, dict) else None
+        if not isinstance(document, dict) or (self.scope is not None and not self.scope.holds(document)):
+            return None
+        return document
 
     def job(self, name: str) -> dict[str, Any] | None:
         document = self._read(name)

@@ -47,7 +47,7 @@ class Endpoints(Resource):
         # Its timestamps keep the service's pace: created that long before it comes up (timeline).
         created = backdated(now, REALTIME["endpoint_create"], factor)
         arn = self.arn("endpoint", name)
-        variants = variants_of(config)
+        variants = self._profiled(variants_of(config))
         simulate = {t["Key"]: t.get("Value", "") for t in request.get("Tags", [])}.get(SIMULATE_TAG)
         body = {
             "EndpointName": name,
@@ -69,6 +69,23 @@ class Endpoints(Resource):
             )
             self.sim.tags.put(db, arn, request.get("Tags", []))
         return {"EndpointArn": arn}
+
+    def _profiled(self, variants: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The variants, each with the ContainerConfig of the newest job that named its model when it is
+        deployed (the job that recommended it benchmarked that model): how it answers under load
+        (`sagemaker_runtime.load`) stays that, whatever jobs are created later."""
+        for variant in variants:
+            variant["container"] = self.benchmarked_container(variant.get("model"))
+        return variants
+
+    def benchmarked_container(self, model_name: str | None) -> dict[str, Any] | None:
+        """The ContainerConfig of the newest job that named the model (None: no job named it)."""
+        if not model_name:
+            return None
+        query = "SELECT request FROM jobs WHERE model_name = ? ORDER BY rowid DESC LIMIT 1"
+        row = self.store.read().execute(query, (model_name,)).fetchone()
+        container = documents.loads(row["request"]).get("InputConfig", {}).get("ContainerConfig") if row else None
+        return container if isinstance(container, dict) else None
 
     def _live(self, row: Any) -> Any:
         """The row, unless it is an endpoint whose deletion has finished."""
@@ -218,13 +235,14 @@ class Endpoints(Resource):
         config = self.sim.endpoint_configs.describe_endpoint_config(
             {"EndpointConfigName": request["EndpointConfigName"]}
         )
+        variants = self._profiled(variants_of(config))
         with self.store.write() as db:
             endpoint = self.materialized_endpoint(name, self._live(self._select(db, name)))
             self._require_in_service(endpoint)
             now = self.clock()
             body = self._stored(endpoint)
             body["pending"] = {
-                "variants": variants_of(config),
+                "variants": variants,
                 "config_name": config["EndpointConfigName"],
                 "started": now,
                 "ready_at": now + REALTIME["endpoint_update"] * speed_factor(self.speed),

@@ -22,8 +22,10 @@ CustomAttributes say what was modelled (`ircli-model-latency-ms`, `ircli-overhea
 service's time), as CloudWatch's ModelLatency and OverheadLatency would: the figures do not depend on how fast
 this machine drives the loops, and a test at the default speed reads the same figures as at realtime.
 
-The model's profile comes from the newest job that named the variant's model (its ContainerConfig),
-as the job that recommended the endpoint benchmarked it; a model no job named is the generic profile.
+The model's profile comes from the newest job that named the variant's model (its ContainerConfig) when
+the variant was deployed, as the job that recommended the endpoint benchmarked it, kept with the variant:
+jobs created later do not change how the endpoint answers. A model no such job named is the generic
+profile.
 """
 
 from __future__ import annotations
@@ -101,18 +103,12 @@ MODEL_LATENCY = "ircli-model-latency-ms"
 OVERHEAD_LATENCY = "ircli-overhead-latency-ms"
 
 
-def _container_of(sim: Any, model_name: str | None) -> dict[str, Any] | None:
-    if not model_name:
-        return None
-    row = (
-        sim.store.read()
-        .execute("SELECT request FROM jobs WHERE model_name = ? ORDER BY created DESC LIMIT 1", (model_name,))
-        .fetchone()
-    )
-    if row is None:
-        return None
-    container: dict[str, Any] | None = documents.loads(row["request"]).get("InputConfig", {}).get("ContainerConfig")
-    return container
+def _container_of(sim: Any, variant: dict[str, Any]) -> dict[str, Any] | None:
+    if "container" in variant:  # as deployed
+        container: dict[str, Any] | None = variant["container"]
+        return container
+    found: dict[str, Any] | None = sim.endpoints.benchmarked_container(variant.get("model"))
+    return found  # an endpoint deployed before its variants kept theirs
 
 
 def _environment(sim: Any, model_name: str | None) -> dict[str, str]:
@@ -131,7 +127,7 @@ def capacity_of(sim: Any, variant: dict[str, Any]) -> Capacity | None:
     from ircli.lib.catalog import instance
     from ircli.simulator.sagemaker import perf
 
-    profile = perf.profile_for(_container_of(sim, variant.get("model")))
+    profile = perf.profile_for(_container_of(sim, variant))
     env = _environment(sim, variant.get("model"))
     serverless = variant.get("serverless")
     if serverless:

@@ -109,7 +109,10 @@ def _curves(part: JobReport, ranked: list[Ranked], index: int) -> dict[str, Any]
         note = f"The load curves could not be read from CloudWatch: {part.curves.unavailable.rstrip('.')}."
         return {"curves": [], "curves_note": note}
     cards = curve_cards(dict(part.job), ranked, part.curves, index)
-    return {"curves": cards, "curves_note": None}
+    from ircli.lib.loadtest.listing import is_measured
+
+    drawn_from = "the load test's own per-minute series" if is_measured(dict(part.job)) else "CloudWatch"
+    return {"curves": cards, "curves_note": None, "curves_from": drawn_from}
 
 
 def _scaling_rows(scaling: TopScaling) -> list[tuple[str, str]]:

@@ -202,7 +202,8 @@ def list_jobs_tables(data: dict[str, Any]) -> list[TableData]:
     rows = [
         [
             str(job.get("JobName", "")),
-            "measured" if is_measured(job) else str(job.get("JobType", "")),  # a load test ircli ran itself
+            # The JobType every format says; a load test ircli ran itself is marked measured beside it.
+            f"{job.get('JobType', '')} (measured)" if is_measured(job) else str(job.get("JobType", "")),
             str(job.get("Status", "")),
             fmt_time(job.get("CreationTime")),
             fmt_time(job.get("CompletionTime")),

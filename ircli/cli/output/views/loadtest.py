@@ -56,6 +56,8 @@ def _summary_table(document: dict[str, Any]) -> TableData:
         rows.append(["Instances", f"{target['InstanceType']} x{target.get('InstanceCount', 1)}"])
     if "CostPerHour" in metrics:
         rows.append(["CostPerHour", fmt_money(metrics["CostPerHour"])])
+        if target.get("PriceSource"):
+            rows.append(["Price source", escape_controls(str(target["PriceSource"]))])
     if document.get("FailureReason"):
         rows.append(["FailureReason", escape_controls(str(document["FailureReason"]))])
     return TableData(
