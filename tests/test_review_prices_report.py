@@ -280,3 +280,25 @@ def test_a_table_title_wraps_at_the_terminals_width_not_its_columns() -> None:
     title = "Ranked recommendations of a long job name, measured"
     console.print(rich_table(TableData(title, [Column("N")], [["1"]], caption="a note"), 60))
     assert console.export_text().splitlines()[0].rstrip() == title
+
+
+def test_a_load_curves_latency_strip_names_the_percentile_its_series_is_at() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from ircli.cli.output.report.curves import curve_svg
+    from ircli.lib.metrics import Benchmark, Series
+
+    start = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    minutes = tuple(start + timedelta(minutes=m) for m in range(3))
+
+    def drawn(statistic: str) -> str:
+        latency = Series("ModelLatency", statistic, "Microseconds", minutes, (20_000.0, 30_000.0, 40_000.0))
+        users = Series("NumberOfUsers", "Maximum", "None", minutes, (1.0, 2.0, 2.0))
+        svg = curve_svg(Benchmark("e", "AllTraffic", "ml.c5.large x1", None, (users, latency)), 2.0, "t", "c1")
+        assert svg is not None
+        return svg
+
+    at_p99 = drawn("p99")
+    assert ">p99 model latency<" in at_p99 and "p99 model latency from 20 ms to 40 ms" in at_p99
+    assert "p95" not in at_p99
+    assert ">p95 model latency<" in drawn("p95")

@@ -7,7 +7,8 @@ words for screen readers; its colours are the page's light, dark and print palet
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ STRIPS = (
     Strip("Invocations", "Invocations/min", "invocations", 1.0, "", False, True),
     Strip("ModelLatency", "p95 model latency", "latency", 0.001, " ms", False, False),  # microseconds to ms
 )
+PERCENTILE_STAT = re.compile(r"^p\d{1,2}(\.\d+)?$")
 HEIGHT = len(STRIPS) * (LABEL_H + STRIP_H + GAP) + AXIS_H
 
 
@@ -82,6 +84,9 @@ def _path(points: list[tuple[float, float]], x: Any, y: Any, step: bool) -> str:
 
 def _strip(strip: Strip, series: Series | None, start: datetime, span: float, top: float) -> tuple[list[str], str]:
     """The strip's marks and its sentence for the description."""
+    if series is not None and strip.css == "latency" and PERCENTILE_STAT.match(series.statistic):
+        # A load test's latency is at its threshold's percentile, which need not be CloudWatch's p95.
+        strip = replace(strip, name=f"{series.statistic} model latency")
     plot_top, plot_w = top + LABEL_H, WIDTH - 2 * PAD
     points = _points(series, start, strip.scale) if series is not None else []
     parts = [
