@@ -328,3 +328,41 @@ def test_the_list_jobs_table_says_the_job_type_every_format_says(cli: CliRunner,
     row = next(line for line in table.splitlines() if line.startswith("kept"))
     assert f"{listed['JobType']} (measured)" in row
     assert listed["JobType"] in cli("list-jobs", "--output", "text").out
+
+
+def test_a_load_test_may_not_take_the_name_of_one_already_kept(
+    cli: CliRunner, isolated_state: Path, tmp_path: Path
+) -> None:
+    _kept(isolated_state, "kept-once")
+    kept = isolated_state / "load-tests" / "kept-once.json"
+    before = kept.read_bytes()
+    payload = tmp_path / "one.csv"
+    payload.write_text("1,2,3\n")
+    traffic = ("--phase", "InitialNumberOfUsers=1,SpawnRate=1,DurationInSeconds=20", "--payload", str(payload))
+    refused = cli("load-test", "--url", "http://127.0.0.1:9", *traffic, "--name", "kept-once", expect=252)
+    assert "already keeps a load test named kept-once" in refused.err and "--name" in refused.err
+    assert kept.read_bytes() == before  # never overwritten, whichever backend or region asks
+    elsewhere = cli("--region", "eu-west-1", "load-test", "--url", "http://127.0.0.1:9", *traffic, "--name",
+                    "kept-once", expect=252)  # fmt: skip
+    assert "already keeps a load test named kept-once" in elsewhere.err and kept.read_bytes() == before
+
+
+def test_a_default_name_taken_in_the_same_second_gets_a_suffix(isolated_state: Path) -> None:
+    from dataclasses import dataclass
+    from types import SimpleNamespace
+
+    from ircli.cli.commands.load_test import _with_a_free_name
+    from ircli.lib.loadtest.store import MeasuredStore
+
+    for name in ("load-test-20261201-000000", "load-test-20261201-000000-2"):
+        _kept(isolated_state, name)
+    cli = SimpleNamespace(service=SimpleNamespace(measured=MeasuredStore(lambda: isolated_state)))
+
+    @dataclass(frozen=True)
+    class Planned:  # the one member of a LoadTestPlan the naming reads
+        name: str
+
+    planned = Planned("load-test-20261201-000000")
+    assert _with_a_free_name(cli, planned).name == "load-test-20261201-000000-3"  # type: ignore[arg-type]
+    fresh = Planned("load-test-20261201-000001")
+    assert _with_a_free_name(cli, fresh) is fresh  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from ircli.errors import InputError, JobEndedUnsuccessfully, ServiceError, WaiterFailed, WaitTimedOut
@@ -103,6 +104,8 @@ class MeasuredJobs(Protocol):
     def load_test(self, name: str) -> dict[str, Any] | None: ...
 
     def jobs(self) -> list[dict[str, Any]]: ...
+
+    def kept(self, name: str) -> Path | None: ...
 
 
 class RecommenderService:

@@ -177,16 +177,39 @@ def load_test(
         master_bind, expect_workers,
     )  # fmt: skip
     planned = plan(document, flags)
+    if not (name or document.get("JobName")):
+        planned = _with_a_free_name(cli, planned)
     _refuse_a_service_jobs_name(cli, planned.name)
     for warning in planned.traffic.warnings:
         cli.note(f"Warning: {warning}")
     _run(cli, planned, flags)
 
 
+def _with_a_free_name(cli: CliContext, planned: Any) -> Any:
+    """The default name (load-test-TIME), with -2, -3, ... where a test of the same second is kept."""
+    from dataclasses import replace
+
+    measured = cli.service.measured
+    if measured is None or measured.kept(planned.name) is None:
+        return planned
+    suffix = 2
+    while measured.kept(f"{planned.name}-{suffix}") is not None:
+        suffix += 1
+    return replace(planned, name=f"{planned.name}-{suffix}")
+
+
 def _refuse_a_service_jobs_name(cli: CliContext, name: str) -> None:
     """A load test kept under the name of one of the service's jobs would hide that job from describe-job,
     rank-recommendations and metrics: refused. A service that cannot be asked (no permission, no network,
-    a --url test) does not stop the test."""
+    a --url test) does not stop the test. A name ircli already keeps a load test under is refused too, as
+    the service refuses a job name that is taken: the kept test is never overwritten."""
+    measured = cli.service.measured
+    kept = measured.kept(name) if measured is not None else None
+    if kept is not None:
+        raise InputError(
+            f"ircli already keeps a load test named {name} ({kept}).",
+            hint="Give this one another name with --name, or remove that file first.",
+        )
     try:
         cli.service.backend.call("DescribeInferenceRecommendationsJob", {"JobName": name})
     except IrcliError:

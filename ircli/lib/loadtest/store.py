@@ -83,6 +83,11 @@ class MeasuredStore:
             return None
         return self._state_dir() / STORE_FOLDER / f"{name}.json"
 
+    def kept(self, name: str) -> Path | None:
+        """The file a load test of that name is kept in, whichever backend, region or endpoint it ran on."""
+        path = self.path(name)
+        return path if path is not None and path.is_file() else None
+
     def save(self, name: str, job: dict[str, Any], load_test: dict[str, Any]) -> Path:
         from ircli.lib.files import make_private_folder, write_text
 
