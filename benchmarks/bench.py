@@ -37,6 +37,9 @@ AWS_ENV = {
 
 def measure(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float, int]:
     """Median and minimum seconds of `runs` fresh processes, and their peak resident memory in KiB."""
+    # The warm-up writes the bytecode cache, which PYTHONDONTWRITEBYTECODE (set on some machines) would
+    # forbid: every measured run would then compile ircli's modules again, and none of typer's or rich's.
+    env = {name: value for name, value in env.items() if name != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run(command, env=env, capture_output=True, check=False)  # warm the bytecode cache
     times, peak = [], 0
     for _ in range(runs):

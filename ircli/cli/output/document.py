@@ -3,8 +3,8 @@ service's "NaN" / "Infinity" strings, so json output is always valid JSON), and 
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from ircli.errors import InputError
@@ -20,7 +20,9 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float):
         return finite_or_text(value)
-    if isinstance(value, Decimal):
+    # A Decimal exists only where something imported decimal (12 ms that start-up need not pay otherwise).
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(value, decimal.Decimal):
         return float(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")

@@ -4,15 +4,17 @@ theirs by name or ARN through `resolve`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ircli.lib import workload_spec
 from ircli.operations import Service
 from ircli.simulator import documents
 from ircli.simulator.common import listing, to_datetime
 from ircli.simulator.exceptions import ResourceInUse, ResourceNotFound, ValidationException
 from ircli.simulator.resource import Resource, handles
 from ircli.simulator.sagemaker.ai_jobs import refuse_when_limited, resource_name
+
+if TYPE_CHECKING:
+    from ircli.lib import workload_spec
 
 KIND = "ai-workload-config"
 LABEL = "AI workload configuration"
@@ -62,6 +64,8 @@ class AIWorkloads(Resource):
     def workload(self, body: dict[str, Any]) -> workload_spec.Workload:
         """What a stored configuration asks of an endpoint."""
         inline = body.get("AIWorkloadConfigs", {}).get("WorkloadSpec", {}).get("Inline")
+        from ircli.lib import workload_spec  # its patterns compile on import: only AI jobs need them
+
         return workload_spec.workload(inline)
 
     @handles(Service.SAGEMAKER, "DescribeAIWorkloadConfig")
