@@ -3,8 +3,7 @@
 Requests are validated against the bundled schemas and the service's rules before they are sent;
 responses are normalised (non-finite floats as the service's "NaN" strings, no ResponseMetadata).
 Pagination follows the AWS CLI (all pages by default; `--max-items` with a resumable `NextToken`;
-`--starting-token`; `--page-size`), and `wait_for_job` is the waiter the AWS CLI does not have.
-"""
+`--starting-token`; `--page-size`), and `wait_for_job` is the waiter the AWS CLI does not have."""
 
 from __future__ import annotations
 
